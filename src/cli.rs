@@ -1,0 +1,320 @@
+//! The command line (clap derive). Parsing only: validation of values that need Go's
+//! semantics happens in the modules that own those semantics.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+/// The default public resolver, compared with the system resolver.
+pub const DEFAULT_PUBLIC_DNS: &str = "8.8.8.8";
+/// The default deadline for a whole run.
+pub const DEFAULT_TIMEOUT: &str = "15s";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gomod-diag",
+    version,
+    about = "Why does `go get` / `go mod download` fail on this network? Probes DNS, TCP, TLS, \
+             proxies, GOPROXY and the checksum database, predicts what Go will do, and names \
+             the cause and the exact fix.",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// `gomod-diag` alone is `gomod-diag run`.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Print machine-readable JSON (the report schema in the README) instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// CI mode: no progress, plain text, a one-line summary; GitHub Actions annotations when
+    /// GITHUB_ACTIONS=true.
+    #[arg(long, global = true)]
+    pub ci: bool,
+
+    /// Deadline for the whole run (e.g. 15s, 2500ms, 1m). Every probe also has its own,
+    /// shorter timeout inside it.
+    #[arg(long, global = true, value_name = "DURATION", default_value = DEFAULT_TIMEOUT, value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    /// No colour (also when NO_COLOR is set, or when output is not a terminal).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Show every fact (-v), and more detail (-vv).
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Language of explanations and fixes [default: from LC_ALL / LC_MESSAGES / LANG].
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// Shell to write fix commands for [default: detected].
+    #[arg(long, global = true, value_enum)]
+    pub shell: Option<ShellArg>,
+
+    /// A directory of site-specific check entries that overlay the built-in catalog.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub checks: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Cmd,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FailOn {
+    /// Exit 1 only when Go will fail.
+    #[default]
+    Cause,
+    /// Exit 1 also when there are findings (insecure settings, a slow mirror, ...).
+    Findings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Diagnose: probe everything Go needs for the target modules and give a verdict (default).
+    Run(RunArgs),
+    /// Show Go's effective configuration, where each value comes from, and what is wrong with it.
+    Env(EnvArgs),
+    /// Run one probe alone (like dig, telnet, openssl s_client, curl -x).
+    Probe(ProbeArgs),
+    /// Classify a pasted Go error (or a whole `go get -x` log) into causes.
+    Explain(ExplainArgs),
+    /// Re-render and re-diagnose a saved JSON report (`-` reads standard input).
+    Report(ReportArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+/// Which resolvers the DNS probes ask.
+#[derive(Debug, Clone, Args)]
+pub struct DnsArgs {
+    /// A public resolver to compare with the system resolver, IP[:PORT]; repeatable
+    /// (e.g. 223.5.5.5 in mainland China).
+    #[arg(long = "public-dns", value_name = "IP[:PORT]", env = "GOMOD_DIAG_PUBLIC_DNS",
+          value_delimiter = ',', default_value = DEFAULT_PUBLIC_DNS, value_parser = parse_dns_server)]
+    pub public_dns: Vec<SocketAddr>,
+
+    /// Advanced: ask this server as "the system resolver" instead of the OS's configuration
+    /// (for tests and for checking a specific server).
+    #[arg(long = "system-dns", value_name = "IP[:PORT]", value_parser = parse_dns_server)]
+    pub system_dns: Option<SocketAddr>,
+
+    /// Also ask a DNS-over-HTTPS resolver (e.g. https://dns.google/dns-query).
+    #[arg(long, value_name = "URL")]
+    pub doh: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// A module to check, PATH[@VERSION]; repeatable. Default: the requirements of the go.mod
+    /// here, or a small public module outside a module.
+    #[arg(long = "module", short = 'm', value_name = "PATH[@VERSION]")]
+    pub modules: Vec<String>,
+
+    #[command(flatten)]
+    pub dns: DnsArgs,
+
+    /// Also run `git ls-remote` for modules fetched directly (may reveal auth failures).
+    #[arg(long)]
+    pub vcs: bool,
+
+    /// Also download the module .zip and measure throughput.
+    #[arg(long)]
+    pub zip: bool,
+
+    /// What makes the exit code non-zero.
+    #[arg(long, value_enum, default_value_t = FailOn::Cause)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EnvArgs {
+    /// Also show how Go would route this module, PATH[@VERSION]; repeatable.
+    #[arg(long = "module", short = 'm', value_name = "PATH[@VERSION]")]
+    pub modules: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ProbeArgs {
+    #[command(subcommand)]
+    pub kind: ProbeKind,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ProbeKind {
+    /// Resolve NAME with the system resolver and the public resolver(s), and compare.
+    Dns {
+        name: String,
+        #[command(flatten)]
+        dns: DnsArgs,
+    },
+    /// Connect to HOST:PORT over TCP (every resolved address, IPv4 and IPv6).
+    Tcp {
+        #[arg(value_name = "HOST:PORT")]
+        target: String,
+    },
+    /// TLS handshake with HOST[:PORT] (default 443), judged like Go and like Mozilla's roots.
+    Tls {
+        #[arg(value_name = "HOST[:PORT]")]
+        target: String,
+    },
+    /// CONNECT to TARGET (HOST[:PORT]) through a proxy, then TLS through the tunnel.
+    Proxy {
+        #[arg(value_name = "HOST[:PORT]")]
+        target: String,
+        /// The proxy URL [default: the one Go would use for https://TARGET].
+        #[arg(long, value_name = "URL")]
+        proxy: Option<String>,
+    },
+    /// GET URL as Go's HTTP client would (through the proxy Go would use).
+    Http {
+        url: String,
+        /// The proxy URL [default: the one Go would use for URL].
+        #[arg(long, value_name = "URL")]
+        proxy: Option<String>,
+    },
+    /// Ask every GOPROXY entry for a module, as cmd/go would.
+    Goproxy {
+        #[arg(value_name = "PATH[@VERSION]")]
+        module: String,
+        /// Also download the .zip and measure throughput.
+        #[arg(long)]
+        zip: bool,
+    },
+    /// Look a module up in the checksum database over the route cmd/go would take.
+    Sumdb {
+        #[arg(value_name = "PATH@VERSION")]
+        module: String,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// The error text; `-` or nothing reads standard input.
+    pub text: Option<String>,
+    /// Run the probes the text points at and give a verdict.
+    #[arg(long)]
+    pub probe: bool,
+    #[command(flatten)]
+    pub dns: DnsArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// A report written by `gomod-diag --json`; `-` reads standard input.
+    pub file: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
+}
+
+/// Parses `15s`, `2500ms`, `1m`, `1m30s`, or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let accepted = "use a number with a unit, e.g. 15s, 2500ms, 1m30s (a bare number means seconds)";
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(format!("empty duration; {accepted}"));
+    }
+    let d = if let Ok(secs) = t.parse::<f64>() {
+        if !secs.is_finite() || secs < 0.0 || secs > 86_400.0 {
+            return Err(format!("invalid duration {s:?}; {accepted}"));
+        }
+        Duration::from_secs_f64(secs)
+    } else {
+        humantime::parse_duration(t).map_err(|e| format!("invalid duration {s:?} ({e}); {accepted}"))?
+    };
+    if d.is_zero() {
+        return Err(format!("duration {s:?} must be greater than zero; {accepted}"));
+    }
+    Ok(d)
+}
+
+/// Parses a resolver address `IP` or `IP:PORT` (IPv6 as `[::1]:53` or bare `::1`).
+pub fn parse_dns_server(s: &str) -> Result<SocketAddr, String> {
+    let t = s.trim();
+    if let Ok(addr) = t.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    if let Ok(ip) = t.parse::<std::net::IpAddr>() {
+        return Ok(SocketAddr::new(ip, 53));
+    }
+    Err(format!(
+        "invalid DNS server {s:?}: expected an IP address with an optional port, e.g. 8.8.8.8, 223.5.5.5:53, [2001:4860:4860::8888]:53"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("15s").unwrap(), Duration::from_secs(15));
+        assert_eq!(parse_duration("2500ms").unwrap(), Duration::from_millis(2500));
+        assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("3").unwrap(), Duration::from_secs(3));
+        assert_eq!(parse_duration("0.5").unwrap(), Duration::from_millis(500));
+        for bad in ["", "0", "-1", "abc", "10 parsecs", "NaN", "1e20"] {
+            let e = parse_duration(bad).unwrap_err();
+            assert!(e.contains("15s"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn dns_servers() {
+        assert_eq!(parse_dns_server("8.8.8.8").unwrap(), "8.8.8.8:53".parse().unwrap());
+        assert_eq!(parse_dns_server("127.0.0.1:9").unwrap(), "127.0.0.1:9".parse().unwrap());
+        assert_eq!(parse_dns_server("::1").unwrap(), "[::1]:53".parse().unwrap());
+        assert!(parse_dns_server("dns.google").unwrap_err().contains("8.8.8.8"));
+    }
+
+    #[test]
+    fn no_subcommand_means_run() {
+        let cli = Cli::try_parse_from(["gomod-diag", "--module", "golang.org/x/text@v0.3.0", "--json"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.run.modules, vec!["golang.org/x/text@v0.3.0"]);
+        assert!(cli.global.json);
+    }
+
+    #[test]
+    fn global_flags_after_subcommand() {
+        let cli = Cli::try_parse_from(["gomod-diag", "env", "--json", "--timeout", "2s"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Env(_))));
+        assert!(cli.global.json);
+        assert_eq!(cli.global.timeout, Duration::from_secs(2));
+    }
+}

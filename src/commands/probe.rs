@@ -1,0 +1,5 @@
+use crate::app::{not_implemented, Ctx};
+
+pub async fn run(_ctx: &Ctx, _args: &crate::cli::ProbeArgs) -> anyhow::Result<u8> {
+    not_implemented("`probe`")
+}

@@ -1,0 +1,1 @@
+//! Go's configuration exactly as cmd/go reads it (pure).

@@ -1,0 +1,1 @@
+//! Diagnosis: the decision tree, the root-cause catalog, fixes, and `explain` (pure).

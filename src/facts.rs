@@ -1,0 +1,1 @@
+//! The facts: one serializable record of everything the probes observed.

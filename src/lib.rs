@@ -1,0 +1,20 @@
+//! gomod-diag: why `go get` / `go mod download` fails on this network, and the fix.
+//!
+//! The pipeline (see README and DESIGN): configuration (pure) → plan (pure) → probes (I/O)
+//! → facts → simulation of cmd/go (pure) → diagnosis (pure) → rendering.
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod diagnose;
+pub mod exit;
+pub mod facts;
+pub mod modfetch;
+pub mod plan;
+pub mod platform;
+pub mod probe;
+pub mod redact;
+pub mod render;
+pub mod report;
+pub mod shell;

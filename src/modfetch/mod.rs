@@ -1,0 +1,1 @@
+//! The Go module protocol: GOPROXY requests, the checksum database, direct mode, and the simulation of cmd/go.

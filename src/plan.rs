@@ -1,0 +1,1 @@
+//! The plan (pure): the routes Go would take for a module.

@@ -1,0 +1,1 @@
+//! Network probes: DNS, TCP, TLS, proxy CONNECT/SOCKS, HTTP; each independent, each with a timeout.

@@ -1,0 +1,1 @@
+//! Rendering: terminal tables and verdicts, CI lines.

@@ -1,0 +1,1 @@
+//! The JSON report: schema_version, configuration, plan, facts, prediction, verdict.
