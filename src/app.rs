@@ -26,9 +26,17 @@ impl Ctx {
         let plain = global.json || global.ci;
         let color = !plain && !global.no_color && !no_color_env && std::io::stdout().is_terminal();
         let progress = !plain && std::io::stderr().is_terminal();
-        let lang = global.lang.unwrap_or_else(|| lang_from_locale(&|k| std::env::var(k).ok()));
+        let lang = global
+            .lang
+            .unwrap_or_else(|| lang_from_locale(&|k| std::env::var(k).ok()));
         let shell = crate::shell::Shell::resolve(global.shell);
-        Ctx { global, color, progress, lang, shell }
+        Ctx {
+            global,
+            color,
+            progress,
+            lang,
+            shell,
+        }
     }
 }
 
@@ -36,7 +44,11 @@ impl Ctx {
 pub fn lang_from_locale(var: &dyn Fn(&str) -> Option<String>) -> Lang {
     for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
         if let Some(v) = var(key).filter(|v| !v.is_empty()) {
-            return if v.to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En };
+            return if v.to_ascii_lowercase().starts_with("zh") {
+                Lang::Zh
+            } else {
+                Lang::En
+            };
         }
     }
     Lang::En
@@ -52,7 +64,10 @@ pub fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let ctx = Ctx::new(cli.global.clone());
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("gomod-diag: error: cannot start the async runtime: {e}");
@@ -65,13 +80,20 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("gomod-diag: error: {}", redact::redact_text(&format!("{e:#}")));
+            eprintln!(
+                "gomod-diag: error: {}",
+                redact::redact_text(&format!("{e:#}"))
+            );
             ExitCode::from(exit::USAGE)
         }
     }
 }
 
-async fn dispatch(ctx: &Ctx, command: Option<Command>, run: crate::cli::RunArgs) -> anyhow::Result<u8> {
+async fn dispatch(
+    ctx: &Ctx,
+    command: Option<Command>,
+    run: crate::cli::RunArgs,
+) -> anyhow::Result<u8> {
     match command {
         None => commands::run::run(ctx, &run).await,
         Some(Command::Run(args)) => commands::run::run(ctx, &args).await,
@@ -96,11 +118,22 @@ mod tests {
     #[test]
     fn locale_precedence() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
         };
         assert_eq!(lang_from_locale(&env(&[])), Lang::En);
         assert_eq!(lang_from_locale(&env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
-        assert_eq!(lang_from_locale(&env(&[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "en_US.UTF-8")])), Lang::En);
-        assert_eq!(lang_from_locale(&env(&[("LC_ALL", ""), ("LANG", "zh_TW")])), Lang::Zh);
+        assert_eq!(
+            lang_from_locale(&env(&[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "en_US.UTF-8")])),
+            Lang::En
+        );
+        assert_eq!(
+            lang_from_locale(&env(&[("LC_ALL", ""), ("LANG", "zh_TW")])),
+            Lang::Zh
+        );
     }
 }

@@ -238,7 +238,8 @@ pub struct CompletionsArgs {
 
 /// Parses `15s`, `2500ms`, `1m`, `1m30s`, or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let accepted = "use a number with a unit, e.g. 15s, 2500ms, 1m30s (a bare number means seconds)";
+    let accepted =
+        "use a number with a unit, e.g. 15s, 2500ms, 1m30s (a bare number means seconds)";
     let t = s.trim();
     if t.is_empty() {
         return Err(format!("empty duration; {accepted}"));
@@ -249,10 +250,13 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         }
         Duration::from_secs_f64(secs)
     } else {
-        humantime::parse_duration(t).map_err(|e| format!("invalid duration {s:?} ({e}); {accepted}"))?
+        humantime::parse_duration(t)
+            .map_err(|e| format!("invalid duration {s:?} ({e}); {accepted}"))?
     };
     if d.is_zero() {
-        return Err(format!("duration {s:?} must be greater than zero; {accepted}"));
+        return Err(format!(
+            "duration {s:?} must be greater than zero; {accepted}"
+        ));
     }
     Ok(d)
 }
@@ -284,7 +288,10 @@ mod tests {
     #[test]
     fn durations() {
         assert_eq!(parse_duration("15s").unwrap(), Duration::from_secs(15));
-        assert_eq!(parse_duration("2500ms").unwrap(), Duration::from_millis(2500));
+        assert_eq!(
+            parse_duration("2500ms").unwrap(),
+            Duration::from_millis(2500)
+        );
         assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
         assert_eq!(parse_duration("3").unwrap(), Duration::from_secs(3));
         assert_eq!(parse_duration("0.5").unwrap(), Duration::from_millis(500));
@@ -296,15 +303,32 @@ mod tests {
 
     #[test]
     fn dns_servers() {
-        assert_eq!(parse_dns_server("8.8.8.8").unwrap(), "8.8.8.8:53".parse().unwrap());
-        assert_eq!(parse_dns_server("127.0.0.1:9").unwrap(), "127.0.0.1:9".parse().unwrap());
-        assert_eq!(parse_dns_server("::1").unwrap(), "[::1]:53".parse().unwrap());
-        assert!(parse_dns_server("dns.google").unwrap_err().contains("8.8.8.8"));
+        assert_eq!(
+            parse_dns_server("8.8.8.8").unwrap(),
+            "8.8.8.8:53".parse().unwrap()
+        );
+        assert_eq!(
+            parse_dns_server("127.0.0.1:9").unwrap(),
+            "127.0.0.1:9".parse().unwrap()
+        );
+        assert_eq!(
+            parse_dns_server("::1").unwrap(),
+            "[::1]:53".parse().unwrap()
+        );
+        assert!(parse_dns_server("dns.google")
+            .unwrap_err()
+            .contains("8.8.8.8"));
     }
 
     #[test]
     fn no_subcommand_means_run() {
-        let cli = Cli::try_parse_from(["gomod-diag", "--module", "golang.org/x/text@v0.3.0", "--json"]).unwrap();
+        let cli = Cli::try_parse_from([
+            "gomod-diag",
+            "--module",
+            "golang.org/x/text@v0.3.0",
+            "--json",
+        ])
+        .unwrap();
         assert!(cli.command.is_none());
         assert_eq!(cli.run.modules, vec!["golang.org/x/text@v0.3.0"]);
         assert!(cli.global.json);

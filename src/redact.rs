@@ -24,7 +24,13 @@ pub fn redact_text(text: &str) -> String {
         // The token around '@' runs from the previous delimiter to the '@'.
         let before = &rest[..at];
         let start = before
-            .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '(' | '<' | '>' | ',' | '|' | '=' | ';' | '`'))
+            .rfind(|c: char| {
+                c.is_whitespace()
+                    || matches!(
+                        c,
+                        '"' | '\'' | '(' | '<' | '>' | ',' | '|' | '=' | ';' | '`'
+                    )
+            })
             .map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8))
             .unwrap_or(0);
         let token = &before[start..];
@@ -130,7 +136,11 @@ mod tests {
 
     #[test]
     fn keeps_module_versions_and_emails() {
-        for s in ["golang.org/x/text@v0.3.0", "admin@example.com", "go: example.com/m@v1.0.0: not found"] {
+        for s in [
+            "golang.org/x/text@v0.3.0",
+            "admin@example.com",
+            "go: example.com/m@v1.0.0: not found",
+        ] {
             assert_eq!(redact_text(s), s);
         }
     }
@@ -154,7 +164,15 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for s in ["@", "@@", "://@", "a:@", "é@ü:", "authorization:", "x\u{2014}@y"] {
+        for s in [
+            "@",
+            "@@",
+            "://@",
+            "a:@",
+            "é@ü:",
+            "authorization:",
+            "x\u{2014}@y",
+        ] {
             let _ = redact_text(s);
         }
     }
