@@ -1,1 +1,218 @@
 //! Go's configuration exactly as cmd/go reads it (pure).
+//!
+//! `GoConfig::from_inputs` is a pure function of `ConfigInputs` (OS environment as a map, the
+//! OS kind, the user's go env file and `$GOROOT/go.env` contents). `GoConfig::load_system`
+//! gathers those inputs from the real process and cross-checks with `go env -json`.
+//! Precedence as in cmd/go/internal/cfg: non-empty OS env > user env file > $GOROOT/go.env >
+//! built-in default.
+
+pub mod goenv;
+pub mod goproxy;
+pub mod gosumdb;
+pub mod gourl;
+pub mod govcs;
+pub mod httpproxy;
+pub mod pattern;
+pub mod warnings;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use goenv::{GoEnvComparison, GoToolCheck};
+pub use goproxy::{FallbackMode, ProxyEntry};
+pub use gosumdb::{SumdbConfig, VerifierKey};
+pub use govcs::GovcsRules;
+pub use httpproxy::{ProxyChoice, ProxyEnv, ProxyUrl};
+pub use warnings::ConfigWarning;
+
+/// The variables gomod-diag reports, in display order.
+pub const VARIABLES: &[&str] = &[
+    "GOPROXY",
+    "GOSUMDB",
+    "GOPRIVATE",
+    "GONOPROXY",
+    "GONOSUMDB",
+    "GOINSECURE",
+    "GOVCS",
+    "GOFLAGS",
+    "GOAUTH",
+    "GOENV",
+    "GOMODCACHE",
+    "GOTOOLCHAIN",
+    "GOPATH",
+    "GOROOT",
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "REQUEST_METHOD",
+];
+
+/// The operating system whose conventions apply (env file location, GOPATH default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OsKind {
+    Linux,
+    Macos,
+    Windows,
+    /// Other Unix (BSDs...): behaves like Linux for the env file.
+    Other,
+}
+
+impl OsKind {
+    pub fn current() -> OsKind {
+        if cfg!(target_os = "linux") {
+            OsKind::Linux
+        } else if cfg!(target_os = "macos") {
+            OsKind::Macos
+        } else if cfg!(windows) {
+            OsKind::Windows
+        } else {
+            OsKind::Other
+        }
+    }
+}
+
+/// Where a value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Source {
+    /// The process environment (non-empty).
+    OsEnv,
+    /// The user's go env file (`go env -w`).
+    EnvFile { path: String },
+    /// `$GOROOT/go.env`.
+    GorootGoEnv { path: String },
+    /// cmd/go's built-in default (possibly derived, e.g. GOMODCACHE from GOPATH).
+    Default,
+    /// `go env GOROOT` (how gomod-diag found GOROOT when it is not in the environment).
+    GoCommand,
+    /// Not set anywhere (the value is empty).
+    Unset,
+}
+
+/// A value that exists at a lower-precedence source but is overridden.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shadowed {
+    pub source: Source,
+    pub value: String,
+}
+
+/// One variable's effective value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigValue {
+    pub name: String,
+    /// The effective value ("" when unset).
+    pub value: String,
+    pub source: Source,
+    /// Lower-precedence values that exist but are not used, highest first.
+    pub shadowed: Vec<Shadowed>,
+}
+
+/// A file that was (or would have been) read: its path and its contents if it exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileInput {
+    pub path: String,
+    /// None: the file does not exist or cannot be read (Go ignores it silently).
+    pub contents: Option<String>,
+}
+
+/// Everything `GoConfig::from_inputs` needs; no I/O happens after these are gathered.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfigInputs {
+    pub os: Option<OsKind>,
+    /// The OS environment (names are case-sensitive, as on Unix; on Windows callers should
+    /// pass the names as Go sees them).
+    pub env: BTreeMap<String, String>,
+    /// The user's go env file. None: GOENV=off or no user config dir (then no file at all).
+    /// When None, `from_inputs` does NOT compute the path itself; use `goenv::env_file_path`.
+    pub env_file: Option<FileInput>,
+    /// GOROOT as found by the caller (`go env GOROOT`), used when neither the OS env nor the
+    /// env file set GOROOT.
+    pub goroot_detected: Option<String>,
+    /// `$GOROOT/go.env`, when a GOROOT is known.
+    pub goroot_go_env: Option<FileInput>,
+}
+
+/// Go's effective configuration with sources, plus what `go env -json` said.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoConfig {
+    pub os: OsKind,
+    /// One entry per name in `VARIABLES`, same order.
+    pub values: Vec<ConfigValue>,
+    /// The user's go env file path ("" when none: GOENV=off or no config dir).
+    pub env_file_path: String,
+    /// Whether that file exists (was read).
+    pub env_file_present: bool,
+    /// Keys in the env file that Go reads from the environment only (HTTPS_PROXY ...): Go
+    /// ignores them there.
+    pub env_file_ignored_keys: Vec<String>,
+    /// `$GOROOT/go.env` path ("" when GOROOT is unknown).
+    pub goroot_go_env_path: String,
+    pub goroot_go_env_present: bool,
+    /// The cross-check with the real `go env -json`.
+    pub go_tool: GoToolCheck,
+}
+
+impl GoConfig {
+    /// Pure: computes every value with its source from the inputs.
+    pub fn from_inputs(inputs: &ConfigInputs) -> GoConfig {
+        goenv::compute(inputs)
+    }
+
+    /// I/O: reads the process environment, the env file and go.env, runs `go env -json`
+    /// (5 s timeout) and records agreement.
+    pub fn load_system() -> GoConfig {
+        goenv::load_system()
+    }
+
+    /// The entry for a variable in `VARIABLES`.
+    pub fn value(&self, name: &str) -> Option<&ConfigValue> {
+        self.values.iter().find(|v| v.name == name)
+    }
+
+    /// The effective value of a variable ("" when unset or unknown).
+    pub fn get(&self, name: &str) -> &str {
+        self.value(name).map_or("", |v| v.value.as_str())
+    }
+
+    /// GONOPROXY as cmd/go uses it: GOPRIVATE when GONOPROXY is empty.
+    pub fn effective_gonoproxy(&self) -> &str {
+        match self.get("GONOPROXY") {
+            "" => self.get("GOPRIVATE"),
+            v => v,
+        }
+    }
+
+    /// GONOSUMDB as cmd/go uses it: GOPRIVATE when GONOSUMDB is empty.
+    pub fn effective_gonosumdb(&self) -> &str {
+        match self.get("GONOSUMDB") {
+            "" => self.get("GOPRIVATE"),
+            v => v,
+        }
+    }
+
+    /// The GOPROXY list exactly as cmd/go's proxyList builds it (with the internal
+    /// `noproxy` entry first when GONOPROXY is set and GOPROXY != "direct").
+    pub fn proxy_list(&self) -> Result<Vec<ProxyEntry>, String> {
+        goproxy::proxy_list(self.get("GOPROXY"), self.effective_gonoproxy())
+    }
+
+    /// GOSUMDB parsed as cmd/go's modfetch/sumdb.go does.
+    pub fn sumdb(&self) -> Result<SumdbConfig, String> {
+        gosumdb::parse_gosumdb(self.get("GOSUMDB"))
+    }
+
+    /// GOVCS rules (with the default appended).
+    pub fn govcs(&self) -> Result<GovcsRules, String> {
+        govcs::parse_govcs(self.get("GOVCS"))
+    }
+
+    /// The HTTP proxy environment as net/http reads it (OS environment only).
+    pub fn proxy_env(&self) -> ProxyEnv {
+        ProxyEnv::from_config(self)
+    }
+}
