@@ -1,3 +1,10 @@
-//! The Go module protocol: GOPROXY requests, the checksum database, direct mode, and the simulation of cmd/go.
+//! The Go module protocol: GOPROXY requests, the checksum database, direct mode, and the
+//! simulation of cmd/go.
 
 pub mod command;
+pub mod dirhash;
+pub mod escape;
+pub mod note;
+pub mod outcome;
+pub mod simulate;
+pub mod tlog;

@@ -1,0 +1,1063 @@
+//! The simulation of cmd/go (pure): given Go's configuration for a module and the recorded
+//! outcome of every request Go would make, which GOPROXY entries Go tries and in which order,
+//! where a `,` stops the walk and where `|` falls through, how the checksum database is
+//! reached and what it answers, and the error `go mod download M@V` prints, in Go's format.
+//!
+//! Rules (cmd/go/internal/modfetch): proxy.go TryProxies (error ranking: direct/noproxy >
+//! other proxy errors > not-found, last not-found wins; only 404/410 and Go's internal
+//! not-found errors fall through a `,`), repo.go lookup, sumdb.go initBase (the `supported`
+//! walk), fetch.go checkGoMod/checkSumDB (the go.mod hash is verified right after `.mod`,
+//! before the zip is fetched). When a needed outcome is missing, the URL is listed in
+//! `missing` and the module's outcome is `unknown`: the caller fetches it and runs again.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::escape::{escape_path, escape_version};
+use super::outcome::{go_json_error, http_error_text, looks_like_html, looks_like_zip, Fetch};
+use super::{dirhash, note, tlog};
+use crate::config::pattern::match_prefix_patterns;
+use crate::config::{FallbackMode, ProxyEntry, SumdbConfig};
+
+/// Go's configuration as the simulation needs it (derived from `GoConfig`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimConfig {
+    /// proxyList (with the internal `noproxy` first when GONOPROXY is set).
+    pub proxies: Vec<ProxyEntry>,
+    /// GOPROXY did not parse: Go fails with this text before any request.
+    pub goproxy_error: Option<String>,
+    /// Effective GONOPROXY / GONOSUMDB (GOPRIVATE when empty).
+    pub gonoproxy: String,
+    pub gonosumdb: String,
+    pub sumdb: Option<SumdbConfig>,
+    pub gosumdb_error: Option<String>,
+}
+
+impl SimConfig {
+    pub fn from_config(cfg: &crate::config::GoConfig) -> SimConfig {
+        let (proxies, goproxy_error) = match cfg.proxy_list() {
+            Ok(p) => (p, None),
+            Err(e) => (vec![], Some(e)),
+        };
+        let (sumdb, gosumdb_error) = match cfg.sumdb() {
+            Ok(s) => (Some(s), None),
+            Err(e) => (None, Some(e)),
+        };
+        SimConfig {
+            proxies,
+            goproxy_error,
+            gonoproxy: cfg.effective_gonoproxy().to_string(),
+            gonosumdb: cfg.effective_gonosumdb().to_string(),
+            sumdb,
+            gosumdb_error,
+        }
+    }
+}
+
+/// What direct mode (VCS / `?go-get=1`) gave for a module, summarized by the direct probe.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DirectOutcome {
+    /// Direct mode would produce the module.
+    pub ok: bool,
+    /// Go's error text for the module (without the `go: M@V: ` prefix), when not ok.
+    pub go_error: Option<String>,
+    /// The error is a "not found" for TryProxies (e.g. `unrecognized import path`).
+    pub not_found: bool,
+    /// ROOT_CAUSES identifier (`vcs.meta_missing`, `vcs.git_missing`, ...), `ok` when fine.
+    pub class: String,
+    /// false when the repository itself was not contacted (no `--vcs`): ok is an assumption.
+    pub verified: bool,
+    pub detail: Vec<String>,
+}
+
+/// Everything observed, keyed by (redacted) URL; direct-mode outcomes by module path;
+/// zip hashes (h1) by `path@version` when a zip was downloaded and hashed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Observations {
+    pub http: BTreeMap<String, Fetch>,
+    pub direct: BTreeMap<String, DirectOutcome>,
+    pub zip_h1: BTreeMap<String, String>,
+}
+
+/// A module to predict: `path@version` (version None: `@latest`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimTarget {
+    pub path: String,
+    pub version: Option<String>,
+    /// Also walk the `.zip` requests (only when they were probed).
+    pub check_zip: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    Failed,
+    /// An outcome Go's path depends on was not observed.
+    Unknown,
+}
+
+/// One attempt at one entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// `noproxy`, `direct`, `off`, or the proxy URL (redacted).
+    pub entry: String,
+    pub url: Option<String>,
+    /// `ok`, `not_found` or `error`.
+    pub result: String,
+    /// ROOT_CAUSES identifier or `ok`.
+    pub class: String,
+    pub error: Option<String>,
+    /// Why Go goes on (or stops) after this attempt.
+    pub why: String,
+}
+
+/// One step of the download (`info`, `list`, `mod`, `sumdb`, `zip`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    pub stage: String,
+    pub attempts: Vec<Attempt>,
+    pub outcome: Outcome,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModulePrediction {
+    pub path: String,
+    pub version: Option<String>,
+    /// The version Go settles on (from `.info`, or the query).
+    pub resolved_version: Option<String>,
+    pub outcome: Outcome,
+    pub stages: Vec<Stage>,
+    /// The primary cause (ROOT_CAUSES id) when Go fails.
+    pub cause: Option<String>,
+    /// The complete error Go prints (`go: M@V: ...`).
+    pub error_text: Option<String>,
+    /// false when the text is reconstructed from a documented format but was not checked
+    /// against Go for this case.
+    pub error_text_exact: bool,
+    /// How the checksum database is reached (URL base), or why it is not consulted.
+    pub sumdb_route: String,
+    pub assumptions: Vec<String>,
+}
+
+/// The prediction for a whole run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prediction {
+    /// The command whose output is predicted.
+    pub command: String,
+    pub go_will_succeed: bool,
+    /// Some outcome on Go's path was not observed.
+    pub inconclusive: bool,
+    pub modules: Vec<ModulePrediction>,
+    /// The first failing module's error text, as Go prints it.
+    pub error_text: Option<String>,
+    /// URLs whose outcome is needed (fetch them and simulate again).
+    pub missing: Vec<String>,
+}
+
+/// Predicts `go mod download` for each target.
+pub fn simulate(cfg: &SimConfig, targets: &[SimTarget], obs: &Observations) -> Prediction {
+    let mut missing = vec![];
+    let modules: Vec<ModulePrediction> = targets
+        .iter()
+        .map(|t| simulate_module(cfg, t, obs, &mut missing))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    let failed = modules.iter().find(|m| m.outcome == Outcome::Failed);
+    let inconclusive = modules.iter().any(|m| m.outcome == Outcome::Unknown);
+    let command = format!(
+        "go mod download {}",
+        targets
+            .iter()
+            .map(|t| format!("{}@{}", t.path, t.version.as_deref().unwrap_or("latest")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    Prediction {
+        command,
+        go_will_succeed: failed.is_none() && !inconclusive,
+        inconclusive,
+        error_text: failed.and_then(|m| m.error_text.clone()),
+        modules,
+        missing,
+    }
+}
+
+/// A Go error with its "not found" (fs.ErrNotExist) bit.
+#[derive(Debug, Clone)]
+struct GoErr {
+    text: String,
+    not_exist: bool,
+    class: String,
+}
+
+enum Step<T> {
+    Ok(T),
+    Err(GoErr),
+    Missing(String),
+}
+
+struct Walk<T> {
+    attempts: Vec<Attempt>,
+    result: Step<T>,
+}
+
+fn entry_name(e: &ProxyEntry) -> String {
+    match e {
+        ProxyEntry::Noproxy => "noproxy".into(),
+        ProxyEntry::Direct => "direct".into(),
+        ProxyEntry::Off => "off".into(),
+        ProxyEntry::Url { url, .. } => crate::redact::redact_url(url),
+    }
+}
+
+/// TryProxies: f per entry in order, Go's fall-through and error ranking.
+fn try_proxies<T>(
+    entries: &[ProxyEntry],
+    mut f: impl FnMut(&ProxyEntry) -> (Option<String>, Step<T>),
+) -> Walk<T> {
+    const NOT_EXIST: u8 = 0;
+    const PROXY: u8 = 1;
+    const DIRECT: u8 = 2;
+    let mut attempts = vec![];
+    let mut best: Option<GoErr> = None;
+    let mut rank = NOT_EXIST;
+    for e in entries {
+        let (url, step) = f(e);
+        let name = entry_name(e);
+        match step {
+            Step::Ok(v) => {
+                attempts.push(Attempt {
+                    entry: name,
+                    url,
+                    result: "ok".into(),
+                    class: "ok".into(),
+                    error: None,
+                    why: "success: Go stops here".into(),
+                });
+                return Walk {
+                    attempts,
+                    result: Step::Ok(v),
+                };
+            }
+            Step::Missing(u) => {
+                attempts.push(Attempt {
+                    entry: name,
+                    url,
+                    result: "unknown".into(),
+                    class: "unknown".into(),
+                    error: None,
+                    why: "not observed".into(),
+                });
+                return Walk {
+                    attempts,
+                    result: Step::Missing(u),
+                };
+            }
+            Step::Err(err) => {
+                let is_direct = matches!(e, ProxyEntry::Direct)
+                    || (matches!(e, ProxyEntry::Noproxy) && err.text != ERR_USE_PROXY);
+                if is_direct {
+                    rank = DIRECT;
+                    best = Some(err.clone());
+                } else if rank <= PROXY && !err.not_exist {
+                    rank = PROXY;
+                    best = Some(err.clone());
+                } else if rank == NOT_EXIST {
+                    best = Some(err.clone());
+                }
+                let falls_back = e.fallback() == FallbackMode::OnAnyError;
+                let stop = !falls_back && !err.not_exist;
+                let why = if err.not_exist {
+                    "\"not found\" (404/410 or Go's internal not-found): Go tries the next entry"
+                        .to_string()
+                } else if falls_back {
+                    "error, but the entry is followed by `|`: Go tries the next entry".to_string()
+                } else {
+                    "error that is not \"not found\" and the entry is not followed by `|`: Go stops here"
+                        .to_string()
+                };
+                attempts.push(Attempt {
+                    entry: name,
+                    url,
+                    result: if err.not_exist { "not_found" } else { "error" }.into(),
+                    class: err.class.clone(),
+                    error: Some(err.text.clone()),
+                    why,
+                });
+                if stop {
+                    break;
+                }
+            }
+        }
+    }
+    let err = best.unwrap_or(GoErr {
+        text: "GOPROXY list is not the empty string, but contains no entries".into(),
+        not_exist: false,
+        class: "config.goproxy_invalid".into(),
+    });
+    Walk {
+        attempts,
+        result: Step::Err(err),
+    }
+}
+
+const ERR_PROXY_OFF: &str = "module lookup disabled by GOPROXY=off";
+const ERR_NOPROXY: &str = "disabled by GOPRIVATE/GONOPROXY";
+const ERR_USE_PROXY: &str = "path does not match GOPRIVATE/GONOPROXY";
+
+fn not_exist(text: &str, class: &str) -> GoErr {
+    GoErr {
+        text: text.into(),
+        not_exist: true,
+        class: class.into(),
+    }
+}
+
+/// `<base>/<rest>` with the base's trailing slashes collapsed (web.Join).
+pub fn join_url(base: &str, rest: &str) -> String {
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        rest.trim_start_matches('/')
+    )
+}
+
+/// What lookup() does for this entry: a proxy base to ask, direct mode, or an immediate error.
+enum Lookup {
+    Proxy(String),
+    Direct,
+    Fail(GoErr),
+}
+
+fn lookup(cfg: &SimConfig, entry: &ProxyEntry, path: &str) -> Lookup {
+    if match_prefix_patterns(&cfg.gonoproxy, path) {
+        return match entry {
+            ProxyEntry::Noproxy | ProxyEntry::Direct => Lookup::Direct,
+            _ => Lookup::Fail(not_exist(ERR_NOPROXY, "goproxy.module_not_found")),
+        };
+    }
+    match entry {
+        ProxyEntry::Off => Lookup::Fail(not_exist(ERR_PROXY_OFF, "config.goproxy_off")),
+        ProxyEntry::Direct => Lookup::Direct,
+        ProxyEntry::Noproxy => Lookup::Fail(not_exist(ERR_USE_PROXY, "goproxy.module_not_found")),
+        ProxyEntry::Url { url, .. } => Lookup::Proxy(crate::redact::redact_url(url)),
+    }
+}
+
+/// Classifies a non-200 status as cmd/go sees it.
+fn status_err(url: &str, f: &Fetch) -> GoErr {
+    match f {
+        Fetch::Status {
+            code,
+            reason,
+            content_type,
+            body,
+            ..
+        } => {
+            let class = match code {
+                404 | 410 => "goproxy.module_not_found",
+                401 | 403 => "goproxy.forbidden",
+                407 => "proxy.auth_required",
+                _ if looks_like_html(content_type, body) => "goproxy.captive_portal",
+                _ => "goproxy.http_error",
+            };
+            GoErr {
+                text: http_error_text(url, *code, reason, content_type, body),
+                not_exist: *code == 404 || *code == 410,
+                class: class.into(),
+            }
+        }
+        Fetch::NetError {
+            go_error, class, ..
+        } => GoErr {
+            text: go_error.clone(),
+            not_exist: false,
+            class: class.clone(),
+        },
+    }
+}
+
+/// GET url from the observations: Ok(body) for 200, Err otherwise, Missing when unobserved.
+fn get_bytes(obs: &Observations, url: &str) -> Step<Vec<u8>> {
+    match obs.http.get(url) {
+        None => Step::Missing(url.to_string()),
+        Some(Fetch::Status {
+            code: 200, body, ..
+        }) => Step::Ok(body.clone()),
+        Some(f) => Step::Err(status_err(url, f)),
+    }
+}
+
+fn direct_step(obs: &Observations, path: &str) -> Step<()> {
+    match obs.direct.get(path) {
+        None => Step::Missing(format!("direct:{path}")),
+        Some(d) if d.ok => Step::Ok(()),
+        Some(d) => Step::Err(GoErr {
+            text: d
+                .go_error
+                .clone()
+                .unwrap_or_else(|| "direct fetch failed".into()),
+            not_exist: d.not_found,
+            class: d.class.clone(),
+        }),
+    }
+}
+
+fn stage_from<T>(name: &str, walk: &Walk<T>) -> Stage {
+    let (outcome, error) = match &walk.result {
+        Step::Ok(_) => (Outcome::Ok, None),
+        Step::Err(e) => (Outcome::Failed, Some(e.text.clone())),
+        Step::Missing(_) => (Outcome::Unknown, None),
+    };
+    Stage {
+        stage: name.into(),
+        attempts: walk.attempts.clone(),
+        outcome,
+        error,
+    }
+}
+
+fn content_info(body: &[u8], base: &str, version: &str) -> Result<String, GoErr> {
+    if let Some(e) = go_json_error(body) {
+        return Err(GoErr {
+            text: format!("invalid response from proxy {base:?}: {e}"),
+            not_exist: false,
+            class: if looks_like_html("", body) {
+                "goproxy.captive_portal"
+            } else {
+                "goproxy.invalid_info"
+            }
+            .into(),
+        });
+    }
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    // encoding/json matches keys case-insensitively.
+    let got = v
+        .as_object()
+        .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("version")))
+        .and_then(|(_, v)| v.as_str())
+        .unwrap_or("")
+        .to_string();
+    if got != version {
+        return Err(GoErr {
+            text: format!("proxy returned info for version {got} instead of requested version"),
+            not_exist: false,
+            class: "goproxy.invalid_info".into(),
+        });
+    }
+    Ok(got)
+}
+
+fn simulate_module(
+    cfg: &SimConfig,
+    t: &SimTarget,
+    obs: &Observations,
+    missing: &mut Vec<String>,
+) -> ModulePrediction {
+    let mut m = ModulePrediction {
+        path: t.path.clone(),
+        version: t.version.clone(),
+        resolved_version: None,
+        outcome: Outcome::Ok,
+        stages: vec![],
+        cause: None,
+        error_text: None,
+        error_text_exact: true,
+        sumdb_route: String::new(),
+        assumptions: vec![],
+    };
+    let fail = |m: &mut ModulePrediction, prefix: &str, e: &GoErr| {
+        m.outcome = Outcome::Failed;
+        m.cause = Some(e.class.clone());
+        m.error_text = Some(format!("go: {prefix}: {}", e.text));
+    };
+    if let Some(e) = &cfg.goproxy_error {
+        m.outcome = Outcome::Failed;
+        m.cause = Some("config.goproxy_invalid".into());
+        m.error_text = Some(format!("go: {e}"));
+        return m;
+    }
+    let Ok(esc_path) = escape_path(&t.path) else {
+        m.outcome = Outcome::Failed;
+        m.cause = Some("goproxy.module_not_found".into());
+        m.error_text = Some(format!("go: malformed module path {:?}", t.path));
+        m.error_text_exact = false;
+        return m;
+    };
+
+    // 1. The version: `.info` for an explicit version, the list (then @latest) otherwise.
+    let version = match &t.version {
+        Some(v) => {
+            let Ok(esc_v) = escape_version(v) else {
+                m.outcome = Outcome::Failed;
+                m.error_text = Some(format!("go: {}@{v}: disallowed version string", t.path));
+                m.error_text_exact = false;
+                return m;
+            };
+            let walk = try_proxies(&cfg.proxies, |e| match lookup(cfg, e, &t.path) {
+                Lookup::Fail(err) => (None, Step::Err(err)),
+                Lookup::Direct => (None, direct_step(obs, &t.path).map_latest()),
+                Lookup::Proxy(base) => {
+                    let url = join_url(&base, &format!("{esc_path}/@v/{esc_v}.info"));
+                    let step = match get_bytes(obs, &url) {
+                        Step::Ok(body) => match content_info(&body, &base, v) {
+                            Ok(v) => Step::Ok(v),
+                            Err(e) => Step::Err(e),
+                        },
+                        Step::Err(e) => Step::Err(e),
+                        Step::Missing(u) => Step::Missing(u),
+                    };
+                    (Some(url), step)
+                }
+            });
+            m.stages.push(stage_from("info", &walk));
+            match walk.result {
+                Step::Ok(_) => v.clone(),
+                Step::Err(e) => {
+                    fail(&mut m, &format!("{}@{v}", t.path), &e);
+                    return m;
+                }
+                Step::Missing(u) => {
+                    missing.push(u);
+                    m.outcome = Outcome::Unknown;
+                    return m;
+                }
+            }
+        }
+        None => {
+            let walk = try_proxies(&cfg.proxies, |e| match lookup(cfg, e, &t.path) {
+                Lookup::Fail(err) => (None, Step::Err(err)),
+                Lookup::Direct => (None, direct_step(obs, &t.path).map_latest()),
+                Lookup::Proxy(base) => {
+                    let url = join_url(&base, &format!("{esc_path}/@v/list"));
+                    let step = match get_bytes(obs, &url) {
+                        Step::Ok(body) => match latest_from_list(&String::from_utf8_lossy(&body)) {
+                            Some(v) => Step::Ok(v),
+                            None => {
+                                let lurl = join_url(&base, &format!("{esc_path}/@latest"));
+                                match get_bytes(obs, &lurl) {
+                                    Step::Ok(b) => {
+                                        match serde_json::from_slice::<serde_json::Value>(&b)
+                                            .ok()
+                                            .and_then(|v| {
+                                                v.get("Version")
+                                                    .and_then(|x| x.as_str())
+                                                    .map(str::to_string)
+                                            }) {
+                                            Some(v) => Step::Ok(v),
+                                            None => Step::Err(GoErr {
+                                                text: format!(
+                                                    "invalid response from proxy {base:?}: {}",
+                                                    go_json_error(&b).unwrap_or_default()
+                                                ),
+                                                not_exist: false,
+                                                class: "goproxy.invalid_info".into(),
+                                            }),
+                                        }
+                                    }
+                                    Step::Err(e) => Step::Err(e),
+                                    Step::Missing(u) => Step::Missing(u),
+                                }
+                            }
+                        },
+                        Step::Err(e) => Step::Err(e),
+                        Step::Missing(u) => Step::Missing(u),
+                    };
+                    (Some(url), step)
+                }
+            });
+            m.stages.push(stage_from("list", &walk));
+            match walk.result {
+                Step::Ok(v) => v,
+                Step::Err(e) => {
+                    fail(&mut m, &format!("module {}", t.path), &e);
+                    return m;
+                }
+                Step::Missing(u) => {
+                    missing.push(u);
+                    m.outcome = Outcome::Unknown;
+                    return m;
+                }
+            }
+        }
+    };
+    if version.is_empty() {
+        // Direct mode answered the query; the version is whatever the repository has.
+        m.assumptions
+            .push("the version comes from the repository (direct mode)".into());
+    }
+    m.resolved_version = Some(version.clone());
+    let mv = format!("{}@{}", t.path, version);
+    let esc_v = escape_version(&version).unwrap_or_default();
+
+    // 2. `.mod`.
+    let walk = try_proxies(&cfg.proxies, |e| match lookup(cfg, e, &t.path) {
+        Lookup::Fail(err) => (None, Step::Err(err)),
+        Lookup::Direct => (None, direct_step(obs, &t.path).map_none()),
+        Lookup::Proxy(base) => {
+            let url = join_url(&base, &format!("{esc_path}/@v/{esc_v}.mod"));
+            let step = match get_bytes(obs, &url) {
+                Step::Ok(body) if looks_like_html("", &body) => Step::Err(GoErr {
+                    text: format!("{url}: an HTML page instead of a go.mod file"),
+                    not_exist: false,
+                    class: "goproxy.captive_portal".into(),
+                }),
+                Step::Ok(body) => Step::Ok(Some(body)),
+                Step::Err(e) => Step::Err(e),
+                Step::Missing(u) => Step::Missing(u),
+            };
+            (Some(url), step)
+        }
+    });
+    m.stages.push(stage_from("mod", &walk));
+    let go_mod: Option<Vec<u8>> = match walk.result {
+        Step::Ok(b) => b,
+        Step::Err(e) => {
+            if e.class == "goproxy.captive_portal" {
+                m.error_text_exact = false;
+            }
+            fail(&mut m, &mv, &e);
+            return m;
+        }
+        Step::Missing(u) => {
+            missing.push(u);
+            m.outcome = Outcome::Unknown;
+            return m;
+        }
+    };
+
+    // 3. The checksum database, for the go.mod hash (the zip's line is in the same record).
+    let record = match sumdb_stage(cfg, t, &version, obs, &mut m) {
+        SumdbResult::NotUsed => None,
+        SumdbResult::Missing(u) => {
+            missing.push(u);
+            m.outcome = Outcome::Unknown;
+            return m;
+        }
+        SumdbResult::Failed(e) => {
+            let e = GoErr {
+                text: format!("verifying go.mod: {mv}/go.mod: {}", e.text),
+                ..e
+            };
+            fail(&mut m, &mv, &e);
+            return m;
+        }
+        SumdbResult::Record { db, lines } => {
+            if let Some(gm) = &go_mod {
+                let have = dirhash::hash_go_mod(gm);
+                if let Err(e) = check_line(
+                    &lines,
+                    &t.path,
+                    &format!("{version}/go.mod"),
+                    &have,
+                    &db,
+                    "go.mod",
+                ) {
+                    fail(&mut m, &mv, &e);
+                    return m;
+                }
+            } else {
+                m.assumptions
+                    .push("go.mod hash from direct mode not computed: assumed to match".into());
+            }
+            Some((db, lines))
+        }
+    };
+
+    // 4. The zip (only walked when probed).
+    if t.check_zip {
+        let walk = try_proxies(&cfg.proxies, |e| match lookup(cfg, e, &t.path) {
+            Lookup::Fail(err) => (None, Step::Err(err)),
+            Lookup::Direct => (None, direct_step(obs, &t.path)),
+            Lookup::Proxy(base) => {
+                let url = join_url(&base, &format!("{esc_path}/@v/{esc_v}.zip"));
+                let step = match get_bytes(obs, &url) {
+                    Step::Ok(body) if !looks_like_zip(&body) => Step::Err(GoErr {
+                        text: "zip: not a valid zip file".into(),
+                        not_exist: false,
+                        class: if looks_like_html("", &body) {
+                            "goproxy.captive_portal"
+                        } else {
+                            "goproxy.http_error"
+                        }
+                        .into(),
+                    }),
+                    Step::Ok(_) => Step::Ok(()),
+                    Step::Err(e) => Step::Err(e),
+                    Step::Missing(u) => Step::Missing(u),
+                };
+                (Some(url), step)
+            }
+        });
+        m.stages.push(stage_from("zip", &walk));
+        match walk.result {
+            Step::Ok(()) => {}
+            Step::Err(e) => {
+                if e.text.starts_with("zip:") {
+                    m.error_text_exact = false;
+                }
+                fail(&mut m, &mv, &e);
+                return m;
+            }
+            Step::Missing(u) => {
+                missing.push(u);
+                m.outcome = Outcome::Unknown;
+                return m;
+            }
+        }
+        if let (Some((db, lines)), Some(h)) = (&record, obs.zip_h1.get(&mv)) {
+            if let Err(e) = check_line(lines, &t.path, &version, h, db, "module") {
+                fail(&mut m, &mv, &e);
+                return m;
+            }
+        }
+    } else {
+        m.assumptions.push(
+            "the .zip was not downloaded (use --zip): assumed to come from the same source as .mod"
+                .into(),
+        );
+    }
+    m
+}
+
+const SUMDB_MISMATCH: &str = "\n\nSECURITY ERROR\nThis download does NOT match the one reported by the checksum server.\nThe bits may have been replaced on the origin server, or an attacker may\nhave intercepted the download attempt.\n\nFor more information, see 'go help module-auth'.\n";
+const SUMDB_ABSENT: &str = "\n\nSECURITY ERROR\nThis download does NOT match one reported by the checksum server.\nThe checksum server has provided checksums, but the checksums do\nnot contain an entry for the download.\nThe checksum server may be malfunctioning, or an attacker may have\nintercepted the checksum request.\nThe download cannot be verified.\n\nFor more information, see 'go help module-auth'.\n";
+
+/// fetch.go checkSumDB: the record's line for `path version` must carry our hash.
+fn check_line(
+    lines: &[String],
+    path: &str,
+    version: &str,
+    have: &str,
+    db: &str,
+    noun: &str,
+) -> Result<(), GoErr> {
+    let want = format!("{path} {version} {have}");
+    let prefix = format!("{path} {version} h1:");
+    let mut mismatch = None;
+    for line in lines {
+        if *line == want {
+            return Ok(());
+        }
+        if line.starts_with(&prefix) {
+            mismatch = Some(line[prefix.len() - 3..].to_string());
+            break;
+        }
+    }
+    Err(match mismatch {
+        Some(theirs) => GoErr {
+            text: format!("verifying {noun}: checksum mismatch\n\tdownloaded: {have}\n\t{db}: {theirs}{SUMDB_MISMATCH}"),
+            not_exist: false,
+            class: "sumdb.checksum_mismatch".into(),
+        },
+        None => GoErr {
+            text: format!("verifying {noun}: checksum missing from sumdb response{SUMDB_ABSENT}"),
+            not_exist: false,
+            class: "sumdb.checksum_mismatch".into(),
+        },
+    })
+}
+
+enum SumdbResult {
+    NotUsed,
+    Missing(String),
+    Failed(GoErr),
+    Record { db: String, lines: Vec<String> },
+}
+
+impl Step<()> {
+    fn map_latest(self) -> Step<String> {
+        match self {
+            Step::Ok(()) => Step::Ok(String::new()),
+            Step::Err(e) => Step::Err(e),
+            Step::Missing(u) => Step::Missing(u),
+        }
+    }
+}
+
+impl<T> Step<T> {
+    fn map_none<U>(self) -> Step<Option<U>> {
+        match self {
+            Step::Ok(_) => Step::Ok(None),
+            Step::Err(e) => Step::Err(e),
+            Step::Missing(u) => Step::Missing(u),
+        }
+    }
+}
+
+/// The highest release version in a `@v/list` body (pre-releases only when no release).
+pub fn latest_from_list(list: &str) -> Option<String> {
+    let versions: Vec<&str> = list
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|v| parse_semver(v).is_some())
+        .collect();
+    let releases: Vec<&str> = versions
+        .iter()
+        .copied()
+        .filter(|v| !v.contains('-'))
+        .collect();
+    let pool = if releases.is_empty() {
+        &versions
+    } else {
+        &releases
+    };
+    pool.iter()
+        .max_by(|a, b| cmp_semver(a, b))
+        .map(|v| v.to_string())
+}
+
+fn parse_semver(v: &str) -> Option<(u64, u64, u64, String)> {
+    let rest = v.strip_prefix('v')?;
+    let (core, pre) = match rest.split_once(['-', '+']) {
+        Some((c, p)) => (c, p.to_string()),
+        None => (rest, String::new()),
+    };
+    let mut it = core.split('.');
+    let a = it.next()?.parse().ok()?;
+    let b = it.next()?.parse().ok()?;
+    let c = it.next()?.parse().ok()?;
+    it.next().is_none().then_some((a, b, c, pre))
+}
+
+fn cmp_semver(a: &str, b: &str) -> std::cmp::Ordering {
+    let (pa, pb) = (parse_semver(a).unwrap(), parse_semver(b).unwrap());
+    (pa.0, pa.1, pa.2).cmp(&(pb.0, pb.1, pb.2)).then_with(|| {
+        match (pa.3.is_empty(), pb.3.is_empty()) {
+            (true, false) => std::cmp::Ordering::Greater,
+            (false, true) => std::cmp::Ordering::Less,
+            _ => pa.3.cmp(&pb.3),
+        }
+    })
+}
+
+/// sumdb.go: the route (explicit URL, the `supported` walk, or `https://<name>`), then
+/// `/lookup`, the signed note, and the tiles.
+fn sumdb_stage(
+    cfg: &SimConfig,
+    t: &SimTarget,
+    version: &str,
+    obs: &Observations,
+    m: &mut ModulePrediction,
+) -> SumdbResult {
+    if let Some(e) = &cfg.gosumdb_error {
+        m.sumdb_route = "invalid GOSUMDB".into();
+        return SumdbResult::Failed(GoErr {
+            text: e.clone(),
+            not_exist: false,
+            class: "config.gosumdb_invalid".into(),
+        });
+    }
+    let Some(SumdbConfig::On { name, key, url }) = &cfg.sumdb else {
+        m.sumdb_route = "not consulted: GOSUMDB=off".into();
+        return SumdbResult::NotUsed;
+    };
+    if match_prefix_patterns(&cfg.gonosumdb, &t.path) {
+        m.sumdb_route = "not consulted: the module matches GONOSUMDB/GOPRIVATE".into();
+        return SumdbResult::NotUsed;
+    }
+    let mut stage = Stage {
+        stage: "sumdb".into(),
+        attempts: vec![],
+        outcome: Outcome::Ok,
+        error: None,
+    };
+    let base = match url {
+        Some(u) => crate::redact::redact_url(u),
+        None => {
+            let walk = try_proxies(&cfg.proxies, |e| match e {
+                ProxyEntry::Noproxy => (None, Step::Err(not_exist(ERR_USE_PROXY, "ok"))),
+                ProxyEntry::Direct | ProxyEntry::Off => {
+                    (None, Step::Err(not_exist(ERR_PROXY_OFF, "ok")))
+                }
+                ProxyEntry::Url { url, .. } => {
+                    let b = crate::redact::redact_url(url);
+                    let sup = join_url(&b, &format!("sumdb/{name}/supported"));
+                    let step = match get_bytes(obs, &sup) {
+                        Step::Ok(_) => Step::Ok(join_url(&b, &format!("sumdb/{name}"))),
+                        Step::Err(mut e) => {
+                            if !e.not_exist && e.class.starts_with("goproxy.") {
+                                e.class = "sumdb.proxy_route_broken".into();
+                            }
+                            Step::Err(e)
+                        }
+                        Step::Missing(u) => Step::Missing(u),
+                    };
+                    (Some(sup), step)
+                }
+            });
+            stage.attempts = walk.attempts;
+            match walk.result {
+                Step::Ok(b) => b,
+                Step::Missing(u) => return SumdbResult::Missing(u),
+                Step::Err(e) if e.not_exist => format!("https://{name}"),
+                Step::Err(mut e) => {
+                    if !e.class.starts_with("sumdb.") {
+                        e.class = if e.class.starts_with("goproxy.") {
+                            "sumdb.proxy_route_broken".into()
+                        } else {
+                            e.class
+                        };
+                    }
+                    m.sumdb_route = "unavailable: the `supported` walk failed".into();
+                    stage.outcome = Outcome::Failed;
+                    stage.error = Some(e.text.clone());
+                    m.stages.push(stage);
+                    return SumdbResult::Failed(e);
+                }
+            }
+        }
+    };
+    m.sumdb_route = base.clone();
+    let res = sumdb_lookup(&base, key, name, &t.path, version, obs, &mut stage);
+    match &res {
+        SumdbResult::Failed(e) => {
+            stage.outcome = Outcome::Failed;
+            stage.error = Some(e.text.clone());
+        }
+        SumdbResult::Missing(_) => stage.outcome = Outcome::Unknown,
+        _ => {}
+    }
+    m.stages.push(stage);
+    res
+}
+
+fn sumdb_lookup(
+    base: &str,
+    key: &crate::config::gosumdb::VerifierKey,
+    name: &str,
+    path: &str,
+    version: &str,
+    obs: &Observations,
+    stage: &mut Stage,
+) -> SumdbResult {
+    let (Ok(ep), Ok(ev)) = (escape_path(path), escape_version(version)) else {
+        return SumdbResult::NotUsed;
+    };
+    let lookup_url = join_url(base, &format!("lookup/{ep}@{ev}"));
+    let mut record_attempt = |url: &str, err: Option<&GoErr>| {
+        stage.attempts.push(Attempt {
+            entry: base.to_string(),
+            url: Some(url.to_string()),
+            result: if err.is_some() { "error" } else { "ok" }.into(),
+            class: err.map_or("ok".into(), |e| e.class.clone()),
+            error: err.map(|e| e.text.clone()),
+            why: "the checksum database has no fallback".into(),
+        })
+    };
+    let data = match get_bytes(obs, &lookup_url) {
+        Step::Missing(u) => return SumdbResult::Missing(u),
+        Step::Err(mut e) => {
+            e.class = match e.class.as_str() {
+                "goproxy.module_not_found" => "sumdb.not_found".into(),
+                c if c.starts_with("goproxy.") => "sumdb.unreachable".into(),
+                _ => e.class,
+            };
+            record_attempt(&lookup_url, Some(&e));
+            return SumdbResult::Failed(e);
+        }
+        Step::Ok(d) => d,
+    };
+    record_attempt(&lookup_url, None);
+    let bad = |text: String, class: &str| {
+        SumdbResult::Failed(GoErr {
+            text,
+            not_exist: false,
+            class: class.into(),
+        })
+    };
+    let (id, text, tree_msg) = match tlog::parse_record(&data) {
+        Ok(x) => x,
+        Err(e) => return bad(e, "sumdb.bad_signature"),
+    };
+    let verifier = note::Verifier {
+        name: key.name.clone(),
+        hash: key.hash,
+        public_key: key.public_key.to_vec(),
+    };
+    let opened = match note::open(&tree_msg, &[verifier]) {
+        Ok(n) => n,
+        Err(e) => {
+            return bad(
+                format!(
+                    "reading tree note: {e}\nnote:\n{}",
+                    String::from_utf8_lossy(&tree_msg)
+                ),
+                "sumdb.bad_signature",
+            )
+        }
+    };
+    let tree = match tlog::parse_tree(&opened.text) {
+        Ok(t) => t,
+        Err(e) => {
+            return bad(
+                format!("reading tree: {e}\ntree:\n{}", opened.text),
+                "sumdb.bad_signature",
+            )
+        }
+    };
+    let plan = match tlog::plan_record_tiles(&tree, id) {
+        Ok(p) => p,
+        Err(e) => return bad(e, "sumdb.bad_signature"),
+    };
+    let mut datas = vec![];
+    let mut first_err: Option<GoErr> = None;
+    for tile in &plan.tiles {
+        let url = join_url(base, &tile.path());
+        let got = match get_bytes(obs, &url) {
+            Step::Ok(d) => Ok(d),
+            Step::Missing(u) => return SumdbResult::Missing(u),
+            Step::Err(e) => {
+                // A partial tile that is gone: Go retries the full tile, and reports the
+                // partial tile's error if that fails too.
+                let full = tlog::Tile {
+                    w: 1 << tile.h,
+                    ..*tile
+                };
+                if full != *tile {
+                    let furl = join_url(base, &full.path());
+                    match get_bytes(obs, &furl) {
+                        Step::Ok(d) if d.len() >= tile.w as usize * 32 => {
+                            Ok(d[..tile.w as usize * 32].to_vec())
+                        }
+                        Step::Missing(u) => return SumdbResult::Missing(u),
+                        _ => Err(e),
+                    }
+                } else {
+                    Err(e)
+                }
+            }
+        };
+        match got {
+            Ok(d) => {
+                record_attempt(&url, None);
+                datas.push(d);
+            }
+            Err(mut e) => {
+                e.class = "sumdb.unreachable".into();
+                record_attempt(&url, Some(&e));
+                first_err.get_or_insert(e);
+                datas.push(vec![]);
+            }
+        }
+    }
+    if let Some(e) = first_err {
+        return SumdbResult::Failed(e);
+    }
+    if let Err(e) = tlog::verify_record(&tree, &plan, &datas, &text) {
+        return bad(e, "sumdb.bad_signature");
+    }
+    let lines = text
+        .lines()
+        .filter(|l| l.starts_with(&format!("{path} {version}")))
+        .map(str::to_string)
+        .collect();
+    SumdbResult::Record {
+        db: name.to_string(),
+        lines,
+    }
+}
