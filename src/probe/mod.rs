@@ -1,1 +1,239 @@
 //! Network probes: DNS, TCP, TLS, proxy CONNECT/SOCKS, HTTP; each independent, each with a timeout.
+//!
+//! Every probe returns serializable facts (with timings in milliseconds) and a classification
+//! that uses Go's semantics, plus the error text Go would print. No probe panics or hangs:
+//! every network step is bounded by [`ProbeOptions::budget`], the smaller of the per-probe
+//! timeout and what is left of the run deadline.
+//!
+//! Dependent probes (DNS → TCP → TLS, or → proxy CONNECT → TLS) form a chain per endpoint
+//! ([`chain::probe_endpoint`]); chains for different endpoints run concurrently.
+
+pub mod chain;
+pub mod clock;
+pub mod dns;
+pub mod hosts;
+pub mod http;
+pub mod progress;
+pub mod proxy;
+pub mod tcp;
+pub mod tls;
+pub mod trust;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// The default timeout of one probe step (a DNS exchange, a connect, a handshake).
+pub const DEFAULT_PER_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Settings shared by all probes of one run.
+#[derive(Debug, Clone)]
+pub struct ProbeOptions {
+    /// Upper bound for one step (DNS exchange, TCP connect, TLS handshake, CONNECT, first byte).
+    pub per_probe_timeout: Duration,
+    /// The run deadline: no step waits past it.
+    pub deadline: tokio::time::Instant,
+    /// Ask this server as "the system resolver" instead of the OS configuration.
+    pub system_dns: Option<SocketAddr>,
+    /// Public resolvers compared with the system resolver.
+    pub public_dns: Vec<SocketAddr>,
+    /// A DNS-over-HTTPS resolver URL, also compared.
+    pub doh: Option<url::Url>,
+    /// The hosts file the system resolver reads (default: the OS path; overridable with the
+    /// `GOMOD_DIAG_HOSTS_FILE` environment variable, for tests).
+    pub hosts_file: Option<std::path::PathBuf>,
+}
+
+impl ProbeOptions {
+    /// Options for a run whose whole deadline is `run_timeout` from now. The per-probe
+    /// timeout is [`DEFAULT_PER_PROBE_TIMEOUT`], or the run timeout when that is shorter.
+    pub fn new(run_timeout: Duration) -> ProbeOptions {
+        ProbeOptions {
+            per_probe_timeout: DEFAULT_PER_PROBE_TIMEOUT.min(run_timeout),
+            deadline: tokio::time::Instant::now() + run_timeout,
+            system_dns: None,
+            public_dns: Vec::new(),
+            doh: None,
+            hosts_file: std::env::var_os("GOMOD_DIAG_HOSTS_FILE").map(Into::into),
+        }
+    }
+
+    /// Options from the command line's DNS flags and `--timeout`.
+    pub fn from_args(
+        dns: &crate::cli::DnsArgs,
+        run_timeout: Duration,
+    ) -> Result<ProbeOptions, String> {
+        let mut o = ProbeOptions::new(run_timeout);
+        o.system_dns = dns.system_dns;
+        o.public_dns = dns.public_dns.clone();
+        if let Some(d) = &dns.doh {
+            let u = url::Url::parse(d).map_err(|e| {
+                format!("invalid --doh URL {d:?} ({e}); expected e.g. https://dns.google/dns-query")
+            })?;
+            if u.scheme() != "https" {
+                return Err(format!(
+                    "invalid --doh URL {d:?}: must start with https://, e.g. https://dns.google/dns-query"
+                ));
+            }
+            o.doh = Some(u);
+        }
+        Ok(o)
+    }
+
+    /// How long the next step may take: the per-probe timeout, cut by the run deadline.
+    pub fn budget(&self) -> Duration {
+        self.per_probe_timeout.min(
+            self.deadline
+                .saturating_duration_since(tokio::time::Instant::now()),
+        )
+    }
+}
+
+/// How a request reaches its target: directly, or through a proxy URL
+/// (http://, https://, socks5://, socks5h://, with optional user:password).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Route {
+    Direct,
+    Proxy(url::Url),
+}
+
+impl Route {
+    /// The route as shown in reports, credentials masked.
+    pub fn display(&self) -> String {
+        match self {
+            Route::Direct => "direct".to_string(),
+            Route::Proxy(u) => crate::redact::redact_url(u.as_str()),
+        }
+    }
+}
+
+/// Milliseconds as f64, the unit of every timing in the facts.
+pub fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+/// Runs `fut` for at most `budget`; `None` when the time ran out.
+pub async fn bounded<F: std::future::Future>(budget: Duration, fut: F) -> Option<F::Output> {
+    tokio::time::timeout(budget, fut).await.ok()
+}
+
+/// The address family of an IP, as reported in facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Ipv4,
+    Ipv6,
+}
+
+impl Family {
+    pub fn of(ip: &std::net::IpAddr) -> Family {
+        if ip.is_ipv4() {
+            Family::Ipv4
+        } else {
+            Family::Ipv6
+        }
+    }
+}
+
+/// Splits `HOST:PORT` / `[V6]:PORT` / `HOST` (with `default_port`). The error names the
+/// accepted forms.
+pub fn parse_host_port(input: &str, default_port: Option<u16>) -> Result<(String, u16), String> {
+    let t = input.trim();
+    let accepted = if default_port.is_some() {
+        "HOST[:PORT], e.g. proxy.golang.org or proxy.golang.org:443 or [2001:db8::1]:443"
+    } else {
+        "HOST:PORT, e.g. proxy.golang.org:443 or 10.0.0.1:3128 or [2001:db8::1]:443"
+    };
+    let bad = |why: &str| format!("invalid target {input:?}: {why}; expected {accepted}");
+    if t.is_empty() {
+        return Err(bad("empty"));
+    }
+    if t.contains("://") || t.contains('/') {
+        return Err(bad("a URL or path is not a host"));
+    }
+    let (host, port) = if let Some(rest) = t.strip_prefix('[') {
+        let (h, after) = rest.split_once(']').ok_or_else(|| bad("missing ']'"))?;
+        match after.strip_prefix(':') {
+            Some(p) => (h.to_string(), Some(p)),
+            None if after.is_empty() => (h.to_string(), None),
+            None => return Err(bad("unexpected text after ']'")),
+        }
+    } else if t.matches(':').count() > 1 {
+        // A bare IPv6 address without a port.
+        if t.parse::<std::net::Ipv6Addr>().is_ok() {
+            (t.to_string(), None)
+        } else {
+            return Err(bad("too many ':'"));
+        }
+    } else {
+        match t.split_once(':') {
+            Some((h, p)) => (h.to_string(), Some(p)),
+            None => (t.to_string(), None),
+        }
+    };
+    if host.is_empty() {
+        return Err(bad("missing host"));
+    }
+    if host.chars().any(|c| c.is_whitespace()) {
+        return Err(bad("the host contains whitespace"));
+    }
+    let port = match port {
+        Some(p) => match p.parse::<u16>() {
+            Ok(n) if n > 0 => n,
+            _ => return Err(bad(&format!("port {p:?} is not a number from 1 to 65535"))),
+        },
+        None => default_port.ok_or_else(|| bad("missing port"))?,
+    };
+    Ok((host, port))
+}
+
+/// `host:port` with IPv6 hosts in brackets, as Go's net.JoinHostPort.
+pub fn join_host_port(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_port_forms() {
+        let ok = [
+            ("a.com:443", None, ("a.com", 443)),
+            ("a.com", Some(443), ("a.com", 443)),
+            ("[::1]:8443", None, ("::1", 8443)),
+            ("::1", Some(443), ("::1", 443)),
+            ("10.0.0.1:3128", None, ("10.0.0.1", 3128)),
+        ];
+        for (input, def, (h, p)) in ok {
+            assert_eq!(
+                parse_host_port(input, def).unwrap(),
+                (h.to_string(), p),
+                "{input}"
+            );
+        }
+        for (input, def) in [
+            ("nohostport", None),
+            ("a.com:0", None),
+            ("a.com:x", None),
+            (":443", None),
+            ("https://a.com", Some(443)),
+            ("", Some(1)),
+            ("[::1", None),
+        ] {
+            let e = parse_host_port(input, def).unwrap_err();
+            assert!(e.contains("expected"), "{input}: {e}");
+        }
+    }
+
+    #[test]
+    fn joins_ipv6_in_brackets() {
+        assert_eq!(join_host_port("::1", 443), "[::1]:443");
+        assert_eq!(join_host_port("a.b", 80), "a.b:80");
+    }
+}

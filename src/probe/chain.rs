@@ -1,0 +1,317 @@
+//! The chain of dependent probes for one endpoint: DNS → TCP → TLS (direct), or
+//! proxy (DNS → TCP → [TLS] → CONNECT/SOCKS) → TLS through the tunnel. Chains for different
+//! endpoints run concurrently; [`ChainCache`] makes many URLs on one host probe it once.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use super::dns::ResolverAnswer;
+use super::proxy::ProxyFacts;
+use super::tcp::{TcpAttempt, TcpClass};
+use super::tls::TlsFacts;
+use super::{ms, ProbeOptions, Route};
+
+/// Where along the chain something failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Input,
+    Dns,
+    Tcp,
+    Proxy,
+    Tls,
+    Http,
+}
+
+/// The first failure along a chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    pub stage: Stage,
+    /// The stage's own classification (`nxdomain`, `refused`, `untrusted`, `auth_required`, ...).
+    pub class: String,
+    /// The root-cause identifier this failure points at on its own (the decision tree may
+    /// refine it with other facts, e.g. the DNS comparison).
+    pub cause: String,
+    /// The error Go prints after `Get "URL": `.
+    pub go_error: String,
+}
+
+/// Everything learned while reaching one endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointFacts {
+    /// The URL probed (credentials masked).
+    pub url: String,
+    pub scheme: String,
+    pub host: String,
+    pub port: u16,
+    /// `direct` or the proxy URL (credentials masked).
+    pub route: String,
+    /// Resolution of the target host (direct routes).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub dns: Option<ResolverAnswer>,
+    /// Connects to the target's addresses (direct routes).
+    pub tcp: Vec<TcpAttempt>,
+    /// The proxy leg (proxy routes), including TLS through the tunnel.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub proxy: Option<ProxyFacts>,
+    /// TLS with the target (direct https routes; for proxies see `proxy.tunnel_tls`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tls: Option<TlsFacts>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub failure: Option<Failure>,
+    /// A finding on success (e.g. `tls.interception_trusted`, `tcp.ipv6_broken`).
+    pub findings: Vec<String>,
+    pub time_ms: f64,
+}
+
+impl EndpointFacts {
+    pub fn ok(&self) -> bool {
+        self.failure.is_none()
+    }
+
+    /// The TLS facts with the target, whichever route was taken.
+    pub fn target_tls(&self) -> Option<&TlsFacts> {
+        self.tls
+            .as_ref()
+            .or_else(|| self.proxy.as_ref().and_then(|p| p.tunnel_tls.as_ref()))
+    }
+
+    /// The full error Go would print for `GET url` over this chain, e.g.
+    /// `Get "https://proxy.golang.org/x/@v/list": dial tcp: lookup proxy.golang.org on 127.0.0.53:53: no such host`.
+    pub fn go_error(&self, url: &str) -> Option<String> {
+        self.failure
+            .as_ref()
+            .map(|f| crate::redact::redact_text(&format!("Get \"{url}\": {}", f.go_error)))
+    }
+}
+
+fn fail(
+    stage: Stage,
+    class: impl Into<String>,
+    cause: &str,
+    go_error: impl Into<String>,
+) -> Option<Failure> {
+    Some(Failure {
+        stage,
+        class: class.into(),
+        cause: cause.to_string(),
+        go_error: go_error.into(),
+    })
+}
+
+fn snake<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Probes one URL's endpoint along `route`. Never panics; bounded by `opts`.
+pub async fn probe_endpoint(url: &url::Url, route: &Route, opts: &ProbeOptions) -> EndpointFacts {
+    let start = Instant::now();
+    let scheme = url.scheme().to_ascii_lowercase();
+    let host = url
+        .host_str()
+        .unwrap_or("")
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let port = url.port_or_known_default().unwrap_or(0);
+    let mut f = EndpointFacts {
+        url: crate::redact::redact_url(url.as_str()),
+        scheme: scheme.clone(),
+        host: host.clone(),
+        port,
+        route: route.display(),
+        dns: None,
+        tcp: Vec::new(),
+        proxy: None,
+        tls: None,
+        failure: None,
+        findings: Vec::new(),
+        time_ms: 0.0,
+    };
+    if host.is_empty() || port == 0 || !matches!(scheme.as_str(), "http" | "https") {
+        f.failure = fail(
+            Stage::Input,
+            "unsupported_url",
+            "",
+            format!("unsupported protocol scheme \"{scheme}\""),
+        );
+        return f;
+    }
+    let tls = scheme == "https";
+    match route {
+        Route::Proxy(p) => {
+            let pf = super::proxy::probe_via(p, &host, port, tls, opts).await;
+            if pf.class != super::proxy::ProxyClass::Ok {
+                f.failure = fail(
+                    Stage::Proxy,
+                    snake(&pf.class),
+                    pf.class.cause_id().unwrap_or(""),
+                    pf.go_error.clone().unwrap_or_default(),
+                );
+            } else if let Some(t) = &pf.tunnel_tls {
+                if !t.class.ok() {
+                    f.failure = fail(
+                        Stage::Tls,
+                        snake(&t.class),
+                        t.class.cause_id().unwrap_or(""),
+                        t.go_error.clone().unwrap_or_default(),
+                    );
+                } else if let Some(id) = t.class.cause_id() {
+                    f.findings.push(id.to_string());
+                }
+            }
+            f.proxy = Some(pf);
+        }
+        Route::Direct => direct(&mut f, &host, port, tls, opts).await,
+    }
+    f.time_ms = ms(start.elapsed());
+    f
+}
+
+async fn direct(f: &mut EndpointFacts, host: &str, port: u16, tls: bool, opts: &ProbeOptions) {
+    let (dns, _) = super::dns::resolve_system(host, opts).await;
+    let literal = dns.server == "literal";
+    let addrs: Vec<SocketAddr> = dns
+        .addrs()
+        .into_iter()
+        .map(|ip| SocketAddr::new(ip, port))
+        .collect();
+    if addrs.is_empty() {
+        f.failure = fail(
+            Stage::Dns,
+            snake(&dns.class),
+            "dns.no_resolution",
+            format!("dial tcp: {}", dns.go_error.clone().unwrap_or_default()),
+        );
+        f.dns = Some(dns);
+        return;
+    }
+    if !literal {
+        f.dns = Some(dns);
+    }
+    // Every address at once; the first in Go's order that connects is used.
+    let budget = opts.budget();
+    let conns = super::dns::futures_join_all(
+        addrs
+            .iter()
+            .map(|a| {
+                let a = *a;
+                async move { super::tcp::connect(a, budget).await }
+            })
+            .collect(),
+    )
+    .await;
+    let mut stream = None;
+    for (att, s) in conns {
+        if stream.is_none() {
+            stream = s;
+        }
+        f.tcp.push(att);
+    }
+    let (class, ipv6_broken, go) = super::tcp::summarize(&f.tcp);
+    if ipv6_broken {
+        f.findings.push("tcp.ipv6_broken".into());
+    }
+    let Some(stream) = stream else {
+        f.failure = fail(
+            Stage::Tcp,
+            snake(&class),
+            class.cause_id().unwrap_or("tcp.unreachable"),
+            go.unwrap_or_default(),
+        );
+        return;
+    };
+    debug_assert_eq!(class, TcpClass::Connected);
+    if !tls {
+        return;
+    }
+    let local = stream
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let peer = stream
+        .peer_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let (mut t, _) = super::tls::handshake(stream, host, opts.budget()).await;
+    if let Some(g) = &t.go_error {
+        if g.starts_with("read: ") {
+            t.go_error = Some(format!("read tcp {local}->{peer}: {g}"));
+        }
+    }
+    if !t.class.ok() {
+        f.failure = fail(
+            Stage::Tls,
+            snake(&t.class),
+            t.class.cause_id().unwrap_or(""),
+            t.go_error.clone().unwrap_or_default(),
+        );
+    } else if let Some(id) = t.class.cause_id() {
+        f.findings.push(id.to_string());
+    }
+    f.tls = Some(t);
+}
+
+/// The key of a cached chain: scheme, host, port and route.
+type Key = (String, String, u16, Route);
+
+/// Probes each (scheme, host, port, route) once, however many URLs share it; concurrent
+/// callers for the same key wait for the one probe.
+#[derive(Debug, Default)]
+pub struct ChainCache {
+    map: Mutex<HashMap<Key, Arc<tokio::sync::OnceCell<Arc<EndpointFacts>>>>>,
+}
+
+impl ChainCache {
+    pub fn new() -> ChainCache {
+        ChainCache::default()
+    }
+
+    pub async fn probe(
+        &self,
+        url: &url::Url,
+        route: &Route,
+        opts: &ProbeOptions,
+    ) -> Arc<EndpointFacts> {
+        let key: Key = (
+            url.scheme().to_string(),
+            url.host_str().unwrap_or("").to_string(),
+            url.port_or_known_default().unwrap_or(0),
+            route.clone(),
+        );
+        let cell = {
+            let mut m = self.map.lock().unwrap_or_else(|p| p.into_inner());
+            m.entry(key).or_default().clone()
+        };
+        cell.get_or_init(|| async { Arc::new(probe_endpoint(url, route, opts).await) })
+            .await
+            .clone()
+    }
+
+    /// Every chain probed so far.
+    pub fn all(&self) -> Vec<Arc<EndpointFacts>> {
+        let m = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        m.values().filter_map(|c| c.get().cloned()).collect()
+    }
+}
+
+/// Probes many endpoints concurrently (for `gomod-diag run`); results in input order.
+pub async fn probe_all(
+    endpoints: Vec<(url::Url, Route)>,
+    opts: &ProbeOptions,
+) -> Vec<EndpointFacts> {
+    let cache = Arc::new(ChainCache::new());
+    let futs = endpoints.into_iter().map(|(u, r)| {
+        let cache = cache.clone();
+        let opts = opts.clone();
+        async move { (*cache.probe(&u, &r, &opts).await).clone() }
+    });
+    super::dns::futures_join_all(futs.collect()).await
+}

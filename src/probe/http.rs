@@ -1,0 +1,451 @@
+//! The HTTP GET probe, as Go's HTTP client sends it (User-Agent of cmd/go, the proxy set
+//! explicitly or none, Go's trust, at most 10 redirects and never https → http), with the
+//! precise error class and Go's full error text taken from the endpoint's chain probe.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::chain::{ChainCache, EndpointFacts, Stage};
+use super::{bounded, ms, ProbeOptions, Route};
+
+/// cmd/go's User-Agent.
+pub const GO_USER_AGENT: &str = "GoCommand/1 (+https://go.dev/cmd/go)";
+/// cmd/go follows at most this many redirects.
+pub const MAX_REDIRECTS: usize = 10;
+/// Characters of body kept in the serialized preview.
+pub const PREVIEW_CHARS: usize = 512;
+
+/// The headers kept in the facts.
+pub const KEPT_HEADERS: &[&str] = &[
+    "content-type",
+    "content-length",
+    "date",
+    "location",
+    "server",
+    "via",
+    "www-authenticate",
+    "proxy-agent",
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HttpTimings {
+    /// From sending the request to the response headers (over the whole redirect chain).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub first_byte_ms: Option<f64>,
+    pub total_ms: f64,
+}
+
+/// Why a GET failed, with the text Go would print.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpError {
+    pub stage: Stage,
+    /// The stage's classification (`nxdomain`, `refused`, `untrusted`, `auth_required`,
+    /// `timeout`, `redirect`, ...).
+    pub class: String,
+    /// The root-cause identifier this points at (may be empty for HTTP-level errors).
+    pub cause: String,
+    /// The full text: `Get "URL": ...`.
+    pub go_error: String,
+    /// The HTTP library's own description.
+    pub detail: String,
+}
+
+/// One GET (following redirects).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpFacts {
+    pub url: String,
+    pub route: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub content_type: Option<String>,
+    pub headers: BTreeMap<String, String>,
+    /// Bytes of body read (at most the caller's limit).
+    pub size: u64,
+    /// The body was longer than the limit.
+    pub truncated: bool,
+    /// The body bytes (up to the limit); not serialized.
+    #[serde(skip)]
+    pub body: Vec<u8>,
+    /// The start of the body as text, credentials masked.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub body_preview: Option<String>,
+    /// Each redirect target, in order (credentials masked).
+    pub redirects: Vec<String>,
+    pub final_url: String,
+    pub timings: HttpTimings,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error: Option<HttpError>,
+    /// The chain probe that explains a failure (probed only when the GET failed).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub chain: Option<EndpointFacts>,
+}
+
+impl HttpFacts {
+    /// A response came back with status 200.
+    pub fn ok(&self) -> bool {
+        self.error.is_none() && self.status == Some(200)
+    }
+    /// `reading URL: 404 Not Found`-style status text (`404 Not Found`).
+    pub fn status_text(&self) -> Option<String> {
+        self.status.map(|s| {
+            format!("{s} {}", self.reason.clone().unwrap_or_default())
+                .trim_end()
+                .to_string()
+        })
+    }
+}
+
+/// The causes chain of an error as one line (reqwest's Display hides the inner errors).
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let t = s.to_string();
+        if !parts.iter().any(|p| p.contains(&t)) {
+            parts.push(t);
+        }
+        cur = s.source();
+    }
+    crate::redact::redact_text(&parts.join(": "))
+}
+
+/// A reqwest builder with Go's trust, Go's User-Agent, no automatic redirects (they are
+/// followed by [`HttpClient::fetch`] to apply Go's rules), and a connect timeout.
+pub fn base_client_builder(connect_timeout: Duration) -> Result<reqwest::ClientBuilder, String> {
+    let tls = super::tls::go_like_config(super::trust::trust().go.clone(), true);
+    Ok(reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .user_agent(GO_USER_AGENT)
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(connect_timeout))
+}
+
+/// Resolves names for reqwest with the system resolver as Go sees it (so `--system-dns` and
+/// the hosts file apply to GETs too).
+struct GoResolver {
+    opts: ProbeOptions,
+}
+
+impl reqwest::dns::Resolve for GoResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let opts = self.opts.clone();
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let (a, _) = super::dns::resolve_system(&host, &opts).await;
+            let addrs: Vec<std::net::SocketAddr> = a
+                .addrs()
+                .into_iter()
+                .map(|ip| std::net::SocketAddr::new(ip, 0))
+                .collect();
+            if addrs.is_empty() {
+                return Err(a
+                    .go_error
+                    .unwrap_or_else(|| format!("lookup {host}: no such host"))
+                    .into());
+            }
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// A reusable client for one route; failures are explained by chain probes shared through
+/// the cache.
+#[derive(Clone)]
+pub struct HttpClient {
+    client: reqwest::Client,
+    route: Route,
+    cache: Arc<ChainCache>,
+    opts: ProbeOptions,
+}
+
+impl HttpClient {
+    /// A client that sends every request along `route`. Errors name what is wrong (for
+    /// example a proxy scheme the HTTP client cannot use).
+    pub fn new(
+        route: Route,
+        cache: Arc<ChainCache>,
+        opts: &ProbeOptions,
+    ) -> Result<HttpClient, String> {
+        let mut b = base_client_builder(opts.per_probe_timeout)?
+            .dns_resolver(Arc::new(GoResolver { opts: opts.clone() }));
+        b = match &route {
+            Route::Direct => b.no_proxy(),
+            Route::Proxy(p) => {
+                if p.scheme().starts_with("socks") {
+                    return Err(format!(
+                        "HTTP GETs through SOCKS proxies are not supported by this build; use `gomod-diag probe proxy` for {}",
+                        crate::redact::redact_url(p.as_str())
+                    ));
+                }
+                let proxy = reqwest::Proxy::all(p.as_str()).map_err(|e| {
+                    format!(
+                        "invalid proxy URL {}: {e}",
+                        crate::redact::redact_url(p.as_str())
+                    )
+                })?;
+                b.proxy(proxy)
+            }
+        };
+        let client = b.build().map_err(|e| error_chain(&e))?;
+        Ok(HttpClient {
+            client,
+            route,
+            cache,
+            opts: opts.clone(),
+        })
+    }
+
+    pub fn route(&self) -> &Route {
+        &self.route
+    }
+
+    /// GETs `url` as cmd/go would, keeping at most `body_limit` bytes of the body.
+    pub async fn fetch(&self, url: &url::Url, body_limit: usize) -> HttpFacts {
+        let start = Instant::now();
+        let shown = crate::redact::redact_url(url.as_str());
+        let mut f = HttpFacts {
+            url: shown.clone(),
+            route: self.route.display(),
+            status: None,
+            reason: None,
+            content_type: None,
+            headers: BTreeMap::new(),
+            size: 0,
+            truncated: false,
+            body: Vec::new(),
+            body_preview: None,
+            redirects: Vec::new(),
+            final_url: shown.clone(),
+            timings: HttpTimings::default(),
+            error: None,
+            chain: None,
+        };
+        let mut current = url.clone();
+        let resp = loop {
+            let budget = self.opts.budget();
+            let sent = bounded(budget, self.client.get(current.clone()).send()).await;
+            match sent {
+                None => {
+                    f.error = Some(
+                        self.explain(
+                            &current,
+                            &shown,
+                            "timeout",
+                            format!("no response within {budget:?}"),
+                        )
+                        .await,
+                    );
+                    f.chain = self.chain_if_failed(&current).await;
+                    break None;
+                }
+                Some(Err(e)) => {
+                    let detail = error_chain(&e);
+                    f.error = Some(
+                        self.explain(
+                            &current,
+                            &shown,
+                            if e.is_timeout() { "timeout" } else { "error" },
+                            detail,
+                        )
+                        .await,
+                    );
+                    f.chain = self.chain_if_failed(&current).await;
+                    break None;
+                }
+                Some(Ok(r)) => {
+                    let redirect =
+                        r.status().is_redirection() && r.headers().contains_key("location");
+                    if !redirect {
+                        break Some(r);
+                    }
+                    let loc = r
+                        .headers()
+                        .get("location")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    let next = match current.join(loc) {
+                        Ok(n) => n,
+                        Err(e) => {
+                            f.error = Some(http_error(
+                                "bad_redirect",
+                                format!(
+                                    "Get \"{shown}\": failed to parse Location header {loc:?}: {e}"
+                                ),
+                                e.to_string(),
+                            ));
+                            break None;
+                        }
+                    };
+                    f.redirects.push(crate::redact::redact_url(next.as_str()));
+                    if f.redirects.len() > MAX_REDIRECTS {
+                        f.error = Some(http_error(
+                            "redirect",
+                            format!(
+                                "Get \"{}\": stopped after {MAX_REDIRECTS} redirects",
+                                crate::redact::redact_url(next.as_str())
+                            ),
+                            "too many redirects".into(),
+                        ));
+                        break None;
+                    }
+                    if current.scheme() == "https" && next.scheme() == "http" {
+                        let text = format!(
+                            "redirected from secure URL {} to insecure URL {}",
+                            crate::redact::redact_url(current.as_str()),
+                            crate::redact::redact_url(next.as_str())
+                        );
+                        f.error = Some(http_error(
+                            "insecure_redirect",
+                            format!(
+                                "Get \"{}\": {text}",
+                                crate::redact::redact_url(next.as_str())
+                            ),
+                            text,
+                        ));
+                        break None;
+                    }
+                    current = next;
+                }
+            }
+        };
+        f.final_url = crate::redact::redact_url(current.as_str());
+        if let Some(mut r) = resp {
+            f.timings.first_byte_ms = Some(ms(start.elapsed()));
+            f.status = Some(r.status().as_u16());
+            f.reason = r.status().canonical_reason().map(str::to_string);
+            for (k, v) in r.headers() {
+                let k = k.as_str().to_ascii_lowercase();
+                if KEPT_HEADERS.contains(&k.as_str()) {
+                    f.headers.insert(
+                        k,
+                        crate::redact::redact_text(&String::from_utf8_lossy(v.as_bytes())),
+                    );
+                }
+            }
+            f.content_type = f.headers.get("content-type").cloned();
+            let read = async {
+                let mut body = Vec::new();
+                let mut truncated = false;
+                loop {
+                    match r.chunk().await {
+                        Ok(Some(c)) => {
+                            let room = body_limit.saturating_sub(body.len());
+                            body.extend_from_slice(&c[..c.len().min(room)]);
+                            if c.len() > room {
+                                truncated = true;
+                                break;
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(e) => return (body, truncated, Some(error_chain(&e))),
+                    }
+                }
+                (body, truncated, None)
+            };
+            let budget = self.opts.budget();
+            match bounded(budget, read).await {
+                Some((body, truncated, err)) => {
+                    f.size = body.len() as u64;
+                    f.truncated = truncated;
+                    if !body.is_empty() {
+                        let text: String = String::from_utf8_lossy(&body)
+                            .chars()
+                            .take(PREVIEW_CHARS)
+                            .collect();
+                        f.body_preview = Some(crate::redact::redact_text(&text));
+                    }
+                    f.body = body;
+                    if let Some(e) = err {
+                        f.error = Some(http_error("body", format!("Get \"{shown}\": {e}"), e));
+                    }
+                }
+                None => {
+                    f.error = Some(http_error("body_timeout", format!("Get \"{shown}\": reading the body took longer than {budget:?} (Go would keep waiting)"), "body timeout".into()));
+                }
+            }
+        }
+        f.timings.total_ms = ms(start.elapsed());
+        f
+    }
+
+    async fn chain_if_failed(&self, url: &url::Url) -> Option<EndpointFacts> {
+        let c = self.cache.probe(url, &self.route, &self.opts).await;
+        (!c.ok()).then(|| (*c).clone())
+    }
+
+    /// Explains a failed request with the endpoint's chain probe (cached per endpoint).
+    async fn explain(&self, url: &url::Url, shown: &str, class: &str, detail: String) -> HttpError {
+        let chain = self.cache.probe(url, &self.route, &self.opts).await;
+        let shown_url = crate::redact::redact_url(url.as_str());
+        match &chain.failure {
+            Some(fl) => HttpError {
+                stage: fl.stage,
+                class: fl.class.clone(),
+                cause: fl.cause.clone(),
+                go_error: chain.go_error(&shown_url).unwrap_or_default(),
+                detail,
+            },
+            None => {
+                let _ = shown;
+                let go = if class == "timeout" {
+                    format!("Get \"{shown_url}\": no response headers within the probe timeout (Go has no timeout here and would keep waiting)")
+                } else {
+                    format!("Get \"{shown_url}\": {detail}")
+                };
+                HttpError {
+                    stage: Stage::Http,
+                    class: class.to_string(),
+                    cause: String::new(),
+                    go_error: go,
+                    detail,
+                }
+            }
+        }
+    }
+}
+
+fn http_error(class: &str, go_error: String, detail: String) -> HttpError {
+    HttpError {
+        stage: Stage::Http,
+        class: class.to_string(),
+        cause: String::new(),
+        go_error: crate::redact::redact_text(&go_error),
+        detail,
+    }
+}
+
+/// One GET with a fresh client and cache: the `probe http` command.
+pub async fn probe_http(
+    url: &url::Url,
+    route: &Route,
+    body_limit: usize,
+    opts: &ProbeOptions,
+) -> HttpFacts {
+    let cache = Arc::new(ChainCache::new());
+    match HttpClient::new(route.clone(), cache, opts) {
+        Ok(c) => c.fetch(url, body_limit).await,
+        Err(e) => HttpFacts {
+            url: crate::redact::redact_url(url.as_str()),
+            route: route.display(),
+            status: None,
+            reason: None,
+            content_type: None,
+            headers: BTreeMap::new(),
+            size: 0,
+            truncated: false,
+            body: Vec::new(),
+            body_preview: None,
+            redirects: Vec::new(),
+            final_url: crate::redact::redact_url(url.as_str()),
+            timings: HttpTimings::default(),
+            error: Some(http_error("unsupported", e.clone(), e)),
+            chain: None,
+        },
+    }
+}

@@ -1,0 +1,870 @@
+//! Proxies: a hand-written HTTP CONNECT (http:// and https:// proxies) and SOCKS5
+//! (socks5://, socks5h://), reporting exactly what the proxy said, then TLS through the tunnel.
+//!
+//! Go sends the target's host name to a SOCKS5 proxy for both socks5:// and socks5h://
+//! (net/http: "socks5" is treated the same as "socks5h"), so this probe does too.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+use super::dns::ResolverAnswer;
+use super::tcp::{TcpAttempt, TcpClass};
+use super::tls::{TlsClass, TlsFacts};
+use super::{bounded, join_host_port, ms, ProbeOptions};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProxyClass {
+    /// The proxy opened the tunnel.
+    Ok,
+    /// The proxy's name does not resolve, or it refuses / times out / does not answer.
+    Unreachable,
+    AuthRequired,
+    AuthRejected,
+    AuthUnsupported,
+    ConnectDenied,
+    UpstreamFailed,
+    SchemeMismatch,
+    NotAProxy,
+    /// TLS to an https:// proxy failed for another reason (see `proxy_tls`).
+    ProxyTlsFailed,
+    /// An unsupported proxy URL (scheme), or an unexpected answer.
+    Other,
+}
+
+impl ProxyClass {
+    pub fn cause_id(self) -> Option<&'static str> {
+        Some(match self {
+            ProxyClass::Ok => return None,
+            ProxyClass::Unreachable => "proxy.unreachable",
+            ProxyClass::AuthRequired => "proxy.auth_required",
+            ProxyClass::AuthRejected => "proxy.auth_rejected",
+            ProxyClass::AuthUnsupported => "proxy.auth_unsupported",
+            ProxyClass::ConnectDenied => "proxy.connect_denied",
+            ProxyClass::UpstreamFailed => "proxy.upstream_failed",
+            ProxyClass::SchemeMismatch => "proxy.scheme_mismatch",
+            ProxyClass::NotAProxy | ProxyClass::Other => "proxy.not_a_proxy",
+            ProxyClass::ProxyTlsFailed => "proxy.unreachable",
+        })
+    }
+}
+
+/// The proxy's answer to CONNECT.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectReply {
+    pub status: u16,
+    pub reason: String,
+    pub status_line: String,
+    /// The schemes of every `Proxy-Authenticate` header (`Basic`, `NTLM`, `Negotiate`, ...).
+    pub auth_schemes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub proxy_agent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub via: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub server: Option<String>,
+    /// The start of the body (redacted, at most 256 characters).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub body_preview: Option<String>,
+}
+
+/// The SOCKS5 exchange.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SocksReply {
+    /// The method the server chose (0 none, 2 username/password, 255 none acceptable).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub method: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub auth_ok: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reply: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reply_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProxyTimings {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub resolve_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub connect_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub proxy_tls_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tunnel_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tls_ms: Option<f64>,
+}
+
+/// Everything learned about going through one proxy to one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProxyFacts {
+    /// The proxy URL, credentials masked.
+    pub proxy: String,
+    pub scheme: String,
+    pub proxy_addr: String,
+    pub target: String,
+    pub credentials: bool,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub dns: Option<ResolverAnswer>,
+    pub tcp: Vec<TcpAttempt>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub proxy_tls: Option<TlsFacts>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub connect: Option<ConnectReply>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub socks: Option<SocksReply>,
+    /// When the proxy did not behave like one: what seems to listen (`http_proxy`,
+    /// `socks5`, `tls`, `http_server`, `silent`, `closed`, `unknown`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub listener: Option<String>,
+    /// TLS with the target through the tunnel (https targets).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tunnel_tls: Option<TlsFacts>,
+    pub class: ProxyClass,
+    /// Go's error for the proxy step (`proxyconnect tcp: ...`, `Proxy Authentication Required`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub go_error: Option<String>,
+    pub timings: ProxyTimings,
+    pub time_ms: f64,
+}
+
+impl ProxyFacts {
+    /// The proxy opened the tunnel and (for TLS targets) Go's handshake through it works.
+    pub fn ok(&self) -> bool {
+        self.class == ProxyClass::Ok && self.tunnel_tls.as_ref().is_none_or(|t| t.class.ok())
+    }
+}
+
+// ------------------------------------------------------------------ pure helpers
+
+/// Classifies a CONNECT reply as Go would experience it.
+pub fn classify_connect(reply: &ConnectReply, has_credentials: bool) -> ProxyClass {
+    match reply.status {
+        200 => ProxyClass::Ok,
+        407 => {
+            let go_can = reply
+                .auth_schemes
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case("basic"));
+            if !go_can && !reply.auth_schemes.is_empty() {
+                ProxyClass::AuthUnsupported
+            } else if has_credentials {
+                ProxyClass::AuthRejected
+            } else {
+                ProxyClass::AuthRequired
+            }
+        }
+        403 | 405 => ProxyClass::ConnectDenied,
+        502..=504 => ProxyClass::UpstreamFailed,
+        400 | 404 | 501 => ProxyClass::NotAProxy,
+        _ => ProxyClass::Other,
+    }
+}
+
+/// Parses a CONNECT response head. `Err` carries Go's text for an unparseable answer.
+pub fn parse_connect_reply(buf: &[u8]) -> Result<Option<(ConnectReply, usize)>, String> {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut resp = httparse::Response::new(&mut headers);
+    match resp.parse(buf) {
+        Ok(httparse::Status::Partial) => Ok(None),
+        Ok(httparse::Status::Complete(n)) => {
+            let status = resp.code.unwrap_or(0);
+            let reason = resp.reason.unwrap_or("").to_string();
+            let version = if resp.version == Some(0) {
+                "HTTP/1.0"
+            } else {
+                "HTTP/1.1"
+            };
+            let mut r = ConnectReply {
+                status,
+                reason: reason.clone(),
+                status_line: format!("{version} {status} {reason}")
+                    .trim_end()
+                    .to_string(),
+                auth_schemes: Vec::new(),
+                proxy_agent: None,
+                via: None,
+                server: None,
+                body_preview: None,
+            };
+            for h in resp.headers.iter() {
+                let v = String::from_utf8_lossy(h.value).trim().to_string();
+                match h.name.to_ascii_lowercase().as_str() {
+                    "proxy-authenticate" => {
+                        // One header may hold several challenges; each starts with a scheme token.
+                        for part in v.split(',') {
+                            let tok = part.trim();
+                            if let Some(scheme) = tok.split_whitespace().next() {
+                                if !scheme.contains('=')
+                                    && !r
+                                        .auth_schemes
+                                        .iter()
+                                        .any(|s| s.eq_ignore_ascii_case(scheme))
+                                {
+                                    r.auth_schemes.push(scheme.to_string());
+                                }
+                            }
+                        }
+                    }
+                    "proxy-agent" => r.proxy_agent = Some(crate::redact::redact_text(&v)),
+                    "via" => r.via = Some(crate::redact::redact_text(&v)),
+                    "server" => r.server = Some(crate::redact::redact_text(&v)),
+                    _ => {}
+                }
+            }
+            Ok(Some((r, n)))
+        }
+        Err(_) => Err(format!(
+            "malformed HTTP response {:?}",
+            String::from_utf8_lossy(&buf[..buf.len().min(40)])
+        )),
+    }
+}
+
+/// Go's text for a non-200 CONNECT: the reason phrase (or the status text Go knows).
+pub fn go_connect_error(reply: &ConnectReply) -> String {
+    if !reply.reason.is_empty() {
+        reply.reason.clone()
+    } else {
+        format!("{}", reply.status)
+    }
+}
+
+/// Go's text for a SOCKS5 reply code (x/net/internal/socks).
+pub fn socks_reply_text(code: u8) -> String {
+    match code {
+        0 => "succeeded",
+        1 => "general SOCKS server failure",
+        2 => "connection not allowed by ruleset",
+        3 => "network unreachable",
+        4 => "host unreachable",
+        5 => "connection refused",
+        6 => "TTL expired",
+        7 => "command not supported",
+        8 => "address type not supported",
+        _ => return format!("unknown code: {code}"),
+    }
+    .to_string()
+}
+
+fn basic_auth(user: &str, pass: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
+}
+
+/// Percent-decodes URL userinfo ('+' stays '+', unlike form decoding).
+fn decode(raw: &str) -> String {
+    let b = raw.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 3 <= b.len() && raw.is_char_boundary(i + 3) {
+            if let Ok(v) = u8::from_str_radix(&raw[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Credentials in a proxy URL, percent-decoded.
+pub fn credentials(u: &url::Url) -> Option<(String, String)> {
+    if u.username().is_empty() && u.password().is_none() {
+        return None;
+    }
+    Some((decode(u.username()), decode(u.password().unwrap_or(""))))
+}
+
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" => Some(80),
+        "https" => Some(443),
+        "socks5" | "socks5h" => Some(1080),
+        _ => None,
+    }
+}
+
+// ------------------------------------------------------------------ I/O
+
+async fn read_head<S: AsyncRead + Unpin>(
+    s: &mut S,
+    budget: Duration,
+) -> (Vec<u8>, Option<std::io::Error>, bool) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 2048];
+    let deadline = tokio::time::Instant::now() + budget;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match bounded(left, s.read(&mut chunk)).await {
+            None => return (buf, None, true),
+            Some(Ok(0)) => return (buf, None, false),
+            Some(Ok(n)) => {
+                buf.extend_from_slice(&chunk[..n]);
+                if buf.windows(4).any(|w| w == b"\r\n\r\n") || buf.len() > 16 * 1024 {
+                    return (buf, None, false);
+                }
+                // A non-HTTP peer: stop early.
+                if buf.len() >= 5 && !buf.starts_with(b"HTTP/") {
+                    return (buf, None, false);
+                }
+            }
+            Some(Err(e)) => return (buf, Some(e), false),
+        }
+    }
+}
+
+/// What listens at `addr`: asked when a proxy did not answer like the expected kind.
+pub async fn sniff_listener(addr: SocketAddr, budget: Duration) -> String {
+    let budget = budget.min(Duration::from_secs(1));
+    // 1. An HTTP request: proxies and web servers answer it.
+    if let (_, Some(mut s)) = super::tcp::connect(addr, budget).await {
+        let _ = s
+            .write_all(b"CONNECT example.invalid:443 HTTP/1.1\r\nHost: example.invalid:443\r\n\r\n")
+            .await;
+        let (buf, _, _) = read_head(&mut s, budget).await;
+        if buf.starts_with(b"HTTP/") {
+            return match parse_connect_reply(&buf) {
+                Ok(Some((r, _)))
+                    if r.proxy_agent.is_some()
+                        || r.via.is_some()
+                        || matches!(r.status, 407 | 403 | 502 | 503 | 504 | 200) =>
+                {
+                    "http_proxy".into()
+                }
+                _ => "http_server".into(),
+            };
+        }
+        if buf.len() >= 2 && buf[0] == 0x05 {
+            return "socks5".into();
+        }
+        if buf.len() >= 2 && (0x14..=0x17).contains(&buf[0]) && buf[1] == 0x03 {
+            return "tls".into();
+        }
+    }
+    // 2. A SOCKS5 greeting.
+    if let (_, Some(mut s)) = super::tcp::connect(addr, budget).await {
+        let _ = s.write_all(&[5, 1, 0]).await;
+        let mut b = [0u8; 2];
+        if let Some(Ok(_)) = bounded(budget, s.read_exact(&mut b)).await {
+            if b[0] == 5 {
+                return "socks5".into();
+            }
+            if &b == b"HT" {
+                return "http_proxy".into();
+            }
+        }
+    }
+    // 3. A TLS ClientHello.
+    if let (_, Some(s)) = super::tcp::connect(addr, budget).await {
+        let (t, _) = super::tls::handshake(s, "example.invalid", budget).await;
+        return match t.class {
+            TlsClass::Timeout => "silent".into(),
+            TlsClass::NotTls => "unknown".into(),
+            TlsClass::Reset => "closed".into(),
+            _ => "tls".into(),
+        };
+    }
+    "unknown".into()
+}
+
+trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+
+/// Goes through `proxy` to `target_host:target_port`; with `tls_target`, shakes hands with the
+/// target through the tunnel.
+pub async fn probe_via(
+    proxy: &url::Url,
+    target_host: &str,
+    target_port: u16,
+    tls_target: bool,
+    opts: &ProbeOptions,
+) -> ProxyFacts {
+    let start = Instant::now();
+    let scheme = proxy.scheme().to_ascii_lowercase();
+    let creds = credentials(proxy);
+    let phost = proxy
+        .host_str()
+        .unwrap_or("")
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let pport = proxy.port().or_else(|| default_port(&scheme)).unwrap_or(0);
+    let proxy_addr = join_host_port(&phost, pport);
+    let target = join_host_port(target_host, target_port);
+    let mut f = ProxyFacts {
+        proxy: crate::redact::redact_url(proxy.as_str()),
+        scheme: scheme.clone(),
+        proxy_addr: proxy_addr.clone(),
+        target: target.clone(),
+        credentials: creds.is_some(),
+        dns: None,
+        tcp: Vec::new(),
+        proxy_tls: None,
+        connect: None,
+        socks: None,
+        listener: None,
+        tunnel_tls: None,
+        class: ProxyClass::Other,
+        go_error: None,
+        timings: ProxyTimings::default(),
+        time_ms: 0.0,
+    };
+    let done = |mut f: ProxyFacts| {
+        f.time_ms = ms(start.elapsed());
+        if let Some(e) = &f.go_error {
+            f.go_error = Some(crate::redact::redact_text(e));
+        }
+        f
+    };
+    if default_port(&scheme).is_none() || phost.is_empty() {
+        f.go_error = Some(format!(
+            "proxyconnect tcp: unsupported proxy scheme or missing host in {}",
+            f.proxy
+        ));
+        return done(f);
+    }
+    // Resolve the proxy's name like Go (system resolver).
+    let t = Instant::now();
+    let (dns, _) = super::dns::resolve_system(&phost, opts).await;
+    f.timings.resolve_ms = Some(ms(t.elapsed()));
+    let literal = dns.server == "literal";
+    let addrs: Vec<SocketAddr> = dns
+        .addrs()
+        .into_iter()
+        .map(|ip| SocketAddr::new(ip, pport))
+        .collect();
+    let dns_err = dns.go_error.clone();
+    if !literal {
+        f.dns = Some(dns);
+    }
+    if addrs.is_empty() {
+        f.class = ProxyClass::Unreachable;
+        f.go_error = Some(format!(
+            "proxyconnect tcp: dial tcp: {}",
+            dns_err.unwrap_or_default()
+        ));
+        return done(f);
+    }
+    // Connect to the first address that answers (in order, as Go's dialer does).
+    let t = Instant::now();
+    let mut stream = None;
+    for a in &addrs {
+        let (att, s) = super::tcp::connect(*a, opts.budget()).await;
+        f.tcp.push(att);
+        if s.is_some() {
+            stream = s;
+            break;
+        }
+    }
+    f.timings.connect_ms = Some(ms(t.elapsed()));
+    let Some(tcp) = stream else {
+        f.class = ProxyClass::Unreachable;
+        let first = f
+            .tcp
+            .first()
+            .and_then(|a| a.go_error.clone())
+            .unwrap_or_default();
+        f.go_error = Some(format!("proxyconnect tcp: {first}"));
+        return done(f);
+    };
+    let peer = tcp.peer_addr().ok();
+    let mut conn: Box<dyn Stream> = Box::new(tcp);
+    if scheme == "https" {
+        let t = Instant::now();
+        let (tf, s) = super::tls::handshake(conn, &phost, opts.budget()).await;
+        f.timings.proxy_tls_ms = Some(ms(t.elapsed()));
+        let class = tf.class;
+        let go = tf.go_error.clone();
+        f.proxy_tls = Some(tf);
+        match s {
+            Some(s) => conn = Box::new(s),
+            None => {
+                f.class = match class {
+                    TlsClass::NotTls => ProxyClass::SchemeMismatch,
+                    TlsClass::Timeout => ProxyClass::Unreachable,
+                    _ => ProxyClass::ProxyTlsFailed,
+                };
+                if class == TlsClass::NotTls {
+                    f.listener = Some("http_proxy".into());
+                    f.go_error = Some(
+                        "proxyconnect tcp: tls: first record does not look like a TLS handshake"
+                            .into(),
+                    );
+                } else {
+                    f.go_error = Some(format!("proxyconnect tcp: {}", go.unwrap_or_default()));
+                }
+                return done(f);
+            }
+        }
+    }
+    let t = Instant::now();
+    let tunnel = if scheme.starts_with("socks5") {
+        socks5(
+            &mut conn,
+            &mut f,
+            target_host,
+            target_port,
+            creds.as_ref(),
+            opts,
+        )
+        .await
+    } else {
+        http_connect(&mut conn, &mut f, &target, creds.as_ref(), opts).await
+    };
+    f.timings.tunnel_ms = Some(ms(t.elapsed()));
+    if !tunnel {
+        // Not the kind of proxy the URL says? Look at what listens.
+        if matches!(f.class, ProxyClass::NotAProxy | ProxyClass::Other) && scheme != "https" {
+            if let Some(p) = peer {
+                let l = sniff_listener(p, opts.budget()).await;
+                let expected_http = !scheme.starts_with("socks5");
+                f.class = match (expected_http, l.as_str()) {
+                    (true, "socks5") | (false, "http_proxy") => ProxyClass::SchemeMismatch,
+                    _ => ProxyClass::NotAProxy,
+                };
+                f.listener = Some(l);
+            }
+        }
+        return done(f);
+    }
+    f.class = ProxyClass::Ok;
+    if tls_target {
+        let t = Instant::now();
+        let (tf, _) = super::tls::handshake(conn, target_host, opts.budget()).await;
+        f.timings.tls_ms = Some(ms(t.elapsed()));
+        f.tunnel_tls = Some(tf);
+    }
+    done(f)
+}
+
+async fn http_connect(
+    conn: &mut Box<dyn Stream>,
+    f: &mut ProxyFacts,
+    target: &str,
+    creds: Option<&(String, String)>,
+    opts: &ProbeOptions,
+) -> bool {
+    let mut req = format!(
+        "CONNECT {target} HTTP/1.1\r\nHost: {target}\r\nUser-Agent: Go-http-client/1.1\r\n"
+    );
+    if let Some((u, p)) = creds {
+        req.push_str(&format!(
+            "Proxy-Authorization: Basic {}\r\n",
+            basic_auth(u, p)
+        ));
+    }
+    req.push_str("\r\n");
+    let budget = opts.budget();
+    if let Some(Err(e)) | Some(Ok(Err(e))) = bounded(budget, conn.write_all(req.as_bytes()))
+        .await
+        .map(Ok::<_, std::io::Error>)
+    {
+        f.class = ProxyClass::Unreachable;
+        f.go_error = Some(format!(
+            "proxyconnect tcp: {}",
+            super::dns::os_error_text(&e)
+        ));
+        return false;
+    }
+    let (buf, err, timed_out) = read_head(conn, budget).await;
+    if timed_out && buf.is_empty() {
+        f.class = ProxyClass::Unreachable;
+        f.listener = Some("silent".into());
+        f.go_error = Some("context deadline exceeded".into());
+        return false;
+    }
+    if buf.is_empty() {
+        f.class = ProxyClass::NotAProxy;
+        f.go_error = Some(match err {
+            Some(e) => format!("read: {}", super::dns::os_error_text(&e)),
+            None => "EOF".into(),
+        });
+        return false;
+    }
+    match parse_connect_reply(&buf) {
+        Ok(Some((mut reply, head_len))) => {
+            if reply.status != 200 {
+                let mut body = buf[head_len..].to_vec();
+                if body.len() < 256 {
+                    let mut more = [0u8; 512];
+                    if let Some(Ok(n)) =
+                        bounded(Duration::from_millis(100).min(budget), conn.read(&mut more)).await
+                    {
+                        body.extend_from_slice(&more[..n]);
+                    }
+                }
+                if !body.is_empty() {
+                    let text: String = String::from_utf8_lossy(&body).chars().take(256).collect();
+                    reply.body_preview = Some(crate::redact::redact_text(&text));
+                }
+                f.go_error = Some(go_connect_error(&reply));
+            }
+            f.class = classify_connect(&reply, creds.is_some());
+            f.connect = Some(reply);
+            f.class == ProxyClass::Ok
+        }
+        Ok(None) => {
+            f.class = ProxyClass::Other;
+            f.go_error = Some("unexpected EOF".into());
+            false
+        }
+        Err(text) => {
+            f.class = ProxyClass::NotAProxy;
+            f.go_error = Some(text);
+            false
+        }
+    }
+}
+
+async fn socks5(
+    conn: &mut Box<dyn Stream>,
+    f: &mut ProxyFacts,
+    host: &str,
+    port: u16,
+    creds: Option<&(String, String)>,
+    opts: &ProbeOptions,
+) -> bool {
+    let prefix = format!("socks connect tcp {}->{}", f.proxy_addr, f.target);
+    let mut reply = SocksReply {
+        method: None,
+        auth_ok: None,
+        reply: None,
+        reply_text: None,
+    };
+    let budget = opts.budget();
+    let r = bounded(budget, async {
+        let greeting: Vec<u8> = if creds.is_some() {
+            vec![5, 2, 0, 2]
+        } else {
+            vec![5, 1, 0]
+        };
+        conn.write_all(&greeting).await?;
+        let mut b = [0u8; 2];
+        conn.read_exact(&mut b).await?;
+        Ok::<[u8; 2], std::io::Error>(b)
+    })
+    .await;
+    let b = match r {
+        None => {
+            f.class = ProxyClass::Unreachable;
+            f.listener = Some("silent".into());
+            f.go_error = Some(format!("{prefix}: i/o timeout"));
+            return false;
+        }
+        Some(Err(e)) => {
+            f.class = ProxyClass::NotAProxy;
+            f.go_error = Some(format!(
+                "{prefix}: {}",
+                if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                    "EOF".to_string()
+                } else {
+                    super::dns::os_error_text(&e)
+                }
+            ));
+            f.socks = Some(reply);
+            return false;
+        }
+        Some(Ok(b)) => b,
+    };
+    if b[0] != 5 {
+        f.class = if &b == b"HT" {
+            ProxyClass::SchemeMismatch
+        } else {
+            ProxyClass::NotAProxy
+        };
+        if &b == b"HT" {
+            f.listener = Some("http_proxy".into());
+        }
+        f.go_error = Some(format!("{prefix}: unexpected protocol version {}", b[0]));
+        f.socks = Some(reply);
+        return false;
+    }
+    reply.method = Some(b[1]);
+    if b[1] == 0xff {
+        f.class = if creds.is_some() {
+            ProxyClass::AuthUnsupported
+        } else {
+            ProxyClass::AuthRequired
+        };
+        f.go_error = Some(format!("{prefix}: no acceptable authentication methods"));
+        f.socks = Some(reply);
+        return false;
+    }
+    if b[1] == 2 {
+        let Some((u, p)) = creds else {
+            f.class = ProxyClass::AuthRequired;
+            f.go_error = Some(format!("{prefix}: unsupported authentication method 2"));
+            f.socks = Some(reply);
+            return false;
+        };
+        let r = bounded(budget, async {
+            let mut m = vec![1, u.len().min(255) as u8];
+            m.extend_from_slice(&u.as_bytes()[..u.len().min(255)]);
+            m.push(p.len().min(255) as u8);
+            m.extend_from_slice(&p.as_bytes()[..p.len().min(255)]);
+            conn.write_all(&m).await?;
+            let mut b = [0u8; 2];
+            conn.read_exact(&mut b).await?;
+            Ok::<[u8; 2], std::io::Error>(b)
+        })
+        .await;
+        let ok = matches!(r, Some(Ok(b)) if b[1] == 0);
+        reply.auth_ok = Some(ok);
+        if !ok {
+            f.class = ProxyClass::AuthRejected;
+            f.go_error = Some(format!("{prefix}: username/password authentication failed"));
+            f.socks = Some(reply);
+            return false;
+        }
+    } else if b[1] != 0 {
+        f.class = ProxyClass::AuthUnsupported;
+        f.go_error = Some(format!(
+            "{prefix}: unsupported authentication method {}",
+            b[1]
+        ));
+        f.socks = Some(reply);
+        return false;
+    }
+    let mut req = vec![5, 1, 0];
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => {
+            req.push(1);
+            req.extend_from_slice(&v4.octets());
+        }
+        Ok(std::net::IpAddr::V6(v6)) => {
+            req.push(4);
+            req.extend_from_slice(&v6.octets());
+        }
+        Err(_) => {
+            req.push(3);
+            req.push(host.len().min(255) as u8);
+            req.extend_from_slice(&host.as_bytes()[..host.len().min(255)]);
+        }
+    }
+    req.extend_from_slice(&port.to_be_bytes());
+    let r = bounded(budget, async {
+        conn.write_all(&req).await?;
+        let mut h = [0u8; 4];
+        conn.read_exact(&mut h).await?;
+        let rest = match h[3] {
+            1 => 4 + 2,
+            4 => 16 + 2,
+            3 => {
+                let mut l = [0u8; 1];
+                conn.read_exact(&mut l).await?;
+                l[0] as usize + 2
+            }
+            _ => 0,
+        };
+        if h[1] == 0 {
+            let mut skip = vec![0u8; rest];
+            conn.read_exact(&mut skip).await?;
+        }
+        Ok::<[u8; 4], std::io::Error>(h)
+    })
+    .await;
+    match r {
+        None => {
+            f.class = ProxyClass::Unreachable;
+            f.go_error = Some(format!("{prefix}: i/o timeout"));
+            f.socks = Some(reply);
+            false
+        }
+        Some(Err(e)) => {
+            f.class = ProxyClass::Other;
+            f.go_error = Some(format!("{prefix}: {}", super::dns::os_error_text(&e)));
+            f.socks = Some(reply);
+            false
+        }
+        Some(Ok(h)) => {
+            reply.reply = Some(h[1]);
+            reply.reply_text = Some(socks_reply_text(h[1]));
+            f.socks = Some(reply);
+            if h[1] == 0 {
+                return true;
+            }
+            f.class = match h[1] {
+                2 => ProxyClass::ConnectDenied,
+                3..=6 => ProxyClass::UpstreamFailed,
+                _ => ProxyClass::Other,
+            };
+            f.go_error = Some(format!(
+                "{prefix}: unknown error {}",
+                socks_reply_text(h[1])
+            ));
+            false
+        }
+    }
+}
+
+/// Maps a failed TCP connect class to a proxy class (for callers summarising).
+pub fn tcp_class_to_proxy(c: TcpClass) -> ProxyClass {
+    match c {
+        TcpClass::Connected => ProxyClass::Ok,
+        _ => ProxyClass::Unreachable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(raw: &str) -> ConnectReply {
+        parse_connect_reply(raw.as_bytes()).unwrap().unwrap().0
+    }
+
+    #[test]
+    fn connect_replies() {
+        let r = reply("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nProxy-Authenticate: Negotiate\r\nProxy-Agent: Squid/6\r\n\r\n");
+        assert_eq!(r.auth_schemes, vec!["NTLM", "Negotiate"]);
+        assert_eq!(classify_connect(&r, false), ProxyClass::AuthUnsupported);
+        assert_eq!(go_connect_error(&r), "Proxy Authentication Required");
+        let r = reply("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\", NTLM\r\n\r\n");
+        assert_eq!(r.auth_schemes, vec!["Basic", "NTLM"]);
+        assert_eq!(classify_connect(&r, false), ProxyClass::AuthRequired);
+        assert_eq!(classify_connect(&r, true), ProxyClass::AuthRejected);
+        assert_eq!(
+            classify_connect(&reply("HTTP/1.1 403 Forbidden\r\n\r\n"), false),
+            ProxyClass::ConnectDenied
+        );
+        assert_eq!(
+            classify_connect(
+                &reply("HTTP/1.0 502 Bad Gateway\r\nVia: 1.1 p\r\n\r\n"),
+                false
+            ),
+            ProxyClass::UpstreamFailed
+        );
+        assert_eq!(
+            classify_connect(&reply("HTTP/1.1 200 Connection established\r\n\r\n"), false),
+            ProxyClass::Ok
+        );
+        assert!(parse_connect_reply(b"\x05\xff").is_err());
+        assert!(parse_connect_reply(b"HTTP/1.1 200 OK\r\n")
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn credentials_are_percent_decoded() {
+        let u = url::Url::parse("http://us%40er:p%3Ass+w@proxy:3128").unwrap();
+        assert_eq!(
+            credentials(&u).unwrap(),
+            ("us@er".to_string(), "p:ss+w".to_string())
+        );
+        assert!(credentials(&url::Url::parse("http://proxy:3128").unwrap()).is_none());
+    }
+
+    #[test]
+    fn socks_texts() {
+        assert_eq!(socks_reply_text(5), "connection refused");
+        assert_eq!(socks_reply_text(2), "connection not allowed by ruleset");
+    }
+}

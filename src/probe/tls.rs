@@ -1,0 +1,694 @@
+//! The TLS handshake, made to look like Go's (SNI; ALPN h2 + http/1.1; X25519MLKEM768 offered
+//! first), capturing the peer's chain even when verification fails, and judging it against
+//! Go's trust and Mozilla's roots.
+
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
+use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+use super::dns::os_error_text;
+use super::{bounded, ms};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsClass {
+    Ok,
+    /// Go trusts the chain, Mozilla does not: inspection that the OS was told to trust.
+    InterceptionTrusted,
+    /// Go does not trust the chain's anchor.
+    Untrusted,
+    HostnameMismatch,
+    Expired,
+    NotYetValid,
+    /// Reset or closed right after ClientHello.
+    Reset,
+    /// The peer does not speak TLS (e.g. plain HTTP).
+    NotTls,
+    Timeout,
+    /// The peer sent an alert (handshake_failure, protocol_version, ...).
+    Alert,
+    Other,
+}
+
+impl TlsClass {
+    /// Go completes the handshake.
+    pub fn ok(self) -> bool {
+        matches!(self, TlsClass::Ok | TlsClass::InterceptionTrusted)
+    }
+    /// The root-cause (or finding) identifier.
+    pub fn cause_id(self) -> Option<&'static str> {
+        Some(match self {
+            TlsClass::Ok => return None,
+            TlsClass::InterceptionTrusted => "tls.interception_trusted",
+            TlsClass::Untrusted => "tls.untrusted_interception",
+            TlsClass::HostnameMismatch => "tls.hostname_mismatch",
+            TlsClass::Expired => "tls.expired",
+            TlsClass::NotYetValid => "tls.not_yet_valid",
+            TlsClass::Reset => "tls.reset_during_handshake",
+            TlsClass::NotTls => "tls.not_tls",
+            TlsClass::Timeout => "tls.handshake_timeout",
+            TlsClass::Alert | TlsClass::Other => "tls.handshake_failure",
+        })
+    }
+}
+
+/// One certificate of the peer's chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CertInfo {
+    pub subject: String,
+    pub issuer: String,
+    /// `CN, O=Org` of the issuer, for one-line display.
+    pub issuer_short: String,
+    pub dns_names: Vec<String>,
+    pub ip_addresses: Vec<String>,
+    /// RFC 3339, UTC.
+    pub not_before: String,
+    pub not_after: String,
+    pub is_ca: bool,
+    pub sha256: String,
+}
+
+/// What one trust store thinks of the chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrustVerdict {
+    pub trusted: bool,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error: Option<String>,
+}
+
+/// The facts of one handshake.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TlsFacts {
+    pub server_name: String,
+    pub class: TlsClass,
+    pub alpn_offered: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cipher_suite: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub key_exchange: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub alpn: Option<String>,
+    /// The peer's chain as sent (leaf first); empty when none was received.
+    pub chain: Vec<CertInfo>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub go_trust: Option<TrustVerdict>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub mozilla_trust: Option<TrustVerdict>,
+    /// Where Go's roots come from on this machine.
+    pub go_roots: String,
+    /// The anchor the chain claims (`CN, O=Org` of the top certificate's issuer).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub anchor: Option<String>,
+    /// For `not_tls`: what the peer sent instead (its HTTP status line, or bytes in hex).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub peer_response: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub alert: Option<String>,
+    pub time_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error: Option<String>,
+    /// The error Go prints (`tls: failed to verify certificate: x509: ...`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub go_error: Option<String>,
+}
+
+// ------------------------------------------------------------------ recording
+
+type Seen = Arc<Mutex<Option<(Vec<CertificateDer<'static>>, Result<(), rustls::Error>)>>>;
+
+/// Stores the presented chain and Go's verdict, then delegates.
+#[derive(Debug)]
+struct RecordingVerifier {
+    inner: Arc<dyn ServerCertVerifier>,
+    seen: Seen,
+}
+
+impl ServerCertVerifier for RecordingVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let r = self
+            .inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now);
+        let mut chain = vec![end_entity.clone().into_owned()];
+        chain.extend(intermediates.iter().map(|c| c.clone().into_owned()));
+        if let Ok(mut s) = self.seen.lock() {
+            *s = Some((chain, r.as_ref().map(|_| ()).map_err(Clone::clone)));
+        }
+        r
+    }
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(m, c, d)
+    }
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(m, c, d)
+    }
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// A stream that keeps the first bytes the peer sent, to tell "not TLS" from a reset.
+pub struct Recording<S> {
+    inner: S,
+    first: Arc<Mutex<Vec<u8>>>,
+}
+
+const KEEP: usize = 512;
+
+impl<S: AsyncRead + Unpin> AsyncRead for Recording<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let r = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = &r {
+            let new = &buf.filled()[before..];
+            if let Ok(mut f) = self.first.lock() {
+                if f.len() < KEEP {
+                    let take = new.len().min(KEEP - f.len());
+                    f.extend_from_slice(&new[..take]);
+                }
+            }
+        }
+        r
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Recording<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+// ------------------------------------------------------------------ config
+
+/// ALPN as Go's HTTP client offers it.
+pub const GO_ALPN: [&str; 2] = ["h2", "http/1.1"];
+
+/// A client config like Go's: post-quantum hybrid first, ALPN h2 + http/1.1.
+pub fn go_like_config(verifier: Arc<dyn ServerCertVerifier>, alpn: bool) -> rustls::ClientConfig {
+    use rustls::crypto::aws_lc_rs::kx_group;
+    let mut provider = rustls::crypto::aws_lc_rs::default_provider();
+    provider.kx_groups = vec![
+        kx_group::X25519MLKEM768,
+        kx_group::X25519,
+        kx_group::SECP256R1,
+        kx_group::SECP384R1,
+    ];
+    let mut cfg = rustls::ClientConfig::builder_with_provider(Arc::new(provider))
+        .with_safe_default_protocol_versions()
+        .expect("aws-lc-rs supports TLS 1.2 and 1.3")
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    if alpn {
+        cfg.alpn_protocols = GO_ALPN.iter().map(|p| p.as_bytes().to_vec()).collect();
+    }
+    cfg
+}
+
+// ------------------------------------------------------------------ pure helpers
+
+/// RFC 3339 in UTC for a Unix timestamp (as Go's time.RFC3339 prints UTC times).
+pub fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn short_name(name: &x509_parser::x509::X509Name<'_>) -> String {
+    let cn = name
+        .iter_common_name()
+        .next()
+        .and_then(|a| a.as_str().ok())
+        .map(str::to_string);
+    let org = name
+        .iter_organization()
+        .next()
+        .and_then(|a| a.as_str().ok())
+        .map(str::to_string);
+    match (cn, org) {
+        (Some(c), Some(o)) => format!("{c}, O={o}"),
+        (Some(c), None) => c,
+        (None, Some(o)) => format!("O={o}"),
+        (None, None) => name.to_string(),
+    }
+}
+
+/// Parses one DER certificate into displayable facts.
+pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
+    use x509_parser::extensions::GeneralName;
+    let (_, c) = x509_parser::parse_x509_certificate(der).ok()?;
+    let mut dns_names = Vec::new();
+    let mut ip_addresses = Vec::new();
+    if let Ok(Some(san)) = c.subject_alternative_name() {
+        for n in &san.value.general_names {
+            match n {
+                GeneralName::DNSName(d) => dns_names.push(d.to_string()),
+                GeneralName::IPAddress(b) => {
+                    if let Ok(a) = <[u8; 4]>::try_from(*b) {
+                        ip_addresses.push(std::net::Ipv4Addr::from(a).to_string());
+                    } else if let Ok(a) = <[u8; 16]>::try_from(*b) {
+                        ip_addresses.push(std::net::Ipv6Addr::from(a).to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der);
+    Some(CertInfo {
+        subject: c.subject().to_string(),
+        issuer: c.issuer().to_string(),
+        issuer_short: short_name(c.issuer()),
+        dns_names,
+        ip_addresses,
+        not_before: rfc3339(c.validity().not_before.timestamp()),
+        not_after: rfc3339(c.validity().not_after.timestamp()),
+        is_ca: c.is_ca(),
+        sha256: digest.as_ref().iter().map(|b| format!("{b:02x}")).collect(),
+    })
+}
+
+/// Go's `x509.HostnameError` text.
+pub fn go_hostname_error(leaf: &CertInfo, host: &str) -> String {
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        if leaf.ip_addresses.is_empty() {
+            return format!("x509: cannot validate certificate for {host} because it doesn't contain any IP SANs");
+        }
+        return format!(
+            "x509: certificate is valid for {}, not {host}",
+            leaf.ip_addresses.join(", ")
+        );
+    }
+    if leaf.dns_names.is_empty() {
+        return "x509: certificate relies on legacy Common Name field, use SANs instead"
+            .to_string();
+    }
+    format!(
+        "x509: certificate is valid for {}, not {host}",
+        leaf.dns_names.join(", ")
+    )
+}
+
+/// The Go name of a TLS alert (crypto/tls alert.go).
+pub fn go_alert_text(a: rustls::AlertDescription) -> String {
+    use rustls::AlertDescription as A;
+    match a {
+        A::CloseNotify => "close notify",
+        A::UnexpectedMessage => "unexpected message",
+        A::BadRecordMac => "bad record MAC",
+        A::RecordOverflow => "record overflow",
+        A::HandshakeFailure => "handshake failure",
+        A::BadCertificate => "bad certificate",
+        A::UnsupportedCertificate => "unsupported certificate",
+        A::CertificateRevoked => "revoked certificate",
+        A::CertificateExpired => "expired certificate",
+        A::CertificateUnknown => "unknown certificate",
+        A::IllegalParameter => "illegal parameter",
+        A::UnknownCA => "unknown certificate authority",
+        A::AccessDenied => "access denied",
+        A::DecodeError => "error decoding message",
+        A::DecryptError => "error decrypting message",
+        A::ProtocolVersion => "protocol version not supported",
+        A::InsufficientSecurity => "insufficient security level",
+        A::InternalError => "internal error",
+        A::InappropriateFallback => "inappropriate fallback",
+        A::UserCanceled => "user canceled",
+        A::NoRenegotiation => "no renegotiation",
+        A::MissingExtension => "missing extension",
+        A::UnsupportedExtension => "unsupported extension",
+        A::UnrecognisedName => "unrecognized name",
+        A::NoApplicationProtocol => "no application protocol",
+        other => return format!("alert({})", u8::from(other)),
+    }
+    .to_string()
+}
+
+/// True when the first bytes look like a TLS record (handshake or alert, version 3.x).
+pub fn looks_like_tls(first: &[u8]) -> bool {
+    first.len() < 2 || ((0x14..=0x17).contains(&first[0]) && first[1] == 0x03)
+}
+
+/// The status line of an HTTP response, if the bytes start with one.
+pub fn http_status_line(first: &[u8]) -> Option<String> {
+    if !first.starts_with(b"HTTP/") {
+        return None;
+    }
+    let end = first
+        .iter()
+        .position(|&b| b == b'\r' || b == b'\n')
+        .unwrap_or(first.len().min(80));
+    Some(String::from_utf8_lossy(&first[..end]).into_owned())
+}
+
+fn describe_bytes(first: &[u8]) -> String {
+    match http_status_line(first) {
+        Some(l) => l,
+        None => {
+            let printable = first
+                .iter()
+                .take(32)
+                .all(|b| b.is_ascii_graphic() || *b == b' ');
+            if printable {
+                String::from_utf8_lossy(&first[..first.len().min(64)]).into_owned()
+            } else {
+                first
+                    .iter()
+                    .take(16)
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        }
+    }
+}
+
+/// Classifies a certificate error as Go reports it.
+pub fn classify_cert_error(
+    e: &rustls::Error,
+    leaf: Option<&CertInfo>,
+    host: &str,
+) -> (TlsClass, String) {
+    let now = rfc3339(UnixTime::now().as_secs() as i64);
+    let prefix = "tls: failed to verify certificate: ";
+    match e {
+        rustls::Error::InvalidCertificate(ce) => match ce {
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                let text = leaf
+                    .map(|l| go_hostname_error(l, host))
+                    .unwrap_or_else(|| format!("x509: certificate is not valid for {host}"));
+                (TlsClass::HostnameMismatch, format!("{prefix}{text}"))
+            }
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                let after = leaf.map(|l| l.not_after.clone()).unwrap_or_default();
+                (TlsClass::Expired, format!("{prefix}x509: certificate has expired or is not yet valid: current time {now} is after {after}"))
+            }
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                let before = leaf.map(|l| l.not_before.clone()).unwrap_or_default();
+                (TlsClass::NotYetValid, format!("{prefix}x509: certificate has expired or is not yet valid: current time {now} is before {before}"))
+            }
+            CertificateError::UnknownIssuer | CertificateError::BadSignature => (
+                TlsClass::Untrusted,
+                format!("{prefix}x509: certificate signed by unknown authority"),
+            ),
+            other => (TlsClass::Other, format!("{prefix}x509: {other:?}")),
+        },
+        other => (TlsClass::Other, format!("{prefix}{other}")),
+    }
+}
+
+// ------------------------------------------------------------------ the handshake
+
+/// Performs a Go-like handshake over `stream` to `server_name` within `budget`.
+/// Returns the facts and, on success, the TLS stream (for an HTTP request or a tunnel).
+pub async fn handshake<S>(
+    stream: S,
+    server_name: &str,
+    budget: Duration,
+) -> (
+    TlsFacts,
+    Option<tokio_rustls::client::TlsStream<Recording<S>>>,
+)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send,
+{
+    let trust = super::trust::trust();
+    let start = Instant::now();
+    let seen: Seen = Arc::new(Mutex::new(None));
+    let verifier = Arc::new(RecordingVerifier {
+        inner: trust.go.clone(),
+        seen: seen.clone(),
+    });
+    let cfg = go_like_config(verifier, true);
+    let mut facts = TlsFacts {
+        server_name: server_name.to_string(),
+        class: TlsClass::Other,
+        alpn_offered: GO_ALPN.iter().map(|s| s.to_string()).collect(),
+        version: None,
+        cipher_suite: None,
+        key_exchange: None,
+        alpn: None,
+        chain: Vec::new(),
+        go_trust: None,
+        mozilla_trust: None,
+        go_roots: trust.go_source.clone(),
+        anchor: None,
+        peer_response: None,
+        alert: None,
+        time_ms: 0.0,
+        error: None,
+        go_error: None,
+    };
+    let host = server_name
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let name = match ServerName::try_from(host.clone()) {
+        Ok(n) => n,
+        Err(e) => {
+            facts.error = Some(format!("invalid server name {server_name:?}: {e}"));
+            facts.go_error = facts.error.clone();
+            return (facts, None);
+        }
+    };
+    let first = Arc::new(Mutex::new(Vec::new()));
+    let local_peer = String::new();
+    let rec = Recording {
+        inner: stream,
+        first: first.clone(),
+    };
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(cfg));
+    let result = bounded(budget, connector.connect(name.clone(), rec)).await;
+    facts.time_ms = ms(start.elapsed());
+    let first_bytes = first.lock().map(|f| f.clone()).unwrap_or_default();
+    let recorded = seen.lock().ok().and_then(|s| s.clone());
+    if let Some((chain, go_result)) = &recorded {
+        facts.chain = chain.iter().filter_map(|c| cert_info(c)).collect();
+        facts.anchor = facts.chain.last().map(|c| c.issuer_short.clone());
+        facts.go_trust = Some(TrustVerdict {
+            trusted: go_result.is_ok(),
+            error: go_result.as_ref().err().map(|e| e.to_string()),
+        });
+        let moz =
+            trust
+                .mozilla
+                .verify_server_cert(&chain[0], &chain[1..], &name, &[], UnixTime::now());
+        facts.mozilla_trust = Some(TrustVerdict {
+            trusted: moz.is_ok(),
+            error: moz.err().map(|e| e.to_string()),
+        });
+    }
+    match result {
+        None => {
+            facts.class = if !first_bytes.is_empty() && !looks_like_tls(&first_bytes) {
+                TlsClass::NotTls
+            } else {
+                TlsClass::Timeout
+            };
+            if facts.class == TlsClass::NotTls {
+                facts.peer_response = Some(describe_bytes(&first_bytes));
+                facts.go_error = Some(not_tls_go_text(&first_bytes));
+            } else {
+                facts.go_error = Some("net/http: TLS handshake timeout".into());
+            }
+            facts.error = Some(format!("no handshake within {budget:?}"));
+            (facts, None)
+        }
+        Some(Ok(tls)) => {
+            let (_, conn) = tls.get_ref();
+            facts.version = conn.protocol_version().map(|v| {
+                format!("{v:?}")
+                    .replace("TLSv1_", "TLS 1.")
+                    .replace("TLSv1", "TLS 1")
+            });
+            facts.cipher_suite = conn
+                .negotiated_cipher_suite()
+                .map(|c| format!("{:?}", c.suite()));
+            facts.key_exchange = conn
+                .negotiated_key_exchange_group()
+                .map(|g| format!("{:?}", g.name()));
+            facts.alpn = conn
+                .alpn_protocol()
+                .map(|p| String::from_utf8_lossy(p).into_owned());
+            let moz_ok = facts.mozilla_trust.as_ref().is_none_or(|m| m.trusted);
+            facts.class = if moz_ok {
+                TlsClass::Ok
+            } else {
+                TlsClass::InterceptionTrusted
+            };
+            (facts, Some(tls))
+        }
+        Some(Err(e)) => {
+            facts.error = Some(e.to_string());
+            let rustls_err = e
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<rustls::Error>())
+                .cloned();
+            if !first_bytes.is_empty() && !looks_like_tls(&first_bytes) {
+                facts.class = TlsClass::NotTls;
+                facts.peer_response = Some(describe_bytes(&first_bytes));
+                facts.go_error = Some(not_tls_go_text(&first_bytes));
+            } else if let Some(rustls::Error::AlertReceived(a)) = &rustls_err {
+                facts.class = TlsClass::Alert;
+                let t = go_alert_text(*a);
+                facts.alert = Some(t.clone());
+                facts.go_error = Some(format!("remote error: tls: {t}"));
+            } else if let Some((_, Err(ve))) = &recorded {
+                let (class, text) = classify_cert_error(ve, facts.chain.first(), &host);
+                facts.class = class;
+                facts.go_error = Some(text);
+            } else if let Some(re) = &rustls_err {
+                facts.class = TlsClass::Other;
+                facts.go_error = Some(format!("tls: {re}"));
+            } else {
+                use std::io::ErrorKind::*;
+                match e.kind() {
+                    ConnectionReset | ConnectionAborted | BrokenPipe => {
+                        facts.class = TlsClass::Reset;
+                        let _ = &local_peer;
+                        facts.go_error = Some(format!("read: {}", os_error_text(&e)));
+                    }
+                    UnexpectedEof => {
+                        facts.class = TlsClass::Reset;
+                        facts.go_error = Some("EOF".into());
+                    }
+                    _ => {
+                        facts.class = TlsClass::Other;
+                        facts.go_error = Some(os_error_text(&e));
+                    }
+                }
+            }
+            (facts, None)
+        }
+    }
+}
+
+/// Go's text when the first record is not TLS.
+pub fn not_tls_go_text(first: &[u8]) -> String {
+    if http_status_line(first).is_some() {
+        "http: server gave HTTP response to HTTPS client".to_string()
+    } else {
+        "tls: first record does not look like a TLS handshake".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_735_689_600), "2025-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn hostname_errors_like_go() {
+        let leaf = CertInfo {
+            subject: String::new(),
+            issuer: String::new(),
+            issuer_short: String::new(),
+            dns_names: vec!["a.example".into(), "b.example".into()],
+            ip_addresses: vec![],
+            not_before: String::new(),
+            not_after: String::new(),
+            is_ca: false,
+            sha256: String::new(),
+        };
+        assert_eq!(
+            go_hostname_error(&leaf, "proxy.golang.org"),
+            "x509: certificate is valid for a.example, b.example, not proxy.golang.org"
+        );
+        assert_eq!(
+            go_hostname_error(&leaf, "10.0.0.1"),
+            "x509: cannot validate certificate for 10.0.0.1 because it doesn't contain any IP SANs"
+        );
+    }
+
+    #[test]
+    fn record_sniffing() {
+        assert!(looks_like_tls(&[0x16, 0x03, 0x03]));
+        assert!(looks_like_tls(&[0x15, 0x03, 0x01]));
+        assert!(!looks_like_tls(b"HTTP/1.1 400 Bad Request\r\n"));
+        assert_eq!(
+            http_status_line(b"HTTP/1.1 400 Bad Request\r\nX: y").unwrap(),
+            "HTTP/1.1 400 Bad Request"
+        );
+        assert_eq!(
+            not_tls_go_text(b"SSH-2.0-x"),
+            "tls: first record does not look like a TLS handshake"
+        );
+        assert_eq!(
+            not_tls_go_text(b"HTTP/1.0 200 OK"),
+            "http: server gave HTTP response to HTTPS client"
+        );
+    }
+
+    #[test]
+    fn alerts() {
+        assert_eq!(
+            go_alert_text(rustls::AlertDescription::HandshakeFailure),
+            "handshake failure"
+        );
+        assert_eq!(
+            go_alert_text(rustls::AlertDescription::ProtocolVersion),
+            "protocol version not supported"
+        );
+    }
+}
