@@ -81,6 +81,9 @@ pub struct HttpFacts {
     pub timings: HttpTimings,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub error: Option<HttpError>,
+    /// The local clock against the response's `Date` header.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub clock: Option<super::clock::ClockFacts>,
     /// The chain probe that explains a failure (probed only when the GET failed).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub chain: Option<EndpointFacts>,
@@ -224,6 +227,7 @@ impl HttpClient {
             final_url: shown.clone(),
             timings: HttpTimings::default(),
             error: None,
+            clock: None,
             chain: None,
         };
         let mut current = url.clone();
@@ -329,6 +333,10 @@ impl HttpClient {
                 }
             }
             f.content_type = f.headers.get("content-type").cloned();
+            if let Some(d) = f.headers.get("date") {
+                f.clock =
+                    super::clock::skew_from_date(&f.final_url, d, std::time::SystemTime::now());
+            }
             let read = async {
                 let mut body = Vec::new();
                 let mut truncated = false;
@@ -445,6 +453,7 @@ pub async fn probe_http(
             final_url: crate::redact::redact_url(url.as_str()),
             timings: HttpTimings::default(),
             error: Some(http_error("unsupported", e.clone(), e)),
+            clock: None,
             chain: None,
         },
     }

@@ -57,6 +57,19 @@ impl ProbeOptions {
             doh: None,
             hosts_file: std::env::var_os("GOMOD_DIAG_HOSTS_FILE").map(Into::into),
         }
+        .with_env_system_dns()
+    }
+
+    /// `GOMOD_DIAG_SYSTEM_DNS=IP[:PORT]` stands in for `--system-dns` where a subcommand has
+    /// no DNS flags (probe tcp/tls/proxy/http).
+    fn with_env_system_dns(mut self) -> ProbeOptions {
+        if let Some(v) = std::env::var("GOMOD_DIAG_SYSTEM_DNS")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        {
+            self.system_dns = crate::cli::parse_dns_server(&v).ok();
+        }
+        self
     }
 
     /// Options from the command line's DNS flags and `--timeout`.
@@ -65,7 +78,9 @@ impl ProbeOptions {
         run_timeout: Duration,
     ) -> Result<ProbeOptions, String> {
         let mut o = ProbeOptions::new(run_timeout);
-        o.system_dns = dns.system_dns;
+        if dns.system_dns.is_some() {
+            o.system_dns = dns.system_dns;
+        }
         o.public_dns = dns.public_dns.clone();
         if let Some(d) = &dns.doh {
             let u = url::Url::parse(d).map_err(|e| {
@@ -105,6 +120,59 @@ impl Route {
             Route::Direct => "direct".to_string(),
             Route::Proxy(u) => crate::redact::redact_url(u.as_str()),
         }
+    }
+}
+
+impl Route {
+    /// The route for a proxy as the configuration model parsed it.
+    pub fn from_proxy_url(p: &crate::config::ProxyUrl) -> Result<Route, String> {
+        let shown = p.redacted();
+        if !p.scheme_supported() {
+            return Err(format!(
+                "proxy {shown}: scheme {:?} is not one Go supports (http, https, socks5, socks5h)",
+                p.scheme
+            ));
+        }
+        if p.host.is_empty() || p.port == 0 {
+            return Err(format!("proxy {shown}: missing host or port"));
+        }
+        let mut u = url::Url::parse(&format!("{}://{}", p.scheme, p.host_port()))
+            .map_err(|e| format!("proxy {shown}: {e}"))?;
+        if let Some(user) = &p.username {
+            let _ = u.set_username(user);
+            let _ = u.set_password(p.password.as_deref());
+        }
+        Ok(Route::Proxy(u))
+    }
+
+    /// The route for a configuration-model choice (`Error` is Go's refusal, e.g. the CGI guard).
+    pub fn from_choice(c: &crate::config::ProxyChoice) -> Result<Route, String> {
+        match c {
+            crate::config::ProxyChoice::Direct => Ok(Route::Direct),
+            crate::config::ProxyChoice::Via { proxy } => Route::from_proxy_url(proxy),
+            crate::config::ProxyChoice::Error { message } => Err(message.clone()),
+        }
+    }
+
+    /// A `--proxy` value, read the way Go reads proxy variables (`host:port` means http://).
+    pub fn parse_proxy_arg(value: &str) -> Result<Route, String> {
+        let accepted = "expected a proxy URL such as http://proxy.corp:3128, https://user:pass@proxy:443, socks5://127.0.0.1:1080";
+        match crate::config::httpproxy::parse_proxy(value.trim(), "--proxy") {
+            Ok(Some(p)) => {
+                Route::from_proxy_url(&p).map_err(|e| format!("invalid --proxy: {e}; {accepted}"))
+            }
+            Ok(None) => Err(format!("empty --proxy; {accepted}")),
+            Err(e) => Err(format!(
+                "invalid --proxy: {}; {accepted}",
+                crate::redact::redact_text(&e)
+            )),
+        }
+    }
+
+    /// The route Go would take for `url` with this process's proxy environment.
+    pub fn from_env_for(url: &url::Url) -> Result<Route, String> {
+        let env = crate::config::ProxyEnv::from_lookup(&|k| std::env::var(k).unwrap_or_default());
+        Route::from_choice(&env.proxy_for(url))
     }
 }
 
