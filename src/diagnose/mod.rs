@@ -1,1 +1,5 @@
 //! Diagnosis: the decision tree, the root-cause catalog, fixes, and `explain` (pure).
+
+pub mod catalog;
+pub mod fixes;
+pub mod tree;
