@@ -6,20 +6,136 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{FallbackMode, GoConfig, ProxyChoice};
+use crate::config::pattern::match_prefix_patterns;
+use crate::config::{goproxy, FallbackMode, GoConfig, ProxyChoice, ProxyEntry, SumdbConfig};
+use crate::redact::redact_url;
 
 /// A module to route, parsed from `PATH[@VERSION]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModuleTarget {
     pub path: String,
+    /// A version or query (`v1.2.3`, `v1.2`, `latest`, a branch or commit), None when absent.
     pub version: Option<String>,
+}
+
+impl std::fmt::Display for ModuleTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.version {
+            Some(v) => write!(f, "{}@{v}", self.path),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
+/// Characters module.CheckPath allows in a module path element.
+fn module_path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~')
+}
+
+/// A reasonable subset of module.CheckPath; the error says what is wrong.
+fn check_module_path(path: &str) -> Result<(), String> {
+    if path.is_empty() {
+        return Err("empty module path".into());
+    }
+    if path.starts_with('/') || path.ends_with('/') || path.contains("//") {
+        return Err("a module path has no leading, trailing or double slash".into());
+    }
+    if let Some(c) = path.chars().find(|c| !module_path_char(*c) && *c != '/') {
+        return Err(format!(
+            "invalid character {c:?} (a module path may contain ASCII letters, digits, '-', '.', '_', '~' and '/')"
+        ));
+    }
+    for elem in path.split('/') {
+        if elem.starts_with('.') || elem.ends_with('.') {
+            return Err(format!("path element {elem:?} starts or ends with a dot"));
+        }
+    }
+    let first = path.split('/').next().unwrap_or("");
+    if !first.contains('.') {
+        return Err(format!(
+            "missing dot in first path element {first:?} (a module path starts with a domain name, e.g. example.com/mod)"
+        ));
+    }
+    if first.starts_with('-') {
+        return Err(format!("leading dash in first path element {first:?}"));
+    }
+    Ok(())
+}
+
+/// A version or version query: semantic versions are checked (`v1`, `v1.2`, `v1.2.3`,
+/// `v1.2.3-pre+build`); other words (latest, upgrade, patch, branches, commits) are accepted.
+fn check_version(v: &str) -> Result<(), String> {
+    if v.is_empty() {
+        return Err("empty version after '@'".into());
+    }
+    if let Some(c) = v.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("version contains {c:?}"));
+    }
+    if v.contains('@') {
+        return Err("more than one '@'".into());
+    }
+    let looks_semver = v.starts_with('v') && v[1..].starts_with(|c: char| c.is_ascii_digit());
+    if looks_semver && !is_semver_query(v) {
+        return Err(format!(
+            "{v:?} is not a valid semantic version (expected vMAJOR[.MINOR[.PATCH[-PRERELEASE][+BUILD]]], e.g. v1.2.3)"
+        ));
+    }
+    Ok(())
+}
+
+fn is_semver_query(v: &str) -> bool {
+    let rest = &v[1..];
+    let (core, suffix) = match rest.find(['-', '+']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let nums: Vec<&str> = core.split('.').collect();
+    let num_ok = |n: &&str| {
+        !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && (n.len() == 1 || !n.starts_with('0'))
+    };
+    if nums.len() > 3 || !nums.iter().all(num_ok) {
+        return false;
+    }
+    if suffix.is_empty() {
+        return true;
+    }
+    // Pre-release and build metadata only on a full version.
+    nums.len() == 3
+        && suffix[1..]
+            .split(['.', '+', '-'])
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 impl ModuleTarget {
     /// Parses `PATH[@VERSION]` with a clear error naming the input.
     pub fn parse(input: &str) -> Result<ModuleTarget, String> {
-        let _ = input;
-        Err("not implemented".into())
+        let bad = |why: String| {
+            Err(format!(
+                "invalid module {:?}: {why}; expected PATH[@VERSION], e.g. golang.org/x/text@v0.3.0",
+                redact_url(input)
+            ))
+        };
+        if input.chars().any(char::is_whitespace) {
+            return bad("it contains whitespace".into());
+        }
+        let (path, version) = match input.split_once('@') {
+            Some((p, v)) => (p, Some(v)),
+            None => (input, None),
+        };
+        if let Err(e) = check_module_path(path) {
+            return bad(e);
+        }
+        if let Some(v) = version {
+            if let Err(e) = check_version(v) {
+                return bad(e);
+            }
+        }
+        Ok(ModuleTarget {
+            path: path.to_string(),
+            version: version.map(str::to_string),
+        })
     }
 }
 
@@ -30,7 +146,7 @@ impl std::str::FromStr for ModuleTarget {
     }
 }
 
-/// What cmd/go does at one GOPROXY entry for this module.
+/// What cmd/go does at one GOPROXY entry for this module (modfetch.lookup).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StepAction {
@@ -42,8 +158,13 @@ pub enum StepAction {
         list_url: String,
     },
     /// Fetch directly from the origin (VCS / `?go-get=1`), under `direct` or `noproxy`.
-    FetchDirect,
-    /// A "not found" without touching the network: Go's own error text.
+    FetchDirect {
+        /// `https://<module path>?go-get=1`: the first request for hosts outside Go's static
+        /// table (github.com, bitbucket.org are cloned with git straight away).
+        meta_url: String,
+    },
+    /// A "not found" without touching the network: Go's own error text. Not-found errors
+    /// always go on to the next entry.
     Skip { go_error: String },
 }
 
@@ -53,10 +174,10 @@ pub struct RouteStep {
     /// `noproxy`, `direct`, `off`, or the proxy URL (redacted).
     pub entry: String,
     pub action: StepAction,
-    /// How a failure here continues (`,` → only 404/410; `|` → any error).
+    /// How a failure here continues (`,` → only 404/410 go on; `|` → any error goes on).
     pub fallback: FallbackMode,
-    /// The HTTP proxy the first request of this step goes through (None when no HTTP
-    /// request is made by Go itself here, e.g. Skip; for FetchDirect: the `?go-get=1` URL).
+    /// The HTTP proxy the first request of this step goes through (None for Skip and for
+    /// file:// proxies).
     pub http_proxy: Option<ProxyChoice>,
     /// The URL `http_proxy` was computed for (redacted).
     pub http_proxy_for_url: Option<String>,
@@ -66,21 +187,23 @@ pub struct RouteStep {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SumdbRoute {
-    /// Not consulted; `reason` says why (GOSUMDB=off, GONOSUMDB/GOPRIVATE match, invalid).
+    /// Not consulted; `reason` says why (GOSUMDB=off, GONOSUMDB/GOPRIVATE match).
     NotUsed { reason: String },
-    /// Consulted at an explicit URL from GOSUMDB.
+    /// Consulted but GOSUMDB does not parse: every lookup fails with `go_error`.
+    Invalid { go_error: String },
+    /// Consulted at an explicit URL from GOSUMDB (bypassing GOPROXY).
     Explicit {
         name: String,
         url: String,
         http_proxy: ProxyChoice,
     },
-    /// Consulted by walking the GOPROXY list (`<proxy>/sumdb/<name>/supported`), else
-    /// `https://<name>` directly.
+    /// Consulted by walking the GOPROXY list (`<proxy>/sumdb/<name>/supported`: 200 → that
+    /// proxy exclusively; 404/410 or a `|` entry → next; other errors behind `,` → the
+    /// database is unavailable), else `https://<name>` directly.
     ViaProxies {
         name: String,
-        /// Candidates in order, each with its `supported` URL and HTTP proxy.
         candidates: Vec<SumdbCandidate>,
-        /// `https://<name>` used when no proxy supports it (or at direct/off).
+        /// `https://<name>`, used when no proxy supports it (or at direct/off).
         direct_url: String,
         direct_http_proxy: ProxyChoice,
     },
@@ -88,10 +211,13 @@ pub enum SumdbRoute {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SumdbCandidate {
+    /// The proxy base URL (redacted).
     pub proxy: String,
+    /// `<proxy>/sumdb/<name>/supported` (redacted).
     pub supported_url: String,
     pub fallback: FallbackMode,
-    pub http_proxy: ProxyChoice,
+    /// None for file:// proxies.
+    pub http_proxy: Option<ProxyChoice>,
 }
 
 /// The full route for one module.
@@ -101,8 +227,11 @@ pub struct ModuleRoute {
     /// Go's escaped module path (`!` + lower case for upper-case letters).
     pub escaped_path: String,
     pub matches_goprivate: bool,
+    /// Against the effective GONOPROXY (GOPRIVATE when GONOPROXY is empty).
     pub matches_gonoproxy: bool,
+    /// Against the effective GONOSUMDB (GOPRIVATE when GONOSUMDB is empty).
     pub matches_gonosumdb: bool,
+    /// GOINSECURE applies to direct fetches only.
     pub matches_goinsecure: bool,
     /// The GOPROXY list could not be parsed: Go fails with this error before any request.
     pub goproxy_error: Option<String>,
@@ -110,11 +239,15 @@ pub struct ModuleRoute {
     /// Whether any step fetches directly (VCS / `?go-get=1`).
     pub fetches_direct: bool,
     pub sumdb: SumdbRoute,
-    /// The public services (proxy URLs, checksum database) this module path is sent to while it
-    /// matches no GOPRIVATE/GONOPROXY/GONOSUMDB pattern.
+    /// Every outside service that learns this module path: module proxy URLs asked and the
+    /// checksum database route (redacted).
     pub sent_to: Vec<String>,
-    /// The module looks private (its host is not a known public code host, or it matches
-    /// nothing but has a corp-like host) and is nevertheless sent to public services.
+    /// Why the module looks private although no GOPRIVATE/GONOPROXY/GONOSUMDB pattern matches
+    /// it (a pattern that would match once whitespace is trimmed, an internal-looking host,
+    /// a GOINSECURE match); None when it looks public or is excluded.
+    pub looks_private: Option<String>,
+    /// The module looks private and is nevertheless sent to module proxies or the checksum
+    /// database.
     pub leaks_to_public: bool,
 }
 
@@ -132,7 +265,267 @@ pub fn escape_path(path: &str) -> String {
     out
 }
 
+/// `<base>/<rel>` like cmd/go's web.Join (trailing slashes of the base path trimmed).
+fn join_url(base: &str, rel: &str) -> String {
+    format!("{}/{rel}", base.trim_end_matches('/'))
+}
+
+fn http_choice(config_proxy: &crate::config::ProxyEnv, url: &str) -> Option<ProxyChoice> {
+    if url.starts_with("file:") {
+        None
+    } else {
+        Some(config_proxy.proxy_for_str(url))
+    }
+}
+
+/// Top-level domains and host words that are not on the public internet.
+const INTERNAL_SUFFIXES: &[&str] = &[
+    ".corp",
+    ".internal",
+    ".intranet",
+    ".lan",
+    ".local",
+    ".localdomain",
+    ".home",
+    ".private",
+    ".example",
+    ".test",
+    ".invalid",
+    ".localhost",
+];
+
+/// Why a path that matches no private pattern still looks private (see ModuleRoute).
+fn private_hint(config: &GoConfig, path: &str) -> Option<String> {
+    for var in ["GOPRIVATE", "GONOPROXY", "GONOSUMDB"] {
+        let spaced = config
+            .get(var)
+            .split(',')
+            .filter(|g| g.chars().any(char::is_whitespace));
+        for entry in spaced {
+            if match_prefix_patterns(entry.trim(), path) {
+                return Some(format!(
+                    "{var} has the entry {entry:?}, which would match it without the whitespace"
+                ));
+            }
+        }
+    }
+    let host = path.split('/').next().unwrap_or("");
+    let host_l = host.to_ascii_lowercase();
+    if let Some(sfx) = INTERNAL_SUFFIXES.iter().find(|s| host_l.ends_with(*s)) {
+        return Some(format!(
+            "its host {host} ends in {sfx}, which is not a public domain"
+        ));
+    }
+    if host_l.parse::<std::net::IpAddr>().is_ok() {
+        return Some(format!("its host {host} is an IP address"));
+    }
+    let first_label = host_l.split('.').next().unwrap_or("");
+    if matches!(
+        first_label,
+        "git"
+            | "gitlab"
+            | "gitea"
+            | "gerrit"
+            | "code"
+            | "scm"
+            | "src"
+            | "dev"
+            | "corp"
+            | "internal"
+            | "intranet"
+    ) && !KNOWN_PUBLIC
+        .iter()
+        .any(|p| host_l == *p || host_l.ends_with(&format!(".{p}")))
+        && host_l.split('.').count() >= 3
+    {
+        return Some(format!(
+            "its host {host} looks like a company's own code server"
+        ));
+    }
+    if match_prefix_patterns(config.get("GOINSECURE"), path) {
+        return Some("it matches GOINSECURE (a host you reach without TLS checks)".into());
+    }
+    None
+}
+
+/// Public code hosts whose modules are public.
+const KNOWN_PUBLIC: &[&str] = &[
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "golang.org",
+    "go.googlesource.com",
+    "gitee.com",
+    "codeberg.org",
+    "sr.ht",
+    "gopkg.in",
+    "google.golang.org",
+];
+
+/// For each GOPROXY entry in Go's order what cmd/go does for this module, and how the
+/// checksum database is reached.
 pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
-    let _ = (config, target);
-    todo!("route_module")
+    let path = target.path.as_str();
+    let escaped = escape_path(path);
+    let proxy_env = config.proxy_env();
+    let matches_goprivate = match_prefix_patterns(config.get("GOPRIVATE"), path);
+    let matches_gonoproxy = match_prefix_patterns(config.effective_gonoproxy(), path);
+    let matches_gonosumdb = match_prefix_patterns(config.effective_gonosumdb(), path);
+    let matches_goinsecure = match_prefix_patterns(config.get("GOINSECURE"), path);
+    let meta_url = format!("https://{path}?go-get=1");
+
+    let (list, goproxy_error) = match config.proxy_list() {
+        Ok(l) => (l, None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    let mut steps = Vec::new();
+    let mut sent_to = Vec::new();
+    for entry in &list {
+        let direct = |steps: &mut Vec<RouteStep>| {
+            steps.push(RouteStep {
+                entry: entry.display(),
+                action: StepAction::FetchDirect {
+                    meta_url: meta_url.clone(),
+                },
+                fallback: entry.fallback(),
+                http_proxy: http_choice(&proxy_env, &meta_url),
+                http_proxy_for_url: Some(meta_url.clone()),
+            })
+        };
+        let skip = |steps: &mut Vec<RouteStep>, go_error: &str| {
+            steps.push(RouteStep {
+                entry: entry.display(),
+                action: StepAction::Skip {
+                    go_error: go_error.into(),
+                },
+                fallback: entry.fallback(),
+                http_proxy: None,
+                http_proxy_for_url: None,
+            })
+        };
+        if matches_gonoproxy {
+            match entry {
+                ProxyEntry::Noproxy | ProxyEntry::Direct => direct(&mut steps),
+                _ => skip(&mut steps, "disabled by GOPRIVATE/GONOPROXY"),
+            }
+            continue;
+        }
+        match entry {
+            ProxyEntry::Off => skip(&mut steps, "module lookup disabled by GOPROXY=off"),
+            ProxyEntry::Direct => direct(&mut steps),
+            ProxyEntry::Noproxy => skip(&mut steps, "path does not match GOPRIVATE/GONOPROXY"),
+            ProxyEntry::Url { url, fallback } => {
+                let base = goproxy::module_base_url(url, &escaped);
+                let list_url = format!("{base}/@v/list");
+                sent_to.push(redact_url(url));
+                steps.push(RouteStep {
+                    entry: entry.display(),
+                    action: StepAction::AskProxy {
+                        base: redact_url(url),
+                        list_url: redact_url(&list_url),
+                    },
+                    fallback: *fallback,
+                    http_proxy: http_choice(&proxy_env, &list_url),
+                    http_proxy_for_url: Some(redact_url(&list_url)),
+                });
+            }
+        }
+    }
+    let fetches_direct = steps
+        .iter()
+        .any(|s| matches!(s.action, StepAction::FetchDirect { .. }));
+
+    let sumdb = if config.get("GOSUMDB") == "off" {
+        SumdbRoute::NotUsed {
+            reason: "GOSUMDB=off".into(),
+        }
+    } else if matches_gonosumdb {
+        let var = if config.get("GONOSUMDB").is_empty() {
+            "GOPRIVATE"
+        } else {
+            "GONOSUMDB"
+        };
+        SumdbRoute::NotUsed {
+            reason: format!("the module matches {var}"),
+        }
+    } else {
+        match config.sumdb() {
+            Err(e) => SumdbRoute::Invalid { go_error: e },
+            Ok(SumdbConfig::Off) => SumdbRoute::NotUsed {
+                reason: "GOSUMDB=off".into(),
+            },
+            Ok(SumdbConfig::On {
+                name,
+                url: Some(url),
+                ..
+            }) => {
+                sent_to.push(format!("checksum database {name} at {}", redact_url(&url)));
+                SumdbRoute::Explicit {
+                    http_proxy: proxy_env.proxy_for_str(&join_url(&url, "lookup/x")),
+                    name,
+                    url: redact_url(&url),
+                }
+            }
+            Ok(SumdbConfig::On {
+                name, url: None, ..
+            }) => {
+                let candidates: Vec<SumdbCandidate> = list
+                    .iter()
+                    .filter_map(|e| match e {
+                        ProxyEntry::Url { url, fallback } => {
+                            let supported = join_url(url, &format!("sumdb/{name}/supported"));
+                            Some(SumdbCandidate {
+                                proxy: redact_url(url),
+                                supported_url: redact_url(&supported),
+                                fallback: *fallback,
+                                http_proxy: http_choice(&proxy_env, &supported),
+                            })
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let direct_url = format!("https://{name}");
+                sent_to.push(if candidates.is_empty() {
+                    format!("checksum database {name} at {direct_url}")
+                } else {
+                    format!(
+                        "checksum database {name} (through {}, else {direct_url})",
+                        candidates
+                            .iter()
+                            .map(|c| c.proxy.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+                SumdbRoute::ViaProxies {
+                    direct_http_proxy: proxy_env.proxy_for_str(&join_url(&direct_url, "lookup/x")),
+                    name,
+                    candidates,
+                    direct_url,
+                }
+            }
+        }
+    };
+
+    let looks_private = if matches_goprivate && matches_gonoproxy && matches_gonosumdb {
+        None
+    } else {
+        private_hint(config, path)
+    };
+    let leaks_to_public = looks_private.is_some() && !sent_to.is_empty();
+    ModuleRoute {
+        module: target.clone(),
+        escaped_path: escaped,
+        matches_goprivate,
+        matches_gonoproxy,
+        matches_gonosumdb,
+        matches_goinsecure,
+        goproxy_error,
+        steps,
+        fetches_direct,
+        sumdb,
+        sent_to,
+        looks_private,
+        leaks_to_public,
+    }
 }

@@ -1,9 +1,13 @@
 //! The env-file side of cmd/go/internal/cfg: where the user's go env file lives, how it and
-//! `$GOROOT/go.env` are parsed, and the precedence between them and the OS environment.
+//! `$GOROOT/go.env` are parsed, the precedence between them and the OS environment, and the
+//! cross-check with the real `go env -json`.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{ConfigInputs, GoConfig, OsKind};
+use super::{ConfigInputs, ConfigValue, FileInput, GoConfig, OsKind, Shadowed, Source, VARIABLES};
 
 /// What the real `go` command said, compared with our computation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -11,8 +15,10 @@ use super::{ConfigInputs, GoConfig, OsKind};
 pub enum GoToolCheck {
     /// Not attempted (pure computation, tests).
     NotChecked,
-    /// No `go` on PATH, or it could not be run: finding `local.go_missing`.
+    /// No `go` on PATH: finding `local.go_missing`.
     Missing { reason: String },
+    /// `go` was found but `go env -json` failed or timed out.
+    Failed { go_path: String, error: String },
     /// `go env -json` ran; one comparison per shared key.
     Ran {
         go_path: String,
@@ -20,7 +26,19 @@ pub enum GoToolCheck {
     },
 }
 
-/// One key's value according to `go env -json` versus gomod-diag.
+impl GoToolCheck {
+    /// The comparisons where gomod-diag and `go env -json` disagree.
+    pub fn disagreements(&self) -> Vec<&GoEnvComparison> {
+        match self {
+            GoToolCheck::Ran { comparisons, .. } => {
+                comparisons.iter().filter(|c| !c.agrees).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// One key's value according to `go env -json` versus gomod-diag (both redacted).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoEnvComparison {
     pub name: String,
@@ -29,27 +47,537 @@ pub struct GoEnvComparison {
     pub agrees: bool,
 }
 
-/// One `KEY=VALUE` line of a go env file, as cmd/go's readEnvFile keeps it.
+/// Keys that both gomod-diag and `go env -json` report.
+pub const SHARED_KEYS: &[&str] = &[
+    "GOPROXY",
+    "GOSUMDB",
+    "GOPRIVATE",
+    "GONOPROXY",
+    "GONOSUMDB",
+    "GOINSECURE",
+    "GOVCS",
+    "GOFLAGS",
+    "GOAUTH",
+    "GOENV",
+    "GOMODCACHE",
+    "GOTOOLCHAIN",
+    "GOPATH",
+    "GOROOT",
+];
+
+/// Variables net/http reads from the process environment only (never from the env file).
+pub const PROCESS_ONLY: &[&str] = &[
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "REQUEST_METHOD",
+];
+
+/// The `KEY=VALUE` lines of a go env file, as cmd/go's readEnvFile keeps them, in order: a
+/// line is kept when it has a `=` and starts with an upper-case ASCII letter. No quoting, no
+/// trimming (a Windows `\r` stays in the value, as in Go).
 pub fn parse_env_file(contents: &str) -> Vec<(String, String)> {
-    let _ = contents;
-    Vec::new()
+    contents
+        .split('\n')
+        .filter_map(|line| {
+            let (key, value) = line.split_once('=')?;
+            if !line.as_bytes()[0].is_ascii_uppercase() {
+                return None;
+            }
+            Some((key.to_string(), value.to_string()))
+        })
+        .collect()
 }
 
-/// The user's go env file path as cmd/go's EnvFile computes it; None when there is none
-/// (GOENV=off, or no user config directory).
-pub fn env_file_path(
-    os: OsKind,
-    env: &std::collections::BTreeMap<String, String>,
-) -> Option<String> {
-    let _ = (os, env);
-    None
+/// The lines of an env file that Go ignores (not empty, no `=` or not starting with A–Z).
+pub fn ignored_env_file_lines(contents: &str) -> Vec<String> {
+    contents
+        .split('\n')
+        .filter(|line| {
+            !line.trim().is_empty()
+                && (!line.contains('=') || !line.as_bytes()[0].is_ascii_uppercase())
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// The user's go env file path as cmd/go's EnvFile computes it: `$GOENV` when set ("off" =
+/// none), else os.UserConfigDir()/go/env. None when there is no file to read.
+pub fn env_file_path(os: OsKind, env: &BTreeMap<String, String>) -> Option<String> {
+    let get = |k: &str| env.get(k).map(String::as_str).unwrap_or("");
+    match get("GOENV") {
+        "off" => return None,
+        "" => {}
+        file => return Some(file.to_string()),
+    }
+    user_config_dir(os, env).map(|dir| join(os, &join(os, &dir, "go"), "env"))
+}
+
+/// os.UserConfigDir.
+pub fn user_config_dir(os: OsKind, env: &BTreeMap<String, String>) -> Option<String> {
+    let get = |k: &str| env.get(k).map(String::as_str).unwrap_or("");
+    let dir = match os {
+        OsKind::Windows => get("AppData").to_string(),
+        OsKind::Macos => match get("HOME") {
+            "" => return None,
+            home => format!("{home}/Library/Application Support"),
+        },
+        OsKind::Linux | OsKind::Other => match get("XDG_CONFIG_HOME") {
+            "" => match get("HOME") {
+                "" => return None,
+                home => format!("{home}/.config"),
+            },
+            // Go rejects a relative XDG_CONFIG_HOME.
+            xdg if !xdg.starts_with('/') => return None,
+            xdg => xdg.to_string(),
+        },
+    };
+    (!dir.is_empty()).then_some(dir)
+}
+
+fn join(os: OsKind, dir: &str, name: &str) -> String {
+    let sep = if os == OsKind::Windows { '\\' } else { '/' };
+    if dir.ends_with(sep) || dir.ends_with('/') {
+        format!("{dir}{name}")
+    } else {
+        format!("{dir}{sep}{name}")
+    }
+}
+
+/// go/build's defaultGOPATH: $HOME/go ($USERPROFILE on Windows), "" when it equals GOROOT.
+fn default_gopath(os: OsKind, env: &BTreeMap<String, String>, goroot: &str) -> String {
+    let home_var = if os == OsKind::Windows {
+        "USERPROFILE"
+    } else {
+        "HOME"
+    };
+    match env.get(home_var).map(String::as_str).unwrap_or("") {
+        "" => String::new(),
+        home => {
+            let def = join(os, home, "go");
+            if !goroot.is_empty() && clean(&def) == clean(goroot) {
+                String::new()
+            } else {
+                def
+            }
+        }
+    }
+}
+
+fn clean(p: &str) -> &str {
+    p.trim_end_matches(['/', '\\'])
 }
 
 pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
-    let _ = inputs;
-    todo!("compute")
+    let os = inputs.os.unwrap_or_else(OsKind::current);
+    let env = &inputs.env;
+    let os_get = |k: &str| env.get(k).cloned().filter(|v| !v.is_empty());
+
+    let (env_file_path, env_file_map, env_file_present) = match &inputs.env_file {
+        Some(FileInput {
+            path,
+            contents: Some(c),
+        }) => (path.clone(), to_map(parse_env_file(c)), true),
+        Some(FileInput {
+            path,
+            contents: None,
+        }) => (path.clone(), BTreeMap::new(), false),
+        None => (String::new(), BTreeMap::new(), false),
+    };
+    let (goroot_go_env_path, goroot_map, goroot_go_env_present) = match &inputs.goroot_go_env {
+        Some(FileInput {
+            path,
+            contents: Some(c),
+        }) => (path.clone(), to_map(parse_env_file(c)), true),
+        Some(FileInput {
+            path,
+            contents: None,
+        }) => (path.clone(), BTreeMap::new(), false),
+        None => (String::new(), BTreeMap::new(), false),
+    };
+    let file_source = Source::EnvFile {
+        path: env_file_path.clone(),
+    };
+    let goroot_source = Source::GorootGoEnv {
+        path: goroot_go_env_path.clone(),
+    };
+
+    // Every layer in precedence order, for a Go configuration key.
+    let layered = |name: &str, default: Option<(String, Source)>| -> ConfigValue {
+        let mut found: Vec<Shadowed> = Vec::new();
+        if let Some(v) = os_get(name) {
+            found.push(Shadowed {
+                source: Source::OsEnv,
+                value: v,
+            });
+        }
+        if let Some(v) = env_file_map.get(name).filter(|v| !v.is_empty()) {
+            found.push(Shadowed {
+                source: file_source.clone(),
+                value: v.clone(),
+            });
+        }
+        if let Some(v) = goroot_map.get(name).filter(|v| !v.is_empty()) {
+            // go.env values never override the user's file, even an empty one there.
+            if !env_file_map.contains_key(name) {
+                found.push(Shadowed {
+                    source: goroot_source.clone(),
+                    value: v.clone(),
+                });
+            }
+        }
+        let mut it = found.into_iter();
+        match it.next() {
+            Some(top) => ConfigValue {
+                name: name.to_string(),
+                value: top.value,
+                source: top.source,
+                shadowed: it.collect(),
+            },
+            None => match default {
+                Some((value, source)) if !value.is_empty() => ConfigValue {
+                    name: name.to_string(),
+                    value,
+                    source,
+                    shadowed: Vec::new(),
+                },
+                _ => ConfigValue {
+                    name: name.to_string(),
+                    value: String::new(),
+                    source: Source::Unset,
+                    shadowed: Vec::new(),
+                },
+            },
+        }
+    };
+
+    // GOROOT: the OS env, else the env file (findGOROOT reads it), else what `go` said.
+    let goroot = match (
+        os_get("GOROOT"),
+        env_file_map.get("GOROOT").filter(|v| !v.is_empty()),
+    ) {
+        (Some(v), file) => ConfigValue {
+            name: "GOROOT".into(),
+            value: v,
+            source: Source::OsEnv,
+            shadowed: file
+                .map(|f| Shadowed {
+                    source: file_source.clone(),
+                    value: f.clone(),
+                })
+                .into_iter()
+                .collect(),
+        },
+        (None, Some(f)) => ConfigValue {
+            name: "GOROOT".into(),
+            value: f.clone(),
+            source: file_source.clone(),
+            shadowed: Vec::new(),
+        },
+        (None, None) => match inputs.goroot_detected.clone().filter(|g| !g.is_empty()) {
+            Some(g) => ConfigValue {
+                name: "GOROOT".into(),
+                value: g,
+                source: Source::GoCommand,
+                shadowed: Vec::new(),
+            },
+            None => ConfigValue {
+                name: "GOROOT".into(),
+                value: String::new(),
+                source: Source::Unset,
+                shadowed: Vec::new(),
+            },
+        },
+    };
+
+    let home_var = if os == OsKind::Windows {
+        "USERPROFILE"
+    } else {
+        "HOME"
+    };
+    let gopath = layered(
+        "GOPATH",
+        Some((
+            default_gopath(os, env, &goroot.value),
+            Source::Derived {
+                from: home_var.into(),
+            },
+        )),
+    );
+    let list_sep = if os == OsKind::Windows { ';' } else { ':' };
+    let first_gopath = gopath.value.split(list_sep).next().unwrap_or("");
+    let modcache_default = if first_gopath.is_empty() {
+        String::new()
+    } else {
+        join(os, &join(os, first_gopath, "pkg"), "mod")
+    };
+    let goprivate = layered("GOPRIVATE", None);
+    let derived_private = Some((
+        goprivate.value.clone(),
+        Source::Derived {
+            from: "GOPRIVATE".into(),
+        },
+    ));
+
+    let mut values = Vec::with_capacity(VARIABLES.len());
+    for &name in VARIABLES {
+        let v = match name {
+            "GOROOT" => goroot.clone(),
+            "GOPATH" => gopath.clone(),
+            "GOPRIVATE" => goprivate.clone(),
+            "GONOPROXY" | "GONOSUMDB" => layered(name, derived_private.clone()),
+            "GOMODCACHE" => layered(
+                name,
+                Some((
+                    modcache_default.clone(),
+                    Source::Derived {
+                        from: "GOPATH".into(),
+                    },
+                )),
+            ),
+            "GOAUTH" => layered(name, Some(("netrc".into(), Source::Default))),
+            "GOENV" => match os_get("GOENV") {
+                Some(v) => ConfigValue {
+                    name: name.into(),
+                    value: v,
+                    source: Source::OsEnv,
+                    shadowed: Vec::new(),
+                },
+                None if !env_file_path.is_empty() => ConfigValue {
+                    name: name.into(),
+                    value: env_file_path.clone(),
+                    source: Source::Default,
+                    shadowed: Vec::new(),
+                },
+                None => ConfigValue {
+                    name: name.into(),
+                    value: String::new(),
+                    source: Source::Unset,
+                    shadowed: Vec::new(),
+                },
+            },
+            n if PROCESS_ONLY.contains(&n) => match os_get(n) {
+                Some(v) => ConfigValue {
+                    name: n.into(),
+                    value: v,
+                    source: Source::OsEnv,
+                    shadowed: Vec::new(),
+                },
+                None => ConfigValue {
+                    name: n.into(),
+                    value: String::new(),
+                    source: Source::Unset,
+                    shadowed: Vec::new(),
+                },
+            },
+            // GOPROXY, GOSUMDB, GOTOOLCHAIN default to "" without go.env; the rest to "".
+            n => layered(n, None),
+        };
+        values.push(v);
+    }
+
+    let env_file_ignored_keys = env_file_map
+        .keys()
+        .filter(|k| PROCESS_ONLY.contains(&k.as_str()) || *k == "GOENV")
+        .cloned()
+        .collect();
+
+    GoConfig {
+        os,
+        values,
+        env_file_path,
+        env_file_present,
+        env_file_ignored_keys,
+        goroot_go_env_path,
+        goroot_go_env_present,
+        go_tool: GoToolCheck::NotChecked,
+    }
+}
+
+fn to_map(pairs: Vec<(String, String)>) -> BTreeMap<String, String> {
+    // Later lines win, as in readEnvFile.
+    pairs.into_iter().collect()
+}
+
+/// Finds an executable named `go` on PATH.
+pub fn find_go(path_var: &str, os: OsKind) -> Option<std::path::PathBuf> {
+    let sep = if os == OsKind::Windows { ';' } else { ':' };
+    let exe = if os == OsKind::Windows {
+        "go.exe"
+    } else {
+        "go"
+    };
+    path_var
+        .split(sep)
+        .filter(|d| !d.is_empty())
+        .map(|d| std::path::Path::new(d).join(exe))
+        .find(|p| p.is_file())
+}
+
+/// Runs `go env -json` with a deadline; the child is killed when it expires. The child gets
+/// GOTOOLCHAIN=local (so `go` never downloads a toolchain) and runs in the temp directory
+/// (so no go.mod/go.work switches toolchains).
+pub fn run_go_env_json(
+    go: &std::path::Path,
+    timeout: Duration,
+) -> Result<BTreeMap<String, String>, String> {
+    use std::io::Read;
+    let mut child = std::process::Command::new(go)
+        .args(["env", "-json"])
+        .env("GOTOOLCHAIN", "local")
+        .current_dir(std::env::temp_dir())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {}: {e}", go.display()))?;
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let out_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(o) = stdout.as_mut() {
+            let _ = o.read_to_string(&mut s);
+        }
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(e) = stderr.as_mut() {
+            let _ = e.read_to_string(&mut s);
+        }
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "`go env -json` did not finish within {} s",
+                    timeout.as_secs()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => return Err(format!("waiting for `go env -json`: {e}")),
+        }
+    };
+    let out = out_reader.join().unwrap_or_default();
+    let err = err_reader.join().unwrap_or_default();
+    if !status.success() {
+        return Err(format!(
+            "`go env -json` failed ({status}): {}",
+            crate::redact::redact_text(err.trim())
+        ));
+    }
+    serde_json::from_str::<BTreeMap<String, String>>(&out)
+        .map_err(|e| format!("`go env -json` printed something unexpected: {e}"))
+}
+
+/// Compares our values with `go env -json` on the shared keys (values redacted).
+pub fn compare_with_go(
+    config: &GoConfig,
+    go_env: &BTreeMap<String, String>,
+) -> Vec<GoEnvComparison> {
+    SHARED_KEYS
+        .iter()
+        .filter_map(|&key| {
+            let go = go_env.get(key)?;
+            let ours = config.get(key);
+            // GOTOOLCHAIN is forced to "local" for the child; compare only when set.
+            let agrees = if key == "GOTOOLCHAIN" {
+                true
+            } else {
+                clean(ours) == clean(go)
+            };
+            Some(GoEnvComparison {
+                name: key.to_string(),
+                ours: crate::redact::redact_text(ours),
+                go: crate::redact::redact_text(if key == "GOTOOLCHAIN" { ours } else { go }),
+                agrees,
+            })
+        })
+        .collect()
+}
+
+fn read_file(path: &str) -> FileInput {
+    FileInput {
+        path: path.to_string(),
+        contents: std::fs::read(path)
+            .ok()
+            .map(|b| String::from_utf8_lossy(&b).into_owned()),
+    }
+}
+
+/// `go env -json`: Ok((path of go, its values)) or Err(reason); a reason for a `go` that
+/// was found but failed is `"<path>\0<error>"`.
+pub type GoEnvResult = Result<(String, BTreeMap<String, String>), String>;
+
+/// The inputs of the real process: environment, env file, go.env (GOROOT from `go env` when
+/// available), plus the result of running `go env -json`.
+pub fn gather_system_inputs() -> (ConfigInputs, GoEnvResult) {
+    let os = OsKind::current();
+    let env: BTreeMap<String, String> = std::env::vars_os()
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    let env_file = env_file_path(os, &env).map(|p| read_file(&p));
+    let path_var = env
+        .get("PATH")
+        .or_else(|| env.get("Path"))
+        .cloned()
+        .unwrap_or_default();
+    let go_result = match find_go(&path_var, os) {
+        None => Err("no `go` executable on PATH".to_string()),
+        Some(go) => run_go_env_json(&go, Duration::from_secs(5))
+            .map(|m| (go.display().to_string(), m))
+            .map_err(|e| format!("{}\u{0}{e}", go.display())),
+    };
+    let goroot_detected = match &go_result {
+        Ok((_, m)) => m.get("GOROOT").cloned().filter(|g| !g.is_empty()),
+        Err(_) => None,
+    };
+    let goroot_for_file = env
+        .get("GOROOT")
+        .cloned()
+        .filter(|g| !g.is_empty())
+        .or_else(|| goroot_detected.clone());
+    let goroot_go_env = goroot_for_file.map(|g| read_file(&join(os, &g, "go.env")));
+    (
+        ConfigInputs {
+            os: Some(os),
+            env,
+            env_file,
+            goroot_detected,
+            goroot_go_env,
+        },
+        go_result,
+    )
 }
 
 pub(crate) fn load_system() -> GoConfig {
-    todo!("load_system")
+    let (inputs, go_result) = gather_system_inputs();
+    let mut config = compute(&inputs);
+    config.go_tool = match go_result {
+        Ok((go_path, go_env)) => GoToolCheck::Ran {
+            comparisons: compare_with_go(&config, &go_env),
+            go_path,
+        },
+        Err(e) => match e.split_once('\u{0}') {
+            Some((go_path, error)) => GoToolCheck::Failed {
+                go_path: go_path.to_string(),
+                error: error.to_string(),
+            },
+            None => GoToolCheck::Missing { reason: e },
+        },
+    };
+    config
 }

@@ -88,6 +88,9 @@ pub enum Source {
     GorootGoEnv { path: String },
     /// cmd/go's built-in default (possibly derived, e.g. GOMODCACHE from GOPATH).
     Default,
+    /// Derived from another variable when unset (GOMODCACHE from GOPATH, GONOPROXY and
+    /// GONOSUMDB from GOPRIVATE, GOPATH from HOME/USERPROFILE).
+    Derived { from: String },
     /// `go env GOROOT` (how gomod-diag found GOROOT when it is not in the environment).
     GoCommand,
     /// Not set anywhere (the value is empty).
@@ -206,9 +209,18 @@ impl GoConfig {
         gosumdb::parse_gosumdb(self.get("GOSUMDB"))
     }
 
-    /// GOVCS rules (with the default appended).
+    /// GOVCS rules (with the default appended) as cmd/go applies them: from the OS
+    /// environment only (checkGOVCS uses os.Getenv; a `go env -w GOVCS` value is ignored).
     pub fn govcs(&self) -> Result<GovcsRules, String> {
-        govcs::parse_govcs(self.get("GOVCS"))
+        match self.value("GOVCS") {
+            Some(v) if v.source == Source::OsEnv => govcs::parse_govcs(&v.value),
+            _ => govcs::parse_govcs(""),
+        }
+    }
+
+    /// Whether a module or repository path matches GOPRIVATE (what GOVCS calls private).
+    pub fn is_private(&self, path: &str) -> bool {
+        pattern::match_prefix_patterns(self.get("GOPRIVATE"), path)
     }
 
     /// The HTTP proxy environment as net/http reads it (OS environment only).

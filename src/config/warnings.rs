@@ -1,8 +1,10 @@
-//! Configuration warnings, by identifier from ROOT_CAUSES.md.
+//! Configuration warnings, by identifier from ROOT_CAUSES.md: things that are true about the
+//! configuration alone (no network) and that a user needs to know.
 
 use serde::{Deserialize, Serialize};
 
-use super::GoConfig;
+use super::{pattern, GoConfig, GoToolCheck, Source};
+use crate::redact::redact_text;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfigWarning {
@@ -16,7 +18,287 @@ pub struct ConfigWarning {
     pub go_error: Option<String>,
 }
 
+fn warn(id: &str, variable: &str, message: String, go_error: Option<String>) -> ConfigWarning {
+    ConfigWarning {
+        id: id.to_string(),
+        variable: variable.to_string(),
+        message: redact_text(&message),
+        go_error: go_error.map(|e| redact_text(&e)),
+    }
+}
+
+/// The first pattern of a GONOSUMDB/GOINSECURE-style list that covers (nearly) every host:
+/// its first element starts with a wildcard and names at most a top-level domain (`*`,
+/// `*.com`, `*/*`); `*.corp.example` is specific and not broad.
+fn is_broad(globs: &str) -> Option<String> {
+    globs
+        .split(',')
+        .find(|g| {
+            let first = g.split('/').next().unwrap_or("");
+            first.starts_with('*') && first[1..].matches('.').count() <= 1
+        })
+        .map(str::to_string)
+}
+
+/// All warnings for a configuration, in a stable order.
 pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
-    let _ = config;
-    Vec::new()
+    let mut out = Vec::new();
+
+    // go env -w values silently overridden by the OS environment.
+    for v in &config.values {
+        if v.source != Source::OsEnv {
+            continue;
+        }
+        for sh in &v.shadowed {
+            if let Source::EnvFile { path } = &sh.source {
+                if sh.value != v.value {
+                    out.push(warn(
+                        "config.env_overrides_goenv",
+                        &v.name,
+                        format!(
+                            "{name}={os} from the OS environment overrides {name}={file} set with `go env -w` in {path}; Go uses the OS value",
+                            name = v.name,
+                            os = v.value,
+                            file = sh.value
+                        ),
+                        Some(format!(
+                            "warning: go env -w {}=... does not override conflicting OS environment variable",
+                            v.name
+                        )),
+                    ));
+                }
+            }
+        }
+    }
+    // Keys in the env file that Go ignores there.
+    for key in &config.env_file_ignored_keys {
+        let go_error = if key == "GOENV" {
+            format!("go: {key} can only be set using the OS environment")
+        } else {
+            format!("go: unknown go command variable {key}")
+        };
+        out.push(warn(
+            "config.proxy_value_invalid",
+            key,
+            format!(
+                "{key} is written in the go env file {} but Go reads it only from the OS environment: it has no effect there (and `go env -w {key}=...` is refused)",
+                config.env_file_path
+            ),
+            Some(go_error),
+        ));
+    }
+
+    let proxy_env = config.proxy_env();
+    let has_http = !proxy_env.http_proxy.is_empty();
+    let has_https = !proxy_env.https_proxy.is_empty();
+    if has_http && !has_https {
+        out.push(warn(
+            "config.http_proxy_only",
+            &proxy_env.http_proxy_var,
+            format!(
+                "{} is set but HTTPS_PROXY is not: Go sends https:// requests (module proxies, checksum database, ?go-get=1) without a proxy",
+                proxy_env.http_proxy_var
+            ),
+            None,
+        ));
+    }
+    for bad in proxy_env.invalid_values() {
+        out.push(warn(
+            "config.proxy_value_invalid",
+            &bad.variable,
+            format!(
+                "{}={} does not parse, and Go silently ignores it (no proxy is used)",
+                bad.variable, bad.value
+            ),
+            Some(bad.error),
+        ));
+    }
+    for (url, var) in [
+        (proxy_env.http_proxy_url(), &proxy_env.http_proxy_var),
+        (proxy_env.https_proxy_url(), &proxy_env.https_proxy_var),
+    ] {
+        if let Some(p) = url {
+            if !p.scheme_supported() {
+                out.push(warn(
+                    "config.proxy_value_invalid",
+                    var,
+                    format!(
+                        "{var}={} uses the scheme {:?}; Go supports only http, https, socks5 and socks5h proxies",
+                        p.redacted(),
+                        p.scheme
+                    ),
+                    None,
+                ));
+            } else if p.port == 0 {
+                out.push(warn(
+                    "config.proxy_value_invalid",
+                    var,
+                    format!("{var}={} has an invalid port", p.redacted()),
+                    None,
+                ));
+            }
+        }
+    }
+    if proxy_env.cgi && has_http {
+        out.push(warn(
+            "config.proxy_value_invalid",
+            "REQUEST_METHOD",
+            "REQUEST_METHOD is set (a CGI environment): Go refuses HTTP_PROXY for http:// requests".into(),
+            Some("refusing to use HTTP_PROXY value in CGI environment; see golang.org/s/cgihttpproxy".into()),
+        ));
+    }
+
+    for var in ["GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOINSECURE", "GOVCS"] {
+        let value = config.get(var);
+        // GONOPROXY/GONOSUMDB derived from GOPRIVATE repeat its problems: report once.
+        if matches!(
+            config.value(var).map(|v| &v.source),
+            Some(Source::Derived { .. })
+        ) {
+            continue;
+        }
+        let entries = if var == "GOVCS" {
+            value
+                .split(',')
+                .map(|r| r.rsplit_once(':').map_or(r, |(p, _)| p).to_string())
+                .filter(|p| p.chars().any(char::is_whitespace))
+                .collect::<Vec<_>>()
+        } else {
+            pattern::whitespace_entries(value)
+        };
+        for e in entries {
+            out.push(warn(
+                "config.pattern_whitespace",
+                var,
+                format!(
+                    "{var} entry {e:?} contains whitespace; Go does not trim entries, so it never matches (write {:?})",
+                    e.trim()
+                ),
+                None,
+            ));
+        }
+        if var != "GOVCS" {
+            for e in pattern::bad_entries(value) {
+                out.push(warn(
+                    "config.pattern_whitespace",
+                    var,
+                    format!("{var} entry {e:?} is not a valid glob (syntax error in pattern); Go ignores it"),
+                    None,
+                ));
+            }
+        }
+    }
+
+    if let Err(e) = config.proxy_list() {
+        out.push(warn(
+            "config.goproxy_invalid",
+            "GOPROXY",
+            format!(
+                "GOPROXY={} does not parse; every module download fails",
+                config.get("GOPROXY")
+            ),
+            Some(e),
+        ));
+    } else if config
+        .get("GOPROXY")
+        .split([',', '|'])
+        .any(|e| e.trim() == "off")
+    {
+        let exempt = config.effective_gonoproxy();
+        out.push(warn(
+            "config.goproxy_off",
+            "GOPROXY",
+            if exempt.is_empty() {
+                "GOPROXY contains off: module lookups stop there with \"module lookup disabled by GOPROXY=off\"".to_string()
+            } else {
+                format!("GOPROXY contains off: only modules matching GOPRIVATE/GONOPROXY ({exempt}) are fetched (directly); others fail")
+            },
+            Some("module lookup disabled by GOPROXY=off".into()),
+        ));
+    }
+    match config.sumdb() {
+        Err(e) => out.push(warn(
+            "config.gosumdb_invalid",
+            "GOSUMDB",
+            format!("GOSUMDB={} does not parse; every checksum lookup fails", config.get("GOSUMDB")),
+            Some(format!("verifying module: {e}")),
+        )),
+        Ok(super::SumdbConfig::Off) => out.push(warn(
+            "config.insecure_settings",
+            "GOSUMDB",
+            "GOSUMDB=off: downloads of modules missing from go.sum are not verified against the checksum database".into(),
+            None,
+        )),
+        Ok(_) => {}
+    }
+    if let Err(e) = config.govcs() {
+        out.push(warn(
+            "config.goproxy_invalid",
+            "GOVCS",
+            format!("GOVCS={} does not parse", config.get("GOVCS")),
+            Some(format!("go: {e}")),
+        ));
+    }
+    if let Some(b) = is_broad(config.effective_gonosumdb()) {
+        out.push(warn(
+            "config.insecure_settings",
+            "GONOSUMDB",
+            format!("GONOSUMDB (or GOPRIVATE) contains the broad pattern {b:?}: checksum verification is skipped for most or all modules"),
+            None,
+        ));
+    }
+    if let Some(b) = is_broad(config.get("GOINSECURE")) {
+        out.push(warn(
+            "config.insecure_settings",
+            "GOINSECURE",
+            format!("GOINSECURE contains the broad pattern {b:?}: direct fetches may use plain HTTP and skip certificate checks for most or all modules"),
+            None,
+        ));
+    }
+    let goflags = config.get("GOFLAGS");
+    if goflags.split_whitespace().any(|f| {
+        f == "-insecure"
+            || f == "--insecure"
+            || f.starts_with("-insecure=")
+            || f.starts_with("--insecure=")
+    }) {
+        out.push(warn(
+            "config.insecure_settings",
+            "GOFLAGS",
+            "GOFLAGS contains -insecure, which Go no longer supports; use GOINSECURE for specific hosts".into(),
+            Some("go: -insecure flag is no longer supported; use GOINSECURE instead".into()),
+        ));
+    }
+    if let Some(root) = config.value("GOROOT") {
+        if config.goroot_go_env_path.is_empty() || !config.goroot_go_env_present {
+            // No go.env: GOPROXY and GOSUMDB have no defaults at all.
+            if config.get("GOPROXY").is_empty() && root.source != Source::Unset {
+                out.push(warn(
+                    "config.goproxy_invalid",
+                    "GOPROXY",
+                    format!(
+                        "GOPROXY is empty and {} is missing (a broken or repackaged Go installation): Go has no module proxy configured",
+                        if config.goroot_go_env_path.is_empty() { "$GOROOT/go.env".to_string() } else { config.goroot_go_env_path.clone() }
+                    ),
+                    Some("GOPROXY list is not the empty string, but contains no entries".into()),
+                ));
+            }
+        }
+    }
+    match &config.go_tool {
+        GoToolCheck::Missing { reason } => out.push(warn(
+            "local.go_missing",
+            "PATH",
+            format!("{reason}: the effective configuration was computed from the environment and the env file"),
+            None,
+        )),
+        GoToolCheck::Failed { go_path, error } => out.push(warn(
+            "local.go_missing",
+            "PATH",
+            format!("{go_path} could not report its configuration ({error}); the effective configuration was computed from the environment and the env file"),
+            None,
+        )),
+        _ => {}
+    }
+    out
 }
