@@ -38,13 +38,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn go_mod_hash_matches_go_sum_fact() {
-        // go.sum fact: golang.org/x/text v0.3.0/go.mod has this hash, and its go.mod is
-        // exactly "module golang.org/x/text\n" (a synthesized go.mod for a pre-module release
-        // is "module <path>\n").
+    fn hashes_match_go() {
+        // Observed with go 1.27 (`go mod download -json`: GoModSum and Sum) for a module
+        // example.com/m@v1.2.3 holding exactly these two files.
+        let go_mod = b"module example.com/m\n\ngo 1.21\n";
         assert_eq!(
-            hash_go_mod(b"module golang.org/x/text\n"),
-            "h1:Ee7YjJSgVRjbC5lOvY4j1gsl3Fzbp9NITeBmWGHo/g8="
+            hash_go_mod(go_mod),
+            "h1:ONeDgCa5UF/jJRjGzpOKmUiezgFEk4IPFZ96frvroW0="
+        );
+        let files = vec![
+            (
+                "example.com/m@v1.2.3/m.go".to_string(),
+                b"package m\n".to_vec(),
+            ),
+            ("example.com/m@v1.2.3/go.mod".to_string(), go_mod.to_vec()),
+        ];
+        assert_eq!(
+            hash1(&files).unwrap(),
+            "h1:CXGiIalcC8b5E7RQI+sUdbIEb5/3nDWFUtXN7Ipj5LU="
         );
     }
 

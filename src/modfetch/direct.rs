@@ -1,0 +1,652 @@
+//! Direct mode (`direct` in GOPROXY, or a GONOPROXY/GOPRIVATE module): how cmd/go finds the
+//! repository (cmd/go/internal/vcs: the static host table, else `https://<path>?go-get=1` and
+//! its `<meta name="go-import">` tags), GOVCS, and what git needs (git on PATH, git's own
+//! proxy settings, `url.<base>.insteadOf` rewrites to ssh/git:// and whether their port is
+//! reachable, and with `--vcs`, `git ls-remote` with prompts disabled).
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::fetch::Fetcher;
+use super::outcome::{http_error_text, Fetch};
+use super::simulate::DirectOutcome;
+
+/// The repository Go found for a module path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepoRoot {
+    /// The import-path prefix that is the repository root.
+    pub root: String,
+    /// `git`, `hg`, `svn`, `bzr`, `fossil`, or `mod` (a GOPROXY-protocol server).
+    pub vcs: String,
+    pub repo: String,
+    /// Where it came from: `static table` or the `?go-get=1` URL.
+    pub source: String,
+}
+
+/// The static host table of cmd/go/internal/vcs (vcsPaths): these hosts need no HTTP
+/// request to find the repository. Returns None for other hosts.
+pub fn static_repo_root(path: &str) -> Option<Result<RepoRoot, String>> {
+    let elems: Vec<&str> = path.split('/').collect();
+    let ok_elem = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '-')
+    };
+    let make = |n: usize, vcs: &str| -> Result<RepoRoot, String> {
+        if elems.len() < n || !elems[1..].iter().all(|e| ok_elem(e)) {
+            return Err(format!("invalid {} import path {path:?}", elems[0]));
+        }
+        let root = elems[..n].join("/");
+        Ok(RepoRoot {
+            repo: format!("https://{root}"),
+            root,
+            vcs: vcs.into(),
+            source: "static table".into(),
+        })
+    };
+    match elems[0] {
+        "github.com" | "bitbucket.org" | "git.openstack.org" => Some(make(3, "git")),
+        "hub.jazz.net" if elems.get(1) == Some(&"git") => Some(make(4, "git")),
+        "git.apache.org" => Some(make(2, "git")),
+        "chiselapp.com" => Some(make(5, "fossil")),
+        _ => None,
+    }
+}
+
+/// `https://<host><path>?go-get=1` (urlForImportPath).
+pub fn go_get_url(import_path: &str) -> String {
+    match import_path.split_once('/') {
+        Some((host, rest)) => format!("https://{host}/{rest}?go-get=1"),
+        None => format!("https://{import_path}?go-get=1"),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetaImport {
+    pub prefix: String,
+    pub vcs: String,
+    pub repo_root: String,
+    pub sub_dir: Option<String>,
+}
+
+fn unescape_html(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Attributes of one tag's inside (`meta name="go-import" content="..."`).
+fn attributes(tag: &str) -> Vec<(String, String)> {
+    let mut out = vec![];
+    let b = tag.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'=' && b[i] != b'/' {
+            i += 1;
+        }
+        let name = tag[start..i].to_ascii_lowercase();
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = String::new();
+        if i < b.len() && b[i] == b'=' {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                let q = b[i];
+                let s = i + 1;
+                i = s;
+                while i < b.len() && b[i] != q {
+                    i += 1;
+                }
+                value = tag[s..i.min(b.len())].to_string();
+                i += 1;
+            } else {
+                let s = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                value = tag[s..i].to_string();
+            }
+        }
+        if !name.is_empty() {
+            out.push((name, unescape_html(&value)));
+        }
+    }
+    out
+}
+
+/// parseMetaGoImports (PreferMod): go-import tags up to `<body>` or `</head>`, 3 or 4
+/// fields; `mod` entries first, non-mod entries with the same prefix dropped.
+pub fn parse_meta_go_imports(html: &str) -> Vec<MetaImport> {
+    let mut imports = vec![];
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        rest = &rest[lt + 1..];
+        let Some(gt) = rest.find('>') else { break };
+        let tag = &rest[..gt];
+        rest = &rest[gt + 1..];
+        let lower = tag.trim_start().to_ascii_lowercase();
+        let name: String = lower
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '/' && *c != '>')
+            .collect();
+        if name == "body" || (lower.starts_with("/head") && name == "/head") {
+            break;
+        }
+        if name != "meta" {
+            continue;
+        }
+        let attrs = attributes(&tag.trim_start()[4..]);
+        let get = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        if get("name").as_deref() != Some("go-import") {
+            continue;
+        }
+        let content = get("content").unwrap_or_default();
+        let f: Vec<&str> = content.split_whitespace().collect();
+        if f.len() == 3 || f.len() == 4 {
+            imports.push(MetaImport {
+                prefix: f[0].into(),
+                vcs: f[1].into(),
+                repo_root: f[2].into(),
+                sub_dir: f.get(3).map(|s| s.to_string()),
+            });
+        }
+    }
+    let mods: Vec<MetaImport> = imports.iter().filter(|m| m.vcs == "mod").cloned().collect();
+    let mut list = mods.clone();
+    list.extend(
+        imports
+            .into_iter()
+            .filter(|m| m.vcs != "mod" && !mods.iter().any(|x| x.prefix == m.prefix)),
+    );
+    list
+}
+
+fn has_path_prefix(s: &str, prefix: &str) -> bool {
+    s == prefix
+        || (s.starts_with(prefix)
+            && (prefix.ends_with('/') || s.as_bytes().get(prefix.len()) == Some(&b'/')))
+}
+
+/// matchGoImport, with Go's error texts.
+pub fn match_go_import(imports: &[MetaImport], import_path: &str) -> Result<MetaImport, String> {
+    let mut found: Option<&MetaImport> = None;
+    let mut mismatches = vec![];
+    for im in imports {
+        if !has_path_prefix(import_path, &im.prefix) {
+            mismatches.push(format!(
+                "meta tag {} did not match import path {import_path}",
+                im.prefix
+            ));
+            continue;
+        }
+        if let Some(f) = found {
+            if f.vcs == "mod" && im.vcs != "mod" {
+                break;
+            }
+            return Err(format!(
+                "multiple meta tags match import path {import_path:?}"
+            ));
+        }
+        found = Some(im);
+    }
+    found
+        .cloned()
+        .ok_or_else(|| format!("\u{0}{}", mismatches.join(", ")))
+}
+
+/// The repository root from a `?go-get=1` response, or Go's error text (without the
+/// `unrecognized import path` wrapper).
+pub fn repo_root_from_go_get(
+    import_path: &str,
+    url: &str,
+    fetch: &Fetch,
+) -> Result<RepoRoot, String> {
+    let (code, reason, ct, body) = match fetch {
+        Fetch::NetError { go_error, .. } => return Err(format!("https fetch: {go_error}")),
+        Fetch::Status {
+            code,
+            reason,
+            content_type,
+            body,
+            ..
+        } => (*code, reason, content_type, body),
+    };
+    let imports = parse_meta_go_imports(&String::from_utf8_lossy(body));
+    if imports.is_empty() && code != 200 {
+        return Err(http_error_text(url, code, reason, ct, body));
+    }
+    match match_go_import(&imports, import_path) {
+        Ok(mi) => Ok(RepoRoot {
+            root: mi.prefix,
+            vcs: mi.vcs,
+            repo: mi.repo_root,
+            source: url.to_string(),
+        }),
+        Err(e) if e.starts_with('\u{0}') => {
+            Err(format!("parse {url}: no go-import meta tags ({})", &e[1..]))
+        }
+        Err(e) => Err(format!("parse {url}: {e}")),
+    }
+}
+
+/// One `url.<base>.insteadOf <prefix>` rewrite from git's configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InsteadOf {
+    pub base: String,
+    pub prefix: String,
+}
+
+/// Parses `git config --get-regexp 'url\..*\.insteadof'` output.
+pub fn parse_instead_of(output: &str) -> Vec<InsteadOf> {
+    output
+        .lines()
+        .filter_map(|l| {
+            let (key, prefix) = l.split_once(' ')?;
+            let base = key.strip_prefix("url.")?;
+            let base = base
+                .strip_suffix(".insteadof")
+                .or_else(|| base.strip_suffix(".insteadOf"))?;
+            Some(InsteadOf {
+                base: base.into(),
+                prefix: prefix.trim().into(),
+            })
+        })
+        .collect()
+}
+
+/// The URL git really uses for `url` (the longest matching insteadOf prefix wins).
+pub fn rewrite_url(url: &str, rules: &[InsteadOf]) -> String {
+    rules
+        .iter()
+        .filter(|r| url.starts_with(&r.prefix))
+        .max_by_key(|r| r.prefix.len())
+        .map(|r| format!("{}{}", r.base, &url[r.prefix.len()..]))
+        .unwrap_or_else(|| url.to_string())
+}
+
+/// Host and port an ssh/git:// remote connects to (None for https/http).
+pub fn transport_endpoint(url: &str) -> Option<(String, u16, &'static str)> {
+    if let Some(r) = url.strip_prefix("ssh://") {
+        let hostport = r.split('/').next()?.rsplit('@').next()?;
+        let (h, p) = match hostport.rsplit_once(':') {
+            Some((h, p)) if p.parse::<u16>().is_ok() => (h, p.parse().ok()?),
+            _ => (hostport, 22),
+        };
+        return Some((h.to_string(), p, "ssh"));
+    }
+    if let Some(r) = url.strip_prefix("git://") {
+        let hostport = r.split('/').next()?;
+        let (h, p) = match hostport.rsplit_once(':') {
+            Some((h, p)) if p.parse::<u16>().is_ok() => (h, p.parse().ok()?),
+            _ => (hostport, 9418),
+        };
+        return Some((h.to_string(), p, "git"));
+    }
+    if url.contains("://") {
+        return None;
+    }
+    // scp-like `git@github.com:org/repo`.
+    let (userhost, _) = url.split_once(':')?;
+    let host = userhost.rsplit('@').next()?;
+    Some((host.to_string(), 22, "ssh"))
+}
+
+/// Git's proxy for an https URL from its environment, as libcurl reads it: `https_proxy`
+/// / `HTTPS_PROXY`, then `all_proxy` / `ALL_PROXY` (http:// URLs: lower-case `http_proxy`
+/// only). `http.proxy` from git config wins over all of them.
+pub fn git_env_proxy(
+    scheme: &str,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Option<(String, String)> {
+    let names: &[&str] = if scheme == "https" {
+        &["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
+    } else {
+        &["http_proxy", "all_proxy", "ALL_PROXY"]
+    };
+    names
+        .iter()
+        .find_map(|n| var(n).filter(|v| !v.is_empty()).map(|v| (n.to_string(), v)))
+}
+
+/// Options for the direct-mode probe.
+#[derive(Debug, Clone)]
+pub struct DirectOptions {
+    pub gonoproxy_private: bool,
+    /// GOPRIVATE matches the root (GOVCS's "private").
+    pub goprivate: String,
+    pub govcs: Option<crate::config::GovcsRules>,
+    /// Run `git ls-remote` (`--vcs`).
+    pub ls_remote: bool,
+    pub timeout: Duration,
+}
+
+async fn run_cmd(
+    program: &str,
+    args: &[&str],
+    envs: &[(&str, &str)],
+    timeout: Duration,
+) -> Option<(bool, String, String)> {
+    let mut cmd = tokio::process::Command::new(program);
+    cmd.args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let child = cmd.spawn().ok()?;
+    match tokio::time::timeout(timeout, child.wait_with_output()).await {
+        Ok(Ok(o)) => Some((
+            o.status.success(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )),
+        _ => None,
+    }
+}
+
+/// Probes direct mode for one module path.
+pub async fn probe_direct(path: &str, fetcher: &Fetcher, opts: &DirectOptions) -> DirectOutcome {
+    let mut detail = vec![];
+    let fail =
+        |go_error: String, not_found: bool, class: &str, detail: Vec<String>| DirectOutcome {
+            ok: false,
+            go_error: Some(go_error),
+            not_found,
+            class: class.into(),
+            verified: true,
+            detail,
+        };
+    let root = match static_repo_root(path) {
+        Some(Ok(r)) => r,
+        Some(Err(e)) => return fail(e, true, "goproxy.module_not_found", detail),
+        None => {
+            let url = go_get_url(path);
+            let f = fetcher.get(&url, 1 << 20).await;
+            match repo_root_from_go_get(path, &url, &f) {
+                Ok(r) => r,
+                Err(e) => {
+                    let class = match &f {
+                        Fetch::NetError { class, .. } => class.clone(),
+                        _ => "vcs.meta_missing".into(),
+                    };
+                    detail.push(format!("GET {url}: no usable go-import meta tag"));
+                    return fail(
+                        format!("unrecognized import path {path:?}: {e}"),
+                        true,
+                        &class,
+                        detail,
+                    );
+                }
+            }
+        }
+    };
+    detail.push(format!(
+        "repository {} ({}) from {}",
+        root.repo, root.vcs, root.source
+    ));
+    if root.vcs == "mod" {
+        return DirectOutcome {
+            ok: true,
+            go_error: None,
+            not_found: false,
+            class: "ok".into(),
+            verified: false,
+            detail,
+        };
+    }
+    if let Some(rules) = &opts.govcs {
+        let private = crate::config::pattern::match_prefix_patterns(&opts.goprivate, &root.root);
+        if let Err(e) = rules.allows(&root.root, private, &root.vcs) {
+            return fail(e, false, "vcs.govcs_denied", detail);
+        }
+    }
+    if root.vcs != "git" {
+        detail.push(format!("{} is not checked by gomod-diag", root.vcs));
+        return DirectOutcome {
+            ok: true,
+            go_error: None,
+            not_found: false,
+            class: "ok".into(),
+            verified: false,
+            detail,
+        };
+    }
+    let t = opts.timeout;
+    if run_cmd("git", &["--version"], &[], t).await.is_none() {
+        return fail(
+            format!("git ls-remote -q --end-of-options {}: exec: \"git\": executable file not found in $PATH", root.repo),
+            false,
+            "vcs.git_missing",
+            detail,
+        );
+    }
+    // git's own view: its proxy and URL rewrites.
+    if let Some((_, out, _)) = run_cmd("git", &["config", "--get", "http.proxy"], &[], t).await {
+        if !out.trim().is_empty() {
+            detail.push(format!(
+                "git uses http.proxy={} (git config), not Go's proxy variables",
+                crate::redact::redact_url(out.trim())
+            ));
+        }
+    }
+    let scheme = root.repo.split("://").next().unwrap_or("https").to_string();
+    if let Some((name, v)) = git_env_proxy(&scheme, &|k| std::env::var(k).ok()) {
+        detail.push(format!(
+            "git's environment proxy: {name}={}",
+            crate::redact::redact_url(&v)
+        ));
+    }
+    let rules = run_cmd(
+        "git",
+        &["config", "--get-regexp", r"url\..*\.insteadof"],
+        &[],
+        t,
+    )
+    .await
+    .map(|(_, o, _)| parse_instead_of(&o))
+    .unwrap_or_default();
+    let effective = rewrite_url(&root.repo, &rules);
+    if effective != root.repo {
+        detail.push(format!(
+            "git rewrites {} to {} (url.insteadOf)",
+            root.repo,
+            crate::redact::redact_url(&effective)
+        ));
+    }
+    if let Some((host, port, proto)) = transport_endpoint(&effective) {
+        let target = format!("{host}:{port}");
+        let ok = match tokio::time::timeout(t, tokio::net::lookup_host(target.clone())).await {
+            Ok(Ok(mut addrs)) => match addrs.next() {
+                Some(a) => matches!(
+                    tokio::time::timeout(t, tokio::net::TcpStream::connect(a)).await,
+                    Ok(Ok(_))
+                ),
+                None => false,
+            },
+            _ => false,
+        };
+        if !ok {
+            return fail(
+                format!("git ls-remote -q --end-of-options {}: {proto} to {target} is not reachable (TCP connect failed or timed out)", root.repo),
+                false,
+                "vcs.ssh_blocked",
+                detail,
+            );
+        }
+        detail.push(format!("{proto} port {target} is reachable"));
+    }
+    if !opts.ls_remote {
+        detail.push("the repository was not contacted (use --vcs to run git ls-remote)".into());
+        return DirectOutcome {
+            ok: true,
+            go_error: None,
+            not_found: false,
+            class: "ok".into(),
+            verified: false,
+            detail,
+        };
+    }
+    let res = run_cmd(
+        "git",
+        &["ls-remote", "-q", "--end-of-options", &root.repo],
+        &[("GIT_TERMINAL_PROMPT", "0"), ("GCM_INTERACTIVE", "never")],
+        t,
+    )
+    .await;
+    match res {
+        Some((true, _, _)) => DirectOutcome {
+            ok: true,
+            go_error: None,
+            not_found: false,
+            class: "ok".into(),
+            verified: true,
+            detail,
+        },
+        Some((false, _, err)) => {
+            let auth = err.contains("could not read Username")
+                || err.contains("terminal prompts disabled")
+                || err.contains("Authentication failed")
+                || err.contains("Permission denied (publickey)");
+            let mut text = format!(
+                "git ls-remote -q --end-of-options {} in <GOMODCACHE>/cache/vcs/...: exit status 128:\n\t{}",
+                root.repo,
+                err.trim().replace('\n', "\n\t")
+            );
+            if err.contains("fatal: could not read Username") {
+                text.push_str("\nConfirm the import path was entered correctly.\nIf this is a private repository, see https://go.dev/doc/faq#git_https for additional information.");
+            }
+            fail(text, false, if auth { "vcs.auth_required" } else { "vcs.ssh_blocked" }, detail)
+        }
+        None => fail(
+            format!("git ls-remote -q --end-of-options {}: no answer within {t:?} (Go has no timeout and would wait)", root.repo),
+            false,
+            "tcp.timeout",
+            detail,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_table() {
+        let r = static_repo_root("github.com/org/repo/sub/pkg")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (r.root.as_str(), r.repo.as_str()),
+            ("github.com/org/repo", "https://github.com/org/repo")
+        );
+        assert_eq!(
+            static_repo_root("hub.jazz.net/git/user/proj")
+                .unwrap()
+                .unwrap()
+                .root,
+            "hub.jazz.net/git/user/proj"
+        );
+        assert!(static_repo_root("github.com/org").unwrap().is_err());
+        assert!(static_repo_root("golang.org/x/text").is_none());
+        assert_eq!(
+            go_get_url("golang.org/x/text"),
+            "https://golang.org/x/text?go-get=1"
+        );
+    }
+
+    #[test]
+    fn meta_tags_like_go() {
+        let html = r#"<!DOCTYPE html><html><head>
+<meta name="go-import" content="example.org/pkg git https://git.example.org/pkg">
+<META NAME='go-import' CONTENT='example.org/pkg mod https://mod.example.org'>
+<meta name="go-source" content="x y z">
+</head><body><meta name="go-import" content="example.org/late git https://late"></body></html>"#;
+        let m = parse_meta_go_imports(html);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].vcs, "mod");
+        assert_eq!(
+            match_go_import(&m, "example.org/pkg/sub")
+                .unwrap()
+                .repo_root,
+            "https://mod.example.org"
+        );
+        let two = parse_meta_go_imports(
+            r#"<meta name="go-import" content="a.org/x git https://1"><meta name="go-import" content="a.org/x/y git https://2">"#,
+        );
+        assert_eq!(
+            match_go_import(&two, "a.org/x/y").unwrap_err(),
+            "multiple meta tags match import path \"a.org/x/y\""
+        );
+    }
+
+    #[test]
+    fn go_get_errors_in_go_format() {
+        let url = "https://corp.example/private?go-get=1";
+        let login = Fetch::status(
+            200,
+            "text/html",
+            b"<html><head><title>Login</title></head><body>sign in</body></html>",
+        );
+        assert_eq!(
+            repo_root_from_go_get("corp.example/private", url, &login).unwrap_err(),
+            "parse https://corp.example/private?go-get=1: no go-import meta tags ()"
+        );
+        let other = Fetch::status(
+            200,
+            "text/html",
+            br#"<meta name="go-import" content="corp.example/other git https://x">"#,
+        );
+        assert_eq!(
+            repo_root_from_go_get("corp.example/private", url, &other).unwrap_err(),
+            "parse https://corp.example/private?go-get=1: no go-import meta tags (meta tag corp.example/other did not match import path corp.example/private)"
+        );
+        let nf = Fetch::status(404, "text/html", b"<html></html>");
+        assert_eq!(
+            repo_root_from_go_get("corp.example/private", url, &nf).unwrap_err(),
+            "reading https://corp.example/private?go-get=1: 404 Not Found"
+        );
+    }
+
+    #[test]
+    fn git_rewrites_and_endpoints() {
+        let rules = parse_instead_of("url.git@github.com:.insteadof https://github.com/\nurl.ssh://git@corp:2222/.insteadof https://corp/\n");
+        assert_eq!(
+            rewrite_url("https://github.com/org/repo", &rules),
+            "git@github.com:org/repo"
+        );
+        assert_eq!(
+            transport_endpoint("git@github.com:org/repo"),
+            Some(("github.com".into(), 22, "ssh"))
+        );
+        assert_eq!(
+            transport_endpoint(&rewrite_url("https://corp/x", &rules)),
+            Some(("corp".into(), 2222, "ssh"))
+        );
+        assert_eq!(
+            transport_endpoint("git://h/x"),
+            Some(("h".into(), 9418, "git"))
+        );
+        assert_eq!(transport_endpoint("https://github.com/x"), None);
+        let env = |k: &str| match k {
+            "HTTP_PROXY" => Some("http://upper".to_string()),
+            "all_proxy" => Some("socks5://all".to_string()),
+            _ => None,
+        };
+        // libcurl ignores upper-case HTTP_PROXY.
+        assert_eq!(git_env_proxy("http", &env).unwrap().0, "all_proxy");
+    }
+}

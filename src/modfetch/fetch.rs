@@ -1,0 +1,383 @@
+//! The live side: GETs made the way cmd/go makes them (Go's User-Agent, the HTTP proxy Go
+//! would choose from the environment, Basic auth from URL userinfo, no credentials over
+//! plain http), turned into [`Fetch`] outcomes; and the loop that runs the simulation,
+//! fetches what it says is missing, and runs it again.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use super::outcome::{canonical_reason, Fetch};
+use super::simulate::{simulate, Observations, Prediction, SimConfig, SimTarget};
+use crate::config::{ProxyChoice, ProxyEntry, ProxyEnv};
+
+/// cmd/go's User-Agent for module fetches.
+pub const GO_USER_AGENT: &str = "GoCommand/1 (+https://go.dev/cmd/go)";
+
+/// A Go-like HTTP getter with one client per HTTP proxy.
+pub struct Fetcher {
+    proxy_env: Option<ProxyEnv>,
+    /// Per-request limit (Go itself has none: a stalled server hangs it).
+    pub timeout: Duration,
+    clients: tokio::sync::Mutex<HashMap<String, reqwest::Client>>,
+}
+
+impl Fetcher {
+    /// `proxy_env` None: no HTTP proxy (tests); else the proxy Go would use per URL.
+    pub fn new(proxy_env: Option<ProxyEnv>, timeout: Duration) -> Fetcher {
+        Fetcher {
+            proxy_env,
+            timeout,
+            clients: tokio::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    async fn client(&self, url: &url::Url) -> Result<reqwest::Client, String> {
+        let choice = match &self.proxy_env {
+            Some(env) => env.proxy_for(url),
+            None => ProxyChoice::Direct,
+        };
+        let (key, proxy) = match &choice {
+            ProxyChoice::Direct => ("direct".to_string(), None),
+            ProxyChoice::Via { proxy } => (proxy.full_url(), Some(proxy.clone())),
+            ProxyChoice::Error { message } => return Err(message.clone()),
+        };
+        let mut clients = self.clients.lock().await;
+        if let Some(c) = clients.get(&key) {
+            return Ok(c.clone());
+        }
+        let mut b = reqwest::Client::builder()
+            .user_agent(GO_USER_AGENT)
+            .no_proxy()
+            .connect_timeout(self.timeout)
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                // net/http stops after 10 redirects; cmd/go refuses https → http.
+                if attempt.previous().len() >= 10 {
+                    attempt.error("stopped after 10 redirects")
+                } else if attempt.url().scheme() == "http"
+                    && attempt.previous().iter().any(|u| u.scheme() == "https")
+                {
+                    attempt.error("redirected from secure URL to insecure URL")
+                } else {
+                    attempt.follow()
+                }
+            }));
+        if let Some(p) = proxy {
+            let rp = reqwest::Proxy::all(p.full_url()).map_err(|e| e.to_string())?;
+            b = b.proxy(rp);
+        }
+        let c = b.build().map_err(|e| e.to_string())?;
+        clients.insert(key, c.clone());
+        Ok(c)
+    }
+
+    /// GET `url` (which may carry userinfo); keeps at most `keep` body bytes.
+    pub async fn get(&self, url: &str, keep: usize) -> Fetch {
+        let start = Instant::now();
+        let shown = crate::redact::redact_url(url);
+        let elapsed = |s: Instant| s.elapsed().as_millis() as u64;
+        let parsed = match url::Url::parse(url) {
+            Ok(u) => u,
+            Err(e) => {
+                return Fetch::NetError {
+                    go_error: format!("parse {shown:?}: {e}"),
+                    class: "config.goproxy_invalid".into(),
+                    elapsed_ms: 0,
+                }
+            }
+        };
+        let mut plain = parsed.clone();
+        let user = parsed.username().to_string();
+        let pass = parsed.password().map(str::to_string);
+        let has_auth = !user.is_empty() || pass.is_some();
+        if has_auth {
+            if parsed.scheme() == "http" {
+                return Fetch::NetError {
+                    go_error: format!("refusing to pass credentials to insecure URL: {shown}"),
+                    class: "config.goproxy_invalid".into(),
+                    elapsed_ms: 0,
+                };
+            }
+            let _ = plain.set_username("");
+            let _ = plain.set_password(None);
+        }
+        let client = match self.client(&parsed).await {
+            Ok(c) => c,
+            Err(msg) => {
+                return Fetch::NetError {
+                    go_error: format!("Get {shown:?}: {msg}"),
+                    class: "config.proxy_value_invalid".into(),
+                    elapsed_ms: 0,
+                }
+            }
+        };
+        let mut req = client.get(plain.as_str());
+        if has_auth {
+            req = req.basic_auth(percent_decode(&user), pass.as_deref().map(percent_decode));
+        }
+        let resp = match tokio::time::timeout(self.timeout, req.send()).await {
+            Err(_) => {
+                return Fetch::NetError {
+                    go_error: format!(
+                        "Get {shown:?}: no response within {:?} (Go itself has no timeout and would keep waiting)",
+                        self.timeout
+                    ),
+                    class: "tcp.timeout".into(),
+                    elapsed_ms: elapsed(start),
+                }
+            }
+            Ok(Err(e)) => {
+                let (go_error, class) = go_net_error(&shown, &parsed, &e);
+                return Fetch::NetError {
+                    go_error,
+                    class,
+                    elapsed_ms: elapsed(start),
+                };
+            }
+            Ok(Ok(r)) => r,
+        };
+        let code = resp.status().as_u16();
+        let reason = resp
+            .status()
+            .canonical_reason()
+            .unwrap_or(canonical_reason(code))
+            .to_string();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let mut body = Vec::new();
+        let mut size = 0u64;
+        let mut resp = resp;
+        loop {
+            let remaining = self.timeout.saturating_sub(start.elapsed());
+            match tokio::time::timeout(remaining, resp.chunk()).await {
+                Ok(Ok(Some(chunk))) => {
+                    size += chunk.len() as u64;
+                    let room = keep.saturating_sub(body.len());
+                    body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                }
+                Ok(Ok(None)) => break,
+                Ok(Err(e)) => {
+                    return Fetch::NetError {
+                        go_error: format!("Get {shown:?}: reading body: {e}"),
+                        class: "tcp.reset".into(),
+                        elapsed_ms: elapsed(start),
+                    }
+                }
+                Err(_) => {
+                    return Fetch::NetError {
+                        go_error: format!(
+                        "Get {shown:?}: body stalled after {size} bytes (Go would keep waiting)"
+                    ),
+                        class: "goproxy.slow".into(),
+                        elapsed_ms: elapsed(start),
+                    }
+                }
+            }
+        }
+        Fetch::Status {
+            code,
+            reason,
+            content_type,
+            body,
+            size,
+            elapsed_ms: elapsed(start),
+        }
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Go's text for a transport failure (`Get "URL": dial tcp ADDR: connect: connection
+/// refused`) and its class, reconstructed from the error chain.
+fn go_net_error(shown: &str, url: &url::Url, e: &reqwest::Error) -> (String, String) {
+    let host = url
+        .host_str()
+        .unwrap_or("")
+        .trim_matches(|c| c == '[' || c == ']');
+    let port = url.port_or_known_default().unwrap_or(443);
+    let addr = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let mut chain = vec![];
+    let mut io_kind = None;
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = src {
+        chain.push(s.to_string());
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            io_kind.get_or_insert(io.kind());
+        }
+        src = s.source();
+    }
+    let all = chain.join(": ").to_ascii_lowercase();
+    use std::io::ErrorKind as K;
+    let (inner, class) =
+        if matches!(io_kind, Some(K::ConnectionRefused)) || all.contains("connection refused") {
+            (
+                format!("dial tcp {addr}: connect: connection refused"),
+                "tcp.refused",
+            )
+        } else if all.contains("dns error")
+            || all.contains("failed to lookup")
+            || all.contains("name or service not known")
+        {
+            (
+                format!("dial tcp: lookup {host}: no such host"),
+                "dns.no_resolution",
+            )
+        } else if matches!(io_kind, Some(K::TimedOut)) || all.contains("timed out") {
+            (format!("dial tcp {addr}: i/o timeout"), "tcp.timeout")
+        } else if all.contains("network is unreachable") {
+            (
+                format!("dial tcp {addr}: connect: network is unreachable"),
+                "tcp.unreachable",
+            )
+        } else if all.contains("no route to host") {
+            (
+                format!("dial tcp {addr}: connect: no route to host"),
+                "tcp.unreachable",
+            )
+        } else if all.contains("connection closed before message completed")
+            || all.contains("incomplete message")
+        {
+            ("EOF".to_string(), "tcp.reset")
+        } else if matches!(io_kind, Some(K::ConnectionReset)) || all.contains("connection reset") {
+            ("read: connection reset by peer".to_string(), "tcp.reset")
+        } else if all.contains("certificate") || all.contains("tls") {
+            (
+                chain.last().cloned().unwrap_or_default(),
+                "tls.handshake_failure",
+            )
+        } else {
+            (chain.last().cloned().unwrap_or_default(), "unknown")
+        };
+    (format!("Get {shown:?}: {inner}"), class.to_string())
+}
+
+/// The real (credential-bearing) URL for a redacted one, using the configured proxies.
+pub fn unredact(url: &str, cfg: &SimConfig, sumdb_url: Option<&str>) -> String {
+    let mut bases: Vec<String> = cfg
+        .proxies
+        .iter()
+        .filter_map(|p| match p {
+            ProxyEntry::Url { url, .. } => Some(url.clone()),
+            _ => None,
+        })
+        .collect();
+    bases.extend(sumdb_url.map(str::to_string));
+    for real in bases {
+        let red = crate::redact::redact_url(&real);
+        if let Some(rest) = url.strip_prefix(red.trim_end_matches('/')) {
+            return format!("{}{rest}", real.trim_end_matches('/'));
+        }
+    }
+    url.to_string()
+}
+
+/// How much of a body to keep: all of small protocol files, the head of a zip.
+pub fn keep_for(url: &str) -> usize {
+    if url.ends_with(".zip") {
+        512 << 20
+    } else {
+        4 << 20
+    }
+}
+
+/// Runs the simulation, fetches every missing outcome concurrently, and repeats until the
+/// prediction needs nothing more (at most `rounds` times). Direct-mode outcomes come from
+/// `direct` (called with the module path).
+pub async fn observe<F, Fut>(
+    cfg: &SimConfig,
+    targets: &[SimTarget],
+    fetcher: &Fetcher,
+    mut obs: Observations,
+    rounds: usize,
+    direct: F,
+) -> (Prediction, Observations)
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = super::simulate::DirectOutcome>,
+{
+    let sumdb_url = match &cfg.sumdb {
+        Some(crate::config::SumdbConfig::On { url: Some(u), .. }) => Some(u.clone()),
+        _ => None,
+    };
+    let mut pred = simulate(cfg, targets, &obs);
+    for _ in 0..rounds {
+        if pred.missing.is_empty() {
+            break;
+        }
+        let mut http = vec![];
+        let mut directs = vec![];
+        for m in &pred.missing {
+            match m.strip_prefix("direct:") {
+                Some(p) => directs.push(p.to_string()),
+                None => http.push(m.clone()),
+            }
+        }
+        let fetches = futures_join(http.iter().map(|u| {
+            let real = unredact(u, cfg, sumdb_url.as_deref());
+            async move { fetcher.get(&real, keep_for(&real)).await }
+        }))
+        .await;
+        for (u, f) in http.into_iter().zip(fetches) {
+            obs.http.insert(u, f);
+        }
+        for p in directs {
+            let d = direct(p.clone()).await;
+            obs.direct.insert(p, d);
+        }
+        pred = simulate(cfg, targets, &obs);
+    }
+    (pred, obs)
+}
+
+/// Awaits all futures concurrently (tokio tasks are not needed: they borrow the fetcher).
+async fn futures_join<I, Fut>(futs: I) -> Vec<Fut::Output>
+where
+    I: IntoIterator<Item = Fut>,
+    Fut: std::future::Future,
+{
+    let futs: Vec<_> = futs.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<Fut::Output>> = futs.iter().map(|_| None).collect();
+    let mut pending: Vec<(usize, std::pin::Pin<Box<Fut>>)> = futs.into_iter().enumerate().collect();
+    std::future::poll_fn(|cx| {
+        pending.retain_mut(|(i, f)| match f.as_mut().poll(cx) {
+            std::task::Poll::Ready(v) => {
+                outputs[*i] = Some(v);
+                false
+            }
+            std::task::Poll::Pending => true,
+        });
+        if pending.is_empty() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    outputs
+        .into_iter()
+        .map(|o| o.expect("every future completed"))
+        .collect()
+}
