@@ -56,7 +56,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cli::Lang;
 use crate::diagnose::fixes::FixValues;
-use crate::shell::Shell;
+use crate::shell::{self, Shell};
 
 macro_rules! builtin_checks {
     ($($id:literal),* $(,)?) => {
@@ -662,50 +662,10 @@ fn hole(name: &str, lang: Lang) -> String {
     format!("<{label}>")
 }
 
-/// Quotes one word for the shell when it holds anything but plainly safe characters.
+/// Quotes one word for the shell when it holds anything but plainly safe characters
+/// (delegates to [`crate::shell::quote_arg`]).
 pub fn quote_word(shell: Shell, word: &str) -> String {
-    let safe_common = |c: char| c.is_ascii_alphanumeric() || "_./:=+-".contains(c);
-    match shell {
-        Shell::Bash | Shell::Zsh => {
-            if !word.is_empty() && word.chars().all(|c| safe_common(c) || ",@%".contains(c)) {
-                word.to_string()
-            } else {
-                format!("'{}'", word.replace('\'', r"'\''"))
-            }
-        }
-        Shell::Fish => {
-            if !word.is_empty() && word.chars().all(|c| safe_common(c) || ",@%".contains(c)) {
-                word.to_string()
-            } else {
-                format!("'{}'", word.replace('\\', r"\\").replace('\'', r"\'"))
-            }
-        }
-        Shell::PowerShell => {
-            // `,` makes an array and `@` may splat: both need quotes in PowerShell.
-            if !word.is_empty() && word.chars().all(|c| safe_common(c) || c == '\\') {
-                word.to_string()
-            } else {
-                powershell_string(word)
-            }
-        }
-        Shell::Cmd => {
-            if !word.is_empty() && word.chars().all(|c| safe_common(c) || ",@\\".contains(c)) {
-                word.to_string()
-            } else {
-                // Inside double quotes cmd does not treat | & < > ^ specially.
-                format!("\"{}\"", word.replace('"', "\"\""))
-            }
-        }
-    }
-}
-
-/// A PowerShell string literal: double quotes unless the text would expand there.
-fn powershell_string(s: &str) -> String {
-    if s.contains(['$', '`', '"']) {
-        format!("'{}'", s.replace('\'', "''"))
-    } else {
-        format!("\"{s}\"")
-    }
+    crate::shell::quote_arg(shell, word)
 }
 
 /// Substitutes the placeholders of a raw command and quotes each word that held one.
@@ -729,7 +689,7 @@ fn render_raw(
                     out.push_str(word);
                 } else if shell == Shell::PowerShell {
                     // A bare word in a PowerShell expression is a command call: always quote.
-                    out.push_str(&powershell_string(&fill(word, values, lang, missing)));
+                    out.push_str(&shell::ps_double_quote(&fill(word, values, lang, missing)));
                 } else {
                     out.push_str(&quote_word(shell, &fill(word, values, lang, missing)));
                 }
@@ -754,7 +714,7 @@ fn split_assignment(s: &str) -> (&str, &str) {
     s.split_once('=').unwrap_or((s, ""))
 }
 
-/// Renders an action for a shell.
+/// Renders an action for a shell with the quoting helpers of [`crate::shell`].
 fn render_action(
     name: &str,
     template: &str,
@@ -763,57 +723,14 @@ fn render_action(
     lang: Lang,
     missing: &mut Vec<String>,
 ) -> String {
-    let q = |w: &str| quote_word(shell, w);
+    let (var, value) = split_assignment(template);
+    let var = fill(var, values, lang, missing);
     match name {
-        "go_env_w" => format!("go env -w {}", q(&fill(template, values, lang, missing))),
-        "go_env_u" => format!("go env -u {}", fill(template, values, lang, missing)),
-        "set_env" => {
-            let (var, value) = split_assignment(template);
-            let var = fill(var, values, lang, missing);
-            let value = fill(value, values, lang, missing);
-            match shell {
-                Shell::Bash | Shell::Zsh => format!("export {var}={}", q(&value)),
-                Shell::Fish => format!("set -gx {var} {}", q(&value)),
-                Shell::PowerShell => format!("$env:{var} = {}", powershell_string(&value)),
-                Shell::Cmd => {
-                    if value.contains(['&', '|', '<', '>', '^', '"', ' ']) {
-                        format!("set \"{var}={value}\"")
-                    } else {
-                        format!("set {var}={value}")
-                    }
-                }
-            }
-        }
-        "persist_env" => {
-            let (var, value) = split_assignment(template);
-            let var = fill(var, values, lang, missing);
-            let value = fill(value, values, lang, missing);
-            match shell {
-                Shell::Bash => format!(
-                    "echo {} >> ~/.bashrc",
-                    q(&format!("export {var}={}", q(&value)))
-                ),
-                Shell::Zsh => format!(
-                    "echo {} >> ~/.zshrc",
-                    q(&format!("export {var}={}", q(&value)))
-                ),
-                Shell::Fish => format!("set -Ux {var} {}", q(&value)),
-                Shell::PowerShell => format!(
-                    "[Environment]::SetEnvironmentVariable('{var}', '{}', 'User')",
-                    value.replace('\'', "''")
-                ),
-                Shell::Cmd => format!("setx {var} \"{}\"", value.replace('"', "\"\"")),
-            }
-        }
-        "unset_env" => {
-            let var = fill(template, values, lang, missing);
-            match shell {
-                Shell::Bash | Shell::Zsh => format!("unset {var}"),
-                Shell::Fish => format!("set -e {var}"),
-                Shell::PowerShell => format!("Remove-Item Env:{var}"),
-                Shell::Cmd => format!("set {var}="),
-            }
-        }
+        "go_env_w" => shell::go_env_w(shell, &var, &fill(value, values, lang, missing)),
+        "go_env_u" => shell::go_env_u(shell, &var),
+        "set_env" => shell::set_env_session(shell, &var, &fill(value, values, lang, missing)),
+        "persist_env" => shell::set_env_persist(shell, &var, &fill(value, values, lang, missing)),
+        "unset_env" => shell::unset_env_session(shell, &var),
         _ => render_raw(template, shell, values, lang, missing),
     }
 }
@@ -1159,22 +1076,22 @@ mod tests {
             ..Default::default()
         };
         let cases = [
-            (&set, Shell::Bash, "export HTTPS_PROXY=http://127.0.0.1:7890"),
-            (&set, Shell::Fish, "set -gx HTTPS_PROXY http://127.0.0.1:7890"),
+            (&set, Shell::Bash, "export HTTPS_PROXY='http://127.0.0.1:7890'"),
+            (&set, Shell::Fish, "set -gx HTTPS_PROXY 'http://127.0.0.1:7890'"),
             (&set, Shell::PowerShell, "$env:HTTPS_PROXY = \"http://127.0.0.1:7890\""),
-            (&set, Shell::Cmd, "set HTTPS_PROXY=http://127.0.0.1:7890"),
-            (&persist, Shell::Bash, "echo 'export HTTPS_PROXY=http://127.0.0.1:7890' >> ~/.bashrc"),
-            (&persist, Shell::Zsh, "echo 'export HTTPS_PROXY=http://127.0.0.1:7890' >> ~/.zshrc"),
-            (&persist, Shell::Fish, "set -Ux HTTPS_PROXY http://127.0.0.1:7890"),
+            (&set, Shell::Cmd, "set \"HTTPS_PROXY=http://127.0.0.1:7890\""),
+            (&persist, Shell::Bash, "echo \"export HTTPS_PROXY='http://127.0.0.1:7890'\" >> ~/.bashrc"),
+            (&persist, Shell::Zsh, "echo \"export HTTPS_PROXY='http://127.0.0.1:7890'\" >> ~/.zshrc"),
+            (&persist, Shell::Fish, "set -Ux HTTPS_PROXY 'http://127.0.0.1:7890'"),
             (
                 &persist,
                 Shell::PowerShell,
-                "[Environment]::SetEnvironmentVariable('HTTPS_PROXY', 'http://127.0.0.1:7890', 'User')",
+                "[Environment]::SetEnvironmentVariable(\"HTTPS_PROXY\", \"http://127.0.0.1:7890\", \"User\")",
             ),
             (&persist, Shell::Cmd, "setx HTTPS_PROXY \"http://127.0.0.1:7890\""),
             (&unset, Shell::Zsh, "unset HTTP_PROXY"),
             (&unset, Shell::Fish, "set -e HTTP_PROXY"),
-            (&unset, Shell::PowerShell, "Remove-Item Env:HTTP_PROXY"),
+            (&unset, Shell::PowerShell, "Remove-Item Env:HTTP_PROXY -ErrorAction SilentlyContinue"),
             (&unset, Shell::Cmd, "set HTTP_PROXY="),
         ];
         for (step, shell, want) in cases {
