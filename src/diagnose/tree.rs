@@ -1,0 +1,894 @@
+//! The decision tree (pure): configuration + plan + facts + the simulation of cmd/go → one
+//! primary cause, the findings, the evidence chain, and the values the fixes need.
+//!
+//! It follows the path Go takes: the cause is the first thing that breaks *on that path*
+//! (the attempt whose error Go reports), refined with the facts around it — a DNS failure
+//! becomes "filtered" or "resolver down" by comparing resolvers, a network failure on a
+//! direct route becomes "HTTP_PROXY only" or "system proxy ignored" when the configuration
+//! explains it. A red probe off Go's path (a blocked 8.8.8.8) is evidence or a finding, never
+//! the cause.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::httpproxy::ProxyChoice;
+use crate::config::warnings::ConfigWarning;
+use crate::config::{FallbackMode, GoConfig, ProxyEntry, Source};
+use crate::diagnose::fixes::FixValues;
+use crate::facts::Facts;
+use crate::modfetch::outcome::Fetch;
+use crate::modfetch::simulate::{Attempt, ModulePrediction, Outcome, Prediction};
+use crate::probe::chain::EndpointFacts;
+use crate::probe::dns::{DnsAgreement, DnsClass, DnsFacts};
+use crate::redact::redact_text;
+
+/// Everything the tree reads.
+pub struct Inputs<'a> {
+    pub config: &'a GoConfig,
+    pub warnings: &'a [ConfigWarning],
+    pub facts: &'a Facts,
+    pub prediction: &'a Prediction,
+    /// The OS proxy Go ignores, when one is configured and active: (description, the proxy
+    /// URL to put in HTTPS_PROXY, the NO_PROXY value translated from the bypass list).
+    pub system_proxy: Option<SystemProxyHint>,
+    /// Variables whose persisted value (registry, shell profile) differs from this process.
+    pub stale_env: Vec<StaleVar>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SystemProxyHint {
+    /// Where it is configured (`Windows Internet Options`, `macOS network settings`, ...).
+    pub source: String,
+    /// The value for HTTPS_PROXY, when a concrete proxy is known (not PAC-only).
+    pub https_proxy: Option<String>,
+    pub no_proxy: Option<String>,
+    pub pac_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaleVar {
+    pub variable: String,
+    /// Where the persisted value lives (`HKCU\Environment`, `~/.zshrc`).
+    pub persisted_in: String,
+    pub persisted: String,
+    pub live: Option<String>,
+}
+
+/// One fact on the way to the verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// What was looked at (`GOPROXY`, `GET https://...`, `dns proxy.golang.org`).
+    pub fact: String,
+    /// What it showed, credentials masked.
+    pub observation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub id: String,
+    pub detail: String,
+}
+
+/// The verdict, language-neutral: identifiers, facts and fix values. Rendering adds titles,
+/// explanations and fix commands from the catalog in the user's language and shell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    /// A ROOT_CAUSES.md identifier, or `ok`.
+    pub cause: String,
+    /// One sentence with the real values.
+    pub summary: String,
+    /// The module the cause concerns.
+    pub module: Option<String>,
+    pub findings: Vec<Finding>,
+    pub evidence: Vec<Evidence>,
+    pub fix_values: FixValues,
+    pub go_will_succeed: bool,
+    pub inconclusive: bool,
+    /// What Go would print.
+    pub go_error: Option<String>,
+}
+
+/// Public Go infrastructure: these names certainly exist, so an NXDOMAIN for them is a
+/// filter, not a typo.
+const WELL_KNOWN_PUBLIC_HOSTS: &[&str] = &[
+    "proxy.golang.org",
+    "sum.golang.org",
+    "sum.golang.google.cn",
+    "goproxy.cn",
+    "goproxy.io",
+    "mirrors.aliyun.com",
+    "golang.org",
+    "go.dev",
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "gopkg.in",
+    "google.golang.org",
+    "go.googlesource.com",
+];
+
+/// Top-level domains that only exist inside organisations.
+const INTERNAL_TLDS: &[&str] = &[
+    "corp",
+    "internal",
+    "intranet",
+    "lan",
+    "local",
+    "home",
+    "private",
+    "localdomain",
+];
+
+pub fn diagnose(input: &Inputs) -> Diagnosis {
+    let mut d = Diagnosis {
+        cause: "ok".into(),
+        summary: String::new(),
+        module: None,
+        findings: vec![],
+        evidence: vec![],
+        fix_values: FixValues::new(),
+        go_will_succeed: input.prediction.go_will_succeed,
+        inconclusive: input.prediction.inconclusive,
+        go_error: input.prediction.error_text.clone(),
+    };
+    let failed = input
+        .prediction
+        .modules
+        .iter()
+        .find(|m| m.outcome == Outcome::Failed);
+    match failed {
+        Some(m) => diagnose_failure(input, m, &mut d),
+        None if input.prediction.inconclusive => {
+            d.cause = "inconclusive".into();
+            d.summary = "Some requests on Go's path did not finish before the deadline; no prediction is possible.".into();
+            for m in input
+                .prediction
+                .modules
+                .iter()
+                .filter(|m| m.outcome == Outcome::Unknown)
+            {
+                d.evidence.push(Evidence {
+                    fact: module_label(m),
+                    observation: "outcome unknown: a request on Go's path was not observed".into(),
+                });
+            }
+            for url in &input.prediction.missing {
+                d.evidence.push(Evidence {
+                    fact: format!("GET {}", redact_text(url)),
+                    observation: "not observed".into(),
+                });
+            }
+        }
+        None => {
+            d.cause = "ok".into();
+            d.summary = format!(
+                "Go will succeed: {}.",
+                input
+                    .prediction
+                    .modules
+                    .iter()
+                    .map(|m| format!(
+                        "{} via {}",
+                        module_label(m),
+                        winning_entry(m).unwrap_or_else(|| "cache/direct".into())
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+        }
+    }
+    collect_findings(input, &mut d);
+    d
+}
+
+fn module_label(m: &ModulePrediction) -> String {
+    match m.resolved_version.as_ref().or(m.version.as_ref()) {
+        Some(v) => format!("{}@{}", m.path, v),
+        None => m.path.clone(),
+    }
+}
+
+/// Which entry served the module's first stage, for the summary.
+fn winning_entry(m: &ModulePrediction) -> Option<String> {
+    m.stages
+        .iter()
+        .flat_map(|s| s.attempts.iter())
+        .find(|a| a.result == "ok")
+        .map(|a| redact_text(&a.entry))
+}
+
+/// The attempt whose error Go reports for the module: the failed stage's attempt carrying the
+/// stage's error (Go's ranking already chose it), else that stage's last error.
+fn deciding_attempt(m: &ModulePrediction) -> Option<&Attempt> {
+    let stage = m.stages.iter().find(|s| s.outcome == Outcome::Failed)?;
+    let by_error = stage.error.as_ref().and_then(|e| {
+        stage.attempts.iter().find(|a| {
+            a.error
+                .as_ref()
+                .is_some_and(|ae| e.contains(ae.as_str()) || ae.contains(e.as_str()))
+        })
+    });
+    by_error.or_else(|| stage.attempts.iter().rev().find(|a| a.result != "ok"))
+}
+
+fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Diagnosis) {
+    let cfg = input.config;
+    let module = module_label(m);
+    d.module = Some(module.clone());
+    d.fix_values.set("module", &module);
+    d.fix_values.set("module_path", &m.path);
+    let pattern = private_pattern(&m.path);
+    d.fix_values.set("pattern", &pattern);
+    d.fix_values.set(
+        "goprivate_new",
+        append_pattern(cfg.get("GOPRIVATE"), &pattern),
+    );
+    d.fix_values.set(
+        "gonosumdb_new",
+        append_pattern(cfg.get("GONOSUMDB"), &pattern),
+    );
+
+    let attempt = deciding_attempt(m);
+    let mut cause = m
+        .cause
+        .clone()
+        .or_else(|| attempt.map(|a| a.class.clone()))
+        .unwrap_or_else(|| "inconclusive".into());
+    if let Some(a) = attempt {
+        d.evidence.push(Evidence {
+            fact: match &a.url {
+                Some(u) => format!("GET {}", redact_text(u)),
+                None => format!("{} ({})", redact_text(&a.entry), module),
+            },
+            observation: redact_text(a.error.as_deref().unwrap_or(&a.result)),
+        });
+        if !a.why.is_empty() {
+            d.evidence.push(Evidence {
+                fact: format!("GOPROXY entry {}", redact_text(&a.entry)),
+                observation: a.why.clone(),
+            });
+        }
+    }
+
+    // The network chain behind the failing URL, and what the resolvers said of its host.
+    let url = attempt.and_then(|a| a.url.clone());
+    let endpoint = url.as_deref().and_then(|u| input.facts.endpoint_for(u));
+    let host = url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| u.host_str().map(str::to_string));
+    if let Some(h) = &host {
+        d.fix_values.set("host", h);
+    }
+    if let Some(e) = endpoint {
+        add_endpoint_evidence(e, d);
+        if let Some(f) = &e.failure {
+            cause = f.cause.clone();
+        }
+    }
+    let dns = host.as_deref().and_then(|h| input.facts.dns_for(h));
+    if let Some(dns) = dns {
+        add_dns_evidence(dns, d);
+    }
+    if is_network_cause(&cause) {
+        cause = refine_network(&cause, endpoint, dns, host.as_deref(), d);
+        cause = explain_by_configuration(input, &cause, url.as_deref(), endpoint, d);
+    }
+    cause = refine_by_route(input, m, &cause, d);
+    if cause == "tls.untrusted_interception" {
+        if let Some(anchor) = endpoint
+            .and_then(|e| e.target_tls())
+            .and_then(|t| t.anchor.clone())
+        {
+            d.fix_values.set("ca_name", anchor);
+        }
+    }
+    d.summary = summary_for(&cause, &module, host.as_deref(), d);
+    d.cause = cause;
+}
+
+fn is_network_cause(id: &str) -> bool {
+    ["dns.", "tcp.", "tls.", "proxy."]
+        .iter()
+        .any(|p| id.starts_with(p))
+}
+
+fn add_endpoint_evidence(e: &EndpointFacts, d: &mut Diagnosis) {
+    let route = if e.route == "direct" {
+        "direct".to_string()
+    } else {
+        format!("via {}", redact_text(&e.route))
+    };
+    let observation = match &e.failure {
+        Some(f) => format!(
+            "{:?} failed ({}): {}",
+            f.stage,
+            f.class,
+            redact_text(&f.go_error)
+        )
+        .to_lowercase(),
+        None => format!("reachable in {:.0} ms", e.time_ms),
+    };
+    d.evidence.push(Evidence {
+        fact: format!("{}:{} {}", e.host, e.port, route),
+        observation,
+    });
+}
+
+fn add_dns_evidence(dns: &DnsFacts, d: &mut Diagnosis) {
+    let describe = |a: &crate::probe::dns::ResolverAnswer| -> String {
+        if a.class.answered() {
+            let addrs: Vec<String> = a.addrs().iter().map(|ip| ip.to_string()).collect();
+            format!("{} ({:.0} ms)", addrs.join(", "), a.time_ms)
+        } else {
+            format!("{:?} ({:.0} ms)", a.class, a.time_ms).to_lowercase()
+        }
+    };
+    d.evidence.push(Evidence {
+        fact: format!("system resolver {} for {}", dns.system.server, dns.name),
+        observation: describe(&dns.system),
+    });
+    if let Some(h) = &dns.hosts {
+        let addrs: Vec<String> = h.addrs.iter().map(|ip| ip.to_string()).collect();
+        d.evidence.push(Evidence {
+            fact: format!("hosts file {}", h.path),
+            observation: format!("pins {} to {}", dns.name, addrs.join(", ")),
+        });
+    }
+    for p in &dns.public {
+        d.evidence.push(Evidence {
+            fact: format!("public resolver {} for {}", p.server, dns.name),
+            observation: describe(p),
+        });
+    }
+}
+
+fn public_answered(dns: &DnsFacts) -> bool {
+    dns.public.iter().any(|p| p.class.answered())
+        || dns.doh.as_ref().is_some_and(|p| p.class.answered())
+}
+
+fn public_says_nxdomain(dns: &DnsFacts) -> bool {
+    dns.public.iter().any(|p| p.class == DnsClass::Nxdomain)
+}
+
+/// Names the DNS-level cause behind a failing chain by comparing resolvers.
+fn refine_network(
+    cause: &str,
+    endpoint: Option<&EndpointFacts>,
+    dns: Option<&DnsFacts>,
+    host: Option<&str>,
+    d: &mut Diagnosis,
+) -> String {
+    // Proxy legs are the proxy's business: its DNS/TCP failures are proxy.unreachable.
+    if endpoint.is_some_and(|e| e.proxy.is_some()) {
+        return cause.to_string();
+    }
+    let Some(dns) = dns else {
+        return cause.to_string();
+    };
+    let well_known = host.is_some_and(|h| {
+        WELL_KNOWN_PUBLIC_HOSTS
+            .iter()
+            .any(|k| h.eq_ignore_ascii_case(k))
+    });
+    if cause.starts_with("dns.") {
+        return match dns.system.class {
+            DnsClass::Nxdomain | DnsClass::NoRecords if public_answered(dns) => {
+                "dns.nxdomain_filtered".into()
+            }
+            DnsClass::Nxdomain | DnsClass::NoRecords
+                if well_known && !public_says_nxdomain(dns) =>
+            {
+                d.evidence.push(Evidence {
+                    fact: dns.name.clone(),
+                    observation:
+                        "a public Go service: it exists, so the negative answer is a filter".into(),
+                });
+                "dns.nxdomain_filtered".into()
+            }
+            DnsClass::Timeout
+            | DnsClass::Unreachable
+            | DnsClass::Servfail
+            | DnsClass::Refused
+            | DnsClass::Error
+                if public_answered(dns) =>
+            {
+                "dns.system_resolver_down".into()
+            }
+            _ => "dns.no_resolution".into(),
+        };
+    }
+    // The name resolved, but the address led to the wrong server: which answer was wrong?
+    let wrong_server = matches!(
+        cause,
+        "tls.hostname_mismatch"
+            | "tls.untrusted_interception"
+            | "tcp.refused"
+            | "tcp.timeout"
+            | "tcp.unreachable"
+            | "tls.not_tls"
+    );
+    if wrong_server && dns.system.class.answered() {
+        if dns.hosts.is_some() {
+            return "dns.hosts_override".into();
+        }
+        let differs = dns.agreement == DnsAgreement::Different;
+        let sinkhole = !public_answered(dns)
+            && well_known
+            && dns
+                .system
+                .addrs()
+                .iter()
+                .any(|ip| ip.is_unspecified() || ip.is_loopback());
+        if differs || sinkhole {
+            return "dns.hijacked".into();
+        }
+    }
+    cause.to_string()
+}
+
+/// A network failure that the configuration explains (and fixes) is a configuration cause.
+fn explain_by_configuration(
+    input: &Inputs,
+    cause: &str,
+    url: Option<&str>,
+    endpoint: Option<&EndpointFacts>,
+    d: &mut Diagnosis,
+) -> String {
+    let cfg = input.config;
+    let direct_route = endpoint.is_none_or(|e| e.proxy.is_none());
+    let transport_failure =
+        !cause.starts_with("proxy.") && cause != "tls.hostname_mismatch" && cause != "tls.expired";
+    let https_proxy = first_set(cfg, &["HTTPS_PROXY", "https_proxy"]);
+    let http_proxy = first_set(cfg, &["HTTP_PROXY", "http_proxy"]);
+    let is_https = url.is_some_and(|u| u.starts_with("https://"));
+    if direct_route && transport_failure && is_https {
+        // NO_PROXY sent a host around the configured proxy.
+        if let (Some(proxy), Some(u)) = (&https_proxy, url.and_then(|u| url::Url::parse(u).ok())) {
+            if matches!(cfg.proxy_env().proxy_for(&u), ProxyChoice::Direct) && !is_loopback_host(&u)
+            {
+                let no_proxy = first_set(cfg, &["NO_PROXY", "no_proxy"]).unwrap_or_default();
+                d.evidence.push(Evidence {
+                    fact: "NO_PROXY".into(),
+                    observation: format!(
+                        "{no_proxy:?} exempts {} from HTTPS_PROXY={}",
+                        u.host_str().unwrap_or(""),
+                        redact_text(proxy)
+                    ),
+                });
+                d.fix_values.set("proxy", redact_text(proxy));
+                d.fix_values.set(
+                    "noproxy_new",
+                    remove_no_proxy_entry(&no_proxy, u.host_str().unwrap_or("")),
+                );
+                return "config.no_proxy_bypass".into();
+            }
+        }
+        if https_proxy.is_none() {
+            if let Some(proxy) = &http_proxy {
+                d.evidence.push(Evidence {
+                    fact: "HTTP_PROXY / HTTPS_PROXY".into(),
+                    observation: format!(
+                        "HTTP_PROXY={} is set, HTTPS_PROXY is not: https requests go direct",
+                        redact_text(proxy)
+                    ),
+                });
+                d.fix_values.set("proxy", redact_text(proxy));
+                return "config.http_proxy_only".into();
+            }
+            if let Some(sys) = &input.system_proxy {
+                d.evidence.push(Evidence {
+                    fact: format!("system proxy ({})", sys.source),
+                    observation: match (&sys.https_proxy, &sys.pac_url) {
+                        (Some(p), _) => format!(
+                            "{} is configured in the OS, which Go does not read",
+                            redact_text(p)
+                        ),
+                        (None, Some(pac)) => format!(
+                            "a PAC script {} is configured in the OS, which Go does not read",
+                            redact_text(pac)
+                        ),
+                        _ => "a proxy is configured in the OS, which Go does not read".into(),
+                    },
+                });
+                if let Some(p) = &sys.https_proxy {
+                    d.fix_values.set("proxy", redact_text(p));
+                }
+                if let Some(n) = &sys.no_proxy {
+                    d.fix_values.set("noproxy_new", n);
+                }
+                return "config.system_proxy_ignored".into();
+            }
+        }
+    }
+    // A terminal older than the environment: the persisted proxy would have been used.
+    if let Some(stale) = input
+        .stale_env
+        .iter()
+        .find(|s| is_proxy_var(&s.variable) && s.live.is_none())
+    {
+        if direct_route && transport_failure {
+            d.evidence.push(Evidence {
+                fact: format!("{} ({})", stale.variable, stale.persisted_in),
+                observation: format!(
+                    "persisted as {} but not set in this shell",
+                    redact_text(&stale.persisted)
+                ),
+            });
+            d.fix_values.set("var", stale.variable.to_ascii_uppercase());
+            d.fix_values.set("value", redact_text(&stale.persisted));
+            d.fix_values.set("proxy", redact_text(&stale.persisted));
+            return "config.stale_shell_env".into();
+        }
+    }
+    cause.to_string()
+}
+
+fn is_proxy_var(name: &str) -> bool {
+    matches!(
+        name.to_ascii_uppercase().as_str(),
+        "HTTPS_PROXY" | "HTTP_PROXY"
+    )
+}
+
+fn is_loopback_host(u: &url::Url) -> bool {
+    match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn first_set(cfg: &GoConfig, names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .map(|n| cfg.get(n))
+        .find(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// Causes that only the route (GOPROXY list, GOPRIVATE) explains.
+fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Diagnosis) -> String {
+    let cfg = input.config;
+    let error = m.error_text.clone().unwrap_or_default();
+    if error.contains("module lookup disabled by GOPROXY=off") {
+        return "config.goproxy_off".into();
+    }
+    if let Some(w) = input
+        .warnings
+        .iter()
+        .find(|w| w.id == "config.goproxy_invalid")
+    {
+        d.evidence.push(Evidence {
+            fact: "GOPROXY".into(),
+            observation: w.message.clone(),
+        });
+        return "config.goproxy_invalid".into();
+    }
+    if (error.contains("GOSUMDB") || cause == "config.gosumdb_invalid")
+        && input
+            .warnings
+            .iter()
+            .any(|w| w.id == "config.gosumdb_invalid")
+    {
+        return "config.gosumdb_invalid".into();
+    }
+
+    // `,` stopped Go at a network error although a later entry serves the module.
+    if let Some(mirror) = comma_blocked_by(input, m, cause) {
+        d.evidence.push(Evidence {
+            fact: format!("GOPROXY later entry {}", redact_text(&mirror)),
+            observation:
+                "serves the module, but Go never reaches it: the entry before it is followed by `,`"
+                    .into(),
+        });
+        d.fix_values.set("mirror", redact_text(&mirror));
+        d.fix_values.set(
+            "goproxy_new",
+            redact_text(&cfg.get("GOPROXY").replace(',', "|")),
+        );
+        return "config.comma_blocks_fallback".into();
+    }
+
+    // A private module sent to public services.
+    let route_private =
+        crate::config::pattern::match_prefix_patterns(cfg.effective_gonosumdb(), &m.path)
+            || crate::config::pattern::match_prefix_patterns(cfg.effective_gonoproxy(), &m.path);
+    if !route_private && looks_private(input, m, cause) {
+        d.evidence.push(Evidence {
+            fact: "GOPRIVATE / GONOPROXY / GONOSUMDB".into(),
+            observation: format!(
+                "{} matches none of them (GOPRIVATE={:?}), so Go asks the public proxy and checksum database",
+                m.path,
+                cfg.get("GOPRIVATE")
+            ),
+        });
+        return "config.private_not_excluded".into();
+    }
+
+    // An OS variable overriding `go env -w` on the variable that decided the route.
+    for name in [
+        "GOPROXY",
+        "GOSUMDB",
+        "GOPRIVATE",
+        "GONOPROXY",
+        "GONOSUMDB",
+        "GOFLAGS",
+        "GOINSECURE",
+    ] {
+        let Some(v) = cfg.value(name) else { continue };
+        if v.source != Source::OsEnv {
+            continue;
+        }
+        if let Some(sh) = v
+            .shadowed
+            .iter()
+            .find(|s| matches!(s.source, Source::EnvFile { .. }) && s.value != v.value)
+        {
+            d.evidence.push(Evidence {
+                fact: name.to_string(),
+                observation: format!(
+                    "the OS environment sets {:?}, overriding {:?} from `go env -w`",
+                    redact_text(&v.value),
+                    redact_text(&sh.value)
+                ),
+            });
+            d.fix_values.set("var", name);
+            d.fix_values.set("value", redact_text(&sh.value));
+            return "config.env_overrides_goenv".into();
+        }
+    }
+    cause.to_string()
+}
+
+/// The later GOPROXY entry that served the module's failing stage, when Go stopped before it
+/// because of a `,`.
+fn comma_blocked_by(input: &Inputs, m: &ModulePrediction, cause: &str) -> Option<String> {
+    if cause.ends_with("not_found") {
+        return None;
+    }
+    let stage = m.stages.iter().find(|s| s.outcome == Outcome::Failed)?;
+    let last = stage.attempts.last()?;
+    let entries = input.config.proxy_list().ok()?;
+    let idx = entries.iter().position(|e| match e {
+        ProxyEntry::Url { url, fallback } => {
+            *fallback == FallbackMode::OnNotFound && redact_text(url) == redact_text(&last.entry)
+        }
+        _ => false,
+    })?;
+    // Which later entry answers the same request (same path under another base)?
+    let failing_url = last.url.as_deref()?;
+    let base = match &entries[idx] {
+        ProxyEntry::Url { url, .. } => url.trim_end_matches('/').to_string(),
+        _ => return None,
+    };
+    let suffix = failing_url
+        .strip_prefix(&redact_text(&base))
+        .or_else(|| failing_url.strip_prefix(&base))?;
+    entries[idx + 1..].iter().find_map(|e| match e {
+        ProxyEntry::Url { url, .. } => {
+            let candidate = format!("{}{}", url.trim_end_matches('/'), suffix);
+            match input
+                .facts
+                .observations
+                .http
+                .get(&candidate)
+                .or_else(|| input.facts.observations.http.get(&redact_text(&candidate)))
+            {
+                Some(Fetch::Status { code: 200, .. }) => Some(url.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    })
+}
+
+/// "The module is private": the public services say not found, direct mode needs
+/// credentials, or its host is internal.
+fn looks_private(input: &Inputs, m: &ModulePrediction, cause: &str) -> bool {
+    let host = m.path.split('/').next().unwrap_or("");
+    let internal_tld = host
+        .rsplit('.')
+        .next()
+        .is_some_and(|tld| INTERNAL_TLDS.contains(&tld.to_ascii_lowercase().as_str()));
+    let public_nx = input
+        .facts
+        .dns_for(host)
+        .is_some_and(|dns| dns.system.class.answered() && public_says_nxdomain(dns));
+    match cause {
+        "sumdb.not_found" => true,
+        "goproxy.module_not_found" | "vcs.auth_required" | "vcs.meta_missing" => {
+            internal_tld
+                || public_nx
+                || input
+                    .facts
+                    .observations
+                    .direct
+                    .get(&m.path)
+                    .is_some_and(|o| o.class == "vcs.auth_required")
+        }
+        _ => false,
+    }
+}
+
+/// The GOPRIVATE pattern for a module: its host for internal hosts, `host/org` for the big
+/// public forges (a private repo on github.com must not make all of github.com private).
+pub fn private_pattern(path: &str) -> String {
+    let mut parts = path.split('/');
+    let host = parts.next().unwrap_or("");
+    let forges = [
+        "github.com",
+        "gitlab.com",
+        "bitbucket.org",
+        "gitee.com",
+        "codeberg.org",
+    ];
+    match parts.next() {
+        Some(org) if forges.contains(&host) => format!("{host}/{org}"),
+        _ => host.to_string(),
+    }
+}
+
+/// `existing,pattern` — with entries trimmed of the whitespace that keeps Go from matching.
+fn append_pattern(existing: &str, pattern: &str) -> String {
+    let mut entries: Vec<String> = existing
+        .split(',')
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty())
+        .collect();
+    if !entries.iter().any(|e| e == pattern) {
+        entries.push(pattern.to_string());
+    }
+    entries.join(",")
+}
+
+fn remove_no_proxy_entry(no_proxy: &str, host: &str) -> String {
+    let host = host.to_ascii_lowercase();
+    no_proxy
+        .split(',')
+        .map(str::trim)
+        .filter(|e| {
+            let e = e.to_ascii_lowercase();
+            let bare = e.trim_start_matches("*.").trim_start_matches('.');
+            !(e == "*" || host == bare || host.ends_with(&format!(".{bare}")))
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn summary_for(cause: &str, module: &str, host: Option<&str>, d: &Diagnosis) -> String {
+    let host = host.unwrap_or("the server");
+    let v = |k: &str| d.fix_values.get(k).unwrap_or("").to_string();
+    match cause {
+        "dns.nxdomain_filtered" => format!("The system resolver says {host} does not exist, so Go cannot fetch {module}."),
+        "dns.no_resolution" => format!("{host} cannot be resolved: no resolver answers, so Go cannot fetch {module}."),
+        "dns.system_resolver_down" => format!("The system resolver does not answer for {host} while a public resolver does."),
+        "dns.hijacked" => format!("The system resolver's answer for {host} leads to the wrong server."),
+        "dns.hosts_override" => format!("The hosts file pins {host} to an address that does not serve it."),
+        "tcp.refused" => format!("Connections to {host} are refused."),
+        "tcp.timeout" => format!("Connections to {host} time out: packets are dropped."),
+        "tcp.unreachable" => format!("{host} is unreachable: no route."),
+        "tcp.reset" => format!("Connections to {host} are reset."),
+        "tls.untrusted_interception" => format!("The TLS certificate for {host} is issued by {}, which Go does not trust: the connection is intercepted.", if v("ca_name").is_empty() { "an unknown CA".into() } else { v("ca_name") }),
+        "tls.hostname_mismatch" => format!("The server at {host} presents a certificate for another name."),
+        "tls.expired" => format!("The certificate of {host} has expired."),
+        "tls.not_yet_valid" => format!("The certificate of {host} is not valid yet."),
+        "tls.reset_during_handshake" => format!("The connection to {host} is cut right after the TLS ClientHello (name-based blocking)."),
+        "tls.not_tls" => format!("{host} does not speak TLS on that port."),
+        "tls.handshake_timeout" => format!("The TLS handshake with {host} never completes."),
+        "tls.handshake_failure" => format!("{host} aborts the TLS handshake."),
+        "config.http_proxy_only" => format!("HTTP_PROXY is set but HTTPS_PROXY is not, so Go reaches {host} without the proxy and fails."),
+        "config.system_proxy_ignored" => format!("A proxy is configured in the OS, but Go reads only HTTPS_PROXY, so it reaches {host} directly and fails."),
+        "config.stale_shell_env" => format!("{} is saved in your environment but this terminal was opened before: Go runs without it.", v("var")),
+        "config.no_proxy_bypass" => format!("NO_PROXY exempts {host} from the proxy, and it is not reachable directly."),
+        "config.comma_blocks_fallback" => format!("GOPROXY's first entry fails with a network error and the `,` after it stops Go, although {} works.", v("mirror")),
+        "config.private_not_excluded" => format!("{module} is private, but GOPRIVATE does not cover it: Go asks the public proxy and checksum database."),
+        "config.env_overrides_goenv" => format!("The OS environment's {} overrides the value you set with `go env -w`.", v("var")),
+        "config.goproxy_off" => format!("GOPROXY=off and {module} is not exempted by GOPRIVATE/GONOPROXY."),
+        "config.goproxy_invalid" => "GOPROXY does not parse: Go refuses to run with it.".into(),
+        "config.gosumdb_invalid" => "GOSUMDB is malformed: Go cannot verify modules.".into(),
+        other if other.starts_with("proxy.") => format!("The HTTP proxy fails ({other}) on the way to {host}."),
+        other if other.starts_with("goproxy.") => format!("The module proxy fails for {module} ({other})."),
+        other if other.starts_with("sumdb.") => format!("The checksum database fails for {module} ({other})."),
+        other if other.starts_with("vcs.") => format!("Fetching {module} directly fails ({other})."),
+        other => format!("Go fails for {module} ({other})."),
+    }
+}
+
+/// Everything true and worth telling that is not the cause.
+fn collect_findings(input: &Inputs, d: &mut Diagnosis) {
+    let mut add = |id: &str, detail: String| {
+        if id != d.cause && !d.findings.iter().any(|f| f.id == id && f.detail == detail) {
+            d.findings.push(Finding {
+                id: id.to_string(),
+                detail: redact_text(&detail),
+            });
+        }
+    };
+    for w in input.warnings {
+        add(&w.id, w.message.clone());
+    }
+    for e in &input.facts.endpoints {
+        for f in &e.findings {
+            add(f, format!("{}:{}", e.host, e.port));
+        }
+    }
+    for dns in &input.facts.dns {
+        let public_failed =
+            !dns.public.is_empty() && dns.public.iter().all(|p| p.class.is_transport_failure());
+        if public_failed && dns.system.class.answered() {
+            let servers: Vec<&str> = dns.public.iter().map(|p| p.server.as_str()).collect();
+            add(
+                "dns.public_resolver_blocked",
+                format!("{} cannot be reached from this network", servers.join(", ")),
+            );
+        }
+    }
+    for c in &input.facts.clock {
+        if c.significant {
+            add(
+                "local.clock_skew",
+                format!("local clock is {:+.0} s off {}", c.skew_secs, c.source),
+            );
+        }
+    }
+    if let Some(sys) = &input.system_proxy {
+        if d.cause != "config.system_proxy_ignored"
+            && first_set(input.config, &["HTTPS_PROXY", "https_proxy"]).is_none()
+        {
+            add(
+                "config.system_proxy_ignored",
+                format!(
+                    "a proxy is configured in {} but Go does not read it",
+                    sys.source
+                ),
+            );
+        }
+    }
+    for s in &input.stale_env {
+        add(
+            "config.stale_shell_env",
+            format!(
+                "{} is persisted in {} but differs in this shell",
+                s.variable, s.persisted_in
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_patterns() {
+        assert_eq!(
+            private_pattern("git.corp.example/team/lib"),
+            "git.corp.example"
+        );
+        assert_eq!(
+            private_pattern("github.com/acme/secret/v2"),
+            "github.com/acme"
+        );
+        assert_eq!(private_pattern("gitlab.com/grp"), "gitlab.com/grp");
+    }
+
+    #[test]
+    fn goprivate_append_trims_and_dedups() {
+        assert_eq!(
+            append_pattern("github.com/acme, git.corp.example", "git.corp.example"),
+            "github.com/acme,git.corp.example"
+        );
+        assert_eq!(append_pattern("", "x.example"), "x.example");
+    }
+
+    #[test]
+    fn no_proxy_removal() {
+        assert_eq!(
+            remove_no_proxy_entry("localhost,.golang.org,10.0.0.0/8", "proxy.golang.org"),
+            "localhost,10.0.0.0/8"
+        );
+        assert_eq!(remove_no_proxy_entry("*", "proxy.golang.org"), "");
+    }
+}
