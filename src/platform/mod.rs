@@ -1,1 +1,258 @@
 //! OS-specific inputs (proxy settings, persisted environment, hosts file): thin runners, plain parsers.
+//!
+//! Every OS query is a small `#[cfg(target_os = ...)]` function that runs the OS's own tool
+//! (`reg`, `netsh`, `scutil`, `gsettings`) through [`run::run_with_timeout`] and hands the text
+//! to a parser that compiles and is tested everywhere against captured outputs in
+//! `fixtures/platform/`. What is read:
+//! - Windows: `reg query "HKCU\...\Internet Settings"` (WinINET: ProxyEnable, ProxyServer,
+//!   ProxyOverride, AutoConfigURL), `netsh winhttp show proxy`, `reg query HKCU\Environment`
+//!   and the machine Environment key;
+//! - macOS: `scutil --proxy`; the shell's startup files;
+//! - Linux/BSD: `gsettings list-recursively org.gnome.system.proxy` (when installed),
+//!   `~/.config/kioslaverc`, the shell's startup files;
+//! - everywhere: the hosts file path.
+
+pub mod desktop;
+pub mod env;
+pub mod macos;
+pub mod proxy;
+pub mod run;
+pub mod windows;
+
+use std::path::PathBuf;
+
+pub use env::{PersistScope, PersistedVar, SkippedAssignment, StaleEnv};
+pub use proxy::{
+    suggested_env, suggestion, system_proxy_ignored_candidate, DroppedBypass, ProxySource,
+    ProxySuggestion, SuggestedEnv, SystemProxy,
+};
+
+use crate::shell::{Shell, ShellDetection};
+
+/// Everything this module learns about the machine, for the facts record. Values are redacted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SystemFacts {
+    /// `std::env::consts::OS`: windows, macos, linux ...
+    pub os: String,
+    /// Every OS proxy configuration found (on Windows: WinINET first, then WinHTTP), active
+    /// or not: a disabled leftover is evidence too.
+    pub system_proxies: Vec<SystemProxy>,
+    /// Persisted values this process does not have.
+    pub stale_env: Vec<StaleEnv>,
+    /// Profile-file assignments of watched variables that were not evaluated.
+    pub skipped_profile_lines: Vec<SkippedAssignment>,
+    pub hosts_path: String,
+    pub shell: ShellDetection,
+}
+
+impl SystemFacts {
+    /// The first OS proxy that is in use (WinINET before WinHTTP on Windows).
+    pub fn active_proxy(&self) -> Option<&SystemProxy> {
+        self.system_proxies.iter().find(|p| p.is_active())
+    }
+
+    /// The candidate for `config.system_proxy_ignored` (see
+    /// [`proxy::system_proxy_ignored_candidate`]).
+    pub fn system_proxy_ignored_candidate(&self, env_has_https_proxy: bool) -> bool {
+        self.active_proxy()
+            .is_some_and(|p| system_proxy_ignored_candidate(p, env_has_https_proxy))
+    }
+
+    /// What to set so Go uses the proxy the OS uses.
+    pub fn proxy_suggestion(&self) -> Option<ProxySuggestion> {
+        self.active_proxy().and_then(suggestion)
+    }
+}
+
+/// The hosts file for `windows` (`%SystemRoot%\System32\drivers\etc\hosts`, SystemRoot from
+/// `lookup`, `C:\Windows` when unset) or Unix (`/etc/hosts`).
+pub fn hosts_path_for(windows: bool, lookup: &dyn Fn(&str) -> Option<String>) -> PathBuf {
+    if windows {
+        let root = lookup("SystemRoot")
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| r"C:\Windows".to_string());
+        PathBuf::from(format!(
+            r"{}\System32\drivers\etc\hosts",
+            root.trim_end_matches('\\')
+        ))
+    } else {
+        PathBuf::from("/etc/hosts")
+    }
+}
+
+/// This OS's hosts file.
+pub fn hosts_path() -> PathBuf {
+    hosts_path_for(cfg!(windows), &|k| std::env::var(k).ok())
+}
+
+/// The hosts file's text (lossy UTF-8, a BOM removed), or None when it cannot be read. Parse
+/// it with `crate::probe::hosts::parse` (one parser for the whole crate).
+pub fn read_hosts() -> Option<String> {
+    std::fs::read(hosts_path())
+        .ok()
+        .map(|b| run::decode_console(&b))
+}
+
+/// The OS proxy settings of this machine. Empty when none can be read.
+pub fn query_system_proxy() -> Vec<SystemProxy> {
+    #[cfg(target_os = "windows")]
+    {
+        windows::query_system_proxy()
+    }
+    #[cfg(target_os = "macos")]
+    {
+        macos::query_system_proxy()
+    }
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        desktop::query_system_proxy()
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        Vec::new()
+    }
+}
+
+/// The persisted values of the watched variables (registry on Windows, the startup files of
+/// `shell` elsewhere) and the profile lines that were skipped. Values are not redacted.
+pub fn query_persisted_env(shell: Shell) -> (Vec<PersistedVar>, Vec<SkippedAssignment>) {
+    #[cfg(target_os = "windows")]
+    {
+        let _ = shell;
+        (env::query_persisted_env(), Vec::new())
+    }
+    #[cfg(unix)]
+    {
+        env::query_profile_env(shell)
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = shell;
+        (Vec::new(), Vec::new())
+    }
+}
+
+/// Collects [`SystemFacts`] for this machine, detecting the shell.
+pub fn collect() -> SystemFacts {
+    collect_for(Shell::detect())
+}
+
+/// Collects [`SystemFacts`] with a known shell (`--shell`). The proxy and environment queries
+/// run at the same time, each bounded by [`run::QUERY_TIMEOUT`].
+pub fn collect_for(shell: ShellDetection) -> SystemFacts {
+    let sh = shell.shell;
+    let (system_proxies, (persisted, skipped)) = std::thread::scope(|s| {
+        let proxies = s.spawn(query_system_proxy);
+        let persisted = s.spawn(move || query_persisted_env(sh));
+        (
+            proxies.join().unwrap_or_default(),
+            persisted.join().unwrap_or_default(),
+        )
+    });
+    let stale_env = env::stale_env(&persisted, &|k| std::env::var(k).ok());
+    SystemFacts {
+        os: std::env::consts::OS.to_string(),
+        system_proxies,
+        stale_env,
+        skipped_profile_lines: skipped,
+        hosts_path: hosts_path().display().to_string(),
+        shell,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::set_env_session;
+
+    #[test]
+    fn hosts_paths() {
+        assert_eq!(
+            hosts_path_for(true, &|_| Some(r"D:\WINDOWS".into())),
+            PathBuf::from(r"D:\WINDOWS\System32\drivers\etc\hosts")
+        );
+        assert_eq!(
+            hosts_path_for(true, &|_| None),
+            PathBuf::from(r"C:\Windows\System32\drivers\etc\hosts")
+        );
+        assert_eq!(
+            hosts_path_for(false, &|_| None),
+            PathBuf::from("/etc/hosts")
+        );
+    }
+
+    /// The acceptance path for `config.system_proxy_ignored`: recorded WinINET output →
+    /// facts → JSON → back → suggestion → the PowerShell line.
+    #[test]
+    fn recorded_windows_facts_give_the_exact_powershell_fix() {
+        let wininet = windows::parse_internet_settings(include_str!(
+            "../../fixtures/platform/reg-inet-single.txt"
+        ))
+        .unwrap();
+        let winhttp = windows::parse_netsh_winhttp(include_str!(
+            "../../fixtures/platform/netsh-direct-en.txt"
+        ))
+        .unwrap();
+        let facts = SystemFacts {
+            os: "windows".into(),
+            system_proxies: vec![wininet, winhttp],
+            stale_env: Vec::new(),
+            skipped_profile_lines: Vec::new(),
+            hosts_path: r"C:\Windows\System32\drivers\etc\hosts".into(),
+            shell: ShellDetection {
+                shell: Shell::PowerShell,
+                reason: "test".into(),
+            },
+        };
+        let json = serde_json::to_string(&facts).unwrap();
+        let facts: SystemFacts = serde_json::from_str(&json).unwrap();
+        assert!(facts.system_proxy_ignored_candidate(false));
+        assert!(!facts.system_proxy_ignored_candidate(true));
+        let Some(ProxySuggestion::Env(env)) = facts.proxy_suggestion() else {
+            panic!("{:?}", facts.proxy_suggestion());
+        };
+        assert_eq!(
+            set_env_session(facts.shell.shell, "HTTPS_PROXY", &env.https_proxy),
+            r#"$env:HTTPS_PROXY = "http://proxy.corp.example:8080""#
+        );
+    }
+
+    /// The acceptance path for `config.stale_shell_env`: recorded HKCU\Environment, a
+    /// PowerShell opened before `setx` → the PowerShell line sets exactly the persisted value.
+    #[test]
+    fn recorded_registry_env_gives_the_exact_powershell_fix() {
+        let persisted = env::persisted_from_registry(
+            Some(include_str!("../../fixtures/platform/reg-env-user.txt")),
+            Some(include_str!("../../fixtures/platform/reg-env-machine.txt")),
+            &|_| None,
+        );
+        let live = |k: &str| {
+            let k = k.to_ascii_uppercase();
+            match k.as_str() {
+                "GOPROXY" => Some("https://goproxy.cn,direct".to_string()),
+                "NO_PROXY" => Some("localhost,.corp.example".to_string()),
+                "GOPRIVATE" => Some("*.corp.example".to_string()),
+                "SSL_CERT_DIR" => Some(r"%ProgramData%\corp\certs".to_string()),
+                _ => None,
+            }
+        };
+        let stale = env::stale_env(&persisted, &live);
+        assert_eq!(stale.len(), 1, "{stale:?}");
+        assert_eq!(
+            set_env_session(Shell::PowerShell, &stale[0].variable, &stale[0].persisted),
+            r#"$env:HTTPS_PROXY = "http://proxy.corp.example:8080""#
+        );
+    }
+
+    #[test]
+    fn collect_runs_on_this_machine() {
+        let start = std::time::Instant::now();
+        let facts = collect_for(ShellDetection {
+            shell: Shell::Bash,
+            reason: "test".into(),
+        });
+        assert_eq!(facts.os, std::env::consts::OS);
+        assert!(start.elapsed() < std::time::Duration::from_secs(8));
+        serde_json::to_string(&facts).unwrap();
+    }
+}
