@@ -1,8 +1,226 @@
-//! `gomod-diag probe goproxy|sumdb`.
+//! `gomod-diag probe goproxy|sumdb`: ask every GOPROXY entry (and the checksum database) for a
+//! module the way cmd/go would, and say what `go mod download M@V` will do.
 
-use crate::app::{not_implemented, Ctx};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::direct::{probe_direct, DirectOptions};
+use super::fetch::{observe, Fetcher};
+use super::simulate::{Observations, Outcome, Prediction, SimConfig, SimTarget};
+use crate::app::Ctx;
 use crate::cli::ProbeKind;
+use crate::config::GoConfig;
+use crate::exit;
 
-pub async fn run_probe(_ctx: &Ctx, _kind: &ProbeKind) -> anyhow::Result<u8> {
-    not_implemented("`probe goproxy` / `probe sumdb`")
+/// The JSON document of `probe goproxy|sumdb --json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeReport {
+    pub probe: String,
+    pub config: SimConfig,
+    pub prediction: Prediction,
+    pub observations: Observations,
+}
+
+/// Options for [`predict`].
+#[derive(Debug, Clone)]
+pub struct PredictOptions {
+    pub timeout: Duration,
+    /// Run `git ls-remote` for directly fetched modules.
+    pub vcs: bool,
+}
+
+/// Probes and simulates `go mod download` for the targets: the engine behind `probe
+/// goproxy|sumdb`, reusable by `run`.
+pub async fn predict(
+    cfg: &GoConfig,
+    targets: &[SimTarget],
+    opts: &PredictOptions,
+) -> (SimConfig, Prediction, Observations) {
+    let sim = SimConfig::from_config(cfg);
+    let fetcher = Fetcher::new(Some(cfg.proxy_env()), opts.timeout);
+    let dopts = DirectOptions {
+        gonoproxy_private: false,
+        goprivate: cfg.get("GOPRIVATE").to_string(),
+        govcs: cfg.govcs().ok(),
+        ls_remote: opts.vcs,
+        timeout: opts.timeout,
+    };
+    let (pred, obs) = observe(&sim, targets, &fetcher, Observations::default(), 12, |p| {
+        let (f, d) = (&fetcher, &dopts);
+        async move { probe_direct(&p, f, d).await }
+    })
+    .await;
+    (sim, pred, obs)
+}
+
+pub async fn run_probe(ctx: &Ctx, kind: &ProbeKind) -> anyhow::Result<u8> {
+    let (name, module, zip) = match kind {
+        ProbeKind::Goproxy { module, zip } => ("goproxy", module, *zip),
+        ProbeKind::Sumdb { module } => ("sumdb", module, false),
+        _ => return Ok(exit::USAGE),
+    };
+    let mut target = match super::targets::parse_target(module) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("gomod-diag: error: {e}");
+            return Ok(exit::USAGE);
+        }
+    };
+    if name == "sumdb" && target.version.is_none() {
+        eprintln!(
+            "gomod-diag: error: invalid module {module:?}: `probe sumdb` needs an exact version, e.g. golang.org/x/text@v0.14.0"
+        );
+        return Ok(exit::USAGE);
+    }
+    target.check_zip = zip;
+    let cfg = GoConfig::load_system();
+    let opts = PredictOptions {
+        timeout: ctx.global.timeout.min(Duration::from_secs(10)),
+        vcs: false,
+    };
+    let (sim, prediction, observations) = predict(&cfg, std::slice::from_ref(&target), &opts).await;
+    let code = exit_code(name, &prediction);
+    if ctx.global.json {
+        let report = ProbeReport {
+            probe: name.into(),
+            config: sim,
+            prediction,
+            observations,
+        };
+        println!(
+            "{}",
+            crate::redact::redact_text(&serde_json::to_string_pretty(&report)?)
+        );
+    } else {
+        print!(
+            "{}",
+            crate::redact::redact_text(&render_text(name, &sim, &prediction, &observations))
+        );
+    }
+    Ok(code)
+}
+
+fn exit_code(name: &str, p: &Prediction) -> u8 {
+    if name == "sumdb" {
+        let stage = p
+            .modules
+            .first()
+            .and_then(|m| m.stages.iter().find(|s| s.stage == "sumdb"));
+        return match stage.map(|s| s.outcome) {
+            Some(Outcome::Failed) => exit::GO_WILL_FAIL,
+            Some(Outcome::Unknown) => exit::INCONCLUSIVE,
+            Some(Outcome::Ok) => exit::SUCCESS,
+            // The sumdb was not reached: because Go fails earlier, or it is not consulted.
+            None if p.inconclusive => exit::INCONCLUSIVE,
+            None if !p.go_will_succeed => exit::GO_WILL_FAIL,
+            None => exit::SUCCESS,
+        };
+    }
+    if p.inconclusive {
+        exit::INCONCLUSIVE
+    } else if p.go_will_succeed {
+        exit::SUCCESS
+    } else {
+        exit::GO_WILL_FAIL
+    }
+}
+
+/// Human-readable output: each stage, each entry tried and why, then the prediction.
+pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observations) -> String {
+    let mut s = String::new();
+    let entries: Vec<String> = sim
+        .proxies
+        .iter()
+        .map(|e| match e {
+            crate::config::ProxyEntry::Url { url, fallback } => {
+                format!("{url}{}", fallback.separator())
+            }
+            other => format!("{}", other.display()),
+        })
+        .collect();
+    s.push_str(&format!("Predicting `{}` (probe {name})\n", p.command));
+    s.push_str(&format!(
+        "  GOPROXY entries in Go's order: {}\n",
+        entries.join(" ")
+    ));
+    if let Some(e) = &sim.goproxy_error {
+        s.push_str(&format!("  GOPROXY does not parse: {e}\n"));
+    }
+    for m in &p.modules {
+        s.push_str(&format!(
+            "\n{}@{}\n",
+            m.path,
+            m.resolved_version
+                .as_deref()
+                .or(m.version.as_deref())
+                .unwrap_or("latest")
+        ));
+        for st in &m.stages {
+            if name == "sumdb" && st.stage != "sumdb" && st.outcome == Outcome::Ok {
+                continue;
+            }
+            for a in &st.attempts {
+                let timing = a
+                    .url
+                    .as_ref()
+                    .and_then(|u| obs.http.get(u))
+                    .map(|f| {
+                        let mut t = format!(" ({} ms", f.elapsed_ms());
+                        if let super::outcome::Fetch::Status { size, .. } = f {
+                            t.push_str(&format!(", {size} bytes"));
+                            if st.stage == "zip" && f.elapsed_ms() > 0 {
+                                t.push_str(&format!(
+                                    ", {:.1} MB/s",
+                                    *size as f64 / 1e6 / (f.elapsed_ms() as f64 / 1000.0)
+                                ));
+                            }
+                        }
+                        t.push(')');
+                        t
+                    })
+                    .unwrap_or_default();
+                s.push_str(&format!(
+                    "  {:<5} {:<9} {}{timing}\n",
+                    st.stage,
+                    a.result,
+                    a.url.clone().unwrap_or_else(|| a.entry.clone())
+                ));
+                if let Some(e) = &a.error {
+                    s.push_str(&format!("        {}\n", e.replace('\n', "\n        ")));
+                }
+                s.push_str(&format!("        → {} [{}]\n", a.why, a.class));
+            }
+        }
+        s.push_str(&format!("  checksum database: {}\n", m.sumdb_route));
+        for a in &m.assumptions {
+            s.push_str(&format!("  assumption: {a}\n"));
+        }
+    }
+    s.push('\n');
+    if p.inconclusive {
+        s.push_str(
+            "Prediction: inconclusive — some requests on Go's path could not be observed:\n",
+        );
+        for u in &p.missing {
+            s.push_str(&format!("  {u}\n"));
+        }
+    } else if p.go_will_succeed {
+        s.push_str("Prediction: Go will succeed.\n");
+    } else {
+        let m = p.modules.iter().find(|m| m.outcome == Outcome::Failed);
+        s.push_str(&format!(
+            "Prediction: Go will fail ({}). It will print{}:\n",
+            m.and_then(|m| m.cause.clone()).unwrap_or_default(),
+            if m.is_some_and(|m| !m.error_text_exact) {
+                " (approximately)"
+            } else {
+                ""
+            }
+        ));
+        if let Some(t) = &p.error_text {
+            s.push_str(&format!("  {}\n", t.replace('\n', "\n  ")));
+        }
+    }
+    s
 }

@@ -297,7 +297,7 @@ pub fn unredact(url: &str, cfg: &SimConfig, sumdb_url: Option<&str>) -> String {
 /// How much of a body to keep: all of small protocol files, the head of a zip.
 pub fn keep_for(url: &str) -> usize {
     if url.ends_with(".zip") {
-        512 << 20
+        64 << 10
     } else {
         4 << 20
     }

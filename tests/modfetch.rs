@@ -1,0 +1,563 @@
+//! The module protocol against loopback fixtures (tests/modlab): the real `go` accepts the
+//! fixture proxy and checksum database; the simulation's predicted error texts equal Go's;
+//! and the acceptance scenarios of cmd/go's fetch walk.
+
+mod modlab;
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::Duration;
+
+use gomod_diag::config::{ConfigInputs, GoConfig};
+use gomod_diag::modfetch::direct::repo_root_from_go_get;
+use gomod_diag::modfetch::fetch::{observe, Fetcher};
+use gomod_diag::modfetch::simulate::{
+    DirectOutcome, Observations, Outcome, Prediction, SimConfig, SimTarget,
+};
+use modlab::{Fault, LabServer, ModuleStore, SumDb};
+
+fn config(vars: &[(&str, &str)]) -> GoConfig {
+    let mut env: BTreeMap<String, String> = BTreeMap::new();
+    env.insert("GOPROXY".into(), "https://proxy.golang.org,direct".into());
+    env.insert("GOSUMDB".into(), "off".into());
+    for (k, v) in vars {
+        env.insert(k.to_string(), v.to_string());
+    }
+    GoConfig::from_inputs(&ConfigInputs {
+        env,
+        ..Default::default()
+    })
+}
+
+fn target(m: &str) -> SimTarget {
+    let (path, version) = m.split_once('@').unwrap();
+    SimTarget {
+        path: path.into(),
+        version: Some(version.into()),
+        check_zip: true,
+    }
+}
+
+/// A direct-mode outcome supplied by the test (direct mode would need DNS for real hosts).
+fn direct_fixed(d: Option<DirectOutcome>) -> impl Fn(String) -> std::future::Ready<DirectOutcome> {
+    move |p: String| {
+        std::future::ready(
+            d.clone()
+                .unwrap_or_else(|| panic!("direct mode must not be used for {p}")),
+        )
+    }
+}
+
+async fn predict_with(
+    vars: &[(&str, &str)],
+    module: &str,
+    direct: Option<DirectOutcome>,
+) -> Prediction {
+    let sim = SimConfig::from_config(&config(vars));
+    let fetcher = Fetcher::new(None, Duration::from_secs(2));
+    let (p, _) = observe(
+        &sim,
+        &[target(module)],
+        &fetcher,
+        Observations::default(),
+        12,
+        direct_fixed(direct),
+    )
+    .await;
+    p
+}
+
+fn lab() -> LabServer {
+    let store = ModuleStore::fixtures();
+    let db = SumDb::new("sum.lab.test", &store);
+    LabServer::start("127.0.0.1", store, Some(db))
+}
+
+/// Runs the real go with a clean environment; None (with a printed reason) when go is
+/// missing and CI is not set.
+fn run_go(vars: &[(&str, &str)], args: &[&str]) -> Option<(bool, String, String)> {
+    let ci = std::env::var("CI").as_deref() == Ok("true");
+    if Command::new("go").arg("version").output().is_err() {
+        assert!(!ci, "CI=true but the go toolchain is not on PATH");
+        eprintln!("skipping: no `go` on PATH (set CI=true to make this fatal)");
+        return None;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().to_str().unwrap();
+    let mut cmd = Command::new("go");
+    cmd.args(args)
+        .current_dir(tmp.path())
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GOPATH", format!("{home}/gopath"))
+        .env("GOMODCACHE", format!("{home}/modcache"))
+        .env("GOENV", "off")
+        .env("GOTOOLCHAIN", "local")
+        .env("GOTELEMETRY", "off")
+        .env("GOFLAGS", "-modcacherw");
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("go runs");
+    Some((
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+/// The prediction's error text must be exactly what go prints.
+async fn assert_gold(vars: &[(&str, &str)], module: &str) -> Prediction {
+    let p = predict_with(vars, module, None).await;
+    assert!(!p.go_will_succeed && !p.inconclusive, "{p:#?}");
+    if let Some((ok, _, stderr)) = run_go(vars, &["mod", "download", module]) {
+        assert!(!ok, "go succeeded: {stderr}");
+        assert_eq!(
+            p.error_text.as_deref().unwrap().trim_end(),
+            stderr.trim_end(),
+            "predicted vs go"
+        );
+    }
+    p
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_go_accepts_fixture_proxy_and_checksum_database() {
+    let lab = lab();
+    let key = lab.sumdb_key();
+    let gosumdb = format!("{key} {}", lab.url());
+    let vars = [("GOPROXY", lab.url()), ("GOSUMDB", gosumdb.clone())];
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let p = predict_with(&vars, "example.com/Upper@v0.1.0", None).await;
+    assert!(p.go_will_succeed, "{p:#?}");
+    assert_eq!(p.modules[0].sumdb_route, lab.url());
+    let Some((ok, stdout, stderr)) = run_go(
+        &vars,
+        &[
+            "mod",
+            "download",
+            "-json",
+            "example.com/hello@v1.1.0",
+            "example.com/Upper@v0.1.0",
+        ],
+    ) else {
+        return;
+    };
+    assert!(ok, "go mod download failed:\n{stdout}\n{stderr}");
+    let store = ModuleStore::fixtures();
+    let hello = store.get("example.com/hello", "v1.1.0").unwrap();
+    assert!(
+        stdout.contains(&format!("\"Sum\": \"{}\"", hello.h1)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("\"GoModSum\": \"{}\"", hello.go_mod_h1)),
+        "{stdout}"
+    );
+    // Go asked the database for both modules and fetched tiles to authenticate them.
+    let reqs = lab.requests();
+    assert!(
+        reqs.iter()
+            .any(|r| r == "/lookup/example.com/!upper@v0.1.0"),
+        "{reqs:?}"
+    );
+    assert!(
+        reqs.iter().any(|r| r.starts_with("/tile/8/0/000")),
+        "{reqs:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gold_404_everywhere_and_410() {
+    let a = lab();
+    let b = lab();
+    a.fault("/example.com/hello/", Fault::not_found());
+    b.fault(
+        "/example.com/hello/",
+        Fault::Status(410, "text/plain", String::new()),
+    );
+    let gp = format!("{},{}", a.url(), b.url());
+    let p = assert_gold(&[("GOPROXY", &gp)], "example.com/hello@v1.0.0").await;
+    // Among not-found errors the last one wins.
+    assert_eq!(
+        p.error_text.unwrap(),
+        format!(
+            "go: example.com/hello@v1.0.0: reading {}/example.com/hello/@v/v1.0.0.info: 410 Gone",
+            b.url()
+        )
+    );
+    assert_eq!(p.modules[0].stages[0].attempts.len(), 2);
+    assert_eq!(
+        p.modules[0].cause.as_deref(),
+        Some("goproxy.module_not_found")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gold_sumdb_lookup_404() {
+    let l = lab();
+    l.fault("/lookup/", Fault::not_found());
+    let gosumdb = format!("{} {}", l.sumdb_key(), l.url());
+    let p = assert_gold(
+        &[("GOPROXY", &l.url()), ("GOSUMDB", &gosumdb)],
+        "example.com/hello@v1.0.0",
+    )
+    .await;
+    assert_eq!(
+        p.error_text.as_deref().unwrap(),
+        format!(
+            "go: example.com/hello@v1.0.0: verifying go.mod: example.com/hello@v1.0.0/go.mod: reading {}/lookup/example.com/hello@v1.0.0: 404 Not Found\n\tserver response: not found",
+            l.url()
+        )
+    );
+    assert_eq!(p.modules[0].cause.as_deref(), Some("sumdb.not_found"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gold_tampered_tree_note() {
+    let l = lab();
+    l.fault("/lookup/", Fault::TamperNote);
+    let gosumdb = format!("{} {}", l.sumdb_key(), l.url());
+    let p = assert_gold(
+        &[("GOPROXY", &l.url()), ("GOSUMDB", &gosumdb)],
+        "example.com/hello@v1.0.0",
+    )
+    .await;
+    assert_eq!(p.modules[0].cause.as_deref(), Some("sumdb.bad_signature"));
+    assert!(p
+        .error_text
+        .unwrap()
+        .contains("reading tree note: invalid signature for key sum.lab.test+"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gold_checksum_mismatch() {
+    let store = ModuleStore::fixtures();
+    let mut db = SumDb::new("sum.lab.test", &ModuleStore::default());
+    let hello = store.get("example.com/hello", "v1.0.0").unwrap();
+    db.add_record(
+        "example.com/hello",
+        "v1.0.0",
+        &hello.h1,
+        "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+    );
+    let l = LabServer::start("127.0.0.1", store, Some(db));
+    let gosumdb = format!("{} {}", l.sumdb_key(), l.url());
+    let p = assert_gold(
+        &[("GOPROXY", &l.url()), ("GOSUMDB", &gosumdb)],
+        "example.com/hello@v1.0.0",
+    )
+    .await;
+    assert_eq!(
+        p.modules[0].cause.as_deref(),
+        Some("sumdb.checksum_mismatch")
+    );
+    assert!(p.error_text.unwrap().contains("SECURITY ERROR"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn not_found_then_second_proxy_succeeds() {
+    let a = lab();
+    let b = lab();
+    a.fault("/example.com/hello/", Fault::not_found());
+    let gp = format!("{},{}", a.url(), b.url());
+    let p = predict_with(&[("GOPROXY", &gp)], "example.com/hello@v1.1.0", None).await;
+    assert!(p.go_will_succeed, "{p:#?}");
+    let info = &p.modules[0].stages[0];
+    assert_eq!(info.attempts[0].result, "not_found");
+    assert!(info.attempts[0].why.contains("tries the next entry"));
+    assert_eq!(info.attempts[1].result, "ok");
+    if let Some((ok, _, e)) = run_go(
+        &[("GOPROXY", &gp), ("GOSUMDB", "off")],
+        &["mod", "download", "example.com/hello@v1.1.0"],
+    ) {
+        assert!(ok, "{e}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn network_error_comma_stops_pipe_falls_through() {
+    let b = lab();
+    let dead = "http://127.0.0.1:1";
+    let comma = format!("{dead},{}", b.url());
+    let p = assert_gold(&[("GOPROXY", &comma)], "example.com/hello@v1.1.0").await;
+    assert_eq!(
+        p.error_text.unwrap(),
+        "go: example.com/hello@v1.1.0: Get \"http://127.0.0.1:1/example.com/hello/@v/v1.1.0.info\": dial tcp 127.0.0.1:1: connect: connection refused"
+    );
+    assert_eq!(p.modules[0].cause.as_deref(), Some("tcp.refused"));
+    assert_eq!(
+        p.modules[0].stages[0].attempts.len(),
+        1,
+        "the comma stops Go"
+    );
+    let pipe = format!("{dead}|{}", b.url());
+    let p = predict_with(&[("GOPROXY", &pipe)], "example.com/hello@v1.1.0", None).await;
+    assert!(p.go_will_succeed, "{p:#?}");
+    if let Some((ok, _, e)) = run_go(
+        &[("GOPROXY", &pipe), ("GOSUMDB", "off")],
+        &["mod", "download", "example.com/hello@v1.1.0"],
+    ) {
+        assert!(ok, "{e}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sumdb_supported_200_404_500() {
+    // 200: the proxy serves the database exclusively.
+    let l = lab();
+    let key = l.sumdb_key();
+    let p = predict_with(
+        &[("GOPROXY", &l.url()), ("GOSUMDB", &key)],
+        "example.com/hello@v1.0.0",
+        None,
+    )
+    .await;
+    assert!(p.go_will_succeed, "{p:#?}");
+    assert_eq!(
+        p.modules[0].sumdb_route,
+        format!("{}/sumdb/sum.lab.test", l.url())
+    );
+    if let Some((ok, _, e)) = run_go(
+        &[("GOPROXY", &l.url()), ("GOSUMDB", &key)],
+        &["mod", "download", "example.com/hello@v1.0.0"],
+    ) {
+        assert!(ok, "{e}");
+    }
+    // 500: the checksum database is unavailable, for every module (gold).
+    let l5 = lab();
+    let key5 = l5.sumdb_key();
+    l5.fault("/supported", Fault::status(500));
+    let p = assert_gold(
+        &[("GOPROXY", &l5.url()), ("GOSUMDB", &key5)],
+        "example.com/hello@v1.0.0",
+    )
+    .await;
+    assert_eq!(
+        p.modules[0].cause.as_deref(),
+        Some("sumdb.proxy_route_broken")
+    );
+    // 404: Go goes to https://<name> directly (not reachable here: the outcome is recorded
+    // by hand as the refused connection it would be).
+    let l4 = lab();
+    let key4 = l4.sumdb_key();
+    l4.fault("/supported", Fault::not_found());
+    let sim = SimConfig::from_config(&config(&[("GOPROXY", &l4.url()), ("GOSUMDB", &key4)]));
+    let fetcher = Fetcher::new(None, Duration::from_secs(2));
+    let mut obs = Observations::default();
+    let url = "https://sum.lab.test/lookup/example.com/hello@v1.0.0";
+    obs.http.insert(
+        url.into(),
+        gomod_diag::modfetch::outcome::Fetch::net_error(
+            &format!("Get {url:?}: dial tcp: lookup sum.lab.test: no such host"),
+            "dns.no_resolution",
+        ),
+    );
+    let (p, _) = observe(
+        &sim,
+        &[target("example.com/hello@v1.0.0")],
+        &fetcher,
+        obs,
+        12,
+        direct_fixed(None),
+    )
+    .await;
+    assert_eq!(p.modules[0].sumdb_route, "https://sum.lab.test");
+    assert_eq!(
+        p.error_text.unwrap(),
+        format!("go: example.com/hello@v1.0.0: verifying go.mod: example.com/hello@v1.0.0/go.mod: Get {url:?}: dial tcp: lookup sum.lab.test: no such host")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_module_with_and_without_goprivate() {
+    let l = lab();
+    l.fault("/corp.example/", Fault::not_found());
+    // Without GOPRIVATE the module goes to the public proxy, which does not know it.
+    let p = predict_with(
+        &[("GOPROXY", &l.url())],
+        "corp.example/private@v1.0.0",
+        None,
+    )
+    .await;
+    assert!(!p.go_will_succeed);
+    assert_eq!(
+        p.modules[0].cause.as_deref(),
+        Some("goproxy.module_not_found")
+    );
+    assert!(l
+        .requests()
+        .iter()
+        .any(|r| r.starts_with("/corp.example/private/")));
+    // With GOPRIVATE it is fetched directly (noproxy), and neither proxy nor sumdb see it.
+    let l2 = lab();
+    let ok = DirectOutcome {
+        ok: true,
+        go_error: None,
+        not_found: false,
+        class: "ok".into(),
+        verified: true,
+        detail: vec![],
+    };
+    let key = l2.sumdb_key();
+    let p = predict_with(
+        &[
+            ("GOPROXY", &l2.url()),
+            ("GOSUMDB", &key),
+            ("GOPRIVATE", "corp.example"),
+        ],
+        "corp.example/private@v1.0.0",
+        Some(ok),
+    )
+    .await;
+    assert!(p.go_will_succeed, "{p:#?}");
+    assert_eq!(p.modules[0].stages[0].attempts[0].entry, "noproxy");
+    assert!(p.modules[0].sumdb_route.contains("GONOSUMDB"));
+    assert!(l2.requests().is_empty(), "{:?}", l2.requests());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn goproxy_off_with_and_without_gonoproxy() {
+    let p = assert_gold(&[("GOPROXY", "off")], "example.com/hello@v1.0.0").await;
+    assert_eq!(
+        p.error_text.unwrap(),
+        "go: example.com/hello@v1.0.0: module lookup disabled by GOPROXY=off"
+    );
+    assert_eq!(p.modules[0].cause.as_deref(), Some("config.goproxy_off"));
+    let ok = DirectOutcome {
+        ok: true,
+        go_error: None,
+        not_found: false,
+        class: "ok".into(),
+        verified: true,
+        detail: vec![],
+    };
+    let p = predict_with(
+        &[("GOPROXY", "off"), ("GONOPROXY", "example.com")],
+        "example.com/hello@v1.0.0",
+        Some(ok),
+    )
+    .await;
+    assert!(p.go_will_succeed, "{p:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_mode_without_go_import_meta() {
+    let l = lab();
+    // A login wall answers the ?go-get=1 request.
+    let fetcher = Fetcher::new(None, Duration::from_secs(2));
+    let served = fetcher
+        .get(
+            &format!("{}/corp.example/private?go-get=1", l.url()),
+            1 << 20,
+        )
+        .await;
+    let url = "https://corp.example/private?go-get=1";
+    let err = repo_root_from_go_get("corp.example/private", url, &served).unwrap_err();
+    let d = DirectOutcome {
+        ok: false,
+        go_error: Some(format!(
+            "unrecognized import path \"corp.example/private\": {err}"
+        )),
+        not_found: true,
+        class: "vcs.meta_missing".into(),
+        verified: true,
+        detail: vec![],
+    };
+    let p = predict_with(
+        &[("GOPROXY", "direct")],
+        "corp.example/private@v1.0.0",
+        Some(d),
+    )
+    .await;
+    assert_eq!(
+        p.error_text.unwrap(),
+        "go: corp.example/private@v1.0.0: unrecognized import path \"corp.example/private\": parse https://corp.example/private?go-get=1: no go-import meta tags ()"
+    );
+    assert_eq!(p.modules[0].cause.as_deref(), Some("vcs.meta_missing"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_faults_are_classified() {
+    let l = lab();
+    for (fault, cause) in [
+        (Fault::status(403), "goproxy.forbidden"),
+        (Fault::status(503), "goproxy.http_error"),
+        (Fault::Html, "goproxy.captive_portal"),
+        (Fault::WrongVersionInfo, "goproxy.invalid_info"),
+    ] {
+        l.clear_faults();
+        l.fault(".info", fault.clone());
+        let p = predict_with(&[("GOPROXY", &l.url())], "example.com/hello@v1.0.0", None).await;
+        assert_eq!(
+            p.modules[0].cause.as_deref(),
+            Some(cause),
+            "{fault:?}: {p:#?}"
+        );
+    }
+    l.clear_faults();
+    l.fault(".zip", Fault::NotZip);
+    let p = predict_with(&[("GOPROXY", &l.url())], "example.com/hello@v1.0.0", None).await;
+    assert_eq!(
+        p.modules[0].error_text.as_deref(),
+        Some("go: example.com/hello@v1.0.0: zip: not a valid zip file")
+    );
+    l.clear_faults();
+    let p = predict_with(&[("GOPROXY", &l.url())], "example.com/hello@v1.0.0", None).await;
+    assert_eq!(p.modules[0].outcome, Outcome::Ok);
+}
+
+#[test]
+fn cli_probe_goproxy_and_sumdb() {
+    let l = lab();
+    let key = l.sumdb_key();
+    let bin = assert_cmd::cargo::cargo_bin!("gomod-diag");
+    let run = |args: &[&str], extra: &[(&str, &str)]| {
+        let mut c = Command::new(bin);
+        c.args(args)
+            .env_clear()
+            .env("PATH", "/nonexistent")
+            .env("HOME", "/nonexistent")
+            .env("GOENV", "off")
+            .env("GOMOD_DIAG_PUBLIC_DNS", "127.0.0.1:9")
+            .env("GOPROXY", l.url())
+            .env("GOSUMDB", &key);
+        for (k, v) in extra {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    let out = run(
+        &["probe", "goproxy", "example.com/hello@v1.1.0", "--zip"],
+        &[],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("Prediction: Go will succeed."), "{text}");
+    assert!(text.contains("MB/s"), "{text}");
+    let out = run(
+        &["probe", "sumdb", "example.com/nope@v1.0.0", "--json"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["prediction"]["go_will_succeed"], false);
+    let out = run(&["probe", "sumdb", "example.com/hello@v1.0.0"], &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = run(&["probe", "goproxy", "bad module@"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"bad module@\""));
+    let out = run(&["probe", "sumdb", "example.com/hello"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+}
