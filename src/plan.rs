@@ -37,6 +37,11 @@ fn check_module_path(path: &str) -> Result<(), String> {
     if path.is_empty() {
         return Err("empty module path".into());
     }
+    if let Some((_, rest)) = path.split_once("://") {
+        return Err(format!(
+            "a module path has no scheme (write {rest}, not {path})"
+        ));
+    }
     if path.starts_with('/') || path.ends_with('/') || path.contains("//") {
         return Err("a module path has no leading, trailing or double slash".into());
     }
@@ -527,5 +532,234 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
         sent_to,
         looks_private,
         leaks_to_public,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ConfigInputs, FileInput, OsKind};
+
+    const GO_ENV: &str = "GOPROXY=https://proxy.golang.org,direct\nGOSUMDB=sum.golang.org\n";
+
+    fn config(pairs: &[(&str, &str)]) -> GoConfig {
+        GoConfig::from_inputs(&ConfigInputs {
+            os: Some(OsKind::Linux),
+            env: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            env_file: None,
+            goroot_detected: Some("/usr/local/go".into()),
+            goroot_go_env: Some(FileInput {
+                path: "/usr/local/go/go.env".into(),
+                contents: Some(GO_ENV.into()),
+            }),
+        })
+    }
+
+    fn target(s: &str) -> ModuleTarget {
+        ModuleTarget::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parses_targets() {
+        assert_eq!(
+            target("golang.org/x/text@v0.3.0"),
+            ModuleTarget {
+                path: "golang.org/x/text".into(),
+                version: Some("v0.3.0".into())
+            }
+        );
+        assert_eq!(target("github.com/Azure/go-autorest").version, None);
+        for ok in [
+            "a.b/c@latest",
+            "a.b/c@v1.2",
+            "a.b/c@v1.2.3-rc.1+meta",
+            "a.b/c@master",
+            "a.b/c@abc123def",
+            "gopkg.in/yaml.v3@v3.0.1",
+        ] {
+            assert!(ModuleTarget::parse(ok).is_ok(), "{ok}");
+        }
+        for (bad, why) in [
+            ("", "empty module path"),
+            ("@v1.0.0", "empty module path"),
+            ("a.b/c@", "empty version"),
+            ("a.b /c", "whitespace"),
+            ("a.b/c@v1 .0", "whitespace"),
+            ("fmt", "missing dot"),
+            ("a.b//c", "double slash"),
+            ("a.b/c@v1.2.3.4", "not a valid semantic version"),
+            ("a.b/c@v01.2.3", "not a valid semantic version"),
+            ("a.b/c@v1@v2", "more than one"),
+            ("a.b/c?x", "invalid character"),
+            ("https://a.b/c", "no scheme (write a.b/c"),
+        ] {
+            let e = ModuleTarget::parse(bad).unwrap_err();
+            assert!(
+                e.contains(why) && e.contains("PATH[@VERSION]"),
+                "{bad:?}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn escapes_like_go() {
+        assert_eq!(escape_path("github.com/Azure/Go"), "github.com/!azure/!go");
+    }
+
+    #[test]
+    fn acceptance_route_leaks_private_module() {
+        let c = config(&[
+            ("HOME", "/h"),
+            (
+                "GOPROXY",
+                "https://goproxy.cn|https://proxy.golang.org,direct",
+            ),
+            ("GOPRIVATE", "github.com/acme, git.corp.example"),
+            ("HTTP_PROXY", "http://u:secret@127.0.0.1:3128"),
+        ]);
+        let r = route_module(&c, &target("git.corp.example/team/lib@v1.2.0"));
+        assert!(!r.matches_goprivate && !r.matches_gonoproxy && !r.matches_gonosumdb);
+        // GONOPROXY (= GOPRIVATE) is set, so the internal noproxy entry comes first.
+        let entries: Vec<&str> = r.steps.iter().map(|s| s.entry.as_str()).collect();
+        assert_eq!(
+            entries,
+            [
+                "noproxy",
+                "https://goproxy.cn",
+                "https://proxy.golang.org",
+                "direct"
+            ]
+        );
+        assert_eq!(
+            r.steps[0].action,
+            StepAction::Skip {
+                go_error: "path does not match GOPRIVATE/GONOPROXY".into()
+            }
+        );
+        assert_eq!(r.steps[1].fallback, FallbackMode::OnAnyError);
+        assert_eq!(r.steps[2].fallback, FallbackMode::OnNotFound);
+        assert_eq!(
+            r.steps[1].action,
+            StepAction::AskProxy {
+                base: "https://goproxy.cn".into(),
+                list_url: "https://goproxy.cn/git.corp.example/team/lib/@v/list".into()
+            }
+        );
+        // HTTP_PROXY only: https requests go direct.
+        assert_eq!(r.steps[1].http_proxy, Some(ProxyChoice::Direct));
+        assert!(r.fetches_direct);
+        assert_eq!(r.sent_to.len(), 3, "{:?}", r.sent_to);
+        match &r.sumdb {
+            SumdbRoute::ViaProxies {
+                name, candidates, ..
+            } => {
+                assert_eq!(name, "sum.golang.org");
+                assert_eq!(
+                    candidates[0].supported_url,
+                    "https://goproxy.cn/sumdb/sum.golang.org/supported"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(r
+            .looks_private
+            .as_deref()
+            .unwrap()
+            .contains("\" git.corp.example\""));
+        assert!(r.leaks_to_public);
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(!json.contains("secret"), "{json}");
+    }
+
+    #[test]
+    fn private_module_is_fetched_directly_and_skips_sumdb() {
+        let c = config(&[
+            ("GOPRIVATE", "git.corp.example"),
+            ("HTTPS_PROXY", "http://p:3128"),
+            ("NO_PROXY", ".corp.example"),
+        ]);
+        let r = route_module(&c, &target("git.corp.example/team/lib"));
+        assert!(r.matches_goprivate && r.matches_gonoproxy && r.matches_gonosumdb);
+        assert!(matches!(r.steps[0].action, StepAction::FetchDirect { .. }));
+        assert_eq!(r.steps[0].http_proxy, Some(ProxyChoice::Direct));
+        assert_eq!(
+            r.steps[1].action,
+            StepAction::Skip {
+                go_error: "disabled by GOPRIVATE/GONOPROXY".into()
+            }
+        );
+        assert!(matches!(r.sumdb, SumdbRoute::NotUsed { .. }));
+        assert!(r.sent_to.is_empty());
+        assert!(!r.leaks_to_public);
+        // A public module goes through the proxy and HTTPS_PROXY.
+        let p = route_module(&c, &target("golang.org/x/text"));
+        assert!(matches!(
+            p.steps[1].http_proxy,
+            Some(ProxyChoice::Via { .. })
+        ));
+        assert!(p.looks_private.is_none() && !p.leaks_to_public);
+    }
+
+    #[test]
+    fn off_explicit_sumdb_and_invalid_goproxy() {
+        let c = config(&[
+            ("GOPROXY", "off"),
+            ("GOPRIVATE", "corp.example"),
+            ("GOSUMDB", "sum.golang.google.cn"),
+        ]);
+        let r = route_module(&c, &target("example.org/m"));
+        assert_eq!(
+            r.steps.iter().map(|s| s.action.clone()).collect::<Vec<_>>(),
+            vec![
+                StepAction::Skip {
+                    go_error: "path does not match GOPRIVATE/GONOPROXY".into()
+                },
+                StepAction::Skip {
+                    go_error: "module lookup disabled by GOPROXY=off".into()
+                },
+            ]
+        );
+        assert!(
+            matches!(&r.sumdb, SumdbRoute::Explicit { url, .. } if url == "https://sum.golang.google.cn")
+        );
+        let priv_route = route_module(&c, &target("corp.example/m"));
+        assert!(matches!(
+            priv_route.steps[0].action,
+            StepAction::FetchDirect { .. }
+        ));
+
+        let bad = config(&[("GOPROXY", "proxy.example.com|Direct"), ("GOSUMDB", "nope")]);
+        let r = route_module(&bad, &target("example.org/m"));
+        assert_eq!(
+            r.goproxy_error.as_deref(),
+            Some("invalid proxy URL missing scheme: Direct")
+        );
+        assert!(r.steps.is_empty());
+        assert_eq!(
+            r.sumdb,
+            SumdbRoute::Invalid {
+                go_error: "invalid GOSUMDB: malformed verifier id".into()
+            }
+        );
+        let off = config(&[("GOSUMDB", "off")]);
+        assert_eq!(
+            route_module(&off, &target("example.org/m")).sumdb,
+            SumdbRoute::NotUsed {
+                reason: "GOSUMDB=off".into()
+            }
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn target_parser_never_panics(s in "\\PC{0,40}", t in "[a-zA-Z0-9./@_~-]{0,30}") {
+            let _ = ModuleTarget::parse(&s);
+            if let Ok(m) = ModuleTarget::parse(&t) {
+                let _ = route_module(&config(&[("GOPRIVATE", "*.x"), ("GOPROXY", "https://a.example|direct")]), &m);
+            }
+        }
     }
 }

@@ -581,3 +581,230 @@ pub(crate) fn load_system() -> GoConfig {
     };
     config
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    const GO_ENV: &str = "# comment\nGOPROXY=https://proxy.golang.org,direct\nGOSUMDB=sum.golang.org\n\nGOTOOLCHAIN=auto\n";
+
+    fn inputs(os_env: &[(&str, &str)], file: Option<&str>) -> ConfigInputs {
+        ConfigInputs {
+            os: Some(OsKind::Linux),
+            env: env(os_env),
+            env_file: Some(FileInput {
+                path: "/home/u/.config/go/env".into(),
+                contents: file.map(str::to_string),
+            }),
+            goroot_detected: Some("/usr/local/go".into()),
+            goroot_go_env: Some(FileInput {
+                path: "/usr/local/go/go.env".into(),
+                contents: Some(GO_ENV.into()),
+            }),
+        }
+    }
+
+    #[test]
+    fn env_file_lines_like_read_env_file() {
+        let parsed = parse_env_file(
+            "GOPROXY=https://a.example|direct\n# c\nlower=x\n=x\nNOEQUALS\n GOSUMDB=off\nGOFLAGS=-mod=mod -x=1\r\nGOPRIVATE=\nGOPROXY=second\n",
+        );
+        assert_eq!(
+            parsed,
+            vec![
+                (
+                    "GOPROXY".to_string(),
+                    "https://a.example|direct".to_string()
+                ),
+                ("GOFLAGS".to_string(), "-mod=mod -x=1\r".to_string()),
+                ("GOPRIVATE".to_string(), String::new()),
+                ("GOPROXY".to_string(), "second".to_string()),
+            ]
+        );
+        assert_eq!(
+            ignored_env_file_lines("# c\nlower=x\nOK=1\n GOSUMDB=off\n\n"),
+            vec!["# c", "lower=x", " GOSUMDB=off"]
+        );
+    }
+
+    #[test]
+    fn env_file_location_per_os() {
+        let linux = env(&[("HOME", "/home/u")]);
+        assert_eq!(
+            env_file_path(OsKind::Linux, &linux).as_deref(),
+            Some("/home/u/.config/go/env")
+        );
+        let xdg = env(&[("HOME", "/home/u"), ("XDG_CONFIG_HOME", "/x")]);
+        assert_eq!(
+            env_file_path(OsKind::Linux, &xdg).as_deref(),
+            Some("/x/go/env")
+        );
+        let rel = env(&[("HOME", "/home/u"), ("XDG_CONFIG_HOME", "rel")]);
+        assert_eq!(env_file_path(OsKind::Linux, &rel), None);
+        assert_eq!(
+            env_file_path(OsKind::Macos, &linux).as_deref(),
+            Some("/home/u/Library/Application Support/go/env")
+        );
+        let win = env(&[("AppData", "C:\\Users\\u\\AppData\\Roaming")]);
+        assert_eq!(
+            env_file_path(OsKind::Windows, &win).as_deref(),
+            Some("C:\\Users\\u\\AppData\\Roaming\\go\\env")
+        );
+        assert_eq!(env_file_path(OsKind::Windows, &linux), None);
+        let goenv = env(&[("HOME", "/h"), ("GOENV", "/etc/goenv")]);
+        assert_eq!(
+            env_file_path(OsKind::Linux, &goenv).as_deref(),
+            Some("/etc/goenv")
+        );
+        let off = env(&[("HOME", "/h"), ("GOENV", "off")]);
+        assert_eq!(env_file_path(OsKind::Linux, &off), None);
+        assert_eq!(env_file_path(OsKind::Linux, &env(&[])), None);
+    }
+
+    #[test]
+    fn precedence_os_env_file_go_env_default() {
+        let c = compute(&inputs(
+            &[("HOME", "/home/u"), ("GOPROXY", "https://os.example"), ("GONOSUMDB", "")],
+            Some("GOPROXY=https://file.example\nGOSUMDB=off\nGOPRIVATE=corp.example\nHTTPS_PROXY=http://ignored:1\n"),
+        ));
+        let v = c.value("GOPROXY").unwrap();
+        assert_eq!(v.value, "https://os.example");
+        assert_eq!(v.source, Source::OsEnv);
+        assert_eq!(
+            v.shadowed,
+            vec![
+                Shadowed {
+                    source: Source::EnvFile {
+                        path: "/home/u/.config/go/env".into()
+                    },
+                    value: "https://file.example".into()
+                },
+                // go.env's value never applies once the user file has the key.
+            ]
+        );
+        let c2 = compute(&inputs(&[("HOME", "/h"), ("GOSUMDB", "off")], None));
+        assert_eq!(
+            c2.value("GOSUMDB").unwrap().shadowed,
+            vec![Shadowed {
+                source: Source::GorootGoEnv {
+                    path: "/usr/local/go/go.env".into()
+                },
+                value: "sum.golang.org".into()
+            }]
+        );
+        // The env file wins over go.env; go.env does not show as shadowed under it.
+        let s = c.value("GOSUMDB").unwrap();
+        assert_eq!((s.value.as_str(), s.shadowed.len()), ("off", 0));
+        assert!(matches!(s.source, Source::EnvFile { .. }));
+        assert_eq!(c.get("GOTOOLCHAIN"), "auto");
+        assert!(matches!(
+            c.value("GOTOOLCHAIN").unwrap().source,
+            Source::GorootGoEnv { .. }
+        ));
+        // Empty OS value = unset; GONOSUMDB and GONOPROXY default to GOPRIVATE.
+        assert_eq!(c.get("GONOSUMDB"), "corp.example");
+        assert_eq!(
+            c.value("GONOPROXY").unwrap().source,
+            Source::Derived {
+                from: "GOPRIVATE".into()
+            }
+        );
+        // Defaults.
+        assert_eq!(c.get("GOPATH"), "/home/u/go");
+        assert_eq!(c.get("GOMODCACHE"), "/home/u/go/pkg/mod");
+        assert_eq!(c.get("GOAUTH"), "netrc");
+        assert_eq!(c.value("GOAUTH").unwrap().source, Source::Default);
+        assert_eq!(c.get("GOENV"), "/home/u/.config/go/env");
+        assert_eq!(c.get("GOROOT"), "/usr/local/go");
+        assert_eq!(c.value("GOROOT").unwrap().source, Source::GoCommand);
+        // HTTPS_PROXY in the env file is ignored (net/http reads the process environment).
+        assert_eq!(c.get("HTTPS_PROXY"), "");
+        assert_eq!(c.env_file_ignored_keys, vec!["HTTPS_PROXY".to_string()]);
+        assert!(c.env_file_present);
+    }
+
+    #[test]
+    fn empty_env_file_value_blocks_go_env_default() {
+        // readEnvFile: a key present in the user file (even empty) is not taken from go.env.
+        let c = compute(&inputs(&[("HOME", "/h")], Some("GOPROXY=\n")));
+        assert_eq!(c.get("GOPROXY"), "");
+        assert_eq!(c.value("GOPROXY").unwrap().source, Source::Unset);
+        assert_eq!(c.get("GOSUMDB"), "sum.golang.org");
+    }
+
+    #[test]
+    fn no_go_env_means_no_defaults_and_gopath_rules() {
+        let mut i = inputs(&[("HOME", "/h"), ("GOPATH", "/a:/b")], None);
+        i.goroot_go_env = None;
+        i.goroot_detected = None;
+        let c = compute(&i);
+        assert_eq!(c.get("GOPROXY"), "");
+        assert_eq!(c.get("GOSUMDB"), "");
+        assert_eq!(c.get("GOMODCACHE"), "/a/pkg/mod");
+        assert_eq!(c.value("GOROOT").unwrap().source, Source::Unset);
+        assert!(!c.env_file_present);
+        // GOPATH equal to GOROOT is not used as the default.
+        let mut i = inputs(&[("HOME", "/h")], None);
+        i.goroot_detected = Some("/h/go".into());
+        let c = compute(&i);
+        assert_eq!(c.get("GOPATH"), "");
+        assert_eq!(c.get("GOMODCACHE"), "");
+        // Windows: USERPROFILE and ';' lists.
+        let mut i = inputs(&[("USERPROFILE", "C:\\Users\\u")], None);
+        i.os = Some(OsKind::Windows);
+        let c = compute(&i);
+        assert_eq!(c.get("GOPATH"), "C:\\Users\\u\\go");
+        assert_eq!(c.get("GOMODCACHE"), "C:\\Users\\u\\go\\pkg\\mod");
+    }
+
+    #[test]
+    fn proxy_variables_upper_and_lower_case_recorded() {
+        let c = compute(&inputs(
+            &[
+                ("http_proxy", "http://lower:1"),
+                ("HTTPS_PROXY", ""),
+                ("https_proxy", "http://l:2"),
+                ("REQUEST_METHOD", "GET"),
+            ],
+            None,
+        ));
+        assert_eq!(c.get("http_proxy"), "http://lower:1");
+        assert_eq!(c.get("HTTPS_PROXY"), "");
+        let p = c.proxy_env();
+        assert_eq!(p.https_proxy_var, "https_proxy");
+        assert!(p.cgi);
+    }
+
+    #[test]
+    fn comparison_flags_disagreement() {
+        let c = compute(&inputs(&[("HOME", "/h")], None));
+        let mut go = BTreeMap::new();
+        go.insert(
+            "GOPROXY".to_string(),
+            "https://proxy.golang.org,direct".to_string(),
+        );
+        go.insert("GOSUMDB".to_string(), "off".to_string());
+        go.insert("GOVERSION".to_string(), "go1.27.3".to_string());
+        let cmp = compare_with_go(&c, &go);
+        assert_eq!(cmp.len(), 2);
+        assert!(cmp[0].agrees);
+        assert!(!cmp[1].agrees);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn env_file_parser_never_panics(s in "\\PC{0,80}", t in "[A-Za-z=\\n\\r #]{0,60}") {
+            let _ = parse_env_file(&s);
+            let _ = ignored_env_file_lines(&s);
+            let _ = compute(&inputs(&[("HOME", "/h")], Some(&t)));
+            let _ = compute(&inputs(&[("GOPROXY", &s), ("GOPRIVATE", &t)], Some(&s)));
+        }
+    }
+}

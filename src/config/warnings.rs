@@ -190,15 +190,27 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
     }
 
     if let Err(e) = config.proxy_list() {
-        out.push(warn(
-            "config.goproxy_invalid",
-            "GOPROXY",
+        let message = if config.get("GOPROXY").is_empty() {
+            format!(
+                "GOPROXY is empty (not set anywhere{}): Go has no module proxy and no direct mode, every download fails",
+                if config.goroot_go_env_present {
+                    String::new()
+                } else if config.goroot_go_env_path.is_empty() {
+                    "; $GOROOT/go.env, which sets the defaults, was not found".to_string()
+                } else {
+                    format!(
+                        "; {} is missing (a broken or repackaged Go installation)",
+                        config.goroot_go_env_path
+                    )
+                }
+            )
+        } else {
             format!(
                 "GOPROXY={} does not parse; every module download fails",
                 config.get("GOPROXY")
-            ),
-            Some(e),
-        ));
+            )
+        };
+        out.push(warn("config.goproxy_invalid", "GOPROXY", message, Some(e)));
     } else if config
         .get("GOPROXY")
         .split([',', '|'])
@@ -269,22 +281,6 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
             Some("go: -insecure flag is no longer supported; use GOINSECURE instead".into()),
         ));
     }
-    if let Some(root) = config.value("GOROOT") {
-        if config.goroot_go_env_path.is_empty() || !config.goroot_go_env_present {
-            // No go.env: GOPROXY and GOSUMDB have no defaults at all.
-            if config.get("GOPROXY").is_empty() && root.source != Source::Unset {
-                out.push(warn(
-                    "config.goproxy_invalid",
-                    "GOPROXY",
-                    format!(
-                        "GOPROXY is empty and {} is missing (a broken or repackaged Go installation): Go has no module proxy configured",
-                        if config.goroot_go_env_path.is_empty() { "$GOROOT/go.env".to_string() } else { config.goroot_go_env_path.clone() }
-                    ),
-                    Some("GOPROXY list is not the empty string, but contains no entries".into()),
-                ));
-            }
-        }
-    }
     match &config.go_tool {
         GoToolCheck::Missing { reason } => out.push(warn(
             "local.go_missing",
@@ -301,4 +297,194 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
         _ => {}
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ConfigInputs, FileInput, OsKind};
+
+    fn config(pairs: &[(&str, &str)], env_file: Option<&str>) -> GoConfig {
+        GoConfig::from_inputs(&ConfigInputs {
+            os: Some(OsKind::Linux),
+            env: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            env_file: Some(FileInput {
+                path: "/h/.config/go/env".into(),
+                contents: env_file.map(str::to_string),
+            }),
+            goroot_detected: Some("/usr/local/go".into()),
+            goroot_go_env: Some(FileInput {
+                path: "/usr/local/go/go.env".into(),
+                contents: Some(
+                    "GOPROXY=https://proxy.golang.org,direct\nGOSUMDB=sum.golang.org\n".into(),
+                ),
+            }),
+        })
+    }
+
+    fn ids(ws: &[ConfigWarning]) -> Vec<(&str, &str)> {
+        ws.iter()
+            .map(|w| (w.id.as_str(), w.variable.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn clean_default_configuration_has_no_warnings() {
+        assert_eq!(check(&config(&[("HOME", "/h")], None)), vec![]);
+    }
+
+    #[test]
+    fn acceptance_configuration() {
+        let ws = check(&config(
+            &[
+                (
+                    "GOPROXY",
+                    "https://goproxy.cn|https://proxy.golang.org,direct",
+                ),
+                ("GOPRIVATE", "github.com/acme, git.corp.example"),
+                ("HTTP_PROXY", "http://u:secret@127.0.0.1:3128"),
+            ],
+            None,
+        ));
+        assert_eq!(
+            ids(&ws),
+            vec![
+                ("config.http_proxy_only", "HTTP_PROXY"),
+                ("config.pattern_whitespace", "GOPRIVATE")
+            ]
+        );
+        assert!(
+            ws[1].message.contains("\" git.corp.example\""),
+            "{}",
+            ws[1].message
+        );
+        let all = serde_json::to_string(&ws).unwrap();
+        assert!(!all.contains("secret"));
+    }
+
+    #[test]
+    fn env_overrides_goenv_and_ignored_file_keys() {
+        let ws = check(&config(
+            &[("GOPROXY", "https://os.example,direct"), ("GOSUMDB", "sum.golang.org")],
+            Some("GOPROXY=https://file.example\nGOSUMDB=sum.golang.org\nHTTPS_PROXY=http://p:1\nGOENV=/x\n"),
+        ));
+        assert_eq!(
+            ids(&ws),
+            vec![
+                ("config.env_overrides_goenv", "GOPROXY"),
+                ("config.proxy_value_invalid", "GOENV"),
+                ("config.proxy_value_invalid", "HTTPS_PROXY"),
+            ]
+        );
+        assert_eq!(
+            ws[0].go_error.as_deref(),
+            Some("warning: go env -w GOPROXY=... does not override conflicting OS environment variable")
+        );
+        assert_eq!(
+            ws[2].go_error.as_deref(),
+            Some("go: unknown go command variable HTTPS_PROXY")
+        );
+    }
+
+    #[test]
+    fn invalid_values_carry_go_errors() {
+        let ws = check(&config(
+            &[
+                ("GOPROXY", "goproxy.cn,Direct"),
+                ("GOSUMDB", "sum.example.com"),
+                ("HTTPS_PROXY", "http://pro\u{7f}xy:1"),
+                ("REQUEST_METHOD", "GET"),
+                ("HTTP_PROXY", "socks4://p:1"),
+                ("GOVCS", "github.com"),
+            ],
+            None,
+        ));
+        let got = ids(&ws);
+        for want in [
+            ("config.proxy_value_invalid", "HTTPS_PROXY"),
+            ("config.proxy_value_invalid", "HTTP_PROXY"),
+            ("config.proxy_value_invalid", "REQUEST_METHOD"),
+            ("config.goproxy_invalid", "GOPROXY"),
+            ("config.gosumdb_invalid", "GOSUMDB"),
+            ("config.goproxy_invalid", "GOVCS"),
+        ] {
+            assert!(got.contains(&want), "{want:?} not in {got:?}");
+        }
+        let gp = ws.iter().find(|w| w.variable == "GOPROXY").unwrap();
+        assert_eq!(
+            gp.go_error.as_deref(),
+            Some("invalid proxy URL missing scheme: Direct")
+        );
+        let sd = ws.iter().find(|w| w.variable == "GOSUMDB").unwrap();
+        assert_eq!(
+            sd.go_error.as_deref(),
+            Some("verifying module: invalid GOSUMDB: malformed verifier id")
+        );
+    }
+
+    #[test]
+    fn off_and_insecure_settings() {
+        let ws = check(&config(
+            &[
+                ("GOPROXY", "off"),
+                ("GOSUMDB", "off"),
+                ("GONOSUMDB", "*"),
+                ("GOINSECURE", "*.com"),
+                ("GOFLAGS", "-mod=mod -insecure"),
+            ],
+            None,
+        ));
+        assert_eq!(
+            ids(&ws),
+            vec![
+                ("config.goproxy_off", "GOPROXY"),
+                ("config.insecure_settings", "GOSUMDB"),
+                ("config.insecure_settings", "GONOSUMDB"),
+                ("config.insecure_settings", "GOINSECURE"),
+                ("config.insecure_settings", "GOFLAGS"),
+            ]
+        );
+        assert_eq!(
+            ws[4].go_error.as_deref(),
+            Some("go: -insecure flag is no longer supported; use GOINSECURE instead")
+        );
+        // Specific patterns are not "broad".
+        let ws = check(&config(
+            &[
+                ("GONOSUMDB", "*.corp.example"),
+                ("GOINSECURE", "git.corp.example"),
+            ],
+            None,
+        ));
+        assert_eq!(ids(&ws), vec![]);
+    }
+
+    #[test]
+    fn go_missing_and_missing_go_env() {
+        let mut c = config(&[("HOME", "/h")], None);
+        c.go_tool = GoToolCheck::Missing {
+            reason: "no `go` executable on PATH".into(),
+        };
+        assert_eq!(ids(&check(&c)), vec![("local.go_missing", "PATH")]);
+        let mut no_go_env = config(&[("HOME", "/h")], None);
+        no_go_env.goroot_go_env_present = false;
+        for v in &mut no_go_env.values {
+            if v.name == "GOPROXY" || v.name == "GOSUMDB" {
+                v.value.clear();
+                v.source = Source::Unset;
+            }
+        }
+        let ws = check(&no_go_env);
+        assert_eq!(
+            ids(&ws),
+            vec![
+                ("config.goproxy_invalid", "GOPROXY"),
+                ("config.gosumdb_invalid", "GOSUMDB")
+            ]
+        );
+        assert!(ws[0].message.contains("go.env"), "{}", ws[0].message);
+    }
 }
