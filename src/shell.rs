@@ -180,7 +180,9 @@ fn parent_process_name() -> Option<String> {
 
 /// Characters that need no quoting in a word for POSIX shells and fish.
 fn unix_safe(s: &str) -> bool {
+    // A leading `=` is zsh's `=command` expansion.
     !s.is_empty()
+        && !s.starts_with('=')
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "_-./:,=@%+".contains(c))
 }

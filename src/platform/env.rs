@@ -168,6 +168,55 @@ pub fn persisted_from_registry(
     out
 }
 
+/// The PATH a new Windows process starts with: the machine Path, then the user Path
+/// (Windows appends the user's), each entry expanded with `lookup`.
+pub fn persisted_path_from_registry(
+    user_reg: Option<&str>,
+    machine_reg: Option<&str>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for text in [machine_reg, user_reg].into_iter().flatten() {
+        let keys = parse_reg_query(text);
+        let Some(v) = keys.first().and_then(|k| k.get("Path")) else {
+            continue;
+        };
+        let value = if v.kind == "REG_EXPAND_SZ" {
+            expand_windows_vars(&v.data, lookup)
+        } else {
+            v.data.clone()
+        };
+        out.extend(
+            value
+                .split(';')
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(String::from),
+        );
+    }
+    out
+}
+
+/// Entries of a persisted Windows PATH that this process's PATH lacks (compared as Windows
+/// compares paths: case-insensitively, a trailing `\` ignored). A terminal opened before Go
+/// was installed lacks `C:\Program Files\Go\bin`: "'go' is not recognized".
+pub fn path_dirs_not_live(persisted: &[String], live_path: &str) -> Vec<String> {
+    let norm = |d: &str| {
+        d.trim()
+            .trim_matches('"')
+            .trim_end_matches('\\')
+            .to_lowercase()
+    };
+    let live: Vec<String> = live_path.split(';').map(norm).collect();
+    let mut out: Vec<String> = Vec::new();
+    for d in persisted {
+        if !live.contains(&norm(d)) && !out.iter().any(|o| norm(o) == norm(d)) {
+            out.push(d.clone());
+        }
+    }
+    out
+}
+
 /// Compares persisted values with the live environment (`live` looks a name up in this
 /// process, case-insensitively on Windows as `std::env::var` does). Empty counts as unset on
 /// both sides, as Go reads it. For a name assigned several times (profile files) the last
@@ -386,15 +435,22 @@ fn literal_word(s: &str, fish: bool) -> Result<String, &'static str> {
     }
 }
 
-/// The Windows query: both registry keys, merged. Empty on any failure.
+/// The Windows query: both registry keys, merged, and the directories of the persisted PATH
+/// that hold `go.exe` but are missing from this process's PATH. Empty on any failure.
 #[cfg(target_os = "windows")]
-pub fn query_persisted_env() -> Vec<PersistedVar> {
+pub fn query_registry_env() -> (Vec<PersistedVar>, Vec<String>) {
     use super::windows::{query_env_key, MACHINE_ENV_KEY, USER_ENV_KEY};
     let user = query_env_key(USER_ENV_KEY);
     let machine = query_env_key(MACHINE_ENV_KEY);
-    persisted_from_registry(user.as_deref(), machine.as_deref(), &|k| {
-        std::env::var(k).ok()
-    })
+    let lookup = |k: &str| std::env::var(k).ok();
+    let vars = persisted_from_registry(user.as_deref(), machine.as_deref(), &lookup);
+    let path = persisted_path_from_registry(user.as_deref(), machine.as_deref(), &lookup);
+    let live = std::env::var("PATH").unwrap_or_default();
+    let go_dirs = path_dirs_not_live(&path, &live)
+        .into_iter()
+        .filter(|d| Path::new(d).join("go.exe").is_file())
+        .collect();
+    (vars, go_dirs)
 }
 
 /// Unix: the startup files of the user's shell. Returns assignments and skipped lines.
@@ -542,6 +598,23 @@ mod tests {
         assert_eq!(stale[0].live.as_deref(), Some("-insecure"));
         let json = serde_json::to_string(&stale).unwrap();
         assert!(!json.contains("newpw") && !json.contains("oldpw"), "{json}");
+    }
+
+    #[test]
+    fn go_installed_after_the_terminal_opened() {
+        let env = win_env(&[
+            ("SystemRoot", r"C:\WINDOWS"),
+            ("USERPROFILE", r"C:\Users\dev"),
+        ]);
+        let path = persisted_path_from_registry(Some(USER), Some(MACHINE), &env);
+        assert_eq!(path[0], r"C:\Program Files\Go\bin");
+        assert_eq!(path[1], r"C:\WINDOWS\system32");
+        assert_eq!(path.last().unwrap(), r"C:\Users\dev\go\bin");
+        let live = r"C:\windows\system32\;C:\WINDOWS;C:\WINDOWS\System32\Wbem;C:\Users\dev\AppData\Local\Microsoft\WindowsApps";
+        assert_eq!(
+            path_dirs_not_live(&path, live),
+            [r"C:\Program Files\Go\bin", r"C:\Users\dev\go\bin"]
+        );
     }
 
     #[test]

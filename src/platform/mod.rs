@@ -43,6 +43,10 @@ pub struct SystemFacts {
     pub skipped_profile_lines: Vec<SkippedAssignment>,
     pub hosts_path: String,
     pub shell: ShellDetection,
+    /// Windows: directories on the persisted PATH that hold go.exe but are missing from this
+    /// process's PATH (Go was installed after the terminal opened).
+    #[serde(default)]
+    pub go_dirs_not_in_path: Vec<String>,
 }
 
 impl SystemFacts {
@@ -113,22 +117,42 @@ pub fn query_system_proxy() -> Vec<SystemProxy> {
     }
 }
 
-/// The persisted values of the watched variables (registry on Windows, the startup files of
-/// `shell` elsewhere) and the profile lines that were skipped. Values are not redacted.
-pub fn query_persisted_env(shell: Shell) -> (Vec<PersistedVar>, Vec<SkippedAssignment>) {
+/// What the persisted environment holds (values not redacted: compare, do not print).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersistedEnv {
+    pub vars: Vec<PersistedVar>,
+    /// Profile lines assigning a watched variable that were not evaluated.
+    pub skipped: Vec<SkippedAssignment>,
+    /// Windows: persisted PATH directories with go.exe that this process's PATH lacks.
+    pub go_dirs_not_in_path: Vec<String>,
+}
+
+/// The persisted values of the watched variables: the registry on Windows, the startup files
+/// of `shell` elsewhere.
+pub fn query_persisted_env(shell: Shell) -> PersistedEnv {
     #[cfg(target_os = "windows")]
     {
         let _ = shell;
-        (env::query_persisted_env(), Vec::new())
+        let (vars, go_dirs_not_in_path) = env::query_registry_env();
+        PersistedEnv {
+            vars,
+            skipped: Vec::new(),
+            go_dirs_not_in_path,
+        }
     }
     #[cfg(unix)]
     {
-        env::query_profile_env(shell)
+        let (vars, skipped) = env::query_profile_env(shell);
+        PersistedEnv {
+            vars,
+            skipped,
+            go_dirs_not_in_path: Vec::new(),
+        }
     }
     #[cfg(not(any(unix, windows)))]
     {
         let _ = shell;
-        (Vec::new(), Vec::new())
+        PersistedEnv::default()
     }
 }
 
@@ -141,7 +165,7 @@ pub fn collect() -> SystemFacts {
 /// run at the same time, each bounded by [`run::QUERY_TIMEOUT`].
 pub fn collect_for(shell: ShellDetection) -> SystemFacts {
     let sh = shell.shell;
-    let (system_proxies, (persisted, skipped)) = std::thread::scope(|s| {
+    let (system_proxies, persisted) = std::thread::scope(|s| {
         let proxies = s.spawn(query_system_proxy);
         let persisted = s.spawn(move || query_persisted_env(sh));
         (
@@ -149,14 +173,15 @@ pub fn collect_for(shell: ShellDetection) -> SystemFacts {
             persisted.join().unwrap_or_default(),
         )
     });
-    let stale_env = env::stale_env(&persisted, &|k| std::env::var(k).ok());
+    let stale_env = env::stale_env(&persisted.vars, &|k| std::env::var(k).ok());
     SystemFacts {
         os: std::env::consts::OS.to_string(),
         system_proxies,
         stale_env,
-        skipped_profile_lines: skipped,
+        skipped_profile_lines: persisted.skipped,
         hosts_path: hosts_path().display().to_string(),
         shell,
+        go_dirs_not_in_path: persisted.go_dirs_not_in_path,
     }
 }
 
@@ -203,6 +228,7 @@ mod tests {
                 shell: Shell::PowerShell,
                 reason: "test".into(),
             },
+            go_dirs_not_in_path: Vec::new(),
         };
         let json = serde_json::to_string(&facts).unwrap();
         let facts: SystemFacts = serde_json::from_str(&json).unwrap();
