@@ -38,7 +38,7 @@ pub struct Facts {
     pub clock: Vec<ClockFacts>,
     /// OS-level inputs Go does not read but users set (system proxy, persisted environment).
     #[serde(default)]
-    pub system: Option<serde_json::Value>,
+    pub system: Option<crate::platform::SystemFacts>,
 }
 
 impl Facts {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnose;
 pub mod exit;
 pub mod facts;
+pub mod join;
 pub mod modfetch;
 pub mod plan;
 pub mod platform;

@@ -1,1 +1,307 @@
-//! The JSON report: schema_version, configuration, plan, facts, prediction, verdict.
+//! The JSON report: `schema_version`, tool, timestamps, the effective configuration
+//! (credentials masked), the plan, every probe's facts, the prediction and the verdict.
+//!
+//! A saved report is re-diagnosed from its configuration and facts alone
+//! ([`rediagnose`]): the simulation and the decision tree are pure, so a helpdesk running a
+//! newer gomod-diag gets today's rules on yesterday's facts.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cli::Lang;
+use crate::config::warnings::{self, ConfigWarning};
+use crate::config::GoConfig;
+use crate::diagnose::catalog::Catalog;
+use crate::diagnose::fixes::{fixes_for, RenderedFixes};
+use crate::diagnose::tree::{self, Diagnosis, Evidence, Inputs};
+use crate::facts::Facts;
+use crate::modfetch::simulate::{simulate, Prediction, SimConfig, SimTarget};
+use crate::plan::{route_module, ModuleRoute, ModuleTarget};
+use crate::redact::redact_text;
+use crate::shell::Shell;
+
+/// Bumped on every incompatible change of the report's shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// RFC 3339, UTC.
+    pub generated_at: String,
+    /// `linux`, `windows`, `macos` ... of the machine that ran the probes.
+    pub os: String,
+    /// Go's effective configuration with sources (credentials masked).
+    pub config: GoConfig,
+    pub warnings: Vec<ConfigWarning>,
+    /// How Go routes each target module.
+    pub plan: Vec<ModuleRoute>,
+    pub facts: Facts,
+    pub prediction: Prediction,
+    pub verdict: Verdict,
+}
+
+/// A cause or finding, with its catalog text in the report's language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictItem {
+    pub id: String,
+    pub title: String,
+    /// The cause: one sentence with the real values. A finding: its detail.
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub go_will_succeed: bool,
+    pub inconclusive: bool,
+    pub cause: VerdictItem,
+    pub module: Option<String>,
+    pub findings: Vec<VerdictItem>,
+    /// The facts that led to the cause, in order.
+    pub evidence: Vec<Evidence>,
+    /// Fix steps for the cause, in `shell` syntax.
+    pub fixes: Option<RenderedFixes>,
+    /// What Go would print.
+    pub go_error: Option<String>,
+    pub lang: String,
+    pub shell: Shell,
+}
+
+/// The settings that shape the rendered text of a verdict.
+#[derive(Debug, Clone)]
+pub struct Style<'a> {
+    pub catalog: &'a Catalog,
+    pub lang: Lang,
+    pub shell: Shell,
+}
+
+/// Titles, explanations and fixes from the catalog for a language-neutral diagnosis.
+pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
+    let item = |id: &str, summary: &str, with_explanation: bool| {
+        let entry = style.catalog.get(id, style.lang);
+        VerdictItem {
+            id: id.to_string(),
+            title: entry
+                .as_ref()
+                .map(|e| e.title.clone())
+                .unwrap_or_else(|| id.to_string()),
+            summary: redact_text(summary),
+            explanation: if with_explanation {
+                entry
+                    .map(|e| fill_placeholders(&e.explanation, &d.fix_values))
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            },
+        }
+    };
+    Verdict {
+        go_will_succeed: d.go_will_succeed,
+        inconclusive: d.inconclusive,
+        cause: item(&d.cause, &d.summary, true),
+        module: d.module.clone(),
+        findings: d
+            .findings
+            .iter()
+            .map(|f| item(&f.id, &f.detail, false))
+            .collect(),
+        evidence: d.evidence.clone(),
+        fixes: if d.cause == "ok" {
+            None
+        } else {
+            fixes_for(
+                style.catalog,
+                &d.cause,
+                style.lang,
+                style.shell,
+                &d.fix_values,
+            )
+        },
+        go_error: d.go_error.as_deref().map(redact_text),
+        lang: match style.lang {
+            Lang::En => "en".into(),
+            Lang::Zh => "zh".into(),
+        },
+        shell: style.shell,
+    }
+}
+
+/// The simulation's targets from the plan (what was probed).
+pub fn sim_targets(plan: &[ModuleRoute], check_zip: bool) -> Vec<SimTarget> {
+    plan.iter()
+        .map(|r| SimTarget {
+            path: r.module.path.clone(),
+            version: r.module.version.clone(),
+            check_zip,
+        })
+        .collect()
+}
+
+/// Inputs of the tree that come from OS-level facts.
+pub fn diagnose(
+    config: &GoConfig,
+    warnings: &[ConfigWarning],
+    facts: &Facts,
+    prediction: &Prediction,
+) -> Diagnosis {
+    let (system_proxy, stale_env) = system_inputs(facts, config);
+    tree::diagnose(&Inputs {
+        config,
+        warnings,
+        facts,
+        prediction,
+        system_proxy,
+        stale_env,
+    })
+}
+
+/// Builds a report from a finished run.
+pub fn build(
+    config: &GoConfig,
+    plan: Vec<ModuleRoute>,
+    facts: Facts,
+    prediction: Prediction,
+    style: &Style,
+) -> Report {
+    let config = redact_config(config);
+    let warnings = warnings::check(&config);
+    let d = diagnose(&config, &warnings, &facts, &prediction);
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        generated_at: crate::facts::rfc3339(std::time::SystemTime::now()),
+        os: std::env::consts::OS.into(),
+        verdict: verdict(&d, style),
+        config,
+        warnings,
+        plan,
+        facts,
+        prediction,
+    }
+}
+
+/// Re-runs the simulation and the decision tree on a saved report with today's rules.
+pub fn rediagnose(mut report: Report, style: &Style) -> Result<Report, String> {
+    if report.schema_version > SCHEMA_VERSION {
+        return Err(format!(
+            "the report has schema_version {}, newer than this gomod-diag understands ({SCHEMA_VERSION}): upgrade gomod-diag",
+            report.schema_version
+        ));
+    }
+    report.warnings = warnings::check(&report.config);
+    let targets: Vec<ModuleTarget> = report.plan.iter().map(|r| r.module.clone()).collect();
+    report.plan = targets
+        .iter()
+        .map(|t| route_module(&report.config, t))
+        .collect();
+    let check_zip = report
+        .prediction
+        .modules
+        .iter()
+        .any(|m| m.stages.iter().any(|s| s.stage == "zip"));
+    report.prediction = simulate(
+        &SimConfig::from_config(&report.config),
+        &sim_targets(&report.plan, check_zip),
+        &report.facts.observations,
+    );
+    let d = diagnose(
+        &report.config,
+        &report.warnings,
+        &report.facts,
+        &report.prediction,
+    );
+    report.verdict = verdict(&d, style);
+    Ok(report)
+}
+
+/// The configuration with every value passed through the redactor.
+pub fn redact_config(config: &GoConfig) -> GoConfig {
+    let mut c = config.clone();
+    for v in &mut c.values {
+        v.value = redact_text(&v.value);
+        for s in &mut v.shadowed {
+            s.value = redact_text(&s.value);
+        }
+    }
+    c.go_tool = serde_json::from_str(&redact_text(
+        &serde_json::to_string(&c.go_tool).unwrap_or_default(),
+    ))
+    .unwrap_or(c.go_tool);
+    c
+}
+
+/// The exit code for a verdict (README, "Exit codes").
+pub fn exit_code(v: &Verdict, fail_on_findings: bool) -> u8 {
+    if v.inconclusive && !v.go_will_succeed && v.cause.id == "inconclusive" {
+        crate::exit::INCONCLUSIVE
+    } else if !v.go_will_succeed || (fail_on_findings && !v.findings.is_empty()) {
+        crate::exit::GO_WILL_FAIL
+    } else {
+        crate::exit::SUCCESS
+    }
+}
+
+/// The OS proxy and persisted-environment facts, as the tree reads them: the OS proxy only
+/// when it is active and this process has no HTTPS_PROXY (otherwise Go already uses a proxy).
+fn system_inputs(
+    facts: &Facts,
+    config: &GoConfig,
+) -> (Option<tree::SystemProxyHint>, Vec<tree::StaleVar>) {
+    use crate::platform::{proxy::source_label, ProxySuggestion};
+    let Some(sys) = &facts.system else {
+        return (None, Vec::new());
+    };
+    let env_has_https_proxy = ["HTTPS_PROXY", "https_proxy"]
+        .iter()
+        .any(|n| !config.get(n).is_empty());
+    let hint = sys
+        .active_proxy()
+        .filter(|_| sys.system_proxy_ignored_candidate(env_has_https_proxy))
+        .map(|p| {
+            let mut hint = tree::SystemProxyHint {
+                source: source_label(p.source).to_string(),
+                https_proxy: None,
+                no_proxy: None,
+                pac_url: None,
+            };
+            match crate::platform::suggestion(p) {
+                Some(ProxySuggestion::Env(e)) => {
+                    hint.https_proxy = Some(e.https_proxy);
+                    hint.no_proxy = e.no_proxy;
+                }
+                Some(ProxySuggestion::ReadPac { pac_url, .. }) => hint.pac_url = Some(pac_url),
+                _ => {}
+            }
+            hint
+        });
+    let stale = sys
+        .stale_env
+        .iter()
+        .map(|s| tree::StaleVar {
+            variable: s.variable.clone(),
+            persisted_in: s.source.clone(),
+            persisted: s.persisted.clone(),
+            live: s.live.clone(),
+        })
+        .collect();
+    (hint, stale)
+}
+
+/// Puts the real values into a catalog text's `{placeholder}`s; unknown ones stay visible.
+fn fill_placeholders(text: &str, values: &crate::diagnose::fixes::FixValues) -> String {
+    let mut out = text.to_string();
+    for (name, value) in &values.0 {
+        out = out.replace(&format!("{{{name}}}"), &redact_text(value));
+    }
+    out
+}

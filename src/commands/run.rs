@@ -1,5 +1,301 @@
-use crate::app::{not_implemented, Ctx};
+//! `gomod-diag [run]`: the whole pipeline — configuration → targets → plan → probes (under
+//! one deadline) → simulation of cmd/go → diagnosis → rendering.
 
-pub async fn run(_ctx: &Ctx, _args: &crate::cli::RunArgs) -> anyhow::Result<u8> {
-    not_implemented("`run`")
+use std::collections::BTreeSet;
+use std::time::{Instant, SystemTime};
+
+use crate::app::Ctx;
+use crate::cli::{FailOn, RunArgs};
+use crate::config::GoConfig;
+use crate::facts::{rfc3339, Facts, TargetChoice};
+use crate::modfetch::direct::{probe_direct, DirectOptions};
+use crate::modfetch::fetch::{observe, Fetcher};
+use crate::modfetch::outcome::Fetch;
+use crate::modfetch::simulate::{simulate, Observations, Prediction, SimConfig};
+use crate::modfetch::targets::{select_targets, RoutePatterns};
+use crate::plan::{route_module, ModuleRoute, ModuleTarget};
+use crate::probe::progress::Progress;
+use crate::probe::{chain, dns, ProbeOptions, Route};
+use crate::report::{self, Style};
+
+/// How many simulate → fetch rounds a run may take (each round follows Go one step further:
+/// list → info → mod → sumdb → tiles).
+const MAX_ROUNDS: usize = 8;
+
+pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
+    let started = SystemTime::now();
+    let t0 = Instant::now();
+    let opts =
+        ProbeOptions::from_args(&args.dns, ctx.global.timeout).map_err(anyhow::Error::msg)?;
+    let catalog = crate::render::catalog(ctx)?;
+    let progress = Progress::new(ctx.progress);
+
+    let spinner = progress.start("reading Go's configuration");
+    let config = tokio::task::spawn_blocking(GoConfig::load_system).await?;
+    spinner.finish();
+
+    let cwd = std::env::current_dir()?;
+    let patterns = RoutePatterns {
+        gonoproxy: config.effective_gonoproxy().to_string(),
+        gonosumdb: config.effective_gonosumdb().to_string(),
+    };
+    let selection = select_targets(&cwd, &args.modules, &patterns).map_err(anyhow::Error::msg)?;
+    let plan: Vec<ModuleRoute> = selection
+        .targets
+        .iter()
+        .map(|t| {
+            route_module(
+                &config,
+                &ModuleTarget {
+                    path: t.path.clone(),
+                    version: t.version.clone(),
+                },
+            )
+        })
+        .collect();
+
+    let shell = crate::shell::Shell::detect();
+    let system = tokio::task::spawn_blocking(move || crate::platform::collect_for(shell));
+    let (prediction, mut observations, deadline_expired) =
+        follow_go(ctx, args, &config, &plan, &opts, &progress).await;
+    let (dns, endpoints) = probe_path(&observations, &opts, &progress).await;
+    // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
+    // replay the walk with them.
+    let prediction = if precise_net_errors(&mut observations, &endpoints) {
+        let targets = report::sim_targets(&plan, args.zip);
+        simulate(&SimConfig::from_config(&config), &targets, &observations)
+    } else {
+        prediction
+    };
+    let system = system.await.ok();
+
+    let facts = Facts {
+        started_at: rfc3339(started),
+        finished_at: rfc3339(SystemTime::now()),
+        duration_ms: crate::probe::ms(t0.elapsed()),
+        deadline_ms: ctx.global.timeout.as_millis() as u64,
+        deadline_expired,
+        targets: selection
+            .targets
+            .iter()
+            .map(|t| TargetChoice {
+                module: match &t.version {
+                    Some(v) => format!("{}@{v}", t.path),
+                    None => t.path.clone(),
+                },
+                why: selection.why.join("; "),
+            })
+            .collect(),
+        clock: vec![],
+        observations,
+        endpoints,
+        dns,
+        system,
+    };
+    let style = Style {
+        catalog: &catalog,
+        lang: ctx.lang,
+        shell: ctx.shell,
+    };
+    let report = report::build(&config, plan, facts, prediction, &style);
+    Ok(crate::render::emit(
+        ctx,
+        &report,
+        args.fail_on == FailOn::Findings,
+    ))
+}
+
+/// Replays cmd/go: simulate, fetch what Go would fetch next, repeat — under the run deadline.
+/// Also asks the GOPROXY entries Go never reaches, as evidence for `config.comma_blocks_fallback`.
+async fn follow_go(
+    ctx: &Ctx,
+    args: &RunArgs,
+    config: &GoConfig,
+    plan: &[ModuleRoute],
+    opts: &ProbeOptions,
+    progress: &Progress,
+) -> (Prediction, Observations, bool) {
+    let sim_cfg = SimConfig::from_config(config);
+    let targets = report::sim_targets(plan, args.zip);
+    let fetcher = Fetcher::new(Some(config.proxy_env()), opts.per_probe_timeout);
+    let direct_opts = DirectOptions {
+        gonoproxy_private: false,
+        goprivate: config.get("GOPRIVATE").to_string(),
+        govcs: config.govcs().ok(),
+        ls_remote: args.vcs,
+        timeout: opts.per_probe_timeout,
+    };
+    let spinner = progress.start(&format!(
+        "following go mod download for {} module(s)",
+        targets.len()
+    ));
+    let walk = observe(
+        &sim_cfg,
+        &targets,
+        &fetcher,
+        Observations::default(),
+        MAX_ROUNDS,
+        |path| {
+            let fetcher = &fetcher;
+            let mut o = direct_opts.clone();
+            o.gonoproxy_private =
+                crate::config::pattern::match_prefix_patterns(config.effective_gonoproxy(), &path);
+            async move { probe_direct(&path, fetcher, &o).await }
+        },
+    );
+    let remaining = opts
+        .deadline
+        .saturating_duration_since(tokio::time::Instant::now());
+    let result = tokio::time::timeout(remaining, walk).await;
+    spinner.finish();
+    let (prediction, mut observations, expired) = match result {
+        Ok((p, o)) => (p, o, false),
+        Err(_) => {
+            let o = Observations::default();
+            (simulate(&sim_cfg, &targets, &o), o, true)
+        }
+    };
+    if !expired {
+        let extra = unreached_entries(config, &prediction, &observations);
+        let remaining = opts
+            .deadline
+            .saturating_duration_since(tokio::time::Instant::now());
+        let fetches =
+            crate::join::join_all(extra.iter().map(|u| fetcher.get(u, 1 << 20)).collect());
+        if let Ok(results) = tokio::time::timeout(remaining, fetches).await {
+            for (u, f) in extra.into_iter().zip(results) {
+                observations.http.insert(crate::redact::redact_text(&u), f);
+            }
+        }
+    }
+    let _ = ctx;
+    (prediction, observations, expired)
+}
+
+/// For each failed stage that stopped at a `,`, the same request at every later URL entry.
+fn unreached_entries(
+    config: &GoConfig,
+    prediction: &Prediction,
+    obs: &Observations,
+) -> Vec<String> {
+    let Ok(entries) = config.proxy_list() else {
+        return vec![];
+    };
+    let bases: Vec<String> = entries
+        .iter()
+        .filter_map(|e| match e {
+            crate::config::ProxyEntry::Url { url, .. } => {
+                Some(url.trim_end_matches('/').to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    let mut out = BTreeSet::new();
+    for m in prediction
+        .modules
+        .iter()
+        .filter(|m| m.outcome == crate::modfetch::simulate::Outcome::Failed)
+    {
+        for stage in &m.stages {
+            let Some(url) = stage.attempts.last().and_then(|a| a.url.clone()) else {
+                continue;
+            };
+            let Some(i) = bases
+                .iter()
+                .position(|b| url.starts_with(&crate::redact::redact_text(b)))
+            else {
+                continue;
+            };
+            let suffix = &url[crate::redact::redact_text(&bases[i]).len()..];
+            for later in &bases[i + 1..] {
+                let candidate = format!("{later}{suffix}");
+                if !obs
+                    .http
+                    .contains_key(&crate::redact::redact_text(&candidate))
+                {
+                    out.insert(candidate);
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Replaces the HTTP client's view of a network failure with the chain probe's (Go's exact
+/// text and the cause it points at). True when anything changed.
+fn precise_net_errors(obs: &mut Observations, endpoints: &[chain::EndpointFacts]) -> bool {
+    let mut changed = false;
+    for (url, fetch) in obs.http.iter_mut() {
+        let Fetch::NetError {
+            go_error, class, ..
+        } = fetch
+        else {
+            continue;
+        };
+        let Ok(u) = url::Url::parse(url) else {
+            continue;
+        };
+        let endpoint = endpoints.iter().find(|e| {
+            Some(e.host.as_str()) == u.host_str()
+                && Some(e.port) == u.port_or_known_default()
+                && e.scheme == u.scheme()
+        });
+        let Some(e) = endpoint else { continue };
+        let (Some(text), Some(f)) = (e.go_error(url), &e.failure) else {
+            continue;
+        };
+        if *go_error != text || *class != f.cause {
+            *go_error = text;
+            *class = f.cause.clone();
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// Evidence along Go's path: every host Go contacted, compared across resolvers, and the
+/// DNS → TCP → TLS / proxy chain of every endpoint.
+async fn probe_path(
+    obs: &Observations,
+    opts: &ProbeOptions,
+    progress: &Progress,
+) -> (Vec<dns::DnsFacts>, Vec<chain::EndpointFacts>) {
+    let mut hosts = BTreeSet::new();
+    let mut endpoints: Vec<(url::Url, Route)> = vec![];
+    let mut seen = BTreeSet::new();
+    let env = crate::config::ProxyEnv::from_lookup(&|k| std::env::var(k).unwrap_or_default());
+    for key in obs.http.keys() {
+        let Ok(u) = url::Url::parse(key) else {
+            continue;
+        };
+        let Some(host) = u.host_str() else { continue };
+        if !matches!(u.scheme(), "http" | "https") {
+            continue;
+        }
+        let route = crate::probe::Route::from_choice(&env.proxy_for(&u)).unwrap_or(Route::Direct);
+        if route == Route::Direct {
+            hosts.insert(host.to_string());
+        }
+        let id = (
+            u.scheme().to_string(),
+            host.to_string(),
+            u.port_or_known_default(),
+            route.display(),
+        );
+        if seen.insert(id) {
+            let mut base = u.clone();
+            base.set_path("/");
+            base.set_query(None);
+            endpoints.push((base, route));
+        }
+    }
+    let spinner = progress.start(&format!("probing {} host(s) on Go's path", endpoints.len()));
+    let remaining = opts
+        .deadline
+        .saturating_duration_since(tokio::time::Instant::now());
+    let dns_probes = crate::join::join_all(hosts.iter().map(|h| dns::probe_dns(h, opts)).collect());
+    let chains = chain::probe_all(endpoints, opts);
+    let out = tokio::time::timeout(remaining, async { tokio::join!(dns_probes, chains) }).await;
+    spinner.finish();
+    out.unwrap_or_default()
 }

@@ -1,0 +1,243 @@
+//! The terminal report: a compact table of the probes, then the verdict — the cause in one
+//! sentence, the evidence, the fix commands, what Go would print, and the findings.
+
+use std::fmt::Write as _;
+
+use comfy_table::{presets, ContentArrangement, Table};
+
+use super::Paint;
+use crate::modfetch::outcome::Fetch;
+use crate::redact::redact_text;
+use crate::report::Report;
+
+/// Output settings for the text report.
+#[derive(Debug, Clone, Copy)]
+pub struct TextStyle {
+    pub paint: Paint,
+    /// `-v`: every fact, not only the table.
+    pub verbose: u8,
+}
+
+/// The whole text report.
+pub fn render(r: &Report, style: TextStyle) -> String {
+    let p = style.paint;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        p.bold(&format!(
+            "gomod-diag {} — {}",
+            r.tool.version, r.prediction.command
+        ))
+    );
+    for t in &r.facts.targets {
+        let _ = writeln!(out, "{}", p.dim(&format!("  {}: {}", t.module, t.why)));
+    }
+    out.push('\n');
+    out.push_str(&probe_table(r, p.on).to_string());
+    out.push_str("\n\n");
+    out.push_str(&verdict_text(r, p));
+    if style.verbose > 0 {
+        let _ = writeln!(out, "\n{}", p.bold("All facts:"));
+        let facts = serde_json::to_string_pretty(&r.facts).unwrap_or_default();
+        out.push_str(&redact_text(&facts));
+        out.push('\n');
+    }
+    out
+}
+
+/// One row per probe: target, stage, result, time.
+pub fn probe_table(r: &Report, color: bool) -> Table {
+    let mut t = Table::new();
+    t.load_style(if color {
+        presets::UTF8_FULL_CONDENSED
+    } else {
+        presets::ASCII_FULL_CONDENSED
+    })
+    .set_content_arrangement(ContentArrangement::Dynamic)
+    .set_header(vec!["target", "stage", "result", "time"]);
+    for d in &r.facts.dns {
+        let mut result = format!("system {}: {}", d.system.server, answer_text(&d.system));
+        for p in &d.public {
+            result.push_str(
+                &format!(
+                    "\npublic {} ({:?}): {}",
+                    p.server,
+                    p.transport,
+                    answer_text(p)
+                )
+                .to_lowercase(),
+            );
+        }
+        if let Some(h) = &d.hosts {
+            result.push_str(&format!(
+                "\nhosts file pins {}",
+                h.addrs
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        t.add_row(vec![
+            d.name.clone(),
+            "dns".into(),
+            result,
+            ms(d.system.time_ms),
+        ]);
+    }
+    for e in &r.facts.endpoints {
+        let target = if e.route == "direct" {
+            format!("{}:{}", e.host, e.port)
+        } else {
+            format!("{}:{}\nvia {}", e.host, e.port, redact_text(&e.route))
+        };
+        let (stage, result) = match &e.failure {
+            Some(f) => (
+                format!("{:?}", f.stage).to_lowercase(),
+                format!("{} — {}", f.cause, redact_text(&f.go_error)),
+            ),
+            None => (
+                "tls".into(),
+                if e.findings.is_empty() {
+                    "ok".into()
+                } else {
+                    format!("ok ({})", e.findings.join(", "))
+                },
+            ),
+        };
+        t.add_row(vec![target, stage, result, ms(e.time_ms)]);
+    }
+    for (url, f) in &r.facts.observations.http {
+        let result = match f {
+            Fetch::Status {
+                code,
+                reason,
+                content_type,
+                size,
+                ..
+            } => {
+                format!(
+                    "{code} {reason}{}",
+                    if content_type.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({content_type}, {size} B)")
+                    }
+                )
+            }
+            Fetch::NetError { class, .. } => class.clone(),
+        };
+        t.add_row(vec![
+            redact_text(url),
+            "http".into(),
+            result,
+            format!("{} ms", f.elapsed_ms()),
+        ]);
+    }
+    for (module, d) in &r.facts.observations.direct {
+        t.add_row(vec![
+            module.clone(),
+            "direct".into(),
+            d.class.clone(),
+            String::new(),
+        ]);
+    }
+    t
+}
+
+fn answer_text(a: &crate::probe::dns::ResolverAnswer) -> String {
+    if a.class.answered() {
+        a.addrs()
+            .iter()
+            .map(|ip| ip.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        format!("{:?}", a.class).to_lowercase()
+    }
+}
+
+fn ms(v: f64) -> String {
+    format!("{v:.0} ms")
+}
+
+/// The verdict block.
+pub fn verdict_text(r: &Report, p: Paint) -> String {
+    let v = &r.verdict;
+    let mut out = String::new();
+    let head = if v.go_will_succeed {
+        p.green(&format!("✓ Go will succeed — {}", v.cause.title))
+    } else if v.cause.id == "inconclusive" {
+        p.yellow("? Inconclusive — no prediction possible")
+    } else {
+        p.red(&format!(
+            "✗ Go will fail — {} ({})",
+            v.cause.title, v.cause.id
+        ))
+    };
+    let _ = writeln!(out, "{}", p.bold(&head));
+    let _ = writeln!(out, "  {}", v.cause.summary);
+    if !v.go_will_succeed && !v.cause.explanation.is_empty() {
+        for line in v.cause.explanation.trim().lines() {
+            let _ = writeln!(out, "  {}", p.dim(line));
+        }
+    }
+    if !v.evidence.is_empty() {
+        let _ = writeln!(out, "\n{}", p.bold("Evidence:"));
+        for (i, e) in v.evidence.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {}: {}", i + 1, e.fact, e.observation);
+        }
+    }
+    if let Some(fixes) = &v.fixes {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.bold(&format!("Fix ({}):", shell_name(v.shell)))
+        );
+        if fixes.weakens_security {
+            if let Some(w) = &fixes.warning {
+                let _ = writeln!(out, "  {}", p.yellow(&format!("⚠ {w}")));
+            }
+        }
+        for (i, s) in fixes.steps.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {}", i + 1, s.text);
+            if let Some(c) = &s.command {
+                for line in c.lines() {
+                    let _ = writeln!(out, "       {}", p.bold(line));
+                }
+            }
+        }
+        for d in &fixes.docs {
+            let _ = writeln!(out, "  {}", p.dim(&format!("see {d}")));
+        }
+    }
+    if let Some(e) = &v.go_error {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.bold(&format!("Go would print ({}):", r.prediction.command))
+        );
+        for line in e.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    if !v.findings.is_empty() {
+        let _ = writeln!(out, "\n{}", p.bold("Findings:"));
+        for f in &v.findings {
+            let _ = writeln!(out, "  - {} ({}): {}", f.title, f.id, f.summary);
+        }
+    }
+    out
+}
+
+fn shell_name(s: crate::shell::Shell) -> &'static str {
+    use crate::shell::Shell::*;
+    match s {
+        Bash => "bash",
+        Zsh => "zsh",
+        Fish => "fish",
+        PowerShell => "PowerShell",
+        Cmd => "cmd",
+    }
+}
