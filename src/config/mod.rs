@@ -177,6 +177,18 @@ impl GoConfig {
         self.values.iter().find(|v| v.name == name)
     }
 
+    /// A copy safe to print or serialize: every value passed through `crate::redact`.
+    pub fn redacted(&self) -> GoConfig {
+        let mut c = self.clone();
+        for v in &mut c.values {
+            v.value = crate::redact::redact_text(&v.value);
+            for s in &mut v.shadowed {
+                s.value = crate::redact::redact_text(&s.value);
+            }
+        }
+        c
+    }
+
     /// The effective value of a variable ("" when unset or unknown).
     pub fn get(&self, name: &str) -> &str {
         self.value(name).map_or("", |v| v.value.as_str())
