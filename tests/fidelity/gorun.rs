@@ -95,14 +95,15 @@ pub fn go_mod_download(
     }
 }
 
-/// gomod-diag's JSON report for the same module, inside the namespace.
+/// gomod-diag's JSON report for the same module, inside the namespace; `Err` (with the exit
+/// status and output) when it prints no JSON report, so the suite can list it and go on.
 pub fn gomod_diag(
     ns: &Netns,
     module: &str,
     env: &[(String, String)],
     cwd: &Path,
     extra: &[&str],
-) -> serde_json::Value {
+) -> Result<serde_json::Value, String> {
     let mut cmd = ns.command(env!("CARGO_BIN_EXE_gomod-diag"));
     cmd.args(["--json", "--public-dns", "127.0.0.1:9", "--module", module])
         .args(extra)
@@ -112,12 +113,12 @@ pub fn gomod_diag(
         cmd.env(k, v);
     }
     let out = output_with_deadline(cmd, Duration::from_secs(60));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "gomod-diag printed no JSON report ({e}); exit {:?}\nstdout: {}\nstderr: {}",
+    serde_json::from_slice(&out.stdout).map_err(|e| {
+        format!(
+            "gomod-diag printed no JSON report ({e}); exit {:?}; stdout: {}; stderr: {}",
             out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+            String::from_utf8_lossy(&out.stdout).trim(),
+            String::from_utf8_lossy(&out.stderr).trim()
         )
     })
 }

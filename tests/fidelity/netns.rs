@@ -54,7 +54,8 @@ impl Netns {
     /// A command that runs inside the namespace (with its resolv.conf and hosts bind-mounted
     /// over /etc by `ip netns exec`).
     pub fn command(&self, program: &str) -> Command {
-        let mut c = Command::new("ip");
+        // `ip` by absolute path: the clients' environment may carry a PATH without /usr/sbin.
+        let mut c = Command::new(ip_binary());
         c.args(["netns", "exec", &self.name, program]);
         c
     }
@@ -115,6 +116,20 @@ impl Drop for Netns {
             .output();
         let _ = fs::remove_dir_all(&self.etc);
     }
+}
+
+/// The host's `ip` binary, found once on the test's own PATH.
+fn ip_binary() -> &'static str {
+    static IP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    IP.get_or_init(|| {
+        Command::new("sh")
+            .args(["-c", "command -v ip"])
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| "ip".into())
+    })
 }
 
 fn enter_netns(path: &str) -> io::Result<()> {

@@ -1,0 +1,330 @@
+//! The fidelity lab: the real Go toolchain and gomod-diag side by side, in one network
+//! namespace per scenario, each a small "internet" with one injected fault (see
+//! tests/fidelity/scenarios.rs). Go is the oracle: gomod-diag must predict whether Go
+//! succeeds, the essentials of Go's error, and name the injected cause.
+//!
+//! Needs root (namespaces), `ip`, `nft` and `go`; skips locally with a reason, never with
+//! CI=true. Nothing leaves a namespace: each has only `lo`.
+//!
+//! Environment knobs for development: FIDELITY_ONLY=<substring> runs matching scenarios,
+//! FIDELITY_JOBS=<n> sets the concurrency (default 12).
+
+#[path = "fidelity/gorun.rs"]
+mod gorun;
+#[path = "fidelity/lab.rs"]
+mod lab;
+#[path = "modlab/mod.rs"]
+mod modlab;
+#[path = "fidelity/netns.rs"]
+mod netns;
+#[path = "fidelity/normalize.rs"]
+mod normalize;
+#[path = "fidelity/pki.rs"]
+mod pki;
+#[path = "fidelity/scenarios.rs"]
+mod scenarios;
+#[path = "fidelity/servers.rs"]
+mod servers;
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use normalize::key_of;
+use scenarios::{GoExpect, Scenario};
+
+/// What happened in one scenario.
+struct Row {
+    name: &'static str,
+    expected_cause: &'static str,
+    go_ok: bool,
+    go_error: Option<String>,
+    go_elapsed: Duration,
+    /// The lab's own check: did real Go do what the scenario is built to make it do?
+    lab_problem: Option<String>,
+    predicted_ok: Option<bool>,
+    predicted_error: Option<String>,
+    cause: Option<String>,
+    diag_problem: Option<String>,
+    /// Why gomod-diag disagrees with Go (empty = agreement).
+    disagreements: Vec<String>,
+}
+
+fn run_scenario(sc: &Scenario) -> Row {
+    let tag: String = sc
+        .name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(8)
+        .collect();
+    let lab = lab::Lab::start(&tag, sc.faults, sc.env);
+    let work = lab.work_dir();
+    // Both clients at once: the scenario takes as long as the slower one.
+    let (go, diag) = std::thread::scope(|scope| {
+        let diag = scope.spawn(|| gorun::gomod_diag(&lab.ns, sc.module, &lab.env, &work, &[]));
+        let go = gorun::go_mod_download(&lab.ns, sc.module, &lab.env, &work);
+        (go, diag.join().expect("gomod-diag runner"))
+    });
+    drop(lab);
+
+    let go_key = go.error.as_deref().map(key_of);
+    let lab_problem = match (sc.go, go.succeeded, &go_key) {
+        (GoExpect::Ok, true, _) => None,
+        (GoExpect::Ok, false, _) => Some("the lab meant Go to succeed".to_string()),
+        (GoExpect::Fails(..), true, _) => Some("the lab meant Go to fail".to_string()),
+        (GoExpect::Fails(class, host), false, Some(k)) => {
+            let host_ok = host.is_empty() || k.host.as_deref() == Some(host);
+            (k.class != class || !host_ok)
+                .then(|| format!("the lab meant Go to fail with {class} @ {host}, got {k}"))
+        }
+        (GoExpect::Fails(..), false, None) => Some("Go failed without an error text".into()),
+    };
+
+    let mut row = Row {
+        name: sc.name,
+        expected_cause: sc.cause,
+        go_ok: go.succeeded,
+        go_error: go.error.clone(),
+        go_elapsed: go.elapsed,
+        lab_problem,
+        predicted_ok: None,
+        predicted_error: None,
+        cause: None,
+        diag_problem: None,
+        disagreements: vec![],
+    };
+    match diag {
+        Err(e) => {
+            row.diag_problem = Some(e.clone());
+            row.disagreements.push(e);
+        }
+        Ok(report) => {
+            let pred = &report["prediction"];
+            row.predicted_ok = pred["go_will_succeed"].as_bool();
+            row.predicted_error = pred["error_text"].as_str().map(str::to_string);
+            row.cause = report["verdict"]["cause"]["id"]
+                .as_str()
+                .map(str::to_string);
+            match row.predicted_ok {
+                None => row
+                    .disagreements
+                    .push("no prediction.go_will_succeed in the report".into()),
+                Some(p) if p != go.succeeded => row.disagreements.push(format!(
+                    "predicted go_will_succeed={p}, Go {}",
+                    if go.succeeded { "succeeded" } else { "failed" }
+                )),
+                Some(_) => {}
+            }
+            if let (false, Some(k)) = (go.succeeded, &go_key) {
+                match row.predicted_error.as_deref().map(key_of) {
+                    None => row
+                        .disagreements
+                        .push("Go failed but no prediction.error_text".into()),
+                    Some(pk) if &pk != k => row
+                        .disagreements
+                        .push(format!("predicted error {pk}, Go's error {k}")),
+                    Some(_) => {}
+                }
+            }
+            if row.cause.as_deref() != Some(sc.cause) {
+                row.disagreements.push(format!(
+                    "cause {} instead of {}",
+                    row.cause.as_deref().unwrap_or("(none)"),
+                    sc.cause
+                ));
+            }
+        }
+    }
+    row
+}
+
+fn cell(s: &str, width: usize) -> String {
+    let s: String = s.chars().take(width).collect();
+    format!("{s:<width$}")
+}
+
+fn table(rows: &[Row], wall: Duration) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{} | {} | {} | {} | {}\n",
+        cell("scenario", 38),
+        cell("real go", 42),
+        cell("predicted", 42),
+        cell("cause (expected)", 60),
+        "agree"
+    ));
+    out.push_str(&format!("{}\n", "-".repeat(200)));
+    for r in rows {
+        let go = match &r.go_error {
+            _ if r.go_ok => format!("ok ({:.1}s)", r.go_elapsed.as_secs_f64()),
+            Some(e) => format!(
+                "failed: {} ({:.1}s)",
+                normalize::short(e),
+                r.go_elapsed.as_secs_f64()
+            ),
+            None => "failed".into(),
+        };
+        let pred = match (r.predicted_ok, &r.predicted_error) {
+            (Some(true), _) => "ok".to_string(),
+            (Some(false), Some(e)) => format!("failed: {}", normalize::short(e)),
+            (Some(false), None) => "failed".into(),
+            (None, _) if r.diag_problem.is_some() => "no report".into(),
+            (None, _) => "-".into(),
+        };
+        let cause = format!(
+            "{} ({})",
+            r.cause.as_deref().unwrap_or("-"),
+            r.expected_cause
+        );
+        let agree = if r.disagreements.is_empty() {
+            "yes"
+        } else {
+            "NO"
+        };
+        let lab = if r.lab_problem.is_some() {
+            " [LAB]"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "{} | {} | {} | {} | {agree}{lab}\n",
+            cell(r.name, 38),
+            cell(&go, 42),
+            cell(&pred, 42),
+            cell(&cause, 60)
+        ));
+    }
+    let agreed = rows.iter().filter(|r| r.disagreements.is_empty()).count();
+    out.push_str(&format!(
+        "\nagreement: {agreed}/{} ({:.0}%), wall time {:.1}s\n",
+        rows.len(),
+        100.0 * agreed as f64 / rows.len().max(1) as f64,
+        wall.as_secs_f64()
+    ));
+    out.push_str("\nGo's real error texts:\n");
+    for r in rows {
+        if let Some(e) = &r.go_error {
+            out.push_str(&format!("  {}: {}\n", r.name, e.replace('\n', "\\n")));
+        }
+    }
+    out
+}
+
+#[test]
+fn real_go_and_gomod_diag_agree_in_every_scenario() {
+    if let Some(reason) = netns::missing_prerequisite() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI=true and the fidelity lab cannot run: {reason}");
+        }
+        eprintln!("skipping the fidelity lab: {reason}");
+        return;
+    }
+    let only = std::env::var("FIDELITY_ONLY").unwrap_or_default();
+    let jobs: usize = std::env::var("FIDELITY_JOBS")
+        .ok()
+        .and_then(|j| j.parse().ok())
+        .unwrap_or(12);
+    let mut all: Vec<Scenario> = scenarios::all()
+        .into_iter()
+        .filter(|s| only.is_empty() || s.name.contains(&only))
+        .collect();
+    assert!(!all.is_empty(), "no scenario matches FIDELITY_ONLY={only}");
+    let order: Vec<&'static str> = all.iter().map(|s| s.name).collect();
+    all.sort_by_key(scenarios::weight);
+
+    let started = Instant::now();
+    let queue = Arc::new(Mutex::new(all.into_iter().collect::<VecDeque<_>>()));
+    let rows = Arc::new(Mutex::new(Vec::<Row>::new()));
+    let workers: Vec<_> = (0..jobs)
+        .map(|_| {
+            let queue = queue.clone();
+            let rows = rows.clone();
+            std::thread::spawn(move || loop {
+                let Some(sc) = queue.lock().unwrap().pop_front() else {
+                    return;
+                };
+                let t = Instant::now();
+                let row = std::panic::catch_unwind(|| run_scenario(&sc)).unwrap_or_else(|p| {
+                    let msg = p
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_default();
+                    Row {
+                        name: sc.name,
+                        expected_cause: sc.cause,
+                        go_ok: false,
+                        go_error: None,
+                        go_elapsed: t.elapsed(),
+                        lab_problem: Some(format!("the scenario panicked: {msg}")),
+                        predicted_ok: None,
+                        predicted_error: None,
+                        cause: None,
+                        diag_problem: None,
+                        disagreements: vec![format!("the scenario panicked: {msg}")],
+                    }
+                });
+                eprintln!(
+                    "[{:>5.1}s] {} done",
+                    started.elapsed().as_secs_f64(),
+                    sc.name
+                );
+                rows.lock().unwrap().push(row);
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().expect("scenario worker");
+    }
+    let wall = started.elapsed();
+    let mut rows = std::mem::take(&mut *rows.lock().unwrap());
+    rows.sort_by_key(|r| order.iter().position(|n| *n == r.name));
+
+    let report = table(&rows, wall);
+    eprintln!("\n{report}");
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fidelity-report.txt");
+    let _ = std::fs::write(&path, &report);
+
+    // First the lab itself: the Go side of every scenario must be what the scenario builds.
+    let lab_problems: Vec<String> = rows
+        .iter()
+        .filter_map(|r| {
+            r.lab_problem.as_ref().map(|p| {
+                format!(
+                    "{}: {p}\n    Go's error: {}",
+                    r.name,
+                    r.go_error.as_deref().unwrap_or("(none)")
+                )
+            })
+        })
+        .collect();
+    assert!(
+        lab_problems.is_empty(),
+        "the lab did not make real Go behave as the scenarios intend:\n{}",
+        lab_problems.join("\n")
+    );
+    // Then the product: gomod-diag must agree with Go everywhere.
+    let disagreements: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.disagreements.is_empty())
+        .map(|r| {
+            format!(
+                "{}: {}\n    Go: {}\n    gomod-diag: go_will_succeed={:?} error_text={:?} cause={:?}",
+                r.name,
+                r.disagreements.join("; "),
+                r.go_error.as_deref().unwrap_or("(succeeded)"),
+                r.predicted_ok,
+                r.predicted_error,
+                r.cause
+            )
+        })
+        .collect();
+    assert!(
+        disagreements.is_empty(),
+        "gomod-diag disagrees with the real Go client in {} of {} scenarios (report: {}):\n{}",
+        disagreements.len(),
+        rows.len(),
+        path.display(),
+        disagreements.join("\n")
+    );
+}

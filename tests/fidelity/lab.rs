@@ -1,0 +1,481 @@
+//! Wires one scenario's "internet" inside its own namespace: DNS (the system resolver at
+//! 127.0.0.53 and a "public" resolver at 127.0.0.1:9, the address every gomod-diag run is
+//! given), TLS sites on port 443 of loopback addresses in front of modlab backends, an HTTP
+//! CONNECT proxy, nftables rules, and the client environment (HOME, env file, PATH).
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use super::gorun;
+use super::modlab::{self, LabServer, ModuleStore, SumDb};
+use super::netns::Netns;
+use super::pki::{Ca, Validity};
+use super::servers::{self, DnsAnswer, ProxyMode, SiteMode};
+
+/// The lab's hosts: name, the address the (system and public) DNS give clients, and the
+/// address the corporate proxy dials for it (so "direct blocked, proxy works" is possible).
+pub const HOSTS: &[(&str, [u8; 4], [u8; 4], Backend)] = &[
+    (
+        "proxy.golang.org",
+        [127, 0, 1, 1],
+        [127, 0, 11, 1],
+        Backend::Public,
+    ),
+    (
+        "sum.golang.org",
+        [127, 0, 1, 2],
+        [127, 0, 11, 2],
+        Backend::Public,
+    ),
+    (
+        "goproxy.cn",
+        [127, 0, 1, 3],
+        [127, 0, 11, 3],
+        Backend::Public,
+    ),
+    (
+        "github.com",
+        [127, 0, 1, 4],
+        [127, 0, 11, 4],
+        Backend::NoMeta,
+    ),
+    (
+        "example.com",
+        [127, 0, 1, 5],
+        [127, 0, 11, 5],
+        Backend::NoMeta,
+    ),
+    (
+        "corp.example",
+        [127, 0, 1, 6],
+        [127, 0, 11, 6],
+        Backend::Private,
+    ),
+    (
+        "goproxy.corp.example",
+        [127, 0, 1, 7],
+        [127, 0, 11, 7],
+        Backend::Mirror,
+    ),
+];
+/// The hosts that a corporate network reaches only through its proxy.
+pub const PUBLIC_HOSTS: &[&str] = &["proxy.golang.org", "sum.golang.org", "goproxy.cn"];
+pub const PROXY_NAME: &str = "proxy.corp.example";
+pub const PROXY_IP: [u8; 4] = [127, 0, 2, 1];
+/// Where a hijacked name points: a server with a certificate for another name.
+pub const HIJACK_IP: [u8; 4] = [127, 0, 9, 9];
+/// An address with no route inside a namespace that has only `lo`.
+pub const UNROUTABLE_IP: [u8; 4] = [10, 255, 255, 1];
+/// Where a hosts-file entry pins a name: nothing listens there.
+pub const PINNED_IP: [u8; 4] = [127, 0, 9, 8];
+pub const SUMDB_NAME: &str = "sum.golang.org";
+
+/// What serves behind a host's TLS front.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Backend {
+    /// Public modules, and the checksum database at the root and under /sumdb/.
+    Public,
+    /// Every module (private ones too), no checksum database (/sumdb/... is 404).
+    Mirror,
+    /// The private module's host: a go-import page with a `mod` root on itself.
+    Private,
+    /// A web site without go-import meta tags.
+    NoMeta,
+}
+
+/// A TLS fault at a host's address.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TlsFault {
+    /// Chain from a CA the clients do not trust (TLS inspection).
+    Untrusted,
+    WrongName,
+    Expired,
+    NotYetValid,
+    ResetAfterHello,
+    PlainHttp,
+    Silent,
+    Alert,
+}
+
+/// An HTTP-level fault on a host's backend (modlab faults, by path substring).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum HttpFault {
+    Status(u16),
+    Html,
+    TamperNote,
+}
+
+/// One injected fault.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fault {
+    /// The system resolver says NXDOMAIN for the name (the public one answers).
+    DnsNxdomain(&'static str),
+    /// The system resolver points the name at HIJACK_IP (wrong certificate there).
+    DnsHijack(&'static str),
+    /// The system resolver is silent.
+    ResolverDown,
+    /// The "public" resolver is absent too.
+    PublicDnsDown,
+    /// The hosts file pins the name to PINNED_IP, where nothing listens.
+    HostsPin(&'static str),
+    /// Nothing listens on the host's address.
+    Refused(&'static str),
+    /// nftables drops packets to the host's address.
+    Dropped(&'static str),
+    /// Both resolvers give the host an address with no route.
+    Unreachable(&'static str),
+    Tls(&'static str, TlsFault),
+    /// The public hosts refuse direct connections (only the proxy reaches them).
+    DirectBlocked,
+    /// The corporate CONNECT proxy at proxy.corp.example:3128.
+    Proxy(ProxyKind),
+    Http(&'static str, &'static str, HttpFault),
+    /// The go env file (`$HOME/.config/go/env`) has this text.
+    GoEnvFile(&'static str),
+    /// PATH holds only the Go toolchain (no git).
+    NoGit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ProxyKind {
+    Open,
+    Basic,
+    NtlmOnly,
+    Forbidden,
+    BadGateway,
+    SshBanner,
+}
+
+/// The proxy's credentials in Basic mode.
+pub const PROXY_USER: &str = "alice";
+pub const PROXY_PASS: &str = "s3cret";
+
+struct Pki {
+    lab: Ca,
+    rogue: Ca,
+}
+
+fn pki() -> &'static Pki {
+    static PKI: OnceLock<Pki> = OnceLock::new();
+    PKI.get_or_init(|| Pki {
+        lab: Ca::new("gomod-diag lab root CA"),
+        rogue: Ca::new("Corporate TLS Inspection CA"),
+    })
+}
+
+fn sumdb_signer() -> gomod_diag::modfetch::note::Signer {
+    gomod_diag::modfetch::note::Signer::from_seed(SUMDB_NAME, &[7u8; 32]).expect("signer")
+}
+
+/// GOSUMDB for the lab: the lab database's key under the name sum.golang.org.
+pub fn sumdb_key() -> String {
+    sumdb_signer().verifier_key()
+}
+
+fn ip(o: [u8; 4]) -> Ipv4Addr {
+    Ipv4Addr::from(o)
+}
+
+fn public_store() -> ModuleStore {
+    let mut s = ModuleStore::fixtures();
+    s.modules
+        .retain(|path, _| !path.starts_with("corp.example/"));
+    s
+}
+
+fn backend_server(kind: Backend) -> LabServer {
+    let ip = "127.0.50.1";
+    match kind {
+        Backend::Public => {
+            let store = public_store();
+            let mut db = SumDb::new(SUMDB_NAME, &store);
+            db.signer = sumdb_signer();
+            LabServer::start(ip, store, Some(db))
+        }
+        Backend::Mirror => LabServer::start(ip, ModuleStore::fixtures(), None),
+        Backend::Private => {
+            let s = LabServer::start(ip, ModuleStore::fixtures(), None);
+            // modlab matches `?go-get=1` pages by path (HTTP/1 has no authority in the URI).
+            s.go_get("private", "corp.example/private mod https://corp.example");
+            s
+        }
+        Backend::NoMeta => LabServer::start(ip, ModuleStore::default(), None),
+    }
+}
+
+/// A running scenario lab; dropping it stops the servers and deletes the namespace.
+pub struct Lab {
+    pub ns: Netns,
+    pub home: tempfile::TempDir,
+    pub env: Vec<(String, String)>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Lab {
+    pub fn work_dir(&self) -> PathBuf {
+        self.home.path().join("work")
+    }
+
+    /// Builds the scenario's namespace and starts every server in it.
+    pub fn start(tag: &str, faults: &[Fault], scenario_env: &[(&str, &str)]) -> Lab {
+        let ns = Netns::create(tag, "127.0.0.53").expect("create the scenario namespace");
+        let home = tempfile::tempdir().expect("scenario home");
+        let ca_file = home.path().join("lab-ca.pem");
+        std::fs::write(&ca_file, &pki().lab.pem).expect("write the lab CA");
+        std::fs::create_dir_all(home.path().join("work")).expect("work dir");
+
+        // DNS zones: both resolvers answer the truth unless a fault says otherwise.
+        let mut system: BTreeMap<String, DnsAnswer> = BTreeMap::new();
+        for (name, client, _, _) in HOSTS {
+            system.insert(name.to_string(), DnsAnswer::A(ip(*client)));
+        }
+        system.insert(PROXY_NAME.into(), DnsAnswer::A(ip(PROXY_IP)));
+        let mut public = system.clone();
+        let mut system_up = true;
+        let mut public_up = true;
+        let mut hosts_file = String::from("127.0.0.1 localhost\n::1 localhost\n");
+        let mut refused: Vec<Ipv4Addr> = vec![];
+        let mut dropped: Vec<Ipv4Addr> = vec![];
+        let mut tls_faults: BTreeMap<&str, TlsFault> = BTreeMap::new();
+        let mut http_faults: Vec<(&str, &str, HttpFault)> = vec![];
+        let mut proxy: Option<ProxyKind> = None;
+        let mut env_file: Option<&str> = None;
+        let mut no_git = false;
+        for f in faults {
+            match *f {
+                Fault::DnsNxdomain(n) => {
+                    system.insert(n.into(), DnsAnswer::NxDomain);
+                }
+                Fault::DnsHijack(n) => {
+                    system.insert(n.into(), DnsAnswer::A(ip(HIJACK_IP)));
+                }
+                Fault::ResolverDown => system_up = false,
+                Fault::PublicDnsDown => public_up = false,
+                Fault::HostsPin(n) => {
+                    hosts_file.push_str(&format!("{} {n}\n", ip(PINNED_IP)));
+                }
+                Fault::Refused(n) => refused.push(client_ip(n)),
+                Fault::Dropped(n) => dropped.push(client_ip(n)),
+                Fault::Unreachable(n) => {
+                    system.insert(n.into(), DnsAnswer::A(ip(UNROUTABLE_IP)));
+                    public.insert(n.into(), DnsAnswer::A(ip(UNROUTABLE_IP)));
+                }
+                Fault::Tls(n, t) => {
+                    tls_faults.insert(n, t);
+                }
+                Fault::DirectBlocked => {
+                    refused.extend(PUBLIC_HOSTS.iter().map(|n| client_ip(n)));
+                }
+                Fault::Proxy(k) => proxy = Some(k),
+                Fault::Http(n, p, h) => http_faults.push((n, p, h)),
+                Fault::GoEnvFile(t) => env_file = Some(t),
+                Fault::NoGit => no_git = true,
+            }
+        }
+        ns.write_hosts(&hosts_file).expect("hosts file");
+        if !dropped.is_empty() {
+            let rules: String = dropped
+                .iter()
+                .map(|a| format!("    ip daddr {a} drop\n"))
+                .collect();
+            ns.nft(&format!(
+                "table inet lab {{\n  chain output {{\n    type filter hook output priority 0; policy accept;\n{rules}  }}\n}}\n"
+            ))
+            .expect("nftables drop rules");
+        }
+
+        // Per-site listener modes, decided here (certificates are cheap) and bound inside.
+        let p = pki();
+        let mut sites: Vec<(SocketAddr, SiteSpec)> = vec![];
+        for (name, client, upstream, _) in HOSTS {
+            let good = p.lab.server_config(&[name], Validity::Current);
+            sites.push((sock(*upstream, 443), SiteSpec::Tls(good.clone(), name)));
+            if refused.contains(&ip(*client)) {
+                continue;
+            }
+            let spec = match tls_faults.get(name) {
+                None => SiteSpec::Tls(good, name),
+                Some(TlsFault::Untrusted) => {
+                    SiteSpec::Tls(p.rogue.server_config(&[name], Validity::Current), name)
+                }
+                Some(TlsFault::WrongName) => SiteSpec::Tls(
+                    p.lab.server_config(&["portal.example"], Validity::Current),
+                    name,
+                ),
+                Some(TlsFault::Expired) => {
+                    SiteSpec::Tls(p.lab.server_config(&[name], Validity::Expired), name)
+                }
+                Some(TlsFault::NotYetValid) => {
+                    SiteSpec::Tls(p.lab.server_config(&[name], Validity::NotYetValid), name)
+                }
+                Some(TlsFault::ResetAfterHello) => SiteSpec::Raw(SiteMode::ResetAfterHello),
+                Some(TlsFault::PlainHttp) => SiteSpec::Raw(SiteMode::PlainHttp),
+                Some(TlsFault::Silent) => SiteSpec::Raw(SiteMode::Silent),
+                Some(TlsFault::Alert) => SiteSpec::Raw(SiteMode::Alert),
+            };
+            sites.push((sock(*client, 443), spec));
+        }
+        // The hijack target: a portal with a certificate for another name.
+        sites.push((
+            sock(HIJACK_IP, 443),
+            SiteSpec::Tls(
+                p.lab.server_config(&["portal.example"], Validity::Current),
+                "portal.example",
+            ),
+        ));
+
+        let upstream: BTreeMap<String, Ipv4Addr> = HOSTS
+            .iter()
+            .map(|(n, _, u, _)| (n.to_string(), ip(*u)))
+            .collect();
+        let proxy_mode = proxy.map(|k| match k {
+            ProxyKind::Open => ProxyMode::Open,
+            ProxyKind::Basic => ProxyMode::Basic {
+                user: PROXY_USER.into(),
+                pass: PROXY_PASS.into(),
+            },
+            ProxyKind::NtlmOnly => ProxyMode::NtlmOnly,
+            ProxyKind::Forbidden => ProxyMode::Status(403, "Forbidden"),
+            ProxyKind::BadGateway => ProxyMode::Status(502, "Bad Gateway"),
+            ProxyKind::SshBanner => ProxyMode::SshBanner,
+        });
+        let http_faults: Vec<(String, String, HttpFault)> = http_faults
+            .into_iter()
+            .map(|(n, p, h)| (n.to_string(), p.to_string(), h))
+            .collect();
+
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<()>();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let system_zone = system_up.then_some(system);
+        let thread = ns.spawn(move || async move {
+            // Backends first (their threads inherit this thread's namespace).
+            let mut backends: BTreeMap<String, LabServer> = BTreeMap::new();
+            for (name, _, _, kind) in HOSTS {
+                let server = backend_server(*kind);
+                for (n, path, h) in &http_faults {
+                    if n == name {
+                        server.fault(path, to_modlab(*h));
+                    }
+                }
+                backends.insert(name.to_string(), server);
+            }
+            backends.insert("portal.example".into(), backend_server(Backend::NoMeta));
+            for (addr, spec) in sites {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .unwrap_or_else(|e| panic!("bind {addr}: {e}"));
+                let mode = match spec {
+                    SiteSpec::Tls(cfg, name) => SiteMode::Tls(cfg, backends[name].addr),
+                    SiteSpec::Raw(m) => m,
+                };
+                tokio::spawn(servers::site(listener, mode));
+            }
+            let dns = |addr: &str, zone| {
+                let addr: SocketAddr = addr.parse().expect("dns addr");
+                tokio::spawn(servers::dns_server(addr, zone))
+            };
+            // The system resolver: silent when "down" (bound, never answers).
+            dns("127.0.0.53:53", system_zone);
+            if public_up {
+                dns("127.0.0.1:9", Some(public));
+            }
+            if let Some(mode) = proxy_mode {
+                let l = tokio::net::TcpListener::bind(sock(PROXY_IP, 3128))
+                    .await
+                    .expect("bind the proxy");
+                tokio::spawn(servers::connect_proxy(l, mode, Arc::new(upstream)));
+            }
+            // Let the spawned servers bind before saying ready.
+            tokio::task::yield_now().await;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let _ = ready_tx.send(());
+            let _ = stop_rx.await;
+            drop(backends);
+        });
+        ready_rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the scenario's servers started");
+
+        // The clients' environment.
+        let mut env = gorun::base_env(home.path(), &ca_file);
+        set(&mut env, "GOSUMDB", &sumdb_key());
+        if no_git {
+            let go_bin = gorun::go_binary()
+                .parent()
+                .expect("go bin")
+                .display()
+                .to_string();
+            set(&mut env, "PATH", &go_bin);
+        }
+        for (k, v) in scenario_env {
+            let v = v.replace("{SUMDB}", &sumdb_key());
+            if v.is_empty() {
+                env.retain(|(key, _)| key != k);
+            } else {
+                set(&mut env, k, &v);
+            }
+        }
+        if let Some(text) = env_file {
+            let dir = home.path().join(".config/go");
+            std::fs::create_dir_all(&dir).expect("go config dir");
+            std::fs::write(dir.join("env"), text.replace("{SUMDB}", &sumdb_key()))
+                .expect("go env file");
+        }
+        Lab {
+            ns,
+            home,
+            env,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+}
+
+enum SiteSpec {
+    Tls(Arc<rustls::ServerConfig>, &'static str),
+    Raw(SiteMode),
+}
+
+fn to_modlab(h: HttpFault) -> modlab::Fault {
+    match h {
+        HttpFault::Status(code) => modlab::Fault::status(code),
+        HttpFault::Html => modlab::Fault::Html,
+        HttpFault::TamperNote => modlab::Fault::TamperNote,
+    }
+}
+
+fn client_ip(name: &str) -> Ipv4Addr {
+    HOSTS
+        .iter()
+        .find(|(n, ..)| *n == name)
+        .map(|(_, c, ..)| ip(*c))
+        .unwrap_or_else(|| panic!("unknown lab host {name}"))
+}
+
+fn sock(o: [u8; 4], port: u16) -> SocketAddr {
+    SocketAddr::from((ip(o), port))
+}
+
+fn set(env: &mut Vec<(String, String)>, k: &str, v: &str) {
+    env.retain(|(key, _)| key != k);
+    env.push((k.to_string(), v.to_string()));
+}
+
+#[allow(dead_code)]
+pub fn ca_path(home: &Path) -> PathBuf {
+    home.join("lab-ca.pem")
+}

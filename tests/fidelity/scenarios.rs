@@ -1,0 +1,528 @@
+//! The scenario table: one row per injected fault (and a few combinations). Adding a scenario
+//! is a few lines: its name, the module, the clients' environment, the faults, what the real
+//! Go must do in this lab (a check on the lab itself), and the cause gomod-diag must name.
+
+use super::lab::{Fault, Fault::*, HttpFault, ProxyKind, TlsFault};
+
+/// What the real Go toolchain must do in the scenario's lab: succeed, or fail with this
+/// error class (see normalize.rs) at this host ("" = no host in the text).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GoExpect {
+    Ok,
+    Fails(&'static str, &'static str),
+}
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: &'static str,
+    pub module: &'static str,
+    /// The clients' variables on top of the lab's base environment; "{SUMDB}" is the lab
+    /// checksum database's verifier key; an empty value removes the variable.
+    pub env: &'static [(&'static str, &'static str)],
+    pub faults: &'static [Fault],
+    pub go: GoExpect,
+    pub cause: &'static str,
+}
+
+const M: &str = "example.com/hello@v1.0.0";
+const PRIVATE: &str = "corp.example/private@v1.0.0";
+const PGO: &str = "proxy.golang.org";
+const SUM: &str = "sum.golang.org";
+const CN: &str = "goproxy.cn";
+const VIA_PROXY: &[(&str, &str)] = &[("HTTPS_PROXY", "http://proxy.corp.example:3128")];
+
+const fn s(
+    name: &'static str,
+    module: &'static str,
+    env: &'static [(&'static str, &'static str)],
+    faults: &'static [Fault],
+    go: GoExpect,
+    cause: &'static str,
+) -> Scenario {
+    Scenario {
+        name,
+        module,
+        env,
+        faults,
+        go,
+        cause,
+    }
+}
+
+use GoExpect::{Fails, Ok as GoOk};
+
+pub fn all() -> Vec<Scenario> {
+    vec![
+        // Healthy baselines.
+        s("healthy", M, &[], &[], GoOk, "ok"),
+        s(
+            "healthy.corporate_proxy",
+            M,
+            VIA_PROXY,
+            &[DirectBlocked, Proxy(ProxyKind::Open)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.proxy_basic_credentials",
+            M,
+            &[("HTTPS_PROXY", "http://alice:s3cret@proxy.corp.example:3128")],
+            &[DirectBlocked, Proxy(ProxyKind::Basic)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.private_with_goprivate",
+            PRIVATE,
+            &[("GOPRIVATE", "corp.example")],
+            &[],
+            GoOk,
+            "ok",
+        ),
+        // DNS.
+        s(
+            "dns.nxdomain_filtered",
+            M,
+            &[],
+            &[DnsNxdomain(PGO)],
+            Fails("dns_nxdomain", PGO),
+            "dns.nxdomain_filtered",
+        ),
+        s(
+            "dns.hijacked",
+            M,
+            &[],
+            &[DnsHijack(PGO)],
+            Fails("tls_hostname", PGO),
+            "dns.hijacked",
+        ),
+        s(
+            "dns.system_resolver_down",
+            M,
+            &[],
+            &[ResolverDown],
+            Fails("dns_unreachable", PGO),
+            "dns.system_resolver_down",
+        ),
+        s(
+            "dns.no_resolution",
+            M,
+            &[],
+            &[ResolverDown, PublicDnsDown],
+            Fails("dns_unreachable", PGO),
+            "dns.no_resolution",
+        ),
+        s(
+            "dns.hosts_override",
+            M,
+            &[],
+            &[HostsPin(PGO)],
+            Fails("tcp_refused", PGO),
+            "dns.hosts_override",
+        ),
+        // Transport.
+        s(
+            "tcp.refused",
+            M,
+            &[],
+            &[Refused(PGO)],
+            Fails("tcp_refused", PGO),
+            "tcp.refused",
+        ),
+        s(
+            "tcp.timeout",
+            M,
+            &[],
+            &[Dropped(PGO)],
+            Fails("tcp_timeout", PGO),
+            "tcp.timeout",
+        ),
+        s(
+            "tcp.unreachable",
+            M,
+            &[],
+            &[Unreachable(PGO)],
+            Fails("tcp_unreachable", PGO),
+            "tcp.unreachable",
+        ),
+        // TLS.
+        s(
+            "tls.untrusted_interception",
+            M,
+            &[],
+            &[Tls(PGO, TlsFault::Untrusted)],
+            Fails("tls_unknown_authority", PGO),
+            "tls.untrusted_interception",
+        ),
+        s(
+            "tls.hostname_mismatch",
+            M,
+            &[],
+            &[Tls(PGO, TlsFault::WrongName)],
+            Fails("tls_hostname", PGO),
+            "tls.hostname_mismatch",
+        ),
+        s(
+            "tls.expired",
+            M,
+            &[],
+            &[Tls(PGO, TlsFault::Expired)],
+            Fails("tls_expired", PGO),
+            "tls.expired",
+        ),
+        s(
+            "tls.not_yet_valid",
+            M,
+            &[],
+            &[Tls(PGO, TlsFault::NotYetValid)],
+            Fails("tls_not_yet_valid", PGO),
+            "tls.not_yet_valid",
+        ),
+        s(
+            "tls.reset_during_handshake",
+            M,
+            &[],
+            &[Tls(PGO, TlsFault::ResetAfterHello)],
+            Fails("reset", PGO),
+            "tls.reset_during_handshake",
+        ),
+        s(
+            "tls.not_tls",
+            M,
+            &[],
+            &[Tls(PGO, TlsFault::PlainHttp)],
+            Fails("not_tls", PGO),
+            "tls.not_tls",
+        ),
+        s(
+            "tls.handshake_timeout",
+            M,
+            &[],
+            &[Tls(PGO, TlsFault::Silent)],
+            Fails("tls_handshake_timeout", PGO),
+            "tls.handshake_timeout",
+        ),
+        s(
+            "tls.handshake_failure",
+            M,
+            &[],
+            &[Tls(PGO, TlsFault::Alert)],
+            Fails("tls_alert", PGO),
+            "tls.handshake_failure",
+        ),
+        // HTTP proxy.
+        s(
+            "proxy.unreachable",
+            M,
+            VIA_PROXY,
+            &[DirectBlocked],
+            Fails("proxy:tcp_refused", PGO),
+            "proxy.unreachable",
+        ),
+        s(
+            "proxy.auth_required",
+            M,
+            VIA_PROXY,
+            &[DirectBlocked, Proxy(ProxyKind::Basic)],
+            Fails("connect_407", PGO),
+            "proxy.auth_required",
+        ),
+        s(
+            "proxy.auth_rejected",
+            M,
+            &[("HTTPS_PROXY", "http://alice:wrong@proxy.corp.example:3128")],
+            &[DirectBlocked, Proxy(ProxyKind::Basic)],
+            Fails("connect_407", PGO),
+            "proxy.auth_rejected",
+        ),
+        s(
+            "proxy.auth_unsupported",
+            M,
+            VIA_PROXY,
+            &[DirectBlocked, Proxy(ProxyKind::NtlmOnly)],
+            Fails("connect_407", PGO),
+            "proxy.auth_unsupported",
+        ),
+        s(
+            "proxy.connect_denied",
+            M,
+            VIA_PROXY,
+            &[DirectBlocked, Proxy(ProxyKind::Forbidden)],
+            Fails("connect_403", PGO),
+            "proxy.connect_denied",
+        ),
+        s(
+            "proxy.upstream_failed",
+            M,
+            VIA_PROXY,
+            &[DirectBlocked, Proxy(ProxyKind::BadGateway)],
+            Fails("connect_502", PGO),
+            "proxy.upstream_failed",
+        ),
+        s(
+            "proxy.scheme_mismatch",
+            M,
+            &[("HTTPS_PROXY", "https://proxy.corp.example:3128")],
+            &[DirectBlocked, Proxy(ProxyKind::Open)],
+            Fails("proxy:not_tls", PGO),
+            "proxy.scheme_mismatch",
+        ),
+        s(
+            "proxy.not_a_proxy",
+            M,
+            VIA_PROXY,
+            &[DirectBlocked, Proxy(ProxyKind::SshBanner)],
+            Fails("malformed_response", PGO),
+            "proxy.not_a_proxy",
+        ),
+        s(
+            "config.http_proxy_only",
+            M,
+            &[("HTTP_PROXY", "http://proxy.corp.example:3128")],
+            &[DirectBlocked, Proxy(ProxyKind::Open)],
+            Fails("tcp_refused", PGO),
+            "config.http_proxy_only",
+        ),
+        s(
+            "config.no_proxy_bypass",
+            M,
+            &[
+                ("HTTPS_PROXY", "http://proxy.corp.example:3128"),
+                ("NO_PROXY", ".golang.org"),
+            ],
+            &[DirectBlocked, Proxy(ProxyKind::Open)],
+            Fails("tcp_refused", PGO),
+            "config.no_proxy_bypass",
+        ),
+        // Module proxy.
+        s(
+            "goproxy.forbidden",
+            M,
+            &[],
+            &[Http(PGO, "/@v/", HttpFault::Status(403))],
+            Fails("http_403", PGO),
+            "goproxy.forbidden",
+        ),
+        s(
+            "goproxy.http_error",
+            M,
+            &[],
+            &[Http(PGO, "/@v/", HttpFault::Status(503))],
+            Fails("http_503", PGO),
+            "goproxy.http_error",
+        ),
+        s(
+            "goproxy.captive_portal",
+            M,
+            &[],
+            &[Http(PGO, "/@v/", HttpFault::Html)],
+            Fails("bad_response", PGO),
+            "goproxy.captive_portal",
+        ),
+        s(
+            "goproxy.module_not_found",
+            "example.com/hello@v9.9.9",
+            &[("GOPROXY", "https://proxy.golang.org,https://goproxy.cn")],
+            &[],
+            Fails("http_404", CN),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "config.comma_blocks_fallback",
+            M,
+            &[("GOPROXY", "https://goproxy.cn,https://proxy.golang.org")],
+            &[Refused(CN)],
+            Fails("tcp_refused", CN),
+            "config.comma_blocks_fallback",
+        ),
+        s(
+            "healthy.pipe_falls_back",
+            M,
+            &[("GOPROXY", "https://goproxy.cn|https://proxy.golang.org")],
+            &[Refused(CN)],
+            GoOk,
+            "ok",
+        ),
+        // Checksum database.
+        s(
+            "sumdb.proxy_route_broken",
+            M,
+            &[],
+            &[Http(
+                PGO,
+                "/sumdb/sum.golang.org/supported",
+                HttpFault::Status(500),
+            )],
+            Fails("http_500", PGO),
+            "sumdb.proxy_route_broken",
+        ),
+        s(
+            "sumdb.unreachable",
+            M,
+            &[("GOPROXY", "https://goproxy.corp.example")],
+            &[Refused(SUM)],
+            Fails("tcp_refused", SUM),
+            "sumdb.unreachable",
+        ),
+        s(
+            "sumdb.not_found",
+            PRIVATE,
+            &[("GOPROXY", "https://goproxy.corp.example")],
+            &[],
+            Fails("http_404", SUM),
+            "sumdb.not_found",
+        ),
+        s(
+            "sumdb.bad_signature",
+            M,
+            &[],
+            &[Http(PGO, "/lookup/", HttpFault::TamperNote)],
+            Fails("bad_signature", ""),
+            "sumdb.bad_signature",
+        ),
+        // Configuration.
+        s(
+            "config.private_not_excluded",
+            PRIVATE,
+            &[],
+            &[],
+            Fails("http_404", PGO),
+            "config.private_not_excluded",
+        ),
+        s(
+            "config.pattern_whitespace",
+            PRIVATE,
+            &[("GOPRIVATE", "example.org, corp.example")],
+            &[],
+            Fails("http_404", PGO),
+            "config.pattern_whitespace",
+        ),
+        s(
+            "config.goproxy_off",
+            M,
+            &[("GOPROXY", "off")],
+            &[],
+            Fails("goproxy_off", ""),
+            "config.goproxy_off",
+        ),
+        s(
+            "config.goproxy_invalid",
+            M,
+            &[("GOPROXY", "Direct")],
+            &[],
+            Fails("goproxy_invalid", ""),
+            "config.goproxy_invalid",
+        ),
+        s(
+            "config.gosumdb_invalid",
+            M,
+            &[("GOSUMDB", "sum.example.com")],
+            &[],
+            Fails("gosumdb_invalid", ""),
+            "config.gosumdb_invalid",
+        ),
+        s(
+            "config.env_overrides_goenv",
+            M,
+            &[("GOPROXY", "https://proxy.golang.org")],
+            &[Refused(PGO), GoEnvFile("GOPROXY=https://goproxy.cn\n")],
+            Fails("tcp_refused", PGO),
+            "config.env_overrides_goenv",
+        ),
+        // Direct mode.
+        s(
+            "vcs.meta_missing",
+            M,
+            &[("GOPROXY", "direct")],
+            &[],
+            Fails("meta_missing", "example.com"),
+            "vcs.meta_missing",
+        ),
+        s(
+            "vcs.git_missing",
+            "github.com/lab/tool@v1.0.0",
+            &[("GOPROXY", "direct")],
+            &[NoGit],
+            Fails("git_missing", ""),
+            "vcs.git_missing",
+        ),
+        s(
+            "vcs.govcs_denied",
+            "github.com/lab/tool@v1.0.0",
+            &[("GOPROXY", "direct"), ("GOVCS", "github.com:off")],
+            &[],
+            Fails("govcs_denied", ""),
+            "vcs.govcs_denied",
+        ),
+        // Combinations of two faults.
+        s(
+            "combo.hijack_on_unused_proxy",
+            M,
+            &[("GOPROXY", "https://goproxy.cn,direct")],
+            &[DnsHijack(PGO)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "combo.nxdomain_before_comma",
+            M,
+            &[("GOPROXY", "https://goproxy.cn,https://proxy.golang.org")],
+            &[DnsNxdomain(CN)],
+            Fails("dns_nxdomain", CN),
+            "config.comma_blocks_fallback",
+        ),
+        s(
+            "combo.proxy_auth_and_goproxy_403",
+            M,
+            VIA_PROXY,
+            &[
+                DirectBlocked,
+                Proxy(ProxyKind::Basic),
+                Http(PGO, "/@v/", HttpFault::Status(403)),
+            ],
+            Fails("connect_407", PGO),
+            "proxy.auth_required",
+        ),
+        // (A dropped first entry before `|` is not here: Go pays the 30 s dial timeout on every
+        // request — .info, .mod, .zip, /sumdb/ — and takes more than two minutes.)
+        s(
+            "combo.nxdomain_then_pipe",
+            M,
+            &[("GOPROXY", "https://proxy.golang.org|https://goproxy.cn")],
+            &[DnsNxdomain(PGO)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "combo.mirror_and_intercepted_sumdb",
+            M,
+            &[("GOPROXY", "https://goproxy.corp.example")],
+            &[Tls(SUM, TlsFault::Untrusted)],
+            Fails("tls_unknown_authority", SUM),
+            "tls.untrusted_interception",
+        ),
+        s(
+            "combo.env_file_mirror_and_blocked_default",
+            M,
+            &[],
+            &[Refused(PGO), GoEnvFile("GOPROXY=https://goproxy.cn\n")],
+            GoOk,
+            "ok",
+        ),
+    ]
+}
+
+/// Scenarios that make Go wait (30 s dial timeout, 10 s handshake timeout) start first.
+pub fn weight(s: &Scenario) -> u8 {
+    if s.faults.iter().any(|f| matches!(f, Dropped(_))) {
+        0
+    } else if s
+        .faults
+        .iter()
+        .any(|f| matches!(f, Tls(_, TlsFault::Silent) | ResolverDown))
+    {
+        1
+    } else {
+        2
+    }
+}
