@@ -97,6 +97,14 @@ pub fn read_hosts() -> Option<String> {
         .map(|b| run::decode_console(&b))
 }
 
+/// The addresses this OS's hosts file pins `name` to (parsed by `crate::probe::hosts`).
+pub fn hosts_entries_for(name: &str) -> Vec<std::net::IpAddr> {
+    let entries = read_hosts()
+        .map(|t| crate::probe::hosts::parse(&t))
+        .unwrap_or_default();
+    crate::probe::hosts::lookup(&entries, name)
+}
+
 /// The OS proxy settings of this machine. Empty when none can be read.
 pub fn query_system_proxy() -> Vec<SystemProxy> {
     #[cfg(target_os = "windows")]

@@ -164,14 +164,13 @@ pub enum ProxySuggestion {
     AutoDetect { advice: String },
 }
 
-/// Turns a proxy server string from the OS into a Go proxy URL: `host:port` → `http://host:port`;
-/// a value that already has a scheme is kept.
-fn as_proxy_url(server: &str, default_scheme: &str) -> String {
-    if server.contains("://") {
-        server.to_string()
-    } else {
-        format!("{default_scheme}://{server}")
-    }
+/// Turns a proxy server string from the OS into a Go proxy URL: `host:port` →
+/// `http://host:port` (`socks5://` for a SOCKS entry). A scheme written in the OS entry
+/// (`http://h:p`, `https://h:p`) is replaced: WinINET, macOS and GNOME talk plain HTTP to an
+/// HTTP proxy whatever prefix the entry carries, while Go would start TLS for `https://`.
+fn as_proxy_url(server: &str, scheme: &str) -> String {
+    let bare = server.split_once("://").map_or(server, |(_, rest)| rest);
+    format!("{scheme}://{}", bare.trim_end_matches('/'))
 }
 
 /// The environment variables that make Go use the OS proxy, or None when the OS names no
@@ -501,6 +500,13 @@ mod tests {
         assert_eq!(s.https_proxy, "socks5://127.0.0.1:1080");
         assert_eq!(s.http_proxy, None);
         assert!(s.notes[0].contains("SOCKS4"));
+
+        let s = suggested_env(&wininet("https=https://h2:3129/;http=http://h1:3128", "")).unwrap();
+        assert_eq!(
+            s.https_proxy, "http://h2:3129",
+            "the OS talks plain HTTP to it"
+        );
+        assert_eq!(s.http_proxy.as_deref(), Some("http://h1:3128"));
 
         let s = suggested_env(&wininet("http=h1:3128", "")).unwrap();
         assert_eq!(s.https_proxy, "http://h1:3128");
