@@ -868,11 +868,15 @@ pub async fn lookup_os(name: &str, budget: Duration) -> ResolverAnswer {
 }
 
 /// Asks a DNS-over-HTTPS resolver (RFC 8484, POST) for A and AAAA.
-pub async fn ask_doh(url: &url::Url, name: &str, budget: Duration) -> ResolverAnswer {
+pub async fn ask_doh(url: &url::Url, name: &str, opts: &ProbeOptions) -> ResolverAnswer {
+    let budget = opts.budget();
     let start = Instant::now();
-    let client = match super::http::base_client_builder(budget)
-        .and_then(|b| b.no_proxy().build().map_err(|e| e.to_string()))
-    {
+    let client = match super::http::base_client_builder(budget).and_then(|b| {
+        b.no_proxy()
+            .dns_resolver(super::http::go_resolver(opts))
+            .build()
+            .map_err(|e| e.to_string())
+    }) {
         Ok(c) => c,
         Err(e) => {
             return ResolverAnswer {
@@ -976,7 +980,7 @@ pub async fn probe_dns(name: &str, opts: &ProbeOptions) -> DnsFacts {
     );
     let doh = async {
         match &opts.doh {
-            Some(u) => Some(ask_doh(u, &name, budget).await),
+            Some(u) => Some(ask_doh(u, &name, opts).await),
             None => None,
         }
     };
@@ -1017,20 +1021,10 @@ pub async fn probe_dns(name: &str, opts: &ProbeOptions) -> DnsFacts {
     facts
 }
 
-/// Awaits futures concurrently (a tiny join_all without an extra dependency).
-pub async fn futures_join_all<F, T>(futs: Vec<F>) -> Vec<T>
-where
-    F: std::future::Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    let handles: Vec<_> = futs.into_iter().map(tokio::spawn).collect();
-    let mut out = Vec::with_capacity(handles.len());
-    for h in handles {
-        if let Ok(v) = h.await {
-            out.push(v);
-        }
-    }
-    out
+/// Awaits futures concurrently on the current task, results in input order (see
+/// [`super::join_all`]).
+pub async fn futures_join_all<F: std::future::Future>(futs: Vec<F>) -> Vec<F::Output> {
+    super::join_all(futs).await
 }
 
 #[cfg(test)]

@@ -157,6 +157,12 @@ impl reqwest::dns::Resolve for GoResolver {
     }
 }
 
+/// A resolver for reqwest that resolves as Go does (hosts file, system nameservers or
+/// `--system-dns`).
+pub fn go_resolver(opts: &ProbeOptions) -> Arc<dyn reqwest::dns::Resolve> {
+    Arc::new(GoResolver { opts: opts.clone() })
+}
+
 /// A reusable client for one route; failures are explained by chain probes shared through
 /// the cache.
 #[derive(Clone)]

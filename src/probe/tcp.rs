@@ -168,35 +168,9 @@ pub async fn connect_all(addrs: &[SocketAddr], budget: Duration, watch: bool) ->
         }
     });
     let mut out = Vec::new();
-    let results = futures_util_join(futs.collect()).await;
+    let results = super::join_all(futs.collect()).await;
     out.extend(results);
     out
-}
-
-async fn futures_util_join<F: std::future::Future<Output = TcpAttempt>>(
-    futs: Vec<F>,
-) -> Vec<TcpAttempt> {
-    // Join in place (no spawn: the futures borrow nothing, but keep order).
-    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futs.into_iter().map(Box::pin).collect();
-    let mut results: Vec<Option<TcpAttempt>> = vec![None; pinned.len()];
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (i, f) in pinned.iter_mut().enumerate() {
-            if results[i].is_none() {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => results[i] = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    results.into_iter().flatten().collect()
 }
 
 /// Summarises attempts: the overall class and whether IPv6 alone is broken.
