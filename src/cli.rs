@@ -245,7 +245,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         return Err(format!("empty duration; {accepted}"));
     }
     let d = if let Ok(secs) = t.parse::<f64>() {
-        if !secs.is_finite() || secs < 0.0 || secs > 86_400.0 {
+        if !secs.is_finite() || !(0.0..=86_400.0).contains(&secs) {
             return Err(format!("invalid duration {s:?}; {accepted}"));
         }
         Duration::from_secs_f64(secs)
