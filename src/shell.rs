@@ -373,6 +373,8 @@ fn echo_word(line: &str) -> String {
 
 /// Removes a variable from this session: `unset NAME`, `set -e NAME`,
 /// `Remove-Item Env:NAME -ErrorAction SilentlyContinue`, `set NAME=`.
+/// In fish, `set -e` removes the innermost definition: a universal one (`set -Ux`) shows
+/// through afterwards and needs [`unset_env_persist`] (`set -Ue NAME`).
 pub fn unset_env_session(shell: Shell, name: &str) -> String {
     match shell {
         Shell::Bash | Shell::Zsh => format!("unset {name}"),
@@ -642,61 +644,78 @@ mod tests {
         assert_eq!(crt_quote(r"a\b\"), r#""a\b\\""#);
     }
 
-    /// Runs bash on every produced line and checks the value survives byte for byte.
+    /// Runs `program -c script` with HOME set to `home` and returns stdout, or None when the
+    /// shell is not installed.
+    #[cfg(unix)]
+    fn run_shell(program: &str, script: &str, home: &std::path::Path) -> Option<String> {
+        let out = std::process::Command::new(program)
+            .arg("-c")
+            .arg(script)
+            .env("HOME", home)
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("ZDOTDIR")
+            .env_remove("N")
+            .output()
+            .ok()?;
+        assert!(out.status.success(), "{program} -c {script}: {out:?}");
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Runs the real shells (bash always; zsh and fish when installed) on every produced line
+    /// and checks the value arrives byte for byte: in this session, as go's argument, and in a
+    /// new shell after the persist command.
     #[cfg(unix)]
     #[test]
-    fn bash_really_gets_the_value() {
-        if std::process::Command::new("bash")
-            .arg("-c")
-            .arg("true")
-            .status()
-            .is_err()
-        {
-            eprintln!("skipping: bash not found");
-            return;
-        }
-        for v in TRICKY {
-            let script = format!(
-                "{}\nprintf '%s' \"$N\"",
-                set_env_session(Shell::Bash, "N", v)
-            );
-            let out = std::process::Command::new("bash")
-                .arg("-c")
-                .arg(&script)
-                .output()
-                .unwrap();
-            assert_eq!(String::from_utf8_lossy(&out.stdout), *v, "{script}");
+    fn unix_shells_really_get_the_value() {
+        for (shell, program) in [
+            (Shell::Bash, "bash"),
+            (Shell::Zsh, "zsh"),
+            (Shell::Fish, "fish"),
+        ] {
+            let probe_home = tempfile::tempdir().unwrap();
+            if run_shell(program, "true", probe_home.path()).is_none() {
+                eprintln!("skipping {program}: not installed");
+                continue;
+            }
+            for v in TRICKY {
+                let home = tempfile::tempdir().unwrap();
+                let line = set_env_session(shell, "N", v);
+                let got = run_shell(program, &format!("{line}\nprintf '%s' \"$N\""), home.path());
+                assert_eq!(got.as_deref(), Some(*v), "{program}: {line}");
 
-            // go env -w: the argument go would receive.
-            let line = go_env_w(Shell::Bash, "N", v).replacen("go env -w ", "printf '%s' ", 1);
-            let out = std::process::Command::new("bash")
-                .arg("-c")
-                .arg(&line)
-                .output()
-                .unwrap();
-            assert_eq!(
-                String::from_utf8_lossy(&out.stdout),
-                format!("N={v}"),
-                "{line}"
-            );
+                let line = go_env_w(shell, "N", v).replacen("go env -w ", "printf '%s' ", 1);
+                let got = run_shell(program, &line, home.path());
+                assert_eq!(got, Some(format!("N={v}")), "{program}: {line}");
 
-            // Persist: append to a temporary ~/.bashrc, source it in a new shell.
-            let home = tempfile::tempdir().unwrap();
-            let persist = set_env_persist(Shell::Bash, "N", v);
-            let status = std::process::Command::new("bash")
-                .arg("-c")
-                .arg(&persist)
-                .env("HOME", home.path())
-                .status()
-                .unwrap();
-            assert!(status.success(), "{persist}");
-            let out = std::process::Command::new("bash")
-                .arg("-c")
-                .arg("source ~/.bashrc; printf '%s' \"$N\"")
-                .env("HOME", home.path())
-                .output()
-                .unwrap();
-            assert_eq!(String::from_utf8_lossy(&out.stdout), *v, "{persist}");
+                let persist = set_env_persist(shell, "N", v);
+                run_shell(program, &persist, home.path()).unwrap();
+                let reload = match shell {
+                    Shell::Fish => "printf '%s' \"$N\"".to_string(),
+                    _ => format!("{}\nprintf '%s' \"$N\"", reload_profile(shell).unwrap()),
+                };
+                let got = run_shell(program, &reload, home.path());
+                assert_eq!(got.as_deref(), Some(*v), "{program}: {persist}");
+
+                let remove = unset_env_persist(shell, "N");
+                run_shell(program, &remove, home.path()).unwrap();
+                let got = run_shell(program, &reload, home.path());
+                assert_eq!(got.as_deref(), Some(""), "{program}: {remove}");
+
+                // A fresh home: in fish a universal variable from the persist step would
+                // reappear after `set -e` (documented on unset_env_session).
+                let home = tempfile::tempdir().unwrap();
+                let unset = unset_env_session(shell, "N");
+                let got = run_shell(
+                    program,
+                    &format!(
+                        "{}\n{unset}\nprintf '%s' \"$N\"",
+                        set_env_session(shell, "N", "x")
+                    ),
+                    home.path(),
+                );
+                assert_eq!(got.as_deref(), Some(""), "{program}: {unset}");
+            }
         }
     }
 
