@@ -1,5 +1,237 @@
-use crate::app::{not_implemented, Ctx};
+//! `gomod-diag explain [TEXT | FILE | -]`: classify a pasted Go error or `go ... -x` log.
+//!
+//! Input: TEXT with whitespace is the error text itself; a single word is a file to read;
+//! `-` or nothing reads standard input. Exit codes: 1 when a cause was identified, 3 when
+//! nothing in the text is a known Go network error, 2 when the input cannot be read.
 
-pub async fn run(_ctx: &Ctx, _args: &crate::cli::ExplainArgs) -> anyhow::Result<u8> {
-    not_implemented("`explain`")
+use std::io::Read;
+
+use anyhow::{bail, Context};
+
+use crate::app::Ctx;
+use crate::cli::{ExplainArgs, Lang};
+use crate::diagnose::catalog::{fill_text, render_fix, Catalog};
+use crate::diagnose::explain::{explain, fix_values, probe_requests, Explanation};
+use crate::exit;
+use crate::redact::redact_text;
+
+/// The most input we read: a long `-x` log is a few hundred KiB.
+const MAX_INPUT: u64 = 16 * 1024 * 1024;
+
+pub async fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<u8> {
+    let text = read_input(args.text.as_deref())?;
+    let catalog = match &ctx.global.checks {
+        Some(dir) => Catalog::with_overlay(dir)?,
+        None => Catalog::builtin(),
+    };
+    let ex = explain(&text);
+    let goprivate = std::env::var("GOPRIVATE").unwrap_or_default();
+    let values = fix_values(&ex, &goprivate);
+    let fix = ex.top().and_then(|c| {
+        crate::diagnose::fixes::fixes_for(&catalog, &c.id, ctx.lang, ctx.shell, &values)
+    });
+
+    if ctx.global.json {
+        let doc = serde_json::json!({
+            "causes": ex.causes,
+            "entities": ex.entities,
+            "probe_requests": probe_requests(&ex),
+            "fix": fix,
+        });
+        println!("{}", redact_text(&serde_json::to_string_pretty(&doc)?));
+    } else {
+        print!("{}", redact_text(&render_text(ctx, &catalog, &ex, &values)));
+    }
+    if args.probe {
+        eprintln!(
+            "gomod-diag: explain --probe is not available yet: run `gomod-diag` (or `gomod-diag probe ...`) to check the network."
+        );
+        return Ok(exit::INCONCLUSIVE);
+    }
+    Ok(if ex.causes.is_empty() {
+        exit::INCONCLUSIVE
+    } else {
+        exit::GO_WILL_FAIL
+    })
+}
+
+/// Reads the text to explain; a clear error names the input when it cannot be read.
+fn read_input(arg: Option<&str>) -> anyhow::Result<String> {
+    let (what, bytes) = match arg {
+        None | Some("-") => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .take(MAX_INPUT)
+                .read_to_end(&mut buf)
+                .context("explain: cannot read standard input")?;
+            ("standard input".to_string(), buf)
+        }
+        Some(t) if t.split_whitespace().count() > 1 || t.contains('\n') => {
+            ("the text argument".to_string(), t.as_bytes().to_vec())
+        }
+        Some(path) => {
+            let meta = std::fs::metadata(path).with_context(|| {
+                format!(
+                    "explain: cannot read {path:?}: a single word is read as a file; pass the error text in quotes, a file, or - for standard input"
+                )
+            })?;
+            if !meta.is_file() {
+                bail!("explain: {path:?} is not a file; pass the error text in quotes, a file, or - for standard input");
+            }
+            let mut buf = Vec::new();
+            std::fs::File::open(path)
+                .with_context(|| format!("explain: cannot open {path:?}"))?
+                .take(MAX_INPUT)
+                .read_to_end(&mut buf)
+                .with_context(|| format!("explain: cannot read {path:?}"))?;
+            (format!("{path:?}"), buf)
+        }
+    };
+    // Windows consoles may hand over non-UTF-8 bytes: keep what is readable.
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    if text.trim().is_empty() {
+        bail!(
+            "explain: {what} is empty: paste the output of the failing `go get` / `go mod download` (e.g. `go mod download -x 2>&1 | gomod-diag explain -`)"
+        );
+    }
+    Ok(text)
+}
+
+/// Labels of the text output.
+struct Labels {
+    causes: &'static str,
+    none: &'static str,
+    confidence: &'static str,
+    found: &'static str,
+    hosts: &'static str,
+    urls: &'static str,
+    addrs: &'static str,
+    proxies: &'static str,
+    modules: &'static str,
+    dns: &'static str,
+    fix: &'static str,
+    docs: &'static str,
+    warning: &'static str,
+    probe_hint: &'static str,
+}
+
+const EN: Labels = Labels {
+    causes: "Likely causes (most likely first):",
+    none: "No known Go network error in this text. Paste the full output of the failing command (add -x for every request), or run `gomod-diag` to check the network directly.",
+    confidence: "confidence",
+    found: "The text names:",
+    hosts: "hosts",
+    urls: "URLs",
+    addrs: "addresses",
+    proxies: "proxies",
+    modules: "modules",
+    dns: "DNS servers",
+    fix: "Fix",
+    docs: "Docs",
+    warning: "Warning",
+    probe_hint: "To confirm on this network: gomod-diag (full diagnosis) or gomod-diag probe ...",
+};
+
+const ZH: Labels = Labels {
+    causes: "可能的原因（按可能性排序）：",
+    none: "这段文本里没有可识别的 Go 网络错误。请粘贴失败命令的完整输出（加 -x 可以看到每个请求），或者直接运行 `gomod-diag` 检查网络。",
+    confidence: "置信度",
+    found: "文本中提到：",
+    hosts: "主机",
+    urls: "URL",
+    addrs: "地址",
+    proxies: "代理",
+    modules: "模块",
+    dns: "DNS 服务器",
+    fix: "修复方法",
+    docs: "文档",
+    warning: "警告",
+    probe_hint: "要在本机网络上确认：运行 gomod-diag（完整诊断）或 gomod-diag probe ...",
+};
+
+fn render_text(
+    ctx: &Ctx,
+    catalog: &Catalog,
+    ex: &Explanation,
+    values: &crate::diagnose::fixes::FixValues,
+) -> String {
+    use std::fmt::Write;
+    let l = if ctx.lang == Lang::Zh { &ZH } else { &EN };
+    let mut out = String::new();
+    if ex.causes.is_empty() {
+        let _ = writeln!(out, "{}", l.none);
+        return out;
+    }
+    let _ = writeln!(out, "{}", l.causes);
+    for (i, c) in ex.causes.iter().enumerate() {
+        let title = catalog
+            .get(&c.id, ctx.lang)
+            .map(|e| e.title)
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {}. {}  {}  ({} {:.2})",
+            i + 1,
+            c.id,
+            title,
+            l.confidence,
+            c.confidence
+        );
+        let _ = writeln!(out, "     {}", c.reason);
+        let _ = writeln!(out, "     > {}", c.matched);
+    }
+    let e = &ex.entities;
+    let lists = [
+        (l.modules, &e.modules),
+        (l.hosts, &e.hosts),
+        (l.addrs, &e.addrs),
+        (l.proxies, &e.proxies),
+        (l.dns, &e.dns_servers),
+        (l.urls, &e.urls),
+    ];
+    if lists.iter().any(|(_, v)| !v.is_empty()) {
+        let _ = writeln!(out, "\n{}", l.found);
+        for (label, v) in lists {
+            if !v.is_empty() {
+                let _ = writeln!(out, "  {label}: {}", v.join(", "));
+            }
+        }
+    }
+    let top = &ex.causes[0];
+    if let Some(entry) = catalog.get(&top.id, ctx.lang) {
+        let steps = render_fix(&entry, ctx.shell, values);
+        let _ = writeln!(
+            out,
+            "\n{} ({}): {}",
+            l.fix,
+            ctx.shell.name(),
+            fill_text(&entry.title, values, ctx.lang)
+        );
+        let _ = writeln!(
+            out,
+            "{}",
+            indent(&fill_text(entry.explanation.trim(), values, ctx.lang), "  ")
+        );
+        if let Some(w) = &entry.warning {
+            let _ = writeln!(out, "  {}: {w}", l.warning);
+        }
+        for (i, s) in steps.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {}", i + 1, s.text);
+            if let Some(cmd) = &s.command {
+                let _ = writeln!(out, "{}", indent(cmd, "       "));
+            }
+        }
+        if !entry.docs.is_empty() {
+            let _ = writeln!(out, "  {}: {}", l.docs, entry.docs.join("  "));
+        }
+    }
+    let _ = writeln!(out, "\n{}", l.probe_hint);
+    out
+}
+
+fn indent(text: &str, prefix: &str) -> String {
+    text.lines()
+        .map(|line| format!("{prefix}{line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

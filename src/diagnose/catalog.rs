@@ -83,7 +83,6 @@ builtin_checks!(
     "config.private_not_excluded",
     "config.comma_blocks_fallback",
     "config.insecure_settings",
-    "config.private_no_direct",
     "config.proxy_via_go_env",
     "local.clock_skew",
     "local.go_missing",
@@ -651,6 +650,12 @@ fn fill(template: &str, values: &FixValues, lang: Lang, missing: &mut Vec<String
     }
     out.push_str(rest);
     out
+}
+
+/// Fills the placeholders of a title or explanation (no shell quoting; values redacted;
+/// missing values become `<holes>`).
+pub fn fill_text(template: &str, values: &FixValues, lang: Lang) -> String {
+    fill(template, values, lang, &mut Vec::new())
 }
 
 fn hole(name: &str, lang: Lang) -> String {

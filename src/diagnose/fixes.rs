@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use crate::cli::Lang;
-use crate::diagnose::catalog::{Catalog, FixStep};
+use crate::diagnose::catalog::{fill_text, Catalog, FixStep};
 use crate::shell::Shell;
 
 /// Named values for the `{placeholder}`s of fix templates (see [`crate::diagnose::catalog::PLACEHOLDERS`]).
@@ -49,6 +49,9 @@ impl FixValues {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RenderedFixes {
     pub id: String,
+    /// The entry's title and explanation, placeholders filled.
+    pub title: String,
+    pub explanation: String,
     pub steps: Vec<FixStep>,
     /// True when applying the fix weakens verification (GONOSUMDB, GOINSECURE, GOSUMDB=off):
     /// show [`RenderedFixes::warning`] next to it.
@@ -72,6 +75,8 @@ pub fn fixes_for(
     let weakens_security = entry.weakens_security || steps.iter().any(|s| s.weakens_security);
     Some(RenderedFixes {
         id: entry.id.clone(),
+        title: fill_text(&entry.title, values, lang),
+        explanation: fill_text(entry.explanation.trim(), values, lang),
         steps,
         weakens_security,
         warning: entry.warning.clone(),

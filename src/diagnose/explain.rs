@@ -1,0 +1,1305 @@
+//! `gomod-diag explain`: classifies a pasted Go error (or a whole `go ... -x` log) into ranked
+//! cause identifiers, using the error texts cmd/go, net, net/http, crypto/tls and crypto/x509
+//! print (reference §7), and pulls out the hosts, URLs, addresses, proxies and modules it
+//! names. Pure: text in, [`Explanation`] out. Every string in the result is redacted.
+//!
+//! Context decides between look-alike errors: a dial error inside `proxyconnect tcp:` is the
+//! proxy's (`proxy.unreachable`), not the target's; a transport error on the way to the
+//! checksum database (`verifying module:`, `/sumdb/`, `sum.golang.org`) is `sumdb.unreachable`
+//! with the transport class as a secondary cause; text after `server response:` is the remote
+//! server's own message and never classifies the local network.
+
+use crate::redact::{redact_text, redact_url};
+
+/// One candidate cause.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Cause {
+    pub id: String,
+    /// 0.0 ..= 1.0; the ranking key.
+    pub confidence: f64,
+    /// One line: why this id, in terms of the text.
+    pub reason: String,
+    /// The (redacted) line of the input that matched.
+    pub matched: String,
+}
+
+/// What the text names. Every value is redacted.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Entities {
+    /// Host names (not IP literals) from URLs, lookups and git messages.
+    pub hosts: Vec<String>,
+    /// URLs (module proxy, checksum database, `?go-get=1`, git remotes).
+    pub urls: Vec<String>,
+    /// `ip:port` / `host:port` addresses Go dialled or read from.
+    pub addrs: Vec<String>,
+    /// HTTP/SOCKS proxies the text shows in use (URL or `host:port`).
+    pub proxies: Vec<String>,
+    /// `path@version` of the modules involved.
+    pub modules: Vec<String>,
+    /// DNS servers named by `lookup X on S:53`.
+    pub dns_servers: Vec<String>,
+}
+
+/// The result of classifying a text.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Explanation {
+    /// Most likely first; empty when nothing in the text is a known Go network error.
+    pub causes: Vec<Cause>,
+    pub entities: Entities,
+}
+
+impl Explanation {
+    pub fn top(&self) -> Option<&Cause> {
+        self.causes.first()
+    }
+}
+
+/// A probe that would confirm or refute the causes (run by `explain --probe`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ProbeRequest {
+    /// Resolve a name with the system and the public resolvers.
+    Dns(String),
+    /// TCP connect to `host:port`.
+    Tcp(String),
+    /// TLS handshake with host, port.
+    Tls(String, u16),
+    /// GET a URL the way Go would (through Go's proxy).
+    Http(String),
+    /// CONNECT through a proxy (URL or host:port).
+    Proxy(String),
+}
+
+/// Classifies `text`: ranked causes and the entities it names.
+pub fn explain(text: &str) -> Explanation {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut found: Vec<Cause> = Vec::new();
+    for record in records(&text) {
+        let weight = if record.trim_start().starts_with("# get ") {
+            0.85
+        } else {
+            1.0
+        };
+        for (id, confidence, reason) in classify_record(&record) {
+            let matched = excerpt(&record);
+            let confidence = round2(confidence * weight);
+            match found.iter_mut().find(|c| c.id == id) {
+                Some(c) if c.confidence >= confidence => {}
+                Some(c) => {
+                    c.confidence = confidence;
+                    c.reason = reason;
+                    c.matched = matched;
+                }
+                None => found.push(Cause {
+                    id: id.to_string(),
+                    confidence,
+                    reason,
+                    matched,
+                }),
+            }
+        }
+    }
+    // Whole-text messages that span lines.
+    if text.contains("SECURITY ERROR\nThis download does NOT match") {
+        upsert(
+            &mut found,
+            "sumdb.checksum_mismatch",
+            0.95,
+            "Go's SECURITY ERROR: the download does not match the recorded checksum",
+            "SECURITY ERROR",
+        );
+    }
+    // Stable sort: equal confidence keeps the order of appearance.
+    found.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    Explanation {
+        causes: found,
+        entities: extract_entities(&text),
+    }
+}
+
+fn upsert(found: &mut Vec<Cause>, id: &str, confidence: f64, reason: &str, matched: &str) {
+    match found.iter_mut().find(|c| c.id == id) {
+        Some(c) if c.confidence >= confidence => {}
+        Some(c) => c.confidence = confidence,
+        None => found.push(Cause {
+            id: id.to_string(),
+            confidence,
+            reason: reason.to_string(),
+            matched: matched.to_string(),
+        }),
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Groups lines into records: a line plus its tab-indented continuation lines (git's
+/// `\tfatal: ...`, Go's `\tserver response: ...`).
+fn records(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        // Shell prompts (`$ export ...`) are context, not errors.
+        if line.starts_with("$ ") || line.starts_with("> ") || line.starts_with("PS ") {
+            continue;
+        }
+        let continuation = line.starts_with('\t') || line.starts_with("    ");
+        match out.last_mut() {
+            Some(last) if continuation => {
+                last.push('\n');
+                last.push_str(line);
+            }
+            _ => out.push(line.to_string()),
+        }
+    }
+    out
+}
+
+/// The first line of a record, redacted and cut to a readable length.
+fn excerpt(record: &str) -> String {
+    let first = record.lines().next().unwrap_or("").trim();
+    let red = redact_text(first);
+    if red.chars().count() > 240 {
+        let cut: String = red.chars().take(237).collect();
+        format!("{cut}...")
+    } else {
+        red
+    }
+}
+
+type Hit = (&'static str, f64, String);
+
+fn hit(id: &'static str, confidence: f64, reason: impl Into<String>) -> Hit {
+    (id, confidence, reason.into())
+}
+
+/// Classifies one record. Order matters: configuration errors, then the most specific
+/// contexts (checksum mismatch, proxy, checksum database), then HTTP statuses, git, TLS,
+/// DNS, and TCP.
+fn classify_record(record: &str) -> Vec<Hit> {
+    // The remote server's own words never describe the local network.
+    let own = match record.find("server response:") {
+        Some(i) => &record[..i],
+        None => record,
+    };
+    let has = |s: &str| own.contains(s);
+
+    // Configuration (decided before any network access).
+    if has("unknown go command variable") {
+        let var = own
+            .split("unknown go command variable")
+            .nth(1)
+            .unwrap_or("")
+            .trim();
+        if var.to_ascii_uppercase().ends_with("_PROXY") {
+            return vec![hit(
+                "config.proxy_via_go_env",
+                0.95,
+                format!("`go env -w` cannot set {var}: it is an OS environment variable"),
+            )];
+        }
+    }
+    if has("-insecure flag is no longer supported") {
+        return vec![hit(
+            "config.insecure_settings",
+            0.9,
+            "-insecure was removed from go get; GOINSECURE (narrowly) replaces it",
+        )];
+    }
+    if has("module lookup disabled by GOPROXY=off") {
+        return vec![hit(
+            "config.goproxy_off",
+            0.95,
+            "GOPROXY=off: Go is not allowed to download modules",
+        )];
+    }
+    if has("invalid proxy URL") || has("GOPROXY list is not the empty string") {
+        return vec![hit(
+            "config.goproxy_invalid",
+            0.95,
+            "Go cannot parse GOPROXY",
+        )];
+    }
+    if has("invalid GOSUMDB") || has("missing GOSUMDB") {
+        return vec![hit(
+            "config.gosumdb_invalid",
+            0.95,
+            "Go cannot parse GOSUMDB",
+        )];
+    }
+    if has("GOVCS disallows") {
+        return vec![hit(
+            "vcs.govcs_denied",
+            0.95,
+            "GOVCS does not allow the version control tool this module needs",
+        )];
+    }
+    if (has("executable file not found") && has("\"git\"")) || has("missing Git command") {
+        return vec![hit(
+            "vcs.git_missing",
+            0.95,
+            "direct mode runs git, and git is not on PATH",
+        )];
+    }
+
+    // Checksum database integrity.
+    if has("checksum mismatch") {
+        return vec![hit(
+            "sumdb.checksum_mismatch",
+            0.95,
+            "the downloaded content does not match the recorded checksum",
+        )];
+    }
+    if has("server misbehavior detected")
+        || has("note has no verifiable signatures")
+        || has("malformed note")
+        || has("verifier name or hash doesn't match signature")
+        || has("cannot authenticate record data")
+        || (has("unknown key") && has("verifying"))
+    {
+        return vec![hit(
+            "sumdb.bad_signature",
+            0.9,
+            "the checksum database's signed tree head does not verify",
+        )];
+    }
+
+    // The HTTP proxy's own failures.
+    if let Some(i) = own.find("proxyconnect tcp:") {
+        let after = &own[i..];
+        let proxy = dial_target(after).unwrap_or_else(|| "the proxy".to_string());
+        if after.contains("first record does not look like a TLS handshake")
+            || after.contains("server gave HTTP response to HTTPS client")
+        {
+            return vec![hit(
+                "proxy.scheme_mismatch",
+                0.9,
+                "Go speaks TLS to the proxy (https:// proxy URL) but the proxy speaks plain HTTP",
+            )];
+        }
+        if after.contains("x509:") || after.contains("tls:") {
+            let mut hits = classify_tls(after);
+            for h in &mut hits {
+                h.1 *= 0.8;
+                h.2 = format!("{} (the proxy's own certificate)", h.2);
+            }
+            if !hits.is_empty() {
+                return hits;
+            }
+        }
+        return vec![hit(
+            "proxy.unreachable",
+            0.9,
+            format!(
+                "Go cannot connect to the proxy {}: {}",
+                redact_text(&proxy),
+                net_failure_words(after)
+            ),
+        )];
+    }
+    if let Some(i) = own.find("socks connect tcp") {
+        let after = &own[i..];
+        if after.contains("authentication failed") {
+            return vec![hit(
+                "proxy.auth_rejected",
+                0.85,
+                "the SOCKS proxy rejects the user name and password",
+            )];
+        }
+        if after.contains(": dial tcp") {
+            return vec![hit(
+                "proxy.unreachable",
+                0.9,
+                format!(
+                    "Go cannot connect to the SOCKS proxy: {}",
+                    net_failure_words(after)
+                ),
+            )];
+        }
+        if [
+            "unreachable",
+            "refused",
+            "general SOCKS server failure",
+            "TTL expired",
+            "unknown error",
+        ]
+        .iter()
+        .any(|w| after.contains(w))
+        {
+            return vec![hit(
+                "proxy.upstream_failed",
+                0.8,
+                "the SOCKS proxy cannot reach the target",
+            )];
+        }
+        return vec![hit(
+            "proxy.not_a_proxy",
+            0.5,
+            "the SOCKS handshake with the proxy fails",
+        )];
+    }
+    if let Some(reason) = connect_reason_phrase(own) {
+        let hits = match reason {
+            "Proxy Authentication Required" => vec![
+                hit(
+                    "proxy.auth_required",
+                    0.85,
+                    "the proxy answers the CONNECT with 407 Proxy Authentication Required",
+                ),
+                hit(
+                    "proxy.auth_unsupported",
+                    0.4,
+                    "Go can only send Basic credentials; an NTLM/Kerberos proxy fails the same way",
+                ),
+                hit(
+                    "proxy.auth_rejected",
+                    0.35,
+                    "if the proxy URL has credentials, the proxy rejects them",
+                ),
+            ],
+            "Forbidden" | "Method Not Allowed" | "Unauthorized" => vec![hit(
+                "proxy.connect_denied",
+                0.85,
+                format!("the proxy refuses the CONNECT: {reason}"),
+            )],
+            _ => vec![hit(
+                "proxy.upstream_failed",
+                0.85,
+                format!("the proxy cannot reach the target: {reason}"),
+            )],
+        };
+        return hits;
+    }
+    if has("malformed HTTP response") || has("malformed HTTP status code") {
+        let via_connect = own.contains("Get \"https://");
+        return vec![hit(
+            "proxy.not_a_proxy",
+            if via_connect { 0.75 } else { 0.5 },
+            "the answer to Go's request is not HTTP: the proxy address points at another service",
+        )];
+    }
+
+    // The checksum database.
+    let sumdb = has("verifying ")
+        || has("/sumdb/")
+        || has("//sum.golang.org")
+        || has("//sum.golang.google.cn");
+    if sumdb {
+        if let Some((url, code, text)) = http_status(own) {
+            if url.ends_with("/supported") && code != 404 && code != 410 {
+                return vec![hit(
+                    "sumdb.proxy_route_broken",
+                    0.9,
+                    format!("the proxy's checksum-database endpoint answers {code} {text}"),
+                )];
+            }
+            if code == 404 || code == 410 {
+                let mut hits = vec![hit(
+                    "sumdb.not_found",
+                    0.9,
+                    format!("the checksum database answers {code} {text}: it has no record of the module"),
+                )];
+                hits.push(hit(
+                    "config.private_not_excluded",
+                    0.45,
+                    "a module the checksum database cannot see is usually private: GOPRIVATE",
+                ));
+                return hits;
+            }
+            return vec![
+                hit(
+                    "sumdb.unreachable",
+                    0.85,
+                    format!("the checksum database route answers {code} {text}"),
+                ),
+                hit(
+                    if code == 401 || code == 403 {
+                        "goproxy.forbidden"
+                    } else {
+                        "goproxy.http_error"
+                    },
+                    0.5,
+                    format!("HTTP {code} {text}"),
+                ),
+            ];
+        }
+        let transport = classify_transport(own);
+        if let Some(first) = transport.first() {
+            let mut hits = vec![hit(
+                "sumdb.unreachable",
+                0.9,
+                format!("the checksum database cannot be reached: {}", first.2),
+            )];
+            for t in transport {
+                hits.push((t.0, (t.1 * 0.7).min(0.65), t.2));
+            }
+            return hits;
+        }
+    }
+
+    // HTTP statuses from the module proxy (or the ?go-get=1 page).
+    if let Some((url, code, text)) = http_status(own) {
+        let go_get = url.contains("?go-get=1");
+        return match code {
+            404 | 410 if go_get => vec![
+                hit(
+                    "goproxy.module_not_found",
+                    0.65,
+                    format!("the host answers {code} {text} for the module's ?go-get=1 page"),
+                ),
+                hit(
+                    "vcs.meta_missing",
+                    0.45,
+                    "a private host may return 404 to an anonymous ?go-get=1 request",
+                ),
+            ],
+            404 | 410 => vec![hit(
+                "goproxy.module_not_found",
+                0.7,
+                format!("the module proxy answers {code} {text}"),
+            )],
+            401 | 403 => vec![hit(
+                "goproxy.forbidden",
+                0.85,
+                format!("the module proxy answers {code} {text}"),
+            )],
+            407 => vec![hit(
+                "proxy.auth_required",
+                0.8,
+                "the HTTP proxy answers 407 Proxy Authentication Required",
+            )],
+            429 | 500..=599 => vec![hit(
+                "goproxy.http_error",
+                0.85,
+                format!("the module proxy answers {code} {text}"),
+            )],
+            _ => vec![hit(
+                "goproxy.http_error",
+                0.5,
+                format!("the module proxy answers {code} {text}"),
+            )],
+        };
+    }
+    if has("invalid character '<' looking for beginning of value") {
+        return vec![hit(
+            "goproxy.captive_portal",
+            0.85,
+            "an HTML page came back where Go expected JSON",
+        )];
+    }
+    if has("zip: not a valid zip file") {
+        return vec![hit(
+            "goproxy.captive_portal",
+            0.7,
+            "the .zip Go downloaded is not a zip file (often an HTML page)",
+        )];
+    }
+    if has("no go-import meta tags") {
+        return vec![hit(
+            "vcs.meta_missing",
+            0.9,
+            "the ?go-get=1 page has no go-import meta tag",
+        )];
+    }
+
+    // git's own messages (inside `git ls-remote ... exit status 128:`).
+    if let Some(h) = classify_git(own) {
+        return vec![h];
+    }
+
+    if has("unknown revision")
+        || has("no matching versions for query")
+        || has("cannot find module providing package")
+    {
+        return vec![hit(
+            "goproxy.module_not_found",
+            0.75,
+            "the version or module does not exist",
+        )];
+    }
+
+    let tls = classify_tls(own);
+    if !tls.is_empty() {
+        return tls;
+    }
+    classify_transport(own)
+}
+
+/// The reason phrase of a failed CONNECT: `Get "https://...": Forbidden` (the whole rest).
+fn connect_reason_phrase(s: &str) -> Option<&'static str> {
+    const PHRASES: &[&str] = &[
+        "Proxy Authentication Required",
+        "Forbidden",
+        "Method Not Allowed",
+        "Unauthorized",
+        "Bad Gateway",
+        "Service Unavailable",
+        "Gateway Timeout",
+    ];
+    let start = s.find("Get \"")?;
+    let rest = &s[start + 5..];
+    let end = rest.find("\": ")?;
+    let tail = rest[end + 3..].lines().next()?.trim();
+    PHRASES.iter().find(|p| **p == tail).copied()
+}
+
+/// `reading URL: 404 Not Found` or a trace `# get URL: 404 Not Found (0.1s)`.
+fn http_status(s: &str) -> Option<(String, u16, String)> {
+    for line in s.lines() {
+        let line = line.trim();
+        let rest = if let Some(i) = line.find("reading http") {
+            &line[i + "reading ".len()..]
+        } else if let Some(r) = line.strip_prefix("# get ") {
+            r
+        } else {
+            continue;
+        };
+        // The URL ends at ": " followed by a three-digit status.
+        let mut search = 0;
+        while let Some(j) = rest[search..].find(": ") {
+            let at = search + j;
+            let after = &rest[at + 2..];
+            let digits: String = after.chars().take(3).collect();
+            if digits.len() == 3
+                && digits.chars().all(|c| c.is_ascii_digit())
+                && after[3..].starts_with(' ')
+            {
+                let code: u16 = digits.parse().ok()?;
+                let text = after[4..]
+                    .split(" (")
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                return Some((rest[..at].to_string(), code, text));
+            }
+            search = at + 2;
+        }
+    }
+    None
+}
+
+fn classify_git(s: &str) -> Option<Hit> {
+    let git = s.contains("git ls-remote")
+        || s.contains("git fetch")
+        || s.contains("fatal:")
+        || s.contains("unable to access '");
+    if !git {
+        return None;
+    }
+    let has = |w: &str| s.contains(w);
+    if has("could not read Username")
+        || has("could not read Password")
+        || has("terminal prompts disabled")
+        || has("Authentication failed")
+        || has("Permission denied (publickey")
+        || has("Repository not found")
+    {
+        return Some(hit(
+            "vcs.auth_required",
+            0.9,
+            "git needs credentials and cmd/go disables its prompts",
+        ));
+    }
+    if (has("port 22") || has("port 9418")) && !has("port 443") {
+        return Some(hit(
+            "vcs.ssh_blocked",
+            0.85,
+            "git uses ssh (port 22) or git:// (port 9418), which this network blocks",
+        ));
+    }
+    if has("Could not resolve host") || has("Could not resolve proxy") {
+        return Some(hit(
+            "dns.no_resolution",
+            0.7,
+            "git cannot resolve the repository's host name",
+        ));
+    }
+    if has("SSL certificate problem") || has("server certificate verification failed") {
+        if has("certificate has expired") {
+            return Some(hit(
+                "tls.expired",
+                0.75,
+                "git: the server's certificate has expired",
+            ));
+        }
+        return Some(hit(
+            "tls.untrusted_interception",
+            0.8,
+            "git does not trust the certificate chain (TLS inspection?)",
+        ));
+    }
+    if has("Received HTTP code 407") || has("Proxy CONNECT aborted") {
+        return Some(hit(
+            "proxy.auth_required",
+            0.75,
+            "git's proxy asks for authentication",
+        ));
+    }
+    if has("gnutls_handshake() failed")
+        || has("SSL_ERROR_SYSCALL")
+        || has("Connection was reset")
+        || has("Recv failure")
+    {
+        return Some(hit(
+            "tls.reset_during_handshake",
+            0.7,
+            "git's TLS connection is cut during the handshake",
+        ));
+    }
+    if has("Failed to connect to") || has("Couldn't connect to server") {
+        if has("Connection refused") {
+            return Some(hit("tcp.refused", 0.75, "git: connection refused"));
+        }
+        if has("timed out") || has("Timed out") {
+            return Some(hit("tcp.timeout", 0.75, "git: the connection times out"));
+        }
+        return Some(hit("tcp.timeout", 0.5, "git cannot connect to the host"));
+    }
+    None
+}
+
+fn classify_tls(s: &str) -> Vec<Hit> {
+    let has = |w: &str| s.contains(w);
+    if has("certificate signed by unknown authority") || has("certificate is not trusted") {
+        return vec![hit(
+            "tls.untrusted_interception",
+            0.9,
+            "the certificate chain ends in a CA Go does not trust (TLS inspection?)",
+        )];
+    }
+    if has("x509: certificate is valid for")
+        || has("certificate is not valid for any names")
+        || has("x509: cannot validate certificate for")
+    {
+        return vec![hit(
+            "tls.hostname_mismatch",
+            0.9,
+            "the certificate belongs to another name: the wrong server answered",
+        )];
+    }
+    if has("certificate has expired or is not yet valid") {
+        let (id, what) = if has(" is before ") {
+            ("tls.not_yet_valid", "is not valid yet")
+        } else {
+            ("tls.expired", "has expired")
+        };
+        return vec![
+            hit(id, 0.85, format!("the server's certificate {what}")),
+            hit(
+                "local.clock_skew",
+                0.4,
+                "or this machine's clock is wrong (compare the current time in the message)",
+            ),
+        ];
+    }
+    if has("first record does not look like a TLS handshake")
+        || has("server gave HTTP response to HTTPS client")
+    {
+        return vec![hit(
+            "tls.not_tls",
+            0.85,
+            "the server does not speak TLS on that port",
+        )];
+    }
+    if has("TLS handshake timeout") {
+        return vec![hit(
+            "tls.handshake_timeout",
+            0.85,
+            "TCP connects but the TLS handshake does not complete",
+        )];
+    }
+    if has("remote error: tls:") || has("tls: no supported versions") || has("tls: no cipher suite")
+    {
+        return vec![hit(
+            "tls.handshake_failure",
+            0.85,
+            "the server aborts the TLS handshake with an alert",
+        )];
+    }
+    Vec::new()
+}
+
+/// DNS and TCP failures, in the words of net and net/http.
+fn classify_transport(s: &str) -> Vec<Hit> {
+    let has = |w: &str| s.contains(w);
+    let lookup = has("lookup ") || has("getaddrinfow");
+    if lookup {
+        if has("no such host")
+            || has("No such host is known")
+            || has("no data of the requested type")
+        {
+            return vec![hit(
+                "dns.nxdomain_filtered",
+                0.7,
+                format!(
+                    "the system resolver says {} does not exist (compare with a public resolver: --probe)",
+                    lookup_name(s).unwrap_or_else(|| "the name".into())
+                ),
+            )];
+        }
+        if has("server misbehaving") {
+            return vec![hit(
+                "dns.system_resolver_down",
+                0.8,
+                "the system resolver fails (SERVFAIL: server misbehaving)",
+            )];
+        }
+        if has("Temporary failure in name resolution")
+            || has("temporary error during hostname resolution")
+        {
+            return vec![
+                hit(
+                    "dns.system_resolver_down",
+                    0.7,
+                    "the system resolver does not answer",
+                ),
+                hit("dns.no_resolution", 0.4, "or this machine is offline"),
+            ];
+        }
+        if (has(":53:") || has("dial udp")) && (has("network is unreachable") || has("refused")) {
+            return vec![
+                hit(
+                    "dns.no_resolution",
+                    0.75,
+                    "the DNS server itself cannot be reached: offline?",
+                ),
+                hit(
+                    "dns.system_resolver_down",
+                    0.4,
+                    "or the configured resolver is down",
+                ),
+            ];
+        }
+        if has("i/o timeout") {
+            return vec![
+                hit(
+                    "dns.system_resolver_down",
+                    0.75,
+                    "the system resolver times out",
+                ),
+                hit("dns.no_resolution", 0.4, "or DNS is blocked entirely"),
+            ];
+        }
+    }
+    let addr = dial_target(s).unwrap_or_else(|| "the server".to_string());
+    let addr = redact_text(&addr);
+    if has("connection refused") || has("actively refused") {
+        return vec![hit(
+            "tcp.refused",
+            0.85,
+            format!("{addr} refuses the connection: nothing listens, or a firewall rejects"),
+        )];
+    }
+    if (has("dial tcp") && has("i/o timeout"))
+        || has("connection attempt failed because the connected party did not properly respond")
+        || has("connect: connection timed out")
+        || has("operation timed out")
+    {
+        return vec![hit(
+            "tcp.timeout",
+            0.85,
+            format!("connecting to {addr} times out: packets are dropped"),
+        )];
+    }
+    if has("network is unreachable")
+        || has("no route to host")
+        || has("unreachable network")
+        || has("unreachable host")
+    {
+        let mut hits = vec![hit("tcp.unreachable", 0.85, format!("no route to {addr}"))];
+        if addr.starts_with('[') {
+            hits.push(hit(
+                "tcp.ipv6_broken",
+                0.4,
+                "the address is IPv6: this machine may lack IPv6 connectivity",
+            ));
+        }
+        return hits;
+    }
+    let https = has("Get \"https://");
+    if has("connection reset by peer") || has("forcibly closed by the remote host") {
+        if https {
+            return vec![
+                hit(
+                    "tls.reset_during_handshake",
+                    0.7,
+                    format!("the connection to {addr} is reset (on an https URL, typically right after the TLS ClientHello)"),
+                ),
+                hit("tcp.reset", 0.55, "the connection is reset"),
+            ];
+        }
+        return vec![hit(
+            "tcp.reset",
+            0.8,
+            format!("the connection to {addr} is reset"),
+        )];
+    }
+    if https
+        && s.lines()
+            .next()
+            .is_some_and(|l| l.trim_end().ends_with("\": EOF"))
+    {
+        return vec![
+            hit(
+                "tls.reset_during_handshake",
+                0.65,
+                "the server closes the connection right after the TLS ClientHello (EOF)",
+            ),
+            hit("tcp.reset", 0.4, "the connection is closed"),
+        ];
+    }
+    if has("unexpected EOF") {
+        return vec![hit(
+            "tcp.reset",
+            0.5,
+            "the connection breaks during the download",
+        )];
+    }
+    if has("i/o timeout") {
+        return vec![hit("tcp.timeout", 0.5, "a network operation times out")];
+    }
+    Vec::new()
+}
+
+/// A few words on how the connection failed, for reasons.
+fn net_failure_words(s: &str) -> &'static str {
+    if s.contains("no such host") || s.contains("No such host") {
+        "its name does not resolve"
+    } else if s.contains("refused") {
+        "connection refused (is the proxy client running?)"
+    } else if s.contains("timeout") || s.contains("timed out") {
+        "the connection times out"
+    } else if s.contains("unreachable") || s.contains("no route") {
+        "no route to it"
+    } else {
+        "the connection fails"
+    }
+}
+
+/// The address after the first `dial tcp ` (None for `dial tcp: lookup ...`).
+fn dial_target(s: &str) -> Option<String> {
+    let i = s.find("dial tcp ")?;
+    let rest = &s[i + "dial tcp ".len()..];
+    let end = rest.find(": ").unwrap_or(rest.len());
+    let addr = rest[..end].trim();
+    (!addr.is_empty() && !addr.contains(' ')).then(|| addr.to_string())
+}
+
+/// The name in `lookup NAME on ...` / `lookup NAME: ...`.
+fn lookup_name(s: &str) -> Option<String> {
+    let i = s.find("lookup ")?;
+    let rest = &s[i + "lookup ".len()..];
+    let end = rest.find([' ', ':']).unwrap_or(rest.len());
+    let name = &rest[..end];
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+// ---------------------------------------------------------------------------------------
+// Entities
+
+fn push_unique(v: &mut Vec<String>, s: String) {
+    if !s.is_empty() && !v.contains(&s) {
+        v.push(s);
+    }
+}
+
+fn is_ip_literal(host: &str) -> bool {
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+        .is_ok()
+}
+
+/// Extracts the hosts, URLs, addresses, proxies, modules and DNS servers a text names.
+pub fn extract_entities(text: &str) -> Entities {
+    let mut e = Entities::default();
+    // URLs.
+    for url in find_urls(text) {
+        let display = redact_url(&url);
+        if let Ok(u) = url::Url::parse(&url) {
+            if let Some(h) = u.host_str() {
+                if !is_ip_literal(h) {
+                    push_unique(&mut e.hosts, h.to_ascii_lowercase());
+                }
+            }
+        }
+        push_unique(&mut e.urls, display);
+    }
+    // Proxy assignments pasted with the error: HTTPS_PROXY=..., export https_proxy=...
+    for word in text.split(|c: char| c.is_whitespace() || c == '"' || c == '\'') {
+        if let Some((name, value)) = word.split_once('=') {
+            let upper = name.to_ascii_uppercase();
+            let upper = upper.trim_start_matches("$ENV:");
+            if matches!(upper, "HTTPS_PROXY" | "HTTP_PROXY" | "ALL_PROXY") && !value.is_empty() {
+                push_unique(&mut e.proxies, redact_url(value));
+            }
+        }
+    }
+    for line in text.lines() {
+        // Proxies as Go reports them.
+        if let Some(i) = line.find("proxyconnect tcp:") {
+            let after = &line[i..];
+            if let Some(addr) = dial_target(after) {
+                push_unique(&mut e.proxies, redact_text(&addr));
+            } else if let Some(name) = lookup_name(after) {
+                push_unique(&mut e.proxies, redact_text(&name));
+                push_unique(&mut e.hosts, name.to_ascii_lowercase());
+            }
+        }
+        if let Some(i) = line.find("socks connect tcp ") {
+            let rest = &line[i + "socks connect tcp ".len()..];
+            if let Some(arrow) = rest.find("->") {
+                let end = rest[arrow..].find(": ").map_or(rest.len(), |j| arrow + j);
+                push_unique(
+                    &mut e.proxies,
+                    format!("socks5://{}", redact_text(&rest[..arrow])),
+                );
+                push_unique(&mut e.addrs, redact_text(&rest[arrow + 2..end]));
+            }
+        }
+        // Addresses: dial tcp A, read/write tcp L->R.
+        let mut rest = line;
+        while let Some(i) = rest.find("dial tcp ") {
+            let after = &rest[i + "dial tcp ".len()..];
+            if let Some(end) = after.find(": ") {
+                let a = &after[..end];
+                if !a.contains(' ') && !a.is_empty() {
+                    push_unique(&mut e.addrs, redact_text(a));
+                }
+            }
+            rest = after;
+        }
+        for verb in ["read tcp ", "write tcp "] {
+            if let Some(i) = line.find(verb) {
+                let after = &line[i + verb.len()..];
+                if let Some(arrow) = after.find("->") {
+                    let r = &after[arrow + 2..];
+                    let end = r.find(": ").unwrap_or(r.len());
+                    push_unique(&mut e.addrs, redact_text(&r[..end]));
+                }
+            }
+        }
+        // DNS.
+        if let Some(i) = line.find("lookup ") {
+            let rest = &line[i + "lookup ".len()..];
+            let end = rest.find([' ', ':']).unwrap_or(rest.len());
+            let name = &rest[..end];
+            if !name.is_empty() && !is_ip_literal(name) {
+                push_unique(&mut e.hosts, name.to_ascii_lowercase());
+            }
+            if let Some(on) = rest[end..].strip_prefix(" on ") {
+                let server = on.split(": ").next().unwrap_or("");
+                push_unique(&mut e.dns_servers, server.to_string());
+            }
+        }
+        // git / ssh / curl names.
+        for marker in [
+            "connect to host ",
+            "Could not resolve host: ",
+            "Failed to connect to ",
+        ] {
+            if let Some(i) = line.find(marker) {
+                let rest = &line[i + marker.len()..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+                    .collect();
+                if name.contains('.') && !is_ip_literal(&name) {
+                    push_unique(&mut e.hosts, name.to_ascii_lowercase());
+                }
+            }
+        }
+        // Modules: `go: downloading PATH VERSION` and `PATH@VERSION` words.
+        if let Some(rest) = line.trim().strip_prefix("go: downloading ") {
+            let mut parts = rest.split_whitespace();
+            if let (Some(p), Some(v)) = (parts.next(), parts.next()) {
+                if looks_like_module_path(p) {
+                    push_unique(&mut e.modules, format!("{p}@{v}"));
+                }
+            }
+        }
+        for word in line.split(|c: char| c.is_whitespace() || c == '"') {
+            if word.contains("://") {
+                continue;
+            }
+            let word = word.trim_end_matches([':', ',', ';', '.', ')']);
+            let word = word.strip_suffix("/go.mod").unwrap_or(word);
+            if let Some((p, v)) = word.split_once('@') {
+                if looks_like_module_path(p) && looks_like_version(v) {
+                    push_unique(&mut e.modules, format!("{p}@{v}"));
+                }
+            }
+        }
+    }
+    e
+}
+
+fn looks_like_module_path(p: &str) -> bool {
+    let first = p.split('/').next().unwrap_or("");
+    first.contains('.')
+        && !first.starts_with('.')
+        && p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~/+!".contains(c))
+}
+
+fn looks_like_version(v: &str) -> bool {
+    (v.starts_with('v') && v[1..].starts_with(|c: char| c.is_ascii_digit()))
+        || matches!(v, "latest" | "upgrade" | "patch" | "none")
+}
+
+/// Every `scheme://...` URL in the text, cut at quotes, whitespace and list separators.
+fn find_urls(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for scheme in ["https://", "http://", "socks5://", "socks5h://"] {
+        let mut rest = text;
+        while let Some(i) = rest.find(scheme) {
+            // Skip matches that are the tail of a longer word (`xhttps://`).
+            let prev = rest[..i].chars().next_back();
+            let tail = &rest[i..];
+            let end = tail
+                .find(|c: char| c.is_whitespace() || "\"'`<>,|)(".contains(c))
+                .unwrap_or(tail.len());
+            let url = tail[..end].trim_end_matches([':', '.', ';']);
+            if !prev.is_some_and(|c| c.is_ascii_alphanumeric()) && url.len() > scheme.len() {
+                push_unique(&mut out, url.to_string());
+            }
+            rest = &tail[end.max(1)..];
+        }
+    }
+    out
+}
+
+/// The probes that would confirm the causes of an explanation, deduplicated, most useful first.
+pub fn probe_requests(ex: &Explanation) -> Vec<ProbeRequest> {
+    let mut out: Vec<ProbeRequest> = Vec::new();
+    let mut add = |p: ProbeRequest| {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    };
+    let e = &ex.entities;
+    let https_hosts: Vec<(String, u16)> = e
+        .urls
+        .iter()
+        .filter_map(|u| url::Url::parse(u).ok())
+        .filter(|u| u.scheme() == "https")
+        .filter_map(|u| Some((u.host_str()?.to_string(), u.port_or_known_default()?)))
+        .collect();
+    for cause in ex.causes.iter().filter(|c| c.confidence >= 0.5) {
+        let area = cause.id.split('.').next().unwrap_or("");
+        match area {
+            "dns" => e
+                .hosts
+                .iter()
+                .for_each(|h| add(ProbeRequest::Dns(h.clone()))),
+            "tcp" => {
+                e.addrs
+                    .iter()
+                    .for_each(|a| add(ProbeRequest::Tcp(a.clone())));
+                https_hosts
+                    .iter()
+                    .for_each(|(h, p)| add(ProbeRequest::Tcp(format!("{h}:{p}"))));
+            }
+            "tls" => https_hosts
+                .iter()
+                .for_each(|(h, p)| add(ProbeRequest::Tls(h.clone(), *p))),
+            "proxy" => e
+                .proxies
+                .iter()
+                .for_each(|p| add(ProbeRequest::Proxy(p.clone()))),
+            "goproxy" | "sumdb" | "config" => e
+                .urls
+                .iter()
+                .filter(|u| u.starts_with("http"))
+                .for_each(|u| add(ProbeRequest::Http(u.clone()))),
+            "vcs" if cause.id == "vcs.ssh_blocked" => e
+                .hosts
+                .iter()
+                .for_each(|h| add(ProbeRequest::Tcp(format!("{h}:22")))),
+            "vcs" => e
+                .urls
+                .iter()
+                .filter(|u| u.contains("?go-get=1"))
+                .for_each(|u| add(ProbeRequest::Http(u.clone()))),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Placeholder values for the fix of the top cause, from what the text names.
+/// `goprivate` is the user's current GOPRIVATE, extended with the module's pattern.
+pub fn fix_values(ex: &Explanation, goprivate: &str) -> crate::diagnose::fixes::FixValues {
+    let e = &ex.entities;
+    let mut v = crate::diagnose::fixes::FixValues::new();
+    if let Some(p) = e.proxies.first() {
+        v.set("proxy", p.clone());
+    }
+    if let Some(h) = e.hosts.first() {
+        v.set("host", h.clone());
+    }
+    if let Some(a) = e.addrs.first() {
+        v.set("addr", a.clone());
+    } else if let Some(h) = e.hosts.first() {
+        v.set("addr", format!("{h}:443"));
+    }
+    if let Some(u) = e.urls.first() {
+        v.set("url", u.clone());
+    }
+    if let Some(m) = e.modules.first() {
+        v.set("module", m.clone());
+        let path = m.split('@').next().unwrap_or(m);
+        v.set("module_path", path);
+        let pattern = path.split('/').next().unwrap_or(path);
+        v.set("pattern", pattern);
+        let existing: Vec<&str> = goprivate
+            .split(',')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        let new = if existing.iter().any(|p| p.trim() == pattern) {
+            existing
+                .iter()
+                .map(|p| p.trim())
+                .collect::<Vec<_>>()
+                .join(",")
+        } else {
+            existing
+                .iter()
+                .map(|p| p.trim())
+                .chain(std::iter::once(pattern))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        v.set("goprivate_new", new.clone());
+        v.set("gonosumdb_new", new);
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn top(text: &str) -> String {
+        explain(text)
+            .top()
+            .map(|c| c.id.clone())
+            .unwrap_or_else(|| "none".into())
+    }
+
+    #[test]
+    fn context_decides_look_alikes() {
+        let cases = [
+            ("go: m@v1.0.0: Get \"https://proxy.golang.org/m/@v/v1.0.0.info\": dial tcp 1.2.3.4:443: i/o timeout", "tcp.timeout"),
+            ("go: m@v1.0.0: Get \"https://proxy.golang.org/m/@v/v1.0.0.info\": proxyconnect tcp: dial tcp 10.0.0.1:3128: i/o timeout", "proxy.unreachable"),
+            ("go: m@v1.0.0: Get \"https://proxy.golang.org/x\": proxyconnect tcp: dial tcp: lookup proxy.corp on 127.0.0.53:53: no such host", "proxy.unreachable"),
+            ("go: m@v1.0.0: verifying module: m@v1.0.0: Get \"https://sum.golang.org/lookup/m@v1.0.0\": dial tcp 1.2.3.4:443: i/o timeout", "sumdb.unreachable"),
+            ("go: m@v1.0.0: reading https://proxy.golang.org/m/@v/v1.0.0.info: 404 Not Found", "goproxy.module_not_found"),
+            ("go: m@v1.0.0: verifying module: m@v1.0.0: reading https://sum.golang.org/lookup/m@v1.0.0: 404 Not Found", "sumdb.not_found"),
+            ("go: m@v1.0.0: Get \"https://proxy.golang.org/x\": Forbidden", "proxy.connect_denied"),
+            ("go: m@v1.0.0: reading https://proxy.golang.org/x: 403 Forbidden", "goproxy.forbidden"),
+            ("./main.go:3:1: syntax error", "none"),
+            ("", "none"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(top(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn sumdb_transport_error_keeps_the_transport_class_as_secondary() {
+        let ex = explain("go: m@v1.0.0: verifying module: m@v1.0.0: Get \"https://sum.golang.org/lookup/m@v1.0.0\": dial tcp 1.2.3.4:443: i/o timeout");
+        let ids: Vec<_> = ex.causes.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, vec!["sumdb.unreachable", "tcp.timeout"]);
+        assert!(ex.causes[0].confidence > ex.causes[1].confidence);
+    }
+
+    #[test]
+    fn server_response_text_does_not_classify_the_local_network() {
+        let t = "go: a.corp/x@v1.0.0: reading https://proxy.golang.org/a.corp/x/@v/v1.0.0.info: 404 Not Found\n\tserver response: not found: dial tcp: lookup a.corp on 8.8.8.8:53: no such host";
+        let ex = explain(t);
+        assert_eq!(ex.causes.len(), 1, "{:?}", ex.causes);
+        assert_eq!(ex.causes[0].id, "goproxy.module_not_found");
+    }
+
+    #[test]
+    fn http_status_parses_reading_and_trace_lines() {
+        assert_eq!(
+            http_status("go: m: reading https://p.example/m/@v/list: 410 Gone"),
+            Some(("https://p.example/m/@v/list".into(), 410, "Gone".into()))
+        );
+        assert_eq!(
+            http_status("# get https://p.example/m/@v/v1.info: 503 Service Unavailable (0.123s)"),
+            Some((
+                "https://p.example/m/@v/v1.info".into(),
+                503,
+                "Service Unavailable".into()
+            ))
+        );
+        assert_eq!(http_status("# get https://p.example/m/@v/v1.info"), None);
+        assert_eq!(
+            http_status("# get https://p.example/x: Get \"https://p.example/x\": EOF"),
+            None
+        );
+    }
+
+    #[test]
+    fn entities_are_extracted() {
+        let t = "go: downloading golang.org/x/text v0.14.0\n\
+                 go: golang.org/x/text@v0.14.0: Get \"https://proxy.golang.org/golang.org/x/text/@v/v0.14.0.info\": proxyconnect tcp: dial tcp 10.0.0.1:3128: connect: connection refused\n\
+                 go: example.com/m@v1.2.3/go.mod: dial tcp: lookup goproxy.cn on 127.0.0.53:53: no such host\n\
+                 go: x: Get \"https://[2001:db8::1]:8443/x\": read tcp 10.0.0.5:51234->93.184.216.34:443: read: connection reset by peer";
+        let e = extract_entities(t);
+        assert_eq!(
+            e.modules,
+            vec!["golang.org/x/text@v0.14.0", "example.com/m@v1.2.3"]
+        );
+        assert_eq!(e.proxies, vec!["10.0.0.1:3128"]);
+        assert!(e.addrs.contains(&"10.0.0.1:3128".to_string()));
+        assert!(e.addrs.contains(&"93.184.216.34:443".to_string()));
+        assert_eq!(e.hosts, vec!["proxy.golang.org", "goproxy.cn"]);
+        assert_eq!(e.dns_servers, vec!["127.0.0.53:53"]);
+        assert_eq!(
+            e.urls,
+            vec![
+                "https://proxy.golang.org/golang.org/x/text/@v/v0.14.0.info",
+                "https://[2001:db8::1]:8443/x"
+            ]
+        );
+    }
+
+    #[test]
+    fn probe_requests_follow_the_causes() {
+        let ex = explain("go: m@v1.0.0: Get \"https://proxy.golang.org/m/@v/v1.0.0.info\": proxyconnect tcp: dial tcp 127.0.0.1:7890: connect: connection refused");
+        assert_eq!(
+            probe_requests(&ex),
+            vec![ProbeRequest::Proxy("127.0.0.1:7890".into())]
+        );
+        let ex = explain("go: m@v1.0.0: Get \"https://proxy.golang.org/m/@v/v1.0.0.info\": dial tcp: lookup proxy.golang.org on 127.0.0.53:53: server misbehaving");
+        assert_eq!(
+            probe_requests(&ex),
+            vec![ProbeRequest::Dns("proxy.golang.org".into())]
+        );
+        let ex = explain("go: m@v1.0.0: Get \"https://proxy.golang.org/m/@v/v1.0.0.info\": tls: failed to verify certificate: x509: certificate signed by unknown authority");
+        assert_eq!(
+            probe_requests(&ex),
+            vec![ProbeRequest::Tls("proxy.golang.org".into(), 443)]
+        );
+    }
+
+    #[test]
+    fn fix_values_extend_goprivate() {
+        let ex = explain("go: git.corp.example/team/lib@v1.2.3: verifying module: git.corp.example/team/lib@v1.2.3: reading https://sum.golang.org/lookup/git.corp.example/team/lib@v1.2.3: 404 Not Found");
+        let v = fix_values(&ex, "*.internal.example");
+        assert_eq!(v.get("pattern"), Some("git.corp.example"));
+        assert_eq!(
+            v.get("goprivate_new"),
+            Some("*.internal.example,git.corp.example")
+        );
+        let v = fix_values(&ex, "git.corp.example");
+        assert_eq!(v.get("goprivate_new"), Some("git.corp.example"));
+    }
+}

@@ -1,0 +1,363 @@
+//! `gomod-diag explain`: the error corpus in fixtures/explain/, entity extraction, secrets,
+//! and the command's input handling and exit codes.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use gomod_diag::diagnose::catalog::{Catalog, ALL_IDS};
+use gomod_diag::diagnose::explain::{explain, extract_entities};
+
+struct Case {
+    file: PathBuf,
+    expect: String,
+    also: Vec<String>,
+    text: String,
+}
+
+/// Each corpus file: `expect: <id>` (or `none`), optional `also: id, id`, `source:`, `note:`
+/// header lines, a `----` line, then the text exactly as Go printed it.
+fn corpus() -> Vec<Case> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/explain");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|file| {
+            let raw = std::fs::read_to_string(&file).unwrap();
+            let (header, text) = raw
+                .split_once("\n----\n")
+                .unwrap_or_else(|| panic!("{}: no ---- line", file.display()));
+            let field = |name: &str| {
+                header
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
+            };
+            let expect =
+                field("expect:").unwrap_or_else(|| panic!("{}: no expect: line", file.display()));
+            let also = field("also:")
+                .map(|v| v.split(',').map(|s| s.trim().to_string()).collect())
+                .unwrap_or_default();
+            assert!(
+                field("source:").is_some(),
+                "{}: no source: line",
+                file.display()
+            );
+            Case {
+                file,
+                expect,
+                also,
+                text: text.to_string(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_corpus_case_classifies_to_its_expected_cause() {
+    let cases = corpus();
+    assert!(cases.len() >= 40, "only {} corpus cases", cases.len());
+    let mut mismatches = Vec::new();
+    for c in &cases {
+        let name = c.file.file_name().unwrap().to_string_lossy();
+        assert!(
+            c.expect == "none" || ALL_IDS.contains(&c.expect.as_str()),
+            "{name}: unknown id {}",
+            c.expect
+        );
+        let ex = explain(&c.text);
+        let got = ex.top().map_or("none", |t| t.id.as_str());
+        if got != c.expect {
+            let ranked: Vec<String> = ex
+                .causes
+                .iter()
+                .map(|c| format!("{} {:.2}", c.id, c.confidence))
+                .collect();
+            mismatches.push(format!(
+                "{name}: expected {}, got {got} [{}]",
+                c.expect,
+                ranked.join(", ")
+            ));
+        }
+        for also in &c.also {
+            if !ex.causes.iter().any(|x| &x.id == also) {
+                mismatches.push(format!("{name}: {also} missing from the ranked causes"));
+            }
+        }
+        for cause in &ex.causes {
+            assert!(
+                ALL_IDS.contains(&cause.id.as_str()),
+                "{name}: classifier produced {} which has no catalog entry",
+                cause.id
+            );
+            assert!((0.0..=1.0).contains(&cause.confidence));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} corpus cases misclassified:\n{}",
+        mismatches.len(),
+        cases.len(),
+        mismatches.join("\n")
+    );
+}
+
+#[test]
+fn the_corpus_covers_every_error_family() {
+    let expected: Vec<String> = corpus().into_iter().map(|c| c.expect).collect();
+    for id in [
+        "dns.nxdomain_filtered",
+        "dns.system_resolver_down",
+        "dns.no_resolution",
+        "tcp.refused",
+        "tcp.timeout",
+        "tcp.unreachable",
+        "tcp.reset",
+        "tls.untrusted_interception",
+        "tls.hostname_mismatch",
+        "tls.expired",
+        "tls.not_yet_valid",
+        "tls.not_tls",
+        "tls.handshake_timeout",
+        "tls.handshake_failure",
+        "tls.reset_during_handshake",
+        "proxy.unreachable",
+        "proxy.auth_required",
+        "proxy.connect_denied",
+        "proxy.upstream_failed",
+        "proxy.scheme_mismatch",
+        "goproxy.module_not_found",
+        "goproxy.forbidden",
+        "goproxy.http_error",
+        "goproxy.captive_portal",
+        "config.goproxy_off",
+        "config.goproxy_invalid",
+        "config.gosumdb_invalid",
+        "config.proxy_via_go_env",
+        "config.insecure_settings",
+        "sumdb.unreachable",
+        "sumdb.not_found",
+        "sumdb.proxy_route_broken",
+        "sumdb.bad_signature",
+        "sumdb.checksum_mismatch",
+        "vcs.git_missing",
+        "vcs.auth_required",
+        "vcs.ssh_blocked",
+        "vcs.meta_missing",
+        "vcs.govcs_denied",
+    ] {
+        assert!(
+            expected.iter().any(|e| e == id),
+            "no corpus case expects {id}"
+        );
+    }
+}
+
+#[test]
+fn entities_of_a_download_log() {
+    let log = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/explain/sumdb-refused-x-log.txt"),
+    )
+    .unwrap();
+    let e = extract_entities(&log);
+    assert_eq!(e.modules, vec!["example.com/m@v1.0.0"]);
+    assert!(e.addrs.contains(&"127.0.0.1:9".to_string()), "{e:?}");
+    assert!(e
+        .urls
+        .contains(&"http://127.0.0.1:9/lookup/example.com/m@v1.0.0".to_string()));
+    assert!(e.hosts.is_empty(), "IP literals are not hosts: {e:?}");
+
+    let e = extract_entities(
+        "go: downloading github.com/gin-gonic/gin v1.9.1\n\
+         go: github.com/gin-gonic/gin@v1.9.1: Get \"https://proxy.golang.org/github.com/gin-gonic/gin/@v/v1.9.1.info\": socks connect tcp 127.0.0.1:1080->proxy.golang.org:443: unknown error host unreachable\n\
+         \tssh: connect to host github.com port 22: Connection timed out",
+    );
+    assert_eq!(e.modules, vec!["github.com/gin-gonic/gin@v1.9.1"]);
+    assert_eq!(e.proxies, vec!["socks5://127.0.0.1:1080"]);
+    assert!(e.addrs.contains(&"proxy.golang.org:443".to_string()));
+    assert_eq!(e.hosts, vec!["proxy.golang.org", "github.com"]);
+}
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("gomod-diag").unwrap();
+    c.env("GOMOD_DIAG_PUBLIC_DNS", "127.0.0.1:9")
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("GOPRIVATE");
+    c
+}
+
+#[test]
+fn planted_secrets_never_appear_in_the_output() {
+    let secret = "s3cretPass";
+    let token = "ghp_T0kenAbc123";
+    let text = format!(
+        "$ export HTTPS_PROXY=http://alice:{secret}@10.0.0.1:3128\n\
+         go: golang.org/x/text@v0.14.0: Get \"https://proxy.golang.org/golang.org/x/text/@v/v0.14.0.info\": proxyconnect tcp: dial http://alice:{secret}@10.0.0.1:3128: connect: connection refused\n\
+         go: corp.example/lib@v1.0.0: reading https://{token}@goproxy.corp.example/corp.example/lib/@v/v1.0.0.info: 403 Forbidden\n"
+    );
+    for json in [false, true] {
+        for shell in ["bash", "powershell", "cmd"] {
+            let mut cmd = bin();
+            cmd.args(["explain", "-", "--shell", shell]);
+            if json {
+                cmd.arg("--json");
+            }
+            let out = cmd.write_stdin(text.clone()).output().unwrap();
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(1), "{all}");
+            assert!(
+                !all.contains(secret),
+                "password leaked ({shell}, json={json}):\n{all}"
+            );
+            assert!(
+                !all.contains(token),
+                "token leaked ({shell}, json={json}):\n{all}"
+            );
+            assert!(all.contains("alice:xxxxx@10.0.0.1:3128"), "{all}");
+        }
+    }
+}
+
+#[test]
+fn json_output_has_causes_and_entities() {
+    let out = bin()
+        .args([
+            "explain",
+            "--json",
+            "go: example.com/m@v1.0.0: Get \"https://proxy.golang.org/example.com/m/@v/v1.0.0.info\": dial tcp 142.250.196.113:443: i/o timeout",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["causes"][0]["id"], "tcp.timeout");
+    assert!(v["causes"][0]["confidence"].as_f64().unwrap() > 0.5);
+    assert!(v["causes"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("142.250.196.113:443"));
+    assert!(v["causes"][0]["matched"]
+        .as_str()
+        .unwrap()
+        .contains("i/o timeout"));
+    assert_eq!(v["entities"]["modules"][0], "example.com/m@v1.0.0");
+    assert_eq!(v["entities"]["addrs"][0], "142.250.196.113:443");
+    assert_eq!(v["entities"]["hosts"][0], "proxy.golang.org");
+    assert!(v["fix"]["steps"].as_array().is_some_and(|s| !s.is_empty()));
+}
+
+#[test]
+fn text_output_names_the_cause_and_the_fix_in_the_users_shell_and_language() {
+    let text = "go: github.com/gin-gonic/gin@v1.9.1: Get \"https://proxy.golang.org/github.com/gin-gonic/gin/@v/v1.9.1.info\": proxyconnect tcp: dial tcp 127.0.0.1:7890: connectex: No connection could be made because the target machine actively refused it.";
+    let out = bin()
+        .args(["explain", "--shell", "powershell", text])
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(s.contains("proxy.unreachable"), "{s}");
+    assert!(s.contains("$env:HTTPS_PROXY = \"127.0.0.1:7890\""), "{s}");
+    let out = bin()
+        .args(["explain", "--lang", "zh", "--shell", "cmd", text])
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("配置的 HTTP 代理无法连接"), "{s}");
+    assert!(s.contains("set \"HTTPS_PROXY=127.0.0.1:7890\""), "{s}");
+}
+
+#[test]
+fn inconclusive_and_unreadable_inputs() {
+    // Nothing recognisable: exit 3.
+    let out = bin()
+        .args(["explain", "./main.go:5:2: undefined: foo"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No known Go network error"));
+    // A missing file: exit 2, naming it.
+    let out = bin()
+        .args(["explain", "/nonexistent/go-error.log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/go-error.log"));
+    // Empty standard input: exit 2 with a hint.
+    let out = bin()
+        .args(["explain", "-"])
+        .write_stdin("\n  \n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("standard input is empty"));
+    // A file works, CRLF and all.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("err.log");
+    std::fs::write(
+        &f,
+        "go: m.example/x@v1.0.0: module lookup disabled by GOPROXY=off\r\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["explain", "--json", f.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["causes"][0]["id"], "config.goproxy_off");
+    // --probe is not wired yet: clear message, exit 3.
+    let out = bin()
+        .args(["explain", "--probe", f.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not available yet"));
+}
+
+#[test]
+fn a_malformed_overlay_is_a_usage_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.toml"),
+        "id = \"tcp.timeout\"\nkind = ",
+    )
+    .unwrap();
+    let out = bin()
+        .args([
+            "explain",
+            "--checks",
+            dir.path().to_str().unwrap(),
+            "go: x: dial tcp 1.2.3.4:443: i/o timeout",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.toml"));
+    // A valid overlay changes the rendered title.
+    std::fs::write(
+        dir.path().join("broken.toml"),
+        "id = \"tcp.timeout\"\n[en]\ntitle = \"Corp firewall drops the packets: call IT on 1234\"\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args([
+            "explain",
+            "--checks",
+            dir.path().to_str().unwrap(),
+            "go: x: dial tcp 1.2.3.4:443: i/o timeout",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("call IT on 1234"));
+    assert_eq!(Catalog::builtin().ids().len(), ALL_IDS.len());
+}
