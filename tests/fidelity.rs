@@ -15,12 +15,12 @@ mod gorun;
 mod lab;
 #[path = "modlab/mod.rs"]
 mod modlab;
+#[path = "netlab/mod.rs"]
+mod netlab;
 #[path = "fidelity/netns.rs"]
 mod netns;
 #[path = "fidelity/normalize.rs"]
 mod normalize;
-#[path = "fidelity/pki.rs"]
-mod pki;
 #[path = "fidelity/scenarios.rs"]
 mod scenarios;
 #[path = "fidelity/servers.rs"]

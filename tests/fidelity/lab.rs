@@ -10,9 +10,11 @@ use std::sync::{Arc, OnceLock};
 
 use super::gorun;
 use super::modlab::{self, LabServer, ModuleStore, SumDb};
+use super::netlab::ca::{TestCa, Validity};
+use super::netlab::dns::DnsMode;
+use super::netlab::proxy::{self as netproxy, ProxyMode};
 use super::netns::Netns;
-use super::pki::{Ca, Validity};
-use super::servers::{self, DnsAnswer, ProxyMode, SiteMode};
+use super::servers::{self, SiteMode};
 
 /// The lab's hosts: name, the address the (system and public) DNS give clients, and the
 /// address the corporate proxy dials for it (so "direct blocked, proxy works" is possible).
@@ -153,15 +155,21 @@ pub const PROXY_USER: &str = "alice";
 pub const PROXY_PASS: &str = "s3cret";
 
 struct Pki {
-    lab: Ca,
-    rogue: Ca,
+    lab: TestCa,
+    rogue: TestCa,
+}
+
+impl Pki {
+    fn config(ca: &TestCa, names: &[&str], v: Validity) -> Arc<rustls::ServerConfig> {
+        super::netlab::tls::server_config(&ca.issue_with(names, v))
+    }
 }
 
 fn pki() -> &'static Pki {
     static PKI: OnceLock<Pki> = OnceLock::new();
     PKI.get_or_init(|| Pki {
-        lab: Ca::new("gomod-diag lab root CA"),
-        rogue: Ca::new("Corporate TLS Inspection CA"),
+        lab: TestCa::new("gomod-diag lab root CA", "gomod-diag fidelity lab"),
+        rogue: TestCa::new("Corporate TLS Inspection CA", "ACME"),
     })
 }
 
@@ -190,7 +198,10 @@ fn backend_server(kind: Backend) -> LabServer {
     match kind {
         Backend::Public => {
             let store = public_store();
-            let mut db = SumDb::new(SUMDB_NAME, &store);
+            // The database has no record of example.com/Upper (the sumdb.not_found scenario).
+            let mut recorded = store.clone();
+            recorded.modules.remove("example.com/Upper");
+            let mut db = SumDb::new(SUMDB_NAME, &recorded);
             db.signer = sumdb_signer();
             LabServer::start(ip, store, Some(db))
         }
@@ -235,15 +246,16 @@ impl Lab {
         let ns = Netns::create(tag, "127.0.0.53").expect("create the scenario namespace");
         let home = tempfile::tempdir().expect("scenario home");
         let ca_file = home.path().join("lab-ca.pem");
-        std::fs::write(&ca_file, &pki().lab.pem).expect("write the lab CA");
+        std::fs::write(&ca_file, pki().lab.cert_pem()).expect("write the lab CA");
         std::fs::create_dir_all(home.path().join("work")).expect("work dir");
 
         // DNS zones: both resolvers answer the truth unless a fault says otherwise.
-        let mut system: BTreeMap<String, DnsAnswer> = BTreeMap::new();
+        // A name absent from a zone is NXDOMAIN.
+        let mut system: BTreeMap<String, Ipv4Addr> = BTreeMap::new();
         for (name, client, _, _) in HOSTS {
-            system.insert(name.to_string(), DnsAnswer::A(ip(*client)));
+            system.insert(name.to_string(), ip(*client));
         }
-        system.insert(PROXY_NAME.into(), DnsAnswer::A(ip(PROXY_IP)));
+        system.insert(PROXY_NAME.into(), ip(PROXY_IP));
         let mut public = system.clone();
         let mut system_up = true;
         let mut public_up = true;
@@ -258,10 +270,10 @@ impl Lab {
         for f in faults {
             match *f {
                 Fault::DnsNxdomain(n) => {
-                    system.insert(n.into(), DnsAnswer::NxDomain);
+                    system.remove(n);
                 }
                 Fault::DnsHijack(n) => {
-                    system.insert(n.into(), DnsAnswer::A(ip(HIJACK_IP)));
+                    system.insert(n.into(), ip(HIJACK_IP));
                 }
                 Fault::ResolverDown => system_up = false,
                 Fault::PublicDnsDown => public_up = false,
@@ -271,8 +283,8 @@ impl Lab {
                 Fault::Refused(n) => refused.push(client_ip(n)),
                 Fault::Dropped(n) => dropped.push(client_ip(n)),
                 Fault::Unreachable(n) => {
-                    system.insert(n.into(), DnsAnswer::A(ip(UNROUTABLE_IP)));
-                    public.insert(n.into(), DnsAnswer::A(ip(UNROUTABLE_IP)));
+                    system.insert(n.into(), ip(UNROUTABLE_IP));
+                    public.insert(n.into(), ip(UNROUTABLE_IP));
                 }
                 Fault::Tls(n, t) => {
                     tls_faults.insert(n, t);
@@ -302,7 +314,7 @@ impl Lab {
         let p = pki();
         let mut sites: Vec<(SocketAddr, SiteSpec)> = vec![];
         for (name, client, upstream, _) in HOSTS {
-            let good = p.lab.server_config(&[name], Validity::Current);
+            let good = Pki::config(&p.lab, &[name], Validity::Current);
             sites.push((sock(*upstream, 443), SiteSpec::Tls(good.clone(), name)));
             if refused.contains(&ip(*client)) {
                 continue;
@@ -310,17 +322,17 @@ impl Lab {
             let spec = match tls_faults.get(name) {
                 None => SiteSpec::Tls(good, name),
                 Some(TlsFault::Untrusted) => {
-                    SiteSpec::Tls(p.rogue.server_config(&[name], Validity::Current), name)
+                    SiteSpec::Tls(Pki::config(&p.rogue, &[name], Validity::Current), name)
                 }
                 Some(TlsFault::WrongName) => SiteSpec::Tls(
-                    p.lab.server_config(&["portal.example"], Validity::Current),
+                    Pki::config(&p.lab, &["portal.example"], Validity::Current),
                     name,
                 ),
                 Some(TlsFault::Expired) => {
-                    SiteSpec::Tls(p.lab.server_config(&[name], Validity::Expired), name)
+                    SiteSpec::Tls(Pki::config(&p.lab, &[name], Validity::Expired), name)
                 }
                 Some(TlsFault::NotYetValid) => {
-                    SiteSpec::Tls(p.lab.server_config(&[name], Validity::NotYetValid), name)
+                    SiteSpec::Tls(Pki::config(&p.lab, &[name], Validity::NotYetValid), name)
                 }
                 Some(TlsFault::ResetAfterHello) => SiteSpec::Raw(SiteMode::ResetAfterHello),
                 Some(TlsFault::PlainHttp) => SiteSpec::Raw(SiteMode::PlainHttp),
@@ -333,25 +345,31 @@ impl Lab {
         sites.push((
             sock(HIJACK_IP, 443),
             SiteSpec::Tls(
-                p.lab.server_config(&["portal.example"], Validity::Current),
+                Pki::config(&p.lab, &["portal.example"], Validity::Current),
                 "portal.example",
             ),
         ));
 
-        let upstream: BTreeMap<String, Ipv4Addr> = HOSTS
+        // The proxy dials the upstream-side addresses (its own view of the internet).
+        let upstream: Vec<(String, SocketAddr)> = HOSTS
             .iter()
-            .map(|(n, _, u, _)| (n.to_string(), ip(*u)))
+            .map(|(n, _, u, _)| (format!("{n}:443"), sock(*u, 443)))
             .collect();
-        let proxy_mode = proxy.map(|k| match k {
-            ProxyKind::Open => ProxyMode::Open,
-            ProxyKind::Basic => ProxyMode::Basic {
+        let upstream: Vec<(&str, SocketAddr)> =
+            upstream.iter().map(|(n, a)| (n.as_str(), *a)).collect();
+        let targets = netproxy::targets(&upstream);
+        // None: not a proxy at all (an SSH banner).
+        let proxy_mode: Option<Option<ProxyMode>> = proxy.map(|k| match k {
+            ProxyKind::Open => Some(ProxyMode::open(targets.clone())),
+            ProxyKind::Basic => Some(ProxyMode::Basic {
                 user: PROXY_USER.into(),
                 pass: PROXY_PASS.into(),
-            },
-            ProxyKind::NtlmOnly => ProxyMode::NtlmOnly,
-            ProxyKind::Forbidden => ProxyMode::Status(403, "Forbidden"),
-            ProxyKind::BadGateway => ProxyMode::Status(502, "Bad Gateway"),
-            ProxyKind::SshBanner => ProxyMode::SshBanner,
+                targets: targets.clone(),
+            }),
+            ProxyKind::NtlmOnly => Some(ProxyMode::NtlmOnly),
+            ProxyKind::Forbidden => Some(ProxyMode::status(403, "Forbidden")),
+            ProxyKind::BadGateway => Some(ProxyMode::status(502, "Bad Gateway")),
+            ProxyKind::SshBanner => None,
         });
         let http_faults: Vec<(String, String, HttpFault)> = http_faults
             .into_iter()
@@ -360,7 +378,17 @@ impl Lab {
 
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<()>();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let system_zone = system_up.then_some(system);
+        let zone = |z: &BTreeMap<String, Ipv4Addr>| {
+            let entries: Vec<(&str, std::net::IpAddr)> =
+                z.iter().map(|(n, a)| (n.as_str(), (*a).into())).collect();
+            DnsMode::zone(&entries)
+        };
+        let system_mode = if system_up {
+            zone(&system)
+        } else {
+            DnsMode::Silent
+        };
+        let public_mode = zone(&public);
         let thread = ns.spawn(move || async move {
             // Backends first (their threads inherit this thread's namespace).
             let mut backends: BTreeMap<String, LabServer> = BTreeMap::new();
@@ -384,20 +412,20 @@ impl Lab {
                 };
                 tokio::spawn(servers::site(listener, mode));
             }
-            let dns = |addr: &str, zone| {
+            let dns = |addr: &str, mode| {
                 let addr: SocketAddr = addr.parse().expect("dns addr");
-                tokio::spawn(servers::dns_server(addr, zone))
+                tokio::spawn(servers::dns_server(addr, mode))
             };
             // The system resolver: silent when "down" (bound, never answers).
-            dns("127.0.0.53:53", system_zone);
+            dns("127.0.0.53:53", system_mode);
             if public_up {
-                dns("127.0.0.1:9", Some(public));
+                dns("127.0.0.1:9", public_mode);
             }
             if let Some(mode) = proxy_mode {
                 let l = tokio::net::TcpListener::bind(sock(PROXY_IP, 3128))
                     .await
                     .expect("bind the proxy");
-                tokio::spawn(servers::connect_proxy(l, mode, Arc::new(upstream)));
+                tokio::spawn(servers::connect_proxy(l, mode));
             }
             // Let the spawned servers bind before saying ready.
             tokio::task::yield_now().await;

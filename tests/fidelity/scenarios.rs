@@ -366,7 +366,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         s(
             "sumdb.not_found",
-            PRIVATE,
+            "example.com/Upper@v0.1.0",
             &[("GOPROXY", "https://goproxy.corp.example")],
             &[],
             Fails("http_404", SUM),
@@ -387,6 +387,16 @@ pub fn all() -> Vec<Scenario> {
             &[],
             &[],
             Fails("http_404", PGO),
+            "config.private_not_excluded",
+        ),
+        // The private module through an internal mirror: the checksum database is asked
+        // directly (the mirror has no /sumdb/) and says 404.
+        s(
+            "config.private_not_excluded.mirror",
+            PRIVATE,
+            &[("GOPROXY", "https://goproxy.corp.example")],
+            &[],
+            Fails("http_404", SUM),
             "config.private_not_excluded",
         ),
         s(
