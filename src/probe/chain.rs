@@ -40,6 +40,17 @@ pub struct Failure {
     pub go_error: String,
 }
 
+/// Milliseconds spent in each stage of a direct chain.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EndpointTimings {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub resolve_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub connect_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tls_ms: Option<f64>,
+}
+
 /// Everything learned while reaching one endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EndpointFacts {
@@ -63,6 +74,8 @@ pub struct EndpointFacts {
     pub tls: Option<TlsFacts>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub failure: Option<Failure>,
+    /// Per-stage timings of the direct route (the proxy leg has its own in `proxy.timings`).
+    pub timings: EndpointTimings,
     /// A finding on success (e.g. `tls.interception_trusted`, `tcp.ipv6_broken`).
     pub findings: Vec<String>,
     pub time_ms: f64,
@@ -132,6 +145,7 @@ pub async fn probe_endpoint(url: &url::Url, route: &Route, opts: &ProbeOptions) 
         proxy: None,
         tls: None,
         failure: None,
+        timings: EndpointTimings::default(),
         findings: Vec::new(),
         time_ms: 0.0,
     };
@@ -176,7 +190,9 @@ pub async fn probe_endpoint(url: &url::Url, route: &Route, opts: &ProbeOptions) 
 }
 
 async fn direct(f: &mut EndpointFacts, host: &str, port: u16, tls: bool, opts: &ProbeOptions) {
+    let t = Instant::now();
     let (dns, _) = super::dns::resolve_system(host, opts).await;
+    f.timings.resolve_ms = Some(ms(t.elapsed()));
     let literal = dns.server == "literal";
     let addrs: Vec<SocketAddr> = dns
         .addrs()
@@ -197,24 +213,10 @@ async fn direct(f: &mut EndpointFacts, host: &str, port: u16, tls: bool, opts: &
         f.dns = Some(dns);
     }
     // Every address at once; the first in Go's order that connects is used.
-    let budget = opts.budget();
-    let conns = super::dns::futures_join_all(
-        addrs
-            .iter()
-            .map(|a| {
-                let a = *a;
-                async move { super::tcp::connect(a, budget).await }
-            })
-            .collect(),
-    )
-    .await;
-    let mut stream = None;
-    for (att, s) in conns {
-        if stream.is_none() {
-            stream = s;
-        }
-        f.tcp.push(att);
-    }
+    let t = Instant::now();
+    let (attempts, stream) = super::tcp::connect_first(&addrs, opts.budget()).await;
+    f.timings.connect_ms = Some(ms(t.elapsed()));
+    f.tcp = attempts;
     let (class, ipv6_broken, go) = super::tcp::summarize(&f.tcp);
     if ipv6_broken {
         f.findings.push("tcp.ipv6_broken".into());
@@ -241,6 +243,7 @@ async fn direct(f: &mut EndpointFacts, host: &str, port: u16, tls: bool, opts: &
         .map(|a| a.to_string())
         .unwrap_or_default();
     let (mut t, _) = super::tls::handshake(stream, host, opts.budget()).await;
+    f.timings.tls_ms = Some(t.time_ms);
     if let Some(g) = &t.go_error {
         if g.starts_with("read: ") {
             t.go_error = Some(format!("read tcp {local}->{peer}: {g}"));

@@ -453,17 +453,10 @@ pub async fn probe_via(
         ));
         return done(f);
     }
-    // Connect to the first address that answers (in order, as Go's dialer does).
+    // Every address at once; the first in Go's order that connects is used.
     let t = Instant::now();
-    let mut stream = None;
-    for a in &addrs {
-        let (att, s) = super::tcp::connect(*a, opts.budget()).await;
-        f.tcp.push(att);
-        if s.is_some() {
-            stream = s;
-            break;
-        }
-    }
+    let (attempts, stream) = super::tcp::connect_first(&addrs, opts.budget()).await;
+    f.tcp = attempts;
     f.timings.connect_ms = Some(ms(t.elapsed()));
     let Some(tcp) = stream else {
         f.class = ProxyClass::Unreachable;

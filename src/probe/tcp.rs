@@ -146,6 +146,63 @@ async fn watch_after_connect(stream: &mut TcpStream, window: Duration) -> Option
 /// The window the standalone TCP probe waits for an immediate reset after connecting.
 pub const RESET_WATCH: Duration = Duration::from_millis(150);
 
+/// How long other addresses may keep trying once one has connected (Go's happy-eyeballs
+/// fallback delay): enough to see a healthy second family, without waiting for a black hole.
+pub const FALLBACK_GRACE: Duration = Duration::from_millis(300);
+
+/// Connects to every address at once and returns the stream of the first address, in the
+/// given (Go's) order, that connected. Once one has connected, the others get
+/// [`FALLBACK_GRACE`] more; those still pending are recorded as `Timeout` without a Go error
+/// (Go would not have waited for them either).
+pub async fn connect_first(
+    addrs: &[SocketAddr],
+    budget: Duration,
+) -> (Vec<TcpAttempt>, Option<TcpStream>) {
+    let mut set = tokio::task::JoinSet::new();
+    for (i, a) in addrs.iter().enumerate() {
+        let a = *a;
+        set.spawn(async move { (i, connect(a, budget).await) });
+    }
+    let start = Instant::now();
+    let mut slots: Vec<Option<(TcpAttempt, Option<TcpStream>)>> =
+        addrs.iter().map(|_| None).collect();
+    let mut deadline = tokio::time::Instant::now() + budget + Duration::from_millis(50);
+    while !set.is_empty() {
+        match tokio::time::timeout_at(deadline, set.join_next()).await {
+            Ok(Some(Ok((i, r)))) => {
+                if r.1.is_some() {
+                    deadline = deadline.min(tokio::time::Instant::now() + FALLBACK_GRACE);
+                }
+                slots[i] = Some(r);
+            }
+            Ok(Some(Err(_))) => {}
+            Ok(None) | Err(_) => break,
+        }
+    }
+    set.abort_all();
+    let mut attempts = Vec::new();
+    let mut stream = None;
+    for (i, slot) in slots.into_iter().enumerate() {
+        match slot {
+            Some((att, s)) => {
+                if stream.is_none() && s.is_some() {
+                    stream = s;
+                }
+                attempts.push(att);
+            }
+            None => attempts.push(TcpAttempt {
+                addr: addrs[i],
+                family: Family::of(&addrs[i].ip()),
+                class: TcpClass::Timeout,
+                time_ms: ms(start.elapsed()),
+                error: Some("still connecting when another address had connected".into()),
+                go_error: None,
+            }),
+        }
+    }
+    (attempts, stream)
+}
+
 /// Connects to every address at once and picks the class Go would see.
 pub async fn connect_all(addrs: &[SocketAddr], budget: Duration, watch: bool) -> Vec<TcpAttempt> {
     let futs = addrs.iter().map(|a| {
@@ -275,6 +332,41 @@ mod tests {
         assert_eq!(
             io_class(&Error::from(ErrorKind::ConnectionReset)),
             TcpClass::Reset
+        );
+    }
+
+    #[tokio::test]
+    async fn connect_first_does_not_wait_for_a_black_hole() {
+        // A listener with a full accept queue drops SYNs: connects to it hang.
+        let hole =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        hole.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+            .unwrap();
+        hole.listen(0).unwrap();
+        let hole_addr = hole.local_addr().unwrap().as_socket().unwrap();
+        let mut fillers = Vec::new();
+        for _ in 0..3 {
+            let c =
+                socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+            c.set_nonblocking(true).unwrap();
+            let _ = c.connect(&hole_addr.into());
+            fillers.push(c);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let good = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let good_addr = good.local_addr().unwrap();
+        let start = std::time::Instant::now();
+        let (attempts, stream) =
+            connect_first(&[hole_addr, good_addr], Duration::from_secs(5)).await;
+        assert!(stream.is_some());
+        assert_eq!(stream.unwrap().peer_addr().unwrap(), good_addr);
+        assert_eq!(attempts[0].class, TcpClass::Timeout);
+        assert_eq!(attempts[1].class, TcpClass::Connected);
+        // Bounded by the grace period, not by the 5 s budget (generous slack for slow CI).
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            start.elapsed()
         );
     }
 
