@@ -159,7 +159,7 @@ async fn real_go_accepts_fixture_proxy_and_checksum_database() {
     let reqs = lab.requests();
     assert!(
         reqs.iter()
-            .any(|r| r == "/lookup/example.com/!upper@v0.1.0"),
+            .any(|r| r == "/lookup/example.com/%21upper@v0.1.0"),
         "{reqs:?}"
     );
     assert!(

@@ -129,14 +129,16 @@ fn exit_code(name: &str, p: &Prediction) -> u8 {
 /// Human-readable output: each stage, each entry tried and why, then the prediction.
 pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observations) -> String {
     let mut s = String::new();
+    let n = sim.proxies.len();
     let entries: Vec<String> = sim
         .proxies
         .iter()
-        .map(|e| match e {
-            crate::config::ProxyEntry::Url { url, fallback } => {
-                format!("{url}{}", fallback.separator())
+        .enumerate()
+        .map(|(i, e)| match e {
+            crate::config::ProxyEntry::Url { fallback, .. } if i + 1 < n => {
+                format!("{}{}", e.display(), fallback.separator())
             }
-            other => format!("{}", other.display()),
+            other => other.display(),
         })
         .collect();
     s.push_str(&format!("Predicting `{}` (probe {name})\n", p.command));
@@ -169,11 +171,10 @@ pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observatio
                         let mut t = format!(" ({} ms", f.elapsed_ms());
                         if let super::outcome::Fetch::Status { size, .. } = f {
                             t.push_str(&format!(", {size} bytes"));
-                            if st.stage == "zip" && f.elapsed_ms() > 0 {
-                                t.push_str(&format!(
-                                    ", {:.1} MB/s",
-                                    *size as f64 / 1e6 / (f.elapsed_ms() as f64 / 1000.0)
-                                ));
+                            if st.stage == "zip" {
+                                // Whole milliseconds: a loopback zip can take "0 ms".
+                                let secs = f.elapsed_ms().max(1) as f64 / 1000.0;
+                                t.push_str(&format!(", {:.1} MB/s", *size as f64 / 1e6 / secs));
                             }
                         }
                         t.push(')');

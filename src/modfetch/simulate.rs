@@ -317,13 +317,28 @@ fn not_exist(text: &str, class: &str) -> GoErr {
     }
 }
 
-/// `<base>/<rest>` with the base's trailing slashes collapsed (web.Join).
+/// `<base>/<rest>` with the base's trailing slashes collapsed (web.Join), the path escaped
+/// as Go's net/url writes it (so `!` in an escaped module path is sent and printed as `%21`).
 pub fn join_url(base: &str, rest: &str) -> String {
     format!(
         "{}/{}",
         base.trim_end_matches('/'),
-        rest.trim_start_matches('/')
+        go_escape_path(rest.trim_start_matches('/'))
     )
+}
+
+/// net/url's path escaping (shouldEscape with encodePath).
+pub fn go_escape_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-_.~$&+,/:;=@".contains(&b);
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// What lookup() does for this entry: a proxy base to ask, direct mode, or an immediate error.

@@ -395,7 +395,9 @@ async fn handle(
         None => {}
     }
     let s = state.lock().unwrap();
-    let path = req.uri().path();
+    // Go writes `!` as `%21` (net/url path escaping): decode before routing.
+    let decoded = percent_decode(req.uri().path());
+    let path = decoded.as_str();
     if req.uri().query() == Some("go-get=1") {
         let import = format!(
             "{}{}",
@@ -508,6 +510,25 @@ async fn handle(
         "zip" => reply(200, "application/zip", m.zip.clone()),
         _ => text(404, "not found\n"),
     })
+}
+
+/// Decodes `%XX` escapes in a URL path.
+pub fn percent_decode(p: &str) -> String {
+    let b = p.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&p[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn info_json(v: &str) -> String {
