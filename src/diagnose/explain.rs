@@ -916,6 +916,17 @@ fn is_ip_literal(host: &str) -> bool {
 /// Extracts the hosts, URLs, addresses, proxies, modules and DNS servers a text names.
 pub fn extract_entities(text: &str) -> Entities {
     let mut e = Entities::default();
+    // What the remote server says (`server response: ...`) names its hosts, not ours.
+    let own: String = records(text)
+        .iter()
+        .map(|r| match r.find("server response:") {
+            Some(i) => &r[..i],
+            None => r.as_str(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let text_all = text;
+    let text = own.as_str();
     // URLs.
     for url in find_urls(text) {
         let display = redact_url(&url);
@@ -929,7 +940,7 @@ pub fn extract_entities(text: &str) -> Entities {
         push_unique(&mut e.urls, display);
     }
     // Proxy assignments pasted with the error: HTTPS_PROXY=..., export https_proxy=...
-    for word in text.split(|c: char| c.is_whitespace() || c == '"' || c == '\'') {
+    for word in text_all.split(|c: char| c.is_whitespace() || c == '"' || c == '\'') {
         if let Some((name, value)) = word.split_once('=') {
             let upper = name.to_ascii_uppercase();
             let upper = upper.trim_start_matches("$ENV:");
@@ -1269,6 +1280,14 @@ mod tests {
                 "https://[2001:db8::1]:8443/x"
             ]
         );
+    }
+
+    #[test]
+    fn entities_skip_the_remote_servers_own_words() {
+        let e = extract_entities("go: a.corp/x@v1.0.0: verifying module: a.corp/x@v1.0.0: reading https://sum.golang.org/lookup/a.corp/x@v1.0.0: 404 Not Found\n\tserver response: not found: unrecognized import path \"a.corp/x\": https fetch: Get \"https://a.corp/x?go-get=1\": dial tcp: lookup a.corp on 8.8.8.8:53: no such host");
+        assert_eq!(e.hosts, vec!["sum.golang.org"]);
+        assert!(e.dns_servers.is_empty(), "{e:?}");
+        assert_eq!(e.urls.len(), 1);
     }
 
     #[test]
