@@ -55,6 +55,28 @@ pub struct PersistedVar {
     pub source: String,
 }
 
+/// Where a watched variable is persisted (redacted), for fixes that must remove it at its
+/// source: a GOPROXY set with `setx` overrides `go env -w` in every new terminal.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PersistedSetting {
+    pub variable: String,
+    pub value: String,
+    pub scope: PersistScope,
+    pub source: String,
+}
+
+impl PersistedVar {
+    /// The redacted form for facts and reports.
+    pub fn to_setting(&self) -> PersistedSetting {
+        PersistedSetting {
+            variable: self.name.clone(),
+            value: redact_text(&self.value),
+            scope: self.scope,
+            source: self.source.clone(),
+        }
+    }
+}
+
 /// A persisted value this process does not have: the terminal predates the change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StaleEnv {
@@ -598,6 +620,9 @@ mod tests {
         assert_eq!(stale[0].live.as_deref(), Some("-insecure"));
         let json = serde_json::to_string(&stale).unwrap();
         assert!(!json.contains("newpw") && !json.contains("oldpw"), "{json}");
+        let setting = vars[1].to_setting();
+        assert_eq!(setting.value, "http://u:xxxxx@p:1");
+        assert_eq!(setting.variable, "HTTPS_PROXY");
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub mod windows;
 
 use std::path::PathBuf;
 
-pub use env::{PersistScope, PersistedVar, SkippedAssignment, StaleEnv};
+pub use env::{PersistScope, PersistedSetting, PersistedVar, SkippedAssignment, StaleEnv};
 pub use proxy::{
     suggested_env, suggestion, system_proxy_ignored_candidate, DroppedBypass, ProxySource,
     ProxySuggestion, SuggestedEnv, SystemProxy,
@@ -47,6 +47,10 @@ pub struct SystemFacts {
     /// process's PATH (Go was installed after the terminal opened).
     #[serde(default)]
     pub go_dirs_not_in_path: Vec<String>,
+    /// Every watched variable found persisted (registry or profile file; for a name assigned
+    /// several times, every assignment in load order), values redacted.
+    #[serde(default)]
+    pub persisted: Vec<PersistedSetting>,
 }
 
 impl SystemFacts {
@@ -190,6 +194,11 @@ pub fn collect_for(shell: ShellDetection) -> SystemFacts {
         hosts_path: hosts_path().display().to_string(),
         shell,
         go_dirs_not_in_path: persisted.go_dirs_not_in_path,
+        persisted: persisted
+            .vars
+            .iter()
+            .map(PersistedVar::to_setting)
+            .collect(),
     }
 }
 
@@ -237,6 +246,7 @@ mod tests {
                 reason: "test".into(),
             },
             go_dirs_not_in_path: Vec::new(),
+            persisted: Vec::new(),
         };
         let json = serde_json::to_string(&facts).unwrap();
         let facts: SystemFacts = serde_json::from_str(&json).unwrap();
