@@ -219,6 +219,7 @@ fn real_go_and_gomod_diag_agree_in_every_scenario() {
         eprintln!("skipping the fidelity lab: {reason}");
         return;
     }
+    netns::remove_stale();
     let only = std::env::var("FIDELITY_ONLY").unwrap_or_default();
     let jobs: usize = std::env::var("FIDELITY_JOBS")
         .ok()

@@ -96,6 +96,8 @@ pub enum TlsFault {
     Expired,
     NotYetValid,
     ResetAfterHello,
+    /// TCP is accepted, then reset before a byte is read.
+    ResetOnAccept,
     PlainHttp,
     Silent,
     Alert,
@@ -335,6 +337,7 @@ impl Lab {
                     SiteSpec::Tls(Pki::config(&p.lab, &[name], Validity::NotYetValid), name)
                 }
                 Some(TlsFault::ResetAfterHello) => SiteSpec::Raw(SiteMode::ResetAfterHello),
+                Some(TlsFault::ResetOnAccept) => SiteSpec::Raw(SiteMode::ResetOnAccept),
                 Some(TlsFault::PlainHttp) => SiteSpec::Raw(SiteMode::PlainHttp),
                 Some(TlsFault::Silent) => SiteSpec::Raw(SiteMode::Silent),
                 Some(TlsFault::Alert) => SiteSpec::Raw(SiteMode::Alert),

@@ -158,6 +158,30 @@ fn check(out: &Output, what: &str) -> io::Result<()> {
     }
 }
 
+/// Deletes namespaces (and their /etc/netns files) left by an earlier run of this suite that
+/// was killed before its Drop ran: names `gmd-<tag>-<pid>-<n>` whose process is gone.
+pub fn remove_stale() {
+    let Ok(out) = Command::new(ip_binary()).args(["netns", "list"]).output() else {
+        return;
+    };
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let name = line.split_whitespace().next().unwrap_or_default();
+        let parts: Vec<&str> = name.split('-').collect();
+        if parts.len() != 4 || parts[0] != "gmd" {
+            continue;
+        }
+        let Ok(pid) = parts[2].parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = Command::new(ip_binary())
+                .args(["netns", "del", name])
+                .output();
+            let _ = fs::remove_dir_all(PathBuf::from("/etc/netns").join(name));
+        }
+    }
+}
+
 /// Why the lab cannot run here, if it cannot: it needs root (namespaces), `ip`, `nft` and `go`.
 pub fn missing_prerequisite() -> Option<String> {
     // SAFETY: geteuid has no preconditions.

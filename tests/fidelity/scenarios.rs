@@ -79,6 +79,22 @@ pub fn all() -> Vec<Scenario> {
             GoOk,
             "ok",
         ),
+        s(
+            "healthy.lowercase_https_proxy",
+            M,
+            &[("https_proxy", "http://proxy.corp.example:3128")],
+            &[DirectBlocked, Proxy(ProxyKind::Open)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.goproxy_off_private_direct",
+            PRIVATE,
+            &[("GOPROXY", "off"), ("GOPRIVATE", "corp.example")],
+            &[],
+            GoOk,
+            "ok",
+        ),
         // DNS.
         s(
             "dns.nxdomain_filtered",
@@ -144,6 +160,14 @@ pub fn all() -> Vec<Scenario> {
             &[Unreachable(PGO)],
             Fails("tcp_unreachable", PGO),
             "tcp.unreachable",
+        ),
+        s(
+            "tcp.reset",
+            M,
+            &[],
+            &[Tls(PGO, TlsFault::ResetOnAccept)],
+            Fails("reset", PGO),
+            "tcp.reset",
         ),
         // TLS.
         s(
@@ -294,6 +318,26 @@ pub fn all() -> Vec<Scenario> {
             Fails("tcp_refused", PGO),
             "config.no_proxy_bypass",
         ),
+        // An unescaped `%` in the password: both of Go's parses fail, the value is ignored
+        // without a word, and Go goes direct.
+        s(
+            "config.proxy_value_invalid",
+            M,
+            &[("HTTPS_PROXY", "http://alice:50%off@proxy.corp.example:3128")],
+            &[DirectBlocked, Proxy(ProxyKind::Open)],
+            Fails("tcp_refused", PGO),
+            "config.proxy_value_invalid",
+        ),
+        // A space in the value: the first parse fails, the retry with "http://" prepended
+        // succeeds with the host "http" — Go tries a proxy named `http`.
+        s(
+            "proxy.unreachable.typo_value",
+            M,
+            &[("HTTPS_PROXY", "http://proxy corp.example:3128")],
+            &[DirectBlocked, Proxy(ProxyKind::Open)],
+            Fails("proxy:dns_nxdomain", PGO),
+            "proxy.unreachable",
+        ),
         // Module proxy.
         s(
             "goproxy.forbidden",
@@ -309,6 +353,14 @@ pub fn all() -> Vec<Scenario> {
             &[],
             &[Http(PGO, "/@v/", HttpFault::Status(503))],
             Fails("http_503", PGO),
+            "goproxy.http_error",
+        ),
+        s(
+            "goproxy.http_error.429",
+            M,
+            &[],
+            &[Http(PGO, "/@v/", HttpFault::Status(429))],
+            Fails("http_429", PGO),
             "goproxy.http_error",
         ),
         s(
@@ -510,6 +562,18 @@ pub fn all() -> Vec<Scenario> {
             &[Tls(SUM, TlsFault::Untrusted)],
             Fails("tls_unknown_authority", SUM),
             "tls.untrusted_interception",
+        ),
+        s(
+            "combo.gosumdb_off_hides_broken_sumdb",
+            M,
+            &[("GOSUMDB", "off")],
+            &[Http(
+                PGO,
+                "/sumdb/sum.golang.org/supported",
+                HttpFault::Status(500),
+            )],
+            GoOk,
+            "ok",
         ),
         s(
             "combo.env_file_mirror_and_blocked_default",

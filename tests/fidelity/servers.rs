@@ -71,6 +71,8 @@ pub enum SiteMode {
     Tls(Arc<rustls::ServerConfig>, SocketAddr),
     /// Reads the ClientHello, then resets the connection (RST).
     ResetAfterHello,
+    /// Resets every connection right after accepting it.
+    ResetOnAccept,
     /// Answers in plain HTTP (a captive portal or a web server on the TLS port).
     PlainHttp,
     /// Accepts and never says anything.
@@ -104,6 +106,10 @@ pub async fn site(listener: TcpListener, mode: SiteMode) {
                 SiteMode::ResetAfterHello => {
                     let mut buf = [0u8; 4096];
                     let _ = s.read(&mut buf).await;
+                    let _ = socket2::SockRef::from(&s).set_linger(Some(Duration::ZERO));
+                    drop(s);
+                }
+                SiteMode::ResetOnAccept => {
                     let _ = socket2::SockRef::from(&s).set_linger(Some(Duration::ZERO));
                     drop(s);
                 }
