@@ -135,6 +135,11 @@ builtin_checks!(
 /// The placeholders templates may use, with the hole shown when no value is known (en, zh).
 pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
     ("proxy", "proxy address", "代理地址"),
+    (
+        "proxy_auth",
+        "http://<user>:<password>@proxy:port",
+        "http://<用户名>:<密码>@代理:端口",
+    ),
     ("module", "module@version", "模块@版本"),
     ("module_path", "module path", "模块路径"),
     ("pattern", "module path pattern", "模块路径模式"),

@@ -944,6 +944,7 @@ pub fn extract_entities(text: &str) -> Entities {
         if let Some((name, value)) = word.split_once('=') {
             let upper = name.to_ascii_uppercase();
             let upper = upper.trim_start_matches("$ENV:");
+            let value = value.trim_end_matches([';', ')', ',', '.']);
             if matches!(upper, "HTTPS_PROXY" | "HTTP_PROXY" | "ALL_PROXY") && !value.is_empty() {
                 push_unique(&mut e.proxies, redact_url(value));
             }
@@ -1141,16 +1142,36 @@ pub fn probe_requests(ex: &Explanation) -> Vec<ProbeRequest> {
     out
 }
 
+/// `http://<user>:<password>@host:port` from a proxy address without credentials.
+pub fn with_credential_holes(proxy: &str) -> String {
+    let (scheme, rest) = proxy.split_once("://").unwrap_or(("http", proxy));
+    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    format!("{scheme}://<user>:<password>@{host}")
+}
+
 /// Placeholder values for the fix of the top cause, from what the text names.
 /// `goprivate` is the user's current GOPRIVATE, extended with the module's pattern.
 pub fn fix_values(ex: &Explanation, goprivate: &str) -> crate::diagnose::fixes::FixValues {
     let e = &ex.entities;
     let mut v = crate::diagnose::fixes::FixValues::new();
     if let Some(p) = e.proxies.first() {
-        v.set("proxy", p.clone());
+        let top = ex.top().map_or("", |c| c.id.as_str());
+        // The usual scheme mistake is https:// for a plain-HTTP proxy: suggest http://.
+        let proxy = match p.strip_prefix("https://") {
+            Some(rest) if top == "proxy.scheme_mismatch" => format!("http://{rest}"),
+            _ => p.clone(),
+        };
+        v.set("proxy_auth", with_credential_holes(&proxy));
+        v.set("proxy", proxy);
     }
-    if let Some(h) = e.hosts.first() {
-        v.set("host", h.clone());
+    // A host name if the text has one, else the host of the first URL (an IP literal).
+    let url_host = e
+        .urls
+        .iter()
+        .filter_map(|u| url::Url::parse(u).ok())
+        .find_map(|u| u.host_str().map(str::to_string));
+    if let Some(h) = e.hosts.first().cloned().or(url_host) {
+        v.set("host", h);
     }
     if let Some(a) = e.addrs.first() {
         v.set("addr", a.clone());
@@ -1306,6 +1327,26 @@ mod tests {
         assert_eq!(
             probe_requests(&ex),
             vec![ProbeRequest::Tls("proxy.golang.org".into(), 443)]
+        );
+    }
+
+    #[test]
+    fn fix_values_for_proxy_causes() {
+        let ex = explain("$ export HTTPS_PROXY=https://127.0.0.1:7890\ngo: m.example/x@v1.0.0: Get \"https://proxy.golang.org/x\": proxyconnect tcp: tls: first record does not look like a TLS handshake");
+        assert_eq!(ex.top().unwrap().id, "proxy.scheme_mismatch");
+        let v = fix_values(&ex, "");
+        assert_eq!(v.get("proxy"), Some("http://127.0.0.1:7890"));
+        assert_eq!(
+            v.get("proxy_auth"),
+            Some("http://<user>:<password>@127.0.0.1:7890")
+        );
+        assert_eq!(
+            with_credential_holes("http://bob:xxxxx@10.0.0.1:3128"),
+            "http://<user>:<password>@10.0.0.1:3128"
+        );
+        assert_eq!(
+            with_credential_holes("10.0.0.1:3128"),
+            "http://<user>:<password>@10.0.0.1:3128"
         );
     }
 
