@@ -99,6 +99,15 @@ fn run_scenario(sc: &Scenario) -> Row {
             row.disagreements.push(e);
         }
         Ok(report) => {
+            // Secrets never leave the machine: no proxy password from the environment may
+            // appear anywhere in the JSON report.
+            let text = report.to_string();
+            for secret in passwords(sc.env) {
+                if text.contains(&secret) {
+                    row.disagreements
+                        .push(format!("the report leaks the password {secret:?}"));
+                }
+            }
             let pred = &report["prediction"];
             row.predicted_ok = pred["go_will_succeed"].as_bool();
             row.predicted_error = pred["error_text"].as_str().map(str::to_string);
@@ -136,6 +145,18 @@ fn run_scenario(sc: &Scenario) -> Row {
         }
     }
     row
+}
+
+/// Passwords in `scheme://user:password@host` values of the scenario's environment.
+fn passwords(env: &[(&str, &str)]) -> Vec<String> {
+    env.iter()
+        .filter_map(|(_, v)| {
+            let rest = v.split_once("://")?.1;
+            let userinfo = rest.rsplit_once('@')?.0;
+            let pass = userinfo.split_once(':')?.1;
+            (pass.len() >= 4).then(|| pass.to_string())
+        })
+        .collect()
 }
 
 fn cell(s: &str, width: usize) -> String {
@@ -208,6 +229,18 @@ fn table(rows: &[Row], wall: Duration) -> String {
         }
     }
     out
+}
+
+#[test]
+fn passwords_are_found_in_proxy_urls() {
+    assert_eq!(
+        passwords(&[
+            ("HTTPS_PROXY", "http://alice:s3cret@proxy:3128"),
+            ("HTTP_PROXY", "http://proxy:3128"),
+            ("GOPROXY", "https://u:tok3n@goproxy.example,direct"),
+        ]),
+        vec!["s3cret".to_string(), "tok3n".to_string()]
+    );
 }
 
 #[test]

@@ -254,7 +254,7 @@ pub fn all() -> Vec<Scenario> {
         s(
             "proxy.auth_rejected",
             M,
-            &[("HTTPS_PROXY", "http://alice:wrong@proxy.corp.example:3128")],
+            &[("HTTPS_PROXY", "http://alice:n0tTh3Pa55@proxy.corp.example:3128")],
             &[DirectBlocked, Proxy(ProxyKind::Basic)],
             Fails("connect_407", PGO),
             "proxy.auth_rejected",
