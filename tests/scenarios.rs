@@ -1,0 +1,129 @@
+//! Golden scenarios for the decision tree: each `fixtures/scenarios/*.json` is a recorded fact
+//! set (configuration, what every request Go makes answered, the DNS / TCP / TLS / proxy
+//! chains, the clock, the OS proxy and persisted environment) with the verdict expected for it.
+//!
+//! The harness does what `gomod-diag run` does after the probes: GoConfig from the
+//! environment (+ env file), the plan, Facts, the simulation of cmd/go, then `report::build`
+//! with the built-in catalog, once per shell the scenario checks. Pure and fast: no network.
+//!
+//! Every identifier in ROOT_CAUSES.md (and in the catalog) must be the expected cause or an
+//! expected finding of at least one scenario (`every_root_cause_is_covered`).
+
+#[path = "scenarios/harness.rs"]
+mod harness;
+
+use std::collections::BTreeSet;
+
+use gomod_diag::diagnose::catalog::ALL_IDS;
+use gomod_diag::report;
+
+use harness::{load_all, run_scenario, Scenario};
+
+fn scenarios() -> Vec<(String, Scenario)> {
+    let all = load_all();
+    assert!(
+        all.len() >= 50,
+        "only {} scenarios in fixtures/scenarios",
+        all.len()
+    );
+    all
+}
+
+#[test]
+fn golden_scenarios() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (name, sc) in scenarios() {
+        if let Err(e) = run_scenario(&sc) {
+            failures.push(format!("{name}: {e}"));
+        }
+        checked += 1;
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} scenarios failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// The ids ROOT_CAUSES.md defines: the first backticked `area.name` (or `ok`) of each table row.
+fn root_cause_ids(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .filter(|id| *id == "ok" || id.contains('.'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_root_cause_is_covered() {
+    let mut ids: BTreeSet<String> = ALL_IDS.iter().map(|s| s.to_string()).collect();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ROOT_CAUSES.md");
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let listed = root_cause_ids(&text);
+            assert!(
+                listed.len() > 50,
+                "parsed only {} ids from {path}",
+                listed.len()
+            );
+            let not_in_catalog: Vec<_> = listed
+                .iter()
+                .filter(|id| !ALL_IDS.contains(&id.as_str()))
+                .collect();
+            assert!(
+                not_in_catalog.is_empty(),
+                "ROOT_CAUSES.md ids missing from catalog::ALL_IDS: {not_in_catalog:?}"
+            );
+            ids.extend(listed);
+        }
+        Err(e) => {
+            eprintln!("skipping ROOT_CAUSES.md ({path}: {e}); checking catalog::ALL_IDS only")
+        }
+    }
+    let mut covered = BTreeSet::new();
+    for (_, sc) in scenarios() {
+        covered.insert(sc.expected.cause.clone());
+        covered.extend(sc.expected.findings.iter().cloned());
+    }
+    let uncovered: Vec<_> = ids.difference(&covered).collect();
+    assert!(
+        uncovered.is_empty(),
+        "identifiers no scenario expects as cause or finding: {uncovered:?}"
+    );
+}
+
+/// A saved report re-diagnosed later (helpdesk: `gomod-diag report FILE`) gives the same
+/// verdict: the JSON carries everything the tree reads.
+#[test]
+fn reports_round_trip_through_json() {
+    for (name, sc) in scenarios() {
+        let built = harness::build_report(&sc, gomod_diag::shell::Shell::Bash);
+        let json = serde_json::to_string(&built).unwrap();
+        let back: report::Report = serde_json::from_str(&json)
+            .unwrap_or_else(|e| panic!("{name}: the report does not parse back: {e}"));
+        let catalog = gomod_diag::diagnose::catalog::Catalog::builtin();
+        let style = report::Style {
+            catalog: &catalog,
+            lang: gomod_diag::cli::Lang::En,
+            shell: gomod_diag::shell::Shell::Bash,
+        };
+        let again = report::rediagnose(back, &style).unwrap();
+        assert_eq!(again.verdict.cause.id, built.verdict.cause.id, "{name}");
+        let ids = |r: &report::Report| -> Vec<String> {
+            r.verdict.findings.iter().map(|f| f.id.clone()).collect()
+        };
+        assert_eq!(ids(&again), ids(&built), "{name}");
+        assert_eq!(again.verdict.go_error, built.verdict.go_error, "{name}");
+    }
+}
+
+#[test]
+fn root_cause_parser_reads_table_rows() {
+    let ids = root_cause_ids(
+        "| id | meaning |\n|---|---|\n| `ok` | fine |\n| `tcp.reset` | reset (`x.y` inside) |\ntext `a.b`\n",
+    );
+    assert_eq!(ids.into_iter().collect::<Vec<_>>(), vec!["ok", "tcp.reset"]);
+}
