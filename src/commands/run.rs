@@ -54,7 +54,14 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
         })
         .collect();
 
-    let shell = crate::shell::Shell::detect();
+    // The shell the fixes are written for: `--shell` when given, else detected.
+    let shell = match ctx.global.shell {
+        Some(_) => crate::shell::ShellDetection {
+            shell: ctx.shell,
+            reason: "--shell".into(),
+        },
+        None => crate::shell::Shell::detect(),
+    };
     let system = tokio::task::spawn_blocking(move || crate::platform::collect_for(shell));
     let (prediction, mut observations, deadline_expired) =
         follow_go(ctx, args, &config, &plan, &opts, &progress).await;
