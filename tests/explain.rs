@@ -28,9 +28,18 @@ fn corpus() -> Vec<Case> {
         .into_iter()
         .map(|file| {
             let raw = std::fs::read_to_string(&file).unwrap();
-            let (header, text) = raw
-                .split_once("\n----\n")
-                .unwrap_or_else(|| panic!("{}: no ---- line", file.display()));
+            // The text after the `----` line is kept byte for byte (CRLF included).
+            let mut offset = 0;
+            let mut split = None;
+            for line in raw.split_inclusive('\n') {
+                offset += line.len();
+                if line.trim_end() == "----" {
+                    split = Some(offset);
+                    break;
+                }
+            }
+            let split = split.unwrap_or_else(|| panic!("{}: no ---- line", file.display()));
+            let (header, text) = raw.split_at(split);
             let field = |name: &str| {
                 header
                     .lines()
@@ -265,14 +274,16 @@ fn text_output_names_the_cause_and_the_fix_in_the_users_shell_and_language() {
     let s = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{s}");
     assert!(s.contains("proxy.unreachable"), "{s}");
-    assert!(s.contains("$env:HTTPS_PROXY = \"127.0.0.1:7890\""), "{s}");
+    assert!(s.contains("curl.exe -sS -I -x \"127.0.0.1:7890\" https://proxy.golang.org/"), "{s}");
+    assert!(s.contains("Remove-Item Env:HTTPS_PROXY"), "{s}");
     let out = bin()
         .args(["explain", "--lang", "zh", "--shell", "cmd", text])
         .output()
         .unwrap();
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(s.contains("配置的 HTTP 代理无法连接"), "{s}");
-    assert!(s.contains("set \"HTTPS_PROXY=127.0.0.1:7890\""), "{s}");
+    assert!(s.contains("curl.exe -sS -I -x 127.0.0.1:7890 https://proxy.golang.org/"), "{s}");
+    assert!(s.contains("set HTTPS_PROXY="), "{s}");
 }
 
 #[test]

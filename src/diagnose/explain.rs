@@ -509,6 +509,15 @@ fn classify_record(record: &str) -> Vec<Hit> {
         return vec![h];
     }
 
+    // A network error wrapped in "cannot find module providing package" is the real cause.
+    let tls = classify_tls(own);
+    if !tls.is_empty() {
+        return tls;
+    }
+    let transport = classify_transport(own);
+    if !transport.is_empty() {
+        return transport;
+    }
     if has("unknown revision")
         || has("no matching versions for query")
         || has("cannot find module providing package")
@@ -519,12 +528,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "the version or module does not exist",
         )];
     }
-
-    let tls = classify_tls(own);
-    if !tls.is_empty() {
-        return tls;
-    }
-    classify_transport(own)
+    Vec::new()
 }
 
 /// The reason phrase of a failed CONNECT: `Get "https://...": Forbidden` (the whole rest).
