@@ -140,6 +140,8 @@ pub enum Fault {
     GoEnvFile(&'static str),
     /// PATH holds only the Go toolchain (no git).
     NoGit,
+    /// `$HOME/.gitconfig` has this text.
+    GitConfig(&'static str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -269,6 +271,7 @@ impl Lab {
         let mut proxy: Option<ProxyKind> = None;
         let mut env_file: Option<&str> = None;
         let mut no_git = false;
+        let mut git_config: Option<&str> = None;
         for f in faults {
             match *f {
                 Fault::DnsNxdomain(n) => {
@@ -298,6 +301,7 @@ impl Lab {
                 Fault::Http(n, p, h) => http_faults.push((n, p, h)),
                 Fault::GoEnvFile(t) => env_file = Some(t),
                 Fault::NoGit => no_git = true,
+                Fault::GitConfig(t) => git_config = Some(t),
             }
         }
         ns.write_hosts(&hosts_file).expect("hosts file");
@@ -444,6 +448,8 @@ impl Lab {
         // The clients' environment.
         let mut env = gorun::base_env(home.path(), &ca_file);
         set(&mut env, "GOSUMDB", &sumdb_key());
+        // git (libcurl) reads its CA bundle from here, not from SSL_CERT_FILE.
+        set(&mut env, "GIT_SSL_CAINFO", &ca_file.display().to_string());
         if no_git {
             let go_bin = gorun::go_binary()
                 .parent()
@@ -465,6 +471,9 @@ impl Lab {
             std::fs::create_dir_all(&dir).expect("go config dir");
             std::fs::write(dir.join("env"), text.replace("{SUMDB}", &sumdb_key()))
                 .expect("go env file");
+        }
+        if let Some(text) = git_config {
+            std::fs::write(home.path().join(".gitconfig"), text).expect("gitconfig");
         }
         Lab {
             ns,

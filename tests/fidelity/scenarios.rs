@@ -254,7 +254,10 @@ pub fn all() -> Vec<Scenario> {
         s(
             "proxy.auth_rejected",
             M,
-            &[("HTTPS_PROXY", "http://alice:n0tTh3Pa55@proxy.corp.example:3128")],
+            &[(
+                "HTTPS_PROXY",
+                "http://alice:n0tTh3Pa55@proxy.corp.example:3128",
+            )],
             &[DirectBlocked, Proxy(ProxyKind::Basic)],
             Fails("connect_407", PGO),
             "proxy.auth_rejected",
@@ -515,6 +518,24 @@ pub fn all() -> Vec<Scenario> {
             &[],
             Fails("govcs_denied", ""),
             "vcs.govcs_denied",
+        ),
+        s(
+            "vcs.auth_required",
+            "github.com/lab/private@v1.0.0",
+            &[("GOPROXY", "direct")],
+            &[Http("github.com", "/info/refs", HttpFault::Status(401))],
+            Fails("git_auth", "github.com"),
+            "vcs.auth_required",
+        ),
+        s(
+            "vcs.ssh_blocked",
+            "github.com/lab/tool@v1.0.0",
+            &[("GOPROXY", "direct")],
+            &[GitConfig(
+                "[url \"ssh://git@github.com/\"]\n\tinsteadOf = https://github.com/\n",
+            )],
+            Fails("git_ssh", "github.com"),
+            "vcs.ssh_blocked",
         ),
         // Combinations of two faults.
         s(
