@@ -339,10 +339,11 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
                 )),
             ),
             "GOAUTH" => layered(name, Some(("netrc".into(), Source::Default))),
+            // Like `go env GOENV`: the file in use; GOENV=off shows as "".
             "GOENV" => match os_get("GOENV") {
                 Some(v) => ConfigValue {
                     name: name.into(),
-                    value: v,
+                    value: if v == "off" { String::new() } else { v },
                     source: Source::OsEnv,
                     shadowed: Vec::new(),
                 },

@@ -1,0 +1,274 @@
+//! The real Go toolchain as the oracle: for crafted environments, `gomod-diag env --json`
+//! must report the same values as `go env -json` on every shared key.
+//!
+//! Needs `go` on PATH; skips with a printed reason otherwise, except under CI=true where a
+//! missing go is a failure. Every scenario runs in its own thread (go and gomod-diag both
+//! start with `env_clear`, HOME in a temp dir, PATH = the real go's bin dir, GOTOOLCHAIN=local,
+//! GOTELEMETRY=off, and never touch the network).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use serde_json::Value;
+
+/// Keys both tools report (gomod_diag::config::goenv::SHARED_KEYS).
+const SHARED: &[&str] = gomod_diag::config::goenv::SHARED_KEYS;
+
+/// The real go binary (not a pyenv/asdf shim, which needs the caller's environment).
+fn real_go() -> Option<PathBuf> {
+    let out = Command::new("go").args(["env", "GOROOT"]).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let goroot = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let go = Path::new(&goroot).join("bin").join("go");
+    go.is_file().then_some(go)
+}
+
+struct Scenario {
+    name: &'static str,
+    /// OS environment on top of the clean base.
+    env: Vec<(&'static str, String)>,
+    /// (path relative to HOME, contents) of files to write before running.
+    files: Vec<(&'static str, &'static str)>,
+    /// `go env -w` arguments run first (the real way to create the env file).
+    go_env_w: Vec<&'static str>,
+}
+
+fn scenarios(home: &dyn Fn(&str) -> String) -> Vec<Scenario> {
+    let s = |name, env: Vec<(&'static str, String)>, files, go_env_w| Scenario {
+        name,
+        env,
+        files,
+        go_env_w,
+    };
+    vec![
+        s("no env file", vec![], vec![], vec![]),
+        s(
+            "env file written by hand",
+            vec![],
+            vec![(
+                ".config/go/env",
+                "GOPROXY=https://goproxy.cn,direct\nGOPRIVATE=*.corp.example,github.com/acme\n# comment\nlower=1\n",
+            )],
+            vec![],
+        ),
+        s(
+            "OS env overrides env file",
+            vec![("GOPROXY", "https://os.example|direct".into()), ("GOSUMDB", "off".into())],
+            vec![(".config/go/env", "GOPROXY=https://file.example\nGOSUMDB=sum.golang.org\n")],
+            vec![],
+        ),
+        s(
+            "GOENV=off ignores the file",
+            vec![("GOENV", "off".into())],
+            vec![(".config/go/env", "GOPROXY=https://file.example\n")],
+            vec![],
+        ),
+        s(
+            "GOENV=custom path",
+            vec![("GOENV", home("custom/go.env"))],
+            vec![("custom/go.env", "GOSUMDB=off\nGONOSUMDB=x.example\n")],
+            vec![],
+        ),
+        s(
+            "empty OS values count as unset",
+            vec![("GOPROXY", String::new()), ("GONOPROXY", String::new()), ("GOPRIVATE", "corp.example".into())],
+            vec![(".config/go/env", "GOPROXY=https://file.example,direct\n")],
+            vec![],
+        ),
+        s(
+            "GOPRIVATE defaults GONOPROXY and GONOSUMDB",
+            vec![("GOPRIVATE", "git.corp.example, github.com/acme".into())],
+            vec![],
+            vec![],
+        ),
+        s(
+            "explicit GONOPROXY beside GOPRIVATE",
+            vec![("GOPRIVATE", "a.example".into()), ("GONOPROXY", "none".into())],
+            vec![],
+            vec![],
+        ),
+        s(
+            "GOFLAGS GOINSECURE GOVCS GOAUTH",
+            vec![
+                ("GOFLAGS", "-mod=mod -modcacherw".into()),
+                ("GOINSECURE", "*.lan".into()),
+                ("GOVCS", "*:git".into()),
+                ("GOAUTH", "off".into()),
+            ],
+            vec![],
+            vec![],
+        ),
+        s(
+            "proxy variables in env and in the env file",
+            vec![
+                ("HTTPS_PROXY", "http://u:pw@127.0.0.1:3128".into()),
+                ("NO_PROXY", "localhost,.corp".into()),
+            ],
+            vec![(".config/go/env", "HTTP_PROXY=http://ignored:1\nGOPROXY=off\n")],
+            vec![],
+        ),
+        s(
+            "go env -w creates the file",
+            vec![],
+            vec![],
+            vec!["GOPROXY=https://goproxy.io|direct", "GOPRIVATE=*.corp.example", "GOMODCACHE=/opt/modcache"],
+        ),
+        s(
+            "XDG_CONFIG_HOME",
+            vec![("XDG_CONFIG_HOME", home("xdg"))],
+            vec![("xdg/go/env", "GOSUMDB=sum.golang.google.cn\n")],
+            vec![],
+        ),
+        s(
+            "GOPATH list drives GOMODCACHE",
+            vec![("GOPATH", format!("{}:{}", home("p1"), home("p2")))],
+            vec![],
+            vec![],
+        ),
+        s(
+            "CRLF env file and empty user value",
+            vec![],
+            vec![(".config/go/env", "GOPRIVATE=crlf.example\r\nGOSUMDB=\n")],
+            vec![],
+        ),
+        s(
+            "go.env value blocked by empty user value",
+            vec![],
+            vec![(".config/go/env", "GOPROXY=\n")],
+            vec![],
+        ),
+    ]
+}
+
+fn base_cmd(program: &Path, home: &Path, path_var: &str) -> Command {
+    let mut c = Command::new(program);
+    c.env_clear()
+        .env("HOME", home)
+        .env("PATH", path_var)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOTELEMETRY", "off")
+        .env("GOMOD_DIAG_PUBLIC_DNS", "127.0.0.1:9")
+        .current_dir(home);
+    c
+}
+
+/// Runs one scenario; returns the mismatches (empty = agreement).
+fn run_scenario(go: &Path, bin: &Path, index: usize) -> (String, Vec<String>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().to_path_buf();
+    let home_of = |rel: &str| home.join(rel).display().to_string();
+    let sc = scenarios(&home_of).remove(index);
+    for (rel, contents) in &sc.files {
+        let p = home.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, contents).unwrap();
+    }
+    let path_var = format!("{}:/usr/bin:/bin", go.parent().unwrap().display());
+    let with_env = |mut c: Command| {
+        for (k, v) in &sc.env {
+            c.env(k, v);
+        }
+        c
+    };
+    if !sc.go_env_w.is_empty() {
+        let mut c = with_env(base_cmd(go, &home, &path_var));
+        let out = c.args(["env", "-w"]).args(&sc.go_env_w).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}: go env -w: {}",
+            sc.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = with_env(base_cmd(go, &home, &path_var))
+        .args(["env", "-json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: go env -json: {}",
+        sc.name,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let go_env: BTreeMap<String, String> = serde_json::from_slice(&out.stdout).unwrap();
+
+    let out = with_env(base_cmd(bin, &home, &path_var))
+        .args(["env", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: gomod-diag: {}",
+        sc.name,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let values = ours["configuration"]["values"].as_array().unwrap();
+    let mut mismatches = Vec::new();
+    for key in SHARED {
+        let mine = values
+            .iter()
+            .find(|v| v["name"] == *key)
+            .and_then(|v| v["value"].as_str())
+            .unwrap_or("<missing>");
+        let theirs = go_env.get(*key).map(String::as_str).unwrap_or("<missing>");
+        // gomod-diag redacts; go does not. Compare redacted forms.
+        if mine != gomod_diag::redact::redact_text(theirs) {
+            mismatches.push(format!("{key}: gomod-diag {mine:?} vs go {theirs:?}"));
+        }
+    }
+    // gomod-diag's own cross-check must agree too, and it must have found go.
+    assert_eq!(
+        ours["configuration"]["go_tool"]["status"], "ran",
+        "{}",
+        sc.name
+    );
+    if let Some(d) = ours["go_env_disagreements"]
+        .as_array()
+        .filter(|d| !d.is_empty())
+    {
+        mismatches.push(format!("self-check disagreements: {d:?}"));
+    }
+    (sc.name.to_string(), mismatches)
+}
+
+#[test]
+fn gomod_diag_env_matches_go_env_json() {
+    let Some(go) = real_go() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI=true but no working `go` on PATH: the Go oracle test must run in CI");
+        }
+        eprintln!("skipping: no working `go` on PATH (set CI=true to make this a failure)");
+        return;
+    };
+    let bin = PathBuf::from(assert_cmd::cargo::cargo_bin!("gomod-diag"));
+    let count = scenarios(&|s| s.to_string()).len();
+    assert!(count >= 10);
+    let start = Instant::now();
+    let handles: Vec<_> = (0..count)
+        .map(|i| {
+            let (go, bin) = (go.clone(), bin.clone());
+            std::thread::spawn(move || run_scenario(&go, &bin, i))
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for h in handles {
+        let (name, mismatches) = h.join().expect("scenario thread panicked");
+        if !mismatches.is_empty() {
+            failures.push(format!("{name}:\n  {}", mismatches.join("\n  ")));
+        }
+    }
+    eprintln!(
+        "go env oracle: {count} scenarios in {:.2} s",
+        start.elapsed().as_secs_f64()
+    );
+    assert!(
+        failures.is_empty(),
+        "disagreements with go env -json:\n{}",
+        failures.join("\n")
+    );
+}
