@@ -272,3 +272,126 @@ fn gomod_diag_env_matches_go_env_json() {
         failures.join("\n")
     );
 }
+
+/// A file:// module proxy holding example.com/m v1.0.0 (so Go gets as far as the checksum
+/// database without any network).
+fn write_file_proxy(root: &Path) {
+    use std::io::Write;
+    let dir = root.join("example.com/m/@v");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("list"), "v1.0.0\n").unwrap();
+    std::fs::write(
+        dir.join("v1.0.0.info"),
+        r#"{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("v1.0.0.mod"), "module example.com/m\n").unwrap();
+    let f = std::fs::File::create(dir.join("v1.0.0.zip")).unwrap();
+    let mut z = zip::ZipWriter::new(f);
+    z.start_file(
+        "example.com/m@v1.0.0/go.mod",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    z.write_all(b"module example.com/m\n").unwrap();
+    z.finish().unwrap();
+}
+
+/// A verifier key with a correct hash for `name`.
+fn make_key(name: &str) -> String {
+    use base64::Engine as _;
+    let mut key = vec![1u8];
+    key.extend(0..32u8);
+    format!(
+        "{name}+{:08x}+{}",
+        gomod_diag::config::gosumdb::key_hash(name, &key),
+        base64::engine::general_purpose::STANDARD.encode(&key)
+    )
+}
+
+/// cmd/go's own error for broken GOPROXY/GOSUMDB values contains exactly the text
+/// gomod-diag's parsers produce (no network: parsing fails first, or a file:// proxy serves
+/// the module and Go stops at the checksum database).
+#[test]
+fn goproxy_and_gosumdb_errors_match_go() {
+    let Some(go) = real_go() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI=true but no working `go` on PATH: the Go oracle test must run in CI");
+        }
+        eprintln!("skipping: no working `go` on PATH (set CI=true to make this a failure)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy_dir = tmp.path().join("proxy");
+    write_file_proxy(&proxy_dir);
+    let file_proxy = format!("file://{}", proxy_dir.display());
+    let good = make_key("sum.corp.example");
+    let mut bad_hash = good.clone();
+    let i = "sum.corp.example+".len();
+    let c = if &bad_hash[i..i + 1] == "0" { "1" } else { "0" };
+    bad_hash.replace_range(i..i + 1, c);
+
+    // (GOPROXY, GOSUMDB, expected text from our parser)
+    let mut cases: Vec<(String, String, String)> = Vec::new();
+    for gp in [
+        "Direct",
+        "socks5://127.0.0.1:1080",
+        "file://host/tmp",
+        ",",
+        "https://x:abc",
+        "https://ok.example|localhost",
+    ] {
+        let want = gomod_diag::config::goproxy::proxy_list(gp, "").unwrap_err();
+        cases.push((gp.into(), "off".into(), want));
+    }
+    for sd in [
+        "sum.example.com".to_string(),
+        "a b c".to_string(),
+        bad_hash,
+        format!("{good} https://x:abc"),
+        make_key("sum.example/"),
+    ] {
+        let want = gomod_diag::config::gosumdb::parse_gosumdb(&sd).unwrap_err();
+        cases.push((file_proxy.clone(), sd, want));
+    }
+    let path_var = format!("{}:/usr/bin:/bin", go.parent().unwrap().display());
+    let start = Instant::now();
+    let handles: Vec<_> = cases
+        .into_iter()
+        .enumerate()
+        .map(|(n, (gp, sd, want))| {
+            let (go, path_var) = (go.clone(), path_var.clone());
+            let home = tmp.path().join(format!("home{n}"));
+            std::fs::create_dir_all(&home).unwrap();
+            std::thread::spawn(move || {
+                let out = base_cmd(&go, &home, &path_var)
+                    .env("GOPROXY", &gp)
+                    .env("GOSUMDB", &sd)
+                    .env("GOFLAGS", "-modcacherw")
+                    .args(["mod", "download", "example.com/m@v1.0.0"])
+                    .output()
+                    .unwrap();
+                let text = format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                (gp, sd, want, out.status.success(), text)
+            })
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for h in handles {
+        let (gp, sd, want, ok, text) = h.join().unwrap();
+        if ok || !text.contains(&want) {
+            failures.push(format!(
+                "GOPROXY={gp:?} GOSUMDB={sd:?}: expected go to fail with {want:?}, go said:\n{text}"
+            ));
+        }
+    }
+    eprintln!(
+        "go error oracle: 11 invocations in {:.2} s",
+        start.elapsed().as_secs_f64()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
