@@ -169,12 +169,12 @@ fn table(rows: &[Row], wall: Duration) -> String {
     out.push_str(&format!(
         "{} | {} | {} | {} | {}\n",
         cell("scenario", 38),
-        cell("real go", 42),
-        cell("predicted", 42),
+        cell("real go", 52),
+        cell("predicted", 46),
         cell("cause (expected)", 60),
         "agree"
     ));
-    out.push_str(&format!("{}\n", "-".repeat(200)));
+    out.push_str(&format!("{}\n", "-".repeat(215)));
     for r in rows {
         let go = match &r.go_error {
             _ if r.go_ok => format!("ok ({:.1}s)", r.go_elapsed.as_secs_f64()),
@@ -210,8 +210,8 @@ fn table(rows: &[Row], wall: Duration) -> String {
         out.push_str(&format!(
             "{} | {} | {} | {} | {agree}{lab}\n",
             cell(r.name, 38),
-            cell(&go, 42),
-            cell(&pred, 42),
+            cell(&go, 52),
+            cell(&pred, 46),
             cell(&cause, 60)
         ));
     }
