@@ -13,8 +13,13 @@ use super::netns::Netns;
 pub fn go_binary() -> &'static Path {
     static GO: OnceLock<PathBuf> = OnceLock::new();
     GO.get_or_init(|| {
-        let out = Command::new("go")
-            .args(["env", "GOROOT"])
+        // Even this query runs without a network (a fresh empty namespace, `unshare -n`), with
+        // GOTOOLCHAIN=local so no toolchain switch is ever attempted.
+        let out = Command::new("unshare")
+            .args(["-n", "go", "env", "GOROOT"])
+            .env("GOTOOLCHAIN", "local")
+            .env("GOTELEMETRY", "off")
+            .current_dir("/")
             .output()
             .expect("`go env GOROOT` runs");
         let goroot = String::from_utf8_lossy(&out.stdout).trim().to_string();

@@ -189,7 +189,7 @@ pub fn missing_prerequisite() -> Option<String> {
     if unsafe { libc::geteuid() } != 0 {
         return Some("the fidelity lab needs root for network namespaces".into());
     }
-    for tool in ["ip", "nft", "go", "git", "ssh"] {
+    for tool in ["ip", "nft", "unshare", "go", "git", "ssh"] {
         let found = Command::new("sh")
             .args(["-c", &format!("command -v {tool}")])
             .output()
