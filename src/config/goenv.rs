@@ -104,10 +104,22 @@ pub fn ignored_env_file_lines(contents: &str) -> Vec<String> {
         .collect()
 }
 
+/// An environment lookup as os.Getenv does it: exact on Unix, case-insensitive on Windows.
+pub fn env_lookup<'a>(os: OsKind, env: &'a BTreeMap<String, String>, key: &str) -> Option<&'a str> {
+    match env.get(key) {
+        Some(v) => Some(v.as_str()),
+        None if os == OsKind::Windows => env
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str()),
+        None => None,
+    }
+}
+
 /// The user's go env file path as cmd/go's EnvFile computes it: `$GOENV` when set ("off" =
 /// none), else os.UserConfigDir()/go/env. None when there is no file to read.
 pub fn env_file_path(os: OsKind, env: &BTreeMap<String, String>) -> Option<String> {
-    let get = |k: &str| env.get(k).map(String::as_str).unwrap_or("");
+    let get = |k: &str| env_lookup(os, env, k).unwrap_or("");
     match get("GOENV") {
         "off" => return None,
         "" => {}
@@ -118,7 +130,7 @@ pub fn env_file_path(os: OsKind, env: &BTreeMap<String, String>) -> Option<Strin
 
 /// os.UserConfigDir.
 pub fn user_config_dir(os: OsKind, env: &BTreeMap<String, String>) -> Option<String> {
-    let get = |k: &str| env.get(k).map(String::as_str).unwrap_or("");
+    let get = |k: &str| env_lookup(os, env, k).unwrap_or("");
     let dir = match os {
         OsKind::Windows => get("AppData").to_string(),
         OsKind::Macos => match get("HOME") {
@@ -154,7 +166,7 @@ fn default_gopath(os: OsKind, env: &BTreeMap<String, String>, goroot: &str) -> S
     } else {
         "HOME"
     };
-    match env.get(home_var).map(String::as_str).unwrap_or("") {
+    match env_lookup(os, env, home_var).unwrap_or("") {
         "" => String::new(),
         home => {
             let def = join(os, home, "go");
@@ -174,7 +186,11 @@ fn clean(p: &str) -> &str {
 pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
     let os = inputs.os.unwrap_or_else(OsKind::current);
     let env = &inputs.env;
-    let os_get = |k: &str| env.get(k).cloned().filter(|v| !v.is_empty());
+    let os_get = |k: &str| {
+        env_lookup(os, env, k)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
 
     let (env_file_path, env_file_map, env_file_present) = match &inputs.env_file {
         Some(FileInput {
@@ -531,11 +547,7 @@ pub fn gather_system_inputs() -> (ConfigInputs, GoEnvResult) {
         })
         .collect();
     let env_file = env_file_path(os, &env).map(|p| read_file(&p));
-    let path_var = env
-        .get("PATH")
-        .or_else(|| env.get("Path"))
-        .cloned()
-        .unwrap_or_default();
+    let path_var = env_lookup(os, &env, "PATH").unwrap_or("").to_string();
     let go_result = match find_go(&path_var, os) {
         None => Err("no `go` executable on PATH".to_string()),
         Some(go) => run_go_env_json(&go, Duration::from_secs(5))
@@ -546,10 +558,9 @@ pub fn gather_system_inputs() -> (ConfigInputs, GoEnvResult) {
         Ok((_, m)) => m.get("GOROOT").cloned().filter(|g| !g.is_empty()),
         Err(_) => None,
     };
-    let goroot_for_file = env
-        .get("GOROOT")
-        .cloned()
+    let goroot_for_file = env_lookup(os, &env, "GOROOT")
         .filter(|g| !g.is_empty())
+        .map(str::to_string)
         .or_else(|| goroot_detected.clone());
     let goroot_go_env = goroot_for_file.map(|g| read_file(&join(os, &g, "go.env")));
     (
@@ -653,7 +664,8 @@ mod tests {
             env_file_path(OsKind::Macos, &linux).as_deref(),
             Some("/home/u/Library/Application Support/go/env")
         );
-        let win = env(&[("AppData", "C:\\Users\\u\\AppData\\Roaming")]);
+        // Windows names are case-insensitive (the variable is usually APPDATA).
+        let win = env(&[("APPDATA", "C:\\Users\\u\\AppData\\Roaming")]);
         assert_eq!(
             env_file_path(OsKind::Windows, &win).as_deref(),
             Some("C:\\Users\\u\\AppData\\Roaming\\go\\env")
