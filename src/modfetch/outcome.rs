@@ -56,6 +56,39 @@ impl Fetch {
     }
 }
 
+impl From<&crate::probe::http::HttpFacts> for Fetch {
+    /// Adapter from the HTTP probe's facts: its Go-format error text and root-cause id
+    /// (falling back to its own stage class) for failures, the response otherwise.
+    fn from(f: &crate::probe::http::HttpFacts) -> Fetch {
+        let elapsed_ms = f.timings.total_ms.round() as u64;
+        match &f.error {
+            Some(e) => Fetch::NetError {
+                go_error: e.go_error.clone(),
+                class: if e.cause.is_empty() {
+                    e.class.clone()
+                } else {
+                    e.cause.clone()
+                },
+                elapsed_ms,
+            },
+            None => {
+                let code = f.status.unwrap_or(0);
+                Fetch::Status {
+                    code,
+                    reason: f
+                        .reason
+                        .clone()
+                        .unwrap_or_else(|| canonical_reason(code).to_string()),
+                    content_type: f.content_type.clone().unwrap_or_default(),
+                    body: f.body.clone(),
+                    size: f.size,
+                    elapsed_ms,
+                }
+            }
+        }
+    }
+}
+
 /// The reason phrase net/http prints for a status code (http.StatusText).
 pub fn canonical_reason(code: u16) -> &'static str {
     match code {
@@ -258,6 +291,28 @@ mod tests {
             "unexpected end of JSON input"
         );
         assert_eq!(go_json_error(br#"{"Version":"v1.0.0"}"#), None);
+    }
+
+    #[test]
+    fn adapts_http_probe_facts() {
+        let mut facts: crate::probe::http::HttpFacts = serde_json::from_value(serde_json::json!({
+            "url": "http://h/x", "route": "direct", "status": 404, "reason": "Not Found",
+            "content_type": "text/plain", "headers": {}, "size": 3, "truncated": false,
+            "redirects": [], "final_url": "http://h/x", "timings": {"total_ms": 12.4}
+        }))
+        .unwrap();
+        facts.body = b"no\n".to_vec();
+        assert_eq!(
+            Fetch::from(&facts),
+            Fetch::Status {
+                code: 404,
+                reason: "Not Found".into(),
+                content_type: "text/plain".into(),
+                body: b"no\n".to_vec(),
+                size: 3,
+                elapsed_ms: 12
+            }
+        );
     }
 
     #[test]

@@ -1076,3 +1076,236 @@ fn sumdb_lookup(
         lines,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::gosumdb::parse_verifier_key;
+
+    const A: &str = "https://a.test";
+    const B: &str = "https://b.test";
+
+    fn url(u: &str, fallback: FallbackMode) -> ProxyEntry {
+        ProxyEntry::Url {
+            url: u.into(),
+            fallback,
+        }
+    }
+    use FallbackMode::{OnAnyError as PIPE, OnNotFound as COMMA};
+
+    fn cfg(proxies: Vec<ProxyEntry>, sumdb: bool) -> SimConfig {
+        SimConfig {
+            proxies,
+            goproxy_error: None,
+            gonoproxy: String::new(),
+            gonosumdb: String::new(),
+            sumdb: sumdb.then(|| SumdbConfig::On {
+                name: "sum.golang.org".into(),
+                key: parse_verifier_key(note::SUM_GOLANG_ORG_KEY).unwrap(),
+                url: None,
+            }),
+            gosumdb_error: None,
+        }
+    }
+
+    fn target() -> Vec<SimTarget> {
+        vec![SimTarget {
+            path: "example.com/m".into(),
+            version: Some("v1.0.0".into()),
+            check_zip: false,
+        }]
+    }
+
+    fn info(base: &str) -> String {
+        format!("{base}/example.com/m/@v/v1.0.0.info")
+    }
+
+    fn obs(pairs: &[(String, Fetch)]) -> Observations {
+        Observations {
+            http: pairs.iter().cloned().collect(),
+            ..Default::default()
+        }
+    }
+
+    fn ok_module(base: &str) -> Vec<(String, Fetch)> {
+        vec![
+            (
+                info(base),
+                Fetch::status(200, "application/json", br#"{"Version":"v1.0.0"}"#),
+            ),
+            (
+                format!("{base}/example.com/m/@v/v1.0.0.mod"),
+                Fetch::status(200, "text/plain", b"module example.com/m\n"),
+            ),
+        ]
+    }
+
+    #[test]
+    fn error_ranking_follows_try_proxies() {
+        let s500 = Fetch::status(500, "text/plain", b"");
+        let s404 = Fetch::status(404, "text/plain", b"");
+        // (proxies, observations, expected error suffix, attempts)
+        let cases: Vec<(Vec<ProxyEntry>, Vec<(String, Fetch)>, String, usize)> = vec![
+            // A proxy error outranks a later not-found.
+            (
+                vec![url(A, PIPE), url(B, COMMA)],
+                vec![(info(A), s500.clone()), (info(B), s404.clone())],
+                format!("reading {}: 500 Internal Server Error", info(A)),
+                2,
+            ),
+            // Among not-found errors the last wins.
+            (
+                vec![url(A, COMMA), url(B, COMMA)],
+                vec![
+                    (info(A), s404.clone()),
+                    (info(B), Fetch::status(410, "", b"")),
+                ],
+                format!("reading {}: 410 Gone", info(B)),
+                2,
+            ),
+            // A comma after a server error stops the walk: B is never asked.
+            (
+                vec![url(A, COMMA), url(B, COMMA)],
+                vec![(info(A), s500.clone())],
+                format!("reading {}: 500 Internal Server Error", info(A)),
+                1,
+            ),
+            // off after a not-found: off's own not-found text is the last.
+            (
+                vec![url(A, COMMA), ProxyEntry::Off],
+                vec![(info(A), s404.clone())],
+                ERR_PROXY_OFF.to_string(),
+                2,
+            ),
+        ];
+        for (proxies, o, want, n) in cases {
+            let p = simulate(&cfg(proxies, false), &target(), &obs(&o));
+            assert!(!p.go_will_succeed && !p.inconclusive, "{p:#?}");
+            assert_eq!(
+                p.error_text.unwrap(),
+                format!("go: example.com/m@v1.0.0: {want}")
+            );
+            assert_eq!(p.modules[0].stages[0].attempts.len(), n);
+        }
+    }
+
+    #[test]
+    fn direct_error_wins_over_proxy_not_found() {
+        let mut o = obs(&[(info(A), Fetch::status(404, "", b""))]);
+        o.direct.insert(
+            "example.com/m".into(),
+            DirectOutcome {
+                ok: false,
+                go_error: Some("unrecognized import path \"example.com/m\": https fetch: x".into()),
+                not_found: true,
+                class: "vcs.meta_missing".into(),
+                verified: true,
+                detail: vec![],
+            },
+        );
+        let p = simulate(
+            &cfg(vec![url(A, COMMA), ProxyEntry::Direct], false),
+            &target(),
+            &o,
+        );
+        assert_eq!(
+            p.error_text.unwrap(),
+            "go: example.com/m@v1.0.0: unrecognized import path \"example.com/m\": https fetch: x"
+        );
+        assert_eq!(p.modules[0].cause.as_deref(), Some("vcs.meta_missing"));
+    }
+
+    #[test]
+    fn missing_observations_make_it_inconclusive() {
+        let p = simulate(
+            &cfg(vec![url(A, COMMA)], false),
+            &target(),
+            &Observations::default(),
+        );
+        assert!(p.inconclusive && !p.go_will_succeed);
+        assert_eq!(p.missing, vec![info(A)]);
+    }
+
+    #[test]
+    fn sumdb_supported_walk() {
+        let sup = |b: &str| format!("{b}/sumdb/sum.golang.org/supported");
+        let lookup = |b: &str| format!("{b}/lookup/example.com/m@v1.0.0");
+        // A|direct with A's supported failing: Go falls through to https://sum.golang.org.
+        let mut o = ok_module(A);
+        o.push((sup(A), Fetch::status(500, "", b"")));
+        let p = simulate(
+            &cfg(vec![url(A, PIPE), ProxyEntry::Direct], true),
+            &target(),
+            &obs(&o),
+        );
+        assert_eq!(p.missing, vec![lookup("https://sum.golang.org")]);
+        // A|B with A 500 and B 404: A's error is kept (gold: go 1.27 agrees).
+        let mut o = ok_module(A);
+        o.push((sup(A), Fetch::status(500, "", b"")));
+        o.push((sup(B), Fetch::status(404, "", b"")));
+        let p = simulate(
+            &cfg(vec![url(A, PIPE), url(B, COMMA)], true),
+            &target(),
+            &obs(&o),
+        );
+        assert_eq!(
+            p.modules[0].cause.as_deref(),
+            Some("sumdb.proxy_route_broken")
+        );
+        assert!(p
+            .error_text
+            .unwrap()
+            .ends_with(&format!("reading {}: 500 Internal Server Error", sup(A))));
+        // 200: that proxy, exclusively.
+        let mut o = ok_module(A);
+        o.push((sup(A), Fetch::status(200, "", b"")));
+        let p = simulate(&cfg(vec![url(A, COMMA)], true), &target(), &obs(&o));
+        assert_eq!(
+            p.missing,
+            vec![lookup(&format!("{A}/sumdb/sum.golang.org"))]
+        );
+    }
+
+    #[test]
+    fn latest_query_uses_list_then_latest() {
+        assert_eq!(
+            latest_from_list("v1.0.0\nv1.10.0\nv1.9.0\nv2.0.0-rc1\n").as_deref(),
+            Some("v1.10.0")
+        );
+        assert_eq!(
+            latest_from_list("v2.0.0-rc1\nv2.0.0-beta\n").as_deref(),
+            Some("v2.0.0-rc1")
+        );
+        assert_eq!(latest_from_list(""), None);
+        let t = vec![SimTarget {
+            path: "example.com/m".into(),
+            version: None,
+            check_zip: false,
+        }];
+        let o = obs(&[(
+            format!("{A}/example.com/m/@v/list"),
+            Fetch::status(200, "text/plain", b""),
+        )]);
+        let p = simulate(&cfg(vec![url(A, COMMA)], false), &t, &o);
+        assert_eq!(p.missing, vec![format!("{A}/example.com/m/@latest")]);
+        let o = obs(&[(
+            format!("{A}/example.com/m/@v/list"),
+            Fetch::status(404, "text/plain", b""),
+        )]);
+        let p = simulate(&cfg(vec![url(A, COMMA)], false), &t, &o);
+        // Observed with go 1.27: `go: module example.com/m: reading .../@v/list: 404 Not Found`.
+        assert_eq!(
+            p.error_text.unwrap(),
+            format!("go: module example.com/m: reading {A}/example.com/m/@v/list: 404 Not Found")
+        );
+    }
+
+    #[test]
+    fn escaped_paths_in_urls() {
+        assert_eq!(
+            join_url("https://p/", "/example.com/!upper/@v/list"),
+            "https://p/example.com/%21upper/@v/list"
+        );
+        assert_eq!(go_escape_path("a b?c"), "a%20b%3Fc");
+    }
+}
