@@ -11,7 +11,7 @@ use anyhow::{bail, Context};
 use crate::app::Ctx;
 use crate::cli::{ExplainArgs, Lang};
 use crate::diagnose::catalog::{fill_text, render_fix, Catalog};
-use crate::diagnose::explain::{explain, fix_values, probe_requests, Explanation};
+use crate::diagnose::explain::{explain_in, fix_values, probe_requests, Explanation};
 use crate::exit;
 use crate::redact::redact_text;
 
@@ -24,7 +24,7 @@ pub async fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<u8> {
         Some(dir) => Catalog::with_overlay(dir)?,
         None => Catalog::builtin(),
     };
-    let ex = explain(&text);
+    let ex = explain_in(&text, ctx.lang);
     let goprivate = std::env::var("GOPRIVATE").unwrap_or_default();
     let values = fix_values(&ex, &goprivate);
     let fix = ex.top().and_then(|c| {

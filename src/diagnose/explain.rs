@@ -9,6 +9,7 @@
 //! with the transport class as a secondary cause; text after `server response:` is the remote
 //! server's own message and never classifies the local network.
 
+use crate::cli::Lang;
 use crate::redact::{redact_text, redact_url};
 
 /// One candidate cause.
@@ -69,8 +70,13 @@ pub enum ProbeRequest {
     Proxy(String),
 }
 
-/// Classifies `text`: ranked causes and the entities it names.
+/// Classifies `text`: ranked causes (reasons in English) and the entities it names.
 pub fn explain(text: &str) -> Explanation {
+    explain_in(text, Lang::En)
+}
+
+/// Like [`explain`], with the reasons in `lang`.
+pub fn explain_in(text: &str, lang: Lang) -> Explanation {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut found: Vec<Cause> = Vec::new();
     for record in records(&text) {
@@ -79,9 +85,11 @@ pub fn explain(text: &str) -> Explanation {
         } else {
             1.0
         };
-        for (id, confidence, reason) in classify_record(&record) {
+        for h in classify_record(&record) {
+            let id = h.id;
+            let reason = if lang == Lang::Zh { h.zh } else { h.en };
             let matched = excerpt(&record);
-            let confidence = round2(confidence * weight);
+            let confidence = round2(h.confidence * weight);
             match found.iter_mut().find(|c| c.id == id) {
                 Some(c) if c.confidence >= confidence => {}
                 Some(c) => {
@@ -100,11 +108,16 @@ pub fn explain(text: &str) -> Explanation {
     }
     // Whole-text messages that span lines.
     if text.contains("SECURITY ERROR\nThis download does NOT match") {
+        let reason = if lang == Lang::Zh {
+            "Go 报 SECURITY ERROR：下载内容与记录的校验和不一致"
+        } else {
+            "Go's SECURITY ERROR: the download does not match the recorded checksum"
+        };
         upsert(
             &mut found,
             "sumdb.checksum_mismatch",
             0.95,
-            "Go's SECURITY ERROR: the download does not match the recorded checksum",
+            reason,
             "SECURITY ERROR",
         );
     }
@@ -169,10 +182,21 @@ fn excerpt(record: &str) -> String {
     }
 }
 
-type Hit = (&'static str, f64, String);
+/// A candidate cause of one record, with its reason in both languages.
+struct Hit {
+    id: &'static str,
+    confidence: f64,
+    en: String,
+    zh: String,
+}
 
-fn hit(id: &'static str, confidence: f64, reason: impl Into<String>) -> Hit {
-    (id, confidence, reason.into())
+fn hit(id: &'static str, confidence: f64, en: impl Into<String>, zh: impl Into<String>) -> Hit {
+    Hit {
+        id,
+        confidence,
+        en: en.into(),
+        zh: zh.into(),
+    }
 }
 
 /// Classifies one record. Order matters: configuration errors, then the most specific
@@ -198,6 +222,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
                 "config.proxy_via_go_env",
                 0.95,
                 format!("`go env -w` cannot set {var}: it is an OS environment variable"),
+                format!("`go env -w` 不能设置 {var}：它是系统环境变量"),
             )];
         }
     }
@@ -206,6 +231,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "config.insecure_settings",
             0.9,
             "-insecure was removed from go get; GOINSECURE (narrowly) replaces it",
+            "go get 已移除 -insecure；应改用（范围尽量小的）GOINSECURE",
         )];
     }
     if has("module lookup disabled by GOPROXY=off") {
@@ -213,6 +239,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "config.goproxy_off",
             0.95,
             "GOPROXY=off: Go is not allowed to download modules",
+            "GOPROXY=off：Go 不允许下载模块",
         )];
     }
     if has("invalid proxy URL") || has("GOPROXY list is not the empty string") {
@@ -220,6 +247,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "config.goproxy_invalid",
             0.95,
             "Go cannot parse GOPROXY",
+            "Go 无法解析 GOPROXY",
         )];
     }
     if has("invalid GOSUMDB") || has("missing GOSUMDB") {
@@ -227,6 +255,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "config.gosumdb_invalid",
             0.95,
             "Go cannot parse GOSUMDB",
+            "Go 无法解析 GOSUMDB",
         )];
     }
     if has("GOVCS disallows") {
@@ -234,6 +263,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "vcs.govcs_denied",
             0.95,
             "GOVCS does not allow the version control tool this module needs",
+            "GOVCS 不允许使用该模块所需的版本控制工具",
         )];
     }
     if (has("executable file not found") && has("\"git\"")) || has("missing Git command") {
@@ -241,6 +271,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "vcs.git_missing",
             0.95,
             "direct mode runs git, and git is not on PATH",
+            "直连模式需要运行 git，但 PATH 中没有 git",
         )];
     }
 
@@ -250,6 +281,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "sumdb.checksum_mismatch",
             0.95,
             "the downloaded content does not match the recorded checksum",
+            "下载的内容与记录的校验和不一致",
         )];
     }
     if has("server misbehavior detected")
@@ -263,6 +295,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "sumdb.bad_signature",
             0.9,
             "the checksum database's signed tree head does not verify",
+            "校验和数据库的签名树头验证失败",
         )];
     }
 
@@ -277,13 +310,15 @@ fn classify_record(record: &str) -> Vec<Hit> {
                 "proxy.scheme_mismatch",
                 0.9,
                 "Go speaks TLS to the proxy (https:// proxy URL) but the proxy speaks plain HTTP",
+                "Go 用 TLS 连接代理（代理 URL 是 https://），但代理说的是明文 HTTP",
             )];
         }
         if after.contains("x509:") || after.contains("tls:") {
             let mut hits = classify_tls(after);
             for h in &mut hits {
-                h.1 *= 0.8;
-                h.2 = format!("{} (the proxy's own certificate)", h.2);
+                h.confidence *= 0.8;
+                h.en = format!("{} (the proxy's own certificate)", h.en);
+                h.zh = format!("{}（代理自身的证书）", h.zh);
             }
             if !hits.is_empty() {
                 return hits;
@@ -295,7 +330,12 @@ fn classify_record(record: &str) -> Vec<Hit> {
             format!(
                 "Go cannot connect to the proxy {}: {}",
                 redact_text(&proxy),
-                net_failure_words(after)
+                net_failure_words(after).0
+            ),
+            format!(
+                "Go 连不上代理 {}：{}",
+                redact_text(&proxy),
+                net_failure_words(after).1
             ),
         )];
     }
@@ -306,6 +346,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
                 "proxy.auth_rejected",
                 0.85,
                 "the SOCKS proxy rejects the user name and password",
+                "SOCKS 代理拒绝了用户名和密码",
             )];
         }
         if after.contains(": dial tcp") {
@@ -314,8 +355,9 @@ fn classify_record(record: &str) -> Vec<Hit> {
                 0.9,
                 format!(
                     "Go cannot connect to the SOCKS proxy: {}",
-                    net_failure_words(after)
+                    net_failure_words(after).0
                 ),
+                format!("Go 连不上 SOCKS 代理：{}", net_failure_words(after).1),
             )];
         }
         if [
@@ -332,12 +374,14 @@ fn classify_record(record: &str) -> Vec<Hit> {
                 "proxy.upstream_failed",
                 0.8,
                 "the SOCKS proxy cannot reach the target",
+                "SOCKS 代理连不上目标主机",
             )];
         }
         return vec![hit(
             "proxy.not_a_proxy",
             0.5,
             "the SOCKS handshake with the proxy fails",
+            "与代理的 SOCKS 握手失败",
         )];
     }
     if let Some(reason) = connect_reason_phrase(own) {
@@ -347,27 +391,32 @@ fn classify_record(record: &str) -> Vec<Hit> {
                     "proxy.auth_required",
                     0.85,
                     "the proxy answers the CONNECT with 407 Proxy Authentication Required",
+                    "代理对 CONNECT 请求返回 407 Proxy Authentication Required",
                 ),
                 hit(
                     "proxy.auth_unsupported",
                     0.4,
                     "Go can only send Basic credentials; an NTLM/Kerberos proxy fails the same way",
+                    "Go 只能发送 Basic 凭据；NTLM/Kerberos 代理也会这样失败",
                 ),
                 hit(
                     "proxy.auth_rejected",
                     0.35,
                     "if the proxy URL has credentials, the proxy rejects them",
+                    "如果代理 URL 里带了凭据，说明代理拒绝了它们",
                 ),
             ],
             "Forbidden" | "Method Not Allowed" | "Unauthorized" => vec![hit(
                 "proxy.connect_denied",
                 0.85,
                 format!("the proxy refuses the CONNECT: {reason}"),
+                format!("代理拒绝了 CONNECT 请求：{reason}"),
             )],
             _ => vec![hit(
                 "proxy.upstream_failed",
                 0.85,
                 format!("the proxy cannot reach the target: {reason}"),
+                format!("代理连不上目标主机：{reason}"),
             )],
         };
         return hits;
@@ -378,6 +427,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "proxy.not_a_proxy",
             if via_connect { 0.75 } else { 0.5 },
             "the answer to Go's request is not HTTP: the proxy address points at another service",
+            "Go 收到的回应不是 HTTP：代理地址指向了别的服务",
         )];
     }
 
@@ -393,18 +443,20 @@ fn classify_record(record: &str) -> Vec<Hit> {
                     "sumdb.proxy_route_broken",
                     0.9,
                     format!("the proxy's checksum-database endpoint answers {code} {text}"),
+                    format!("代理的校验和数据库接口返回 {code} {text}"),
                 )];
             }
             if code == 404 || code == 410 {
                 let mut hits = vec![hit(
                     "sumdb.not_found",
                     0.9,
-                    format!("the checksum database answers {code} {text}: it has no record of the module"),
+                    format!("the checksum database answers {code} {text}: it has no record of the module"), format!("校验和数据库返回 {code} {text}：没有该模块的记录")
                 )];
                 hits.push(hit(
                     "config.private_not_excluded",
                     0.45,
                     "a module the checksum database cannot see is usually private: GOPRIVATE",
+                    "校验和数据库看不到的模块通常是私有模块：需要 GOPRIVATE",
                 ));
                 return hits;
             }
@@ -413,6 +465,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
                     "sumdb.unreachable",
                     0.85,
                     format!("the checksum database route answers {code} {text}"),
+                    format!("访问校验和数据库的路径返回 {code} {text}"),
                 ),
                 hit(
                     if code == 401 || code == 403 {
@@ -422,6 +475,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
                     },
                     0.5,
                     format!("HTTP {code} {text}"),
+                    format!("服务器返回 HTTP {code} {text}"),
                 ),
             ];
         }
@@ -430,10 +484,14 @@ fn classify_record(record: &str) -> Vec<Hit> {
             let mut hits = vec![hit(
                 "sumdb.unreachable",
                 0.9,
-                format!("the checksum database cannot be reached: {}", first.2),
+                format!("the checksum database cannot be reached: {}", first.en),
+                format!("无法访问校验和数据库：{}", first.zh),
             )];
             for t in transport {
-                hits.push((t.0, (t.1 * 0.7).min(0.65), t.2));
+                hits.push(Hit {
+                    confidence: (t.confidence * 0.7).min(0.65),
+                    ..t
+                });
             }
             return hits;
         }
@@ -448,37 +506,44 @@ fn classify_record(record: &str) -> Vec<Hit> {
                     "goproxy.module_not_found",
                     0.65,
                     format!("the host answers {code} {text} for the module's ?go-get=1 page"),
+                    format!("主机对该模块的 ?go-get=1 页面返回 {code} {text}"),
                 ),
                 hit(
                     "vcs.meta_missing",
                     0.45,
                     "a private host may return 404 to an anonymous ?go-get=1 request",
+                    "私有主机可能对匿名的 ?go-get=1 请求返回 404",
                 ),
             ],
             404 | 410 => vec![hit(
                 "goproxy.module_not_found",
                 0.7,
                 format!("the module proxy answers {code} {text}"),
+                format!("模块代理返回 {code} {text}"),
             )],
             401 | 403 => vec![hit(
                 "goproxy.forbidden",
                 0.85,
                 format!("the module proxy answers {code} {text}"),
+                format!("模块代理返回 {code} {text}"),
             )],
             407 => vec![hit(
                 "proxy.auth_required",
                 0.8,
                 "the HTTP proxy answers 407 Proxy Authentication Required",
+                "HTTP 代理返回 407 Proxy Authentication Required",
             )],
             429 | 500..=599 => vec![hit(
                 "goproxy.http_error",
                 0.85,
                 format!("the module proxy answers {code} {text}"),
+                format!("模块代理返回 {code} {text}"),
             )],
             _ => vec![hit(
                 "goproxy.http_error",
                 0.5,
                 format!("the module proxy answers {code} {text}"),
+                format!("模块代理返回 {code} {text}"),
             )],
         };
     }
@@ -487,6 +552,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "goproxy.captive_portal",
             0.85,
             "an HTML page came back where Go expected JSON",
+            "Go 期望 JSON，返回的却是 HTML 页面",
         )];
     }
     if has("zip: not a valid zip file") {
@@ -494,6 +560,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "goproxy.captive_portal",
             0.7,
             "the .zip Go downloaded is not a zip file (often an HTML page)",
+            "Go 下载的 .zip 不是 zip 文件（通常是一个 HTML 页面）",
         )];
     }
     if has("no go-import meta tags") {
@@ -501,6 +568,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "vcs.meta_missing",
             0.9,
             "the ?go-get=1 page has no go-import meta tag",
+            "?go-get=1 页面里没有 go-import meta 标签",
         )];
     }
 
@@ -526,6 +594,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             "goproxy.module_not_found",
             0.75,
             "the version or module does not exist",
+            "该版本或模块不存在",
         )];
     }
     Vec::new()
@@ -605,6 +674,7 @@ fn classify_git(s: &str) -> Option<Hit> {
             "vcs.auth_required",
             0.9,
             "git needs credentials and cmd/go disables its prompts",
+            "git 需要凭据，而 cmd/go 禁用了它的交互提示",
         ));
     }
     if (has("port 22") || has("port 9418")) && !has("port 443") {
@@ -612,6 +682,7 @@ fn classify_git(s: &str) -> Option<Hit> {
             "vcs.ssh_blocked",
             0.85,
             "git uses ssh (port 22) or git:// (port 9418), which this network blocks",
+            "git 走 ssh（22 端口）或 git://（9418 端口），而这个网络封了这些端口",
         ));
     }
     if has("Could not resolve host") || has("Could not resolve proxy") {
@@ -619,6 +690,7 @@ fn classify_git(s: &str) -> Option<Hit> {
             "dns.no_resolution",
             0.7,
             "git cannot resolve the repository's host name",
+            "git 无法解析仓库的主机名",
         ));
     }
     if has("SSL certificate problem") || has("server certificate verification failed") {
@@ -627,12 +699,14 @@ fn classify_git(s: &str) -> Option<Hit> {
                 "tls.expired",
                 0.75,
                 "git: the server's certificate has expired",
+                "git：服务器证书已过期",
             ));
         }
         return Some(hit(
             "tls.untrusted_interception",
             0.8,
             "git does not trust the certificate chain (TLS inspection?)",
+            "git 不信任证书链（TLS 审查？）",
         ));
     }
     if has("Received HTTP code 407") || has("Proxy CONNECT aborted") {
@@ -640,6 +714,7 @@ fn classify_git(s: &str) -> Option<Hit> {
             "proxy.auth_required",
             0.75,
             "git's proxy asks for authentication",
+            "git 使用的代理要求认证",
         ));
     }
     if has("gnutls_handshake() failed")
@@ -651,16 +726,32 @@ fn classify_git(s: &str) -> Option<Hit> {
             "tls.reset_during_handshake",
             0.7,
             "git's TLS connection is cut during the handshake",
+            "git 的 TLS 连接在握手时被切断",
         ));
     }
     if has("Failed to connect to") || has("Couldn't connect to server") {
         if has("Connection refused") {
-            return Some(hit("tcp.refused", 0.75, "git: connection refused"));
+            return Some(hit(
+                "tcp.refused",
+                0.75,
+                "git: connection refused",
+                "git：连接被拒绝",
+            ));
         }
         if has("timed out") || has("Timed out") {
-            return Some(hit("tcp.timeout", 0.75, "git: the connection times out"));
+            return Some(hit(
+                "tcp.timeout",
+                0.75,
+                "git: the connection times out",
+                "git：连接超时",
+            ));
         }
-        return Some(hit("tcp.timeout", 0.5, "git cannot connect to the host"));
+        return Some(hit(
+            "tcp.timeout",
+            0.5,
+            "git cannot connect to the host",
+            "git 连不上主机",
+        ));
     }
     None
 }
@@ -672,6 +763,7 @@ fn classify_tls(s: &str) -> Vec<Hit> {
             "tls.untrusted_interception",
             0.9,
             "the certificate chain ends in a CA Go does not trust (TLS inspection?)",
+            "证书链的根 CA 不受 Go 信任（TLS 审查？）",
         )];
     }
     if has("x509: certificate is valid for")
@@ -682,20 +774,27 @@ fn classify_tls(s: &str) -> Vec<Hit> {
             "tls.hostname_mismatch",
             0.9,
             "the certificate belongs to another name: the wrong server answered",
+            "证书属于别的域名：应答的是错误的服务器",
         )];
     }
     if has("certificate has expired or is not yet valid") {
-        let (id, what) = if has(" is before ") {
-            ("tls.not_yet_valid", "is not valid yet")
+        let (id, what, what_zh) = if has(" is before ") {
+            ("tls.not_yet_valid", "is not valid yet", "尚未生效")
         } else {
-            ("tls.expired", "has expired")
+            ("tls.expired", "has expired", "已过期")
         };
         return vec![
-            hit(id, 0.85, format!("the server's certificate {what}")),
+            hit(
+                id,
+                0.85,
+                format!("the server's certificate {what}"),
+                format!("服务器证书{what_zh}"),
+            ),
             hit(
                 "local.clock_skew",
                 0.4,
                 "or this machine's clock is wrong (compare the current time in the message)",
+                "也可能是本机时钟不准（对比报错中的 current time）",
             ),
         ];
     }
@@ -706,6 +805,7 @@ fn classify_tls(s: &str) -> Vec<Hit> {
             "tls.not_tls",
             0.85,
             "the server does not speak TLS on that port",
+            "该端口上的服务不是 TLS",
         )];
     }
     if has("TLS handshake timeout") {
@@ -713,6 +813,7 @@ fn classify_tls(s: &str) -> Vec<Hit> {
             "tls.handshake_timeout",
             0.85,
             "TCP connects but the TLS handshake does not complete",
+            "TCP 能连上，但 TLS 握手没有完成",
         )];
     }
     if has("remote error: tls:") || has("tls: no supported versions") || has("tls: no cipher suite")
@@ -721,6 +822,7 @@ fn classify_tls(s: &str) -> Vec<Hit> {
             "tls.handshake_failure",
             0.85,
             "the server aborts the TLS handshake with an alert",
+            "服务器用告警中止了 TLS 握手",
         )];
     }
     Vec::new()
@@ -741,7 +843,7 @@ fn classify_transport(s: &str) -> Vec<Hit> {
                 format!(
                     "the system resolver says {} does not exist (compare with a public resolver: --probe)",
                     lookup_name(s).unwrap_or_else(|| "the name".into())
-                ),
+                ), format!("系统 DNS 说 {} 不存在（可用 --probe 与公共 DNS 对比）", lookup_name(s).unwrap_or_else(|| "该域名".into()))
             )];
         }
         if has("server misbehaving") {
@@ -749,6 +851,7 @@ fn classify_transport(s: &str) -> Vec<Hit> {
                 "dns.system_resolver_down",
                 0.8,
                 "the system resolver fails (SERVFAIL: server misbehaving)",
+                "系统 DNS 出错（SERVFAIL：server misbehaving）",
             )];
         }
         if has("Temporary failure in name resolution")
@@ -759,8 +862,14 @@ fn classify_transport(s: &str) -> Vec<Hit> {
                     "dns.system_resolver_down",
                     0.7,
                     "the system resolver does not answer",
+                    "系统 DNS 没有应答",
                 ),
-                hit("dns.no_resolution", 0.4, "or this machine is offline"),
+                hit(
+                    "dns.no_resolution",
+                    0.4,
+                    "or this machine is offline",
+                    "也可能本机没有联网",
+                ),
             ];
         }
         if (has(":53:") || has("dial udp")) && (has("network is unreachable") || has("refused")) {
@@ -769,11 +878,13 @@ fn classify_transport(s: &str) -> Vec<Hit> {
                     "dns.no_resolution",
                     0.75,
                     "the DNS server itself cannot be reached: offline?",
+                    "连 DNS 服务器本身都访问不到：没有联网？",
                 ),
                 hit(
                     "dns.system_resolver_down",
                     0.4,
                     "or the configured resolver is down",
+                    "也可能是配置的 DNS 服务器宕了",
                 ),
             ];
         }
@@ -783,8 +894,14 @@ fn classify_transport(s: &str) -> Vec<Hit> {
                     "dns.system_resolver_down",
                     0.75,
                     "the system resolver times out",
+                    "系统 DNS 超时",
                 ),
-                hit("dns.no_resolution", 0.4, "or DNS is blocked entirely"),
+                hit(
+                    "dns.no_resolution",
+                    0.4,
+                    "or DNS is blocked entirely",
+                    "也可能 DNS 被整体屏蔽",
+                ),
             ];
         }
     }
@@ -795,6 +912,7 @@ fn classify_transport(s: &str) -> Vec<Hit> {
             "tcp.refused",
             0.85,
             format!("{addr} refuses the connection: nothing listens, or a firewall rejects"),
+            format!("{addr} 拒绝连接：没有服务在监听，或被防火墙拒绝"),
         )];
     }
     if (has("dial tcp") && has("i/o timeout"))
@@ -806,6 +924,7 @@ fn classify_transport(s: &str) -> Vec<Hit> {
             "tcp.timeout",
             0.85,
             format!("connecting to {addr} times out: packets are dropped"),
+            format!("连接 {addr} 超时：数据包被丢弃"),
         )];
     }
     if has("network is unreachable")
@@ -813,12 +932,18 @@ fn classify_transport(s: &str) -> Vec<Hit> {
         || has("unreachable network")
         || has("unreachable host")
     {
-        let mut hits = vec![hit("tcp.unreachable", 0.85, format!("no route to {addr}"))];
+        let mut hits = vec![hit(
+            "tcp.unreachable",
+            0.85,
+            format!("no route to {addr}"),
+            format!("没有到 {addr} 的路由"),
+        )];
         if addr.starts_with('[') {
             hits.push(hit(
                 "tcp.ipv6_broken",
                 0.4,
                 "the address is IPv6: this machine may lack IPv6 connectivity",
+                "这是 IPv6 地址：本机可能没有 IPv6 网络",
             ));
         }
         return hits;
@@ -830,15 +955,16 @@ fn classify_transport(s: &str) -> Vec<Hit> {
                 hit(
                     "tls.reset_during_handshake",
                     0.7,
-                    format!("the connection to {addr} is reset (on an https URL, typically right after the TLS ClientHello)"),
+                    format!("the connection to {addr} is reset (on an https URL, typically right after the TLS ClientHello)"), format!("到 {addr} 的连接被重置（在 https URL 上，通常发生在 TLS ClientHello 之后）")
                 ),
-                hit("tcp.reset", 0.55, "the connection is reset"),
+                hit("tcp.reset", 0.55, "the connection is reset", "连接被重置"),
             ];
         }
         return vec![hit(
             "tcp.reset",
             0.8,
             format!("the connection to {addr} is reset"),
+            format!("到 {addr} 的连接被重置"),
         )];
     }
     if https
@@ -851,8 +977,9 @@ fn classify_transport(s: &str) -> Vec<Hit> {
                 "tls.reset_during_handshake",
                 0.65,
                 "the server closes the connection right after the TLS ClientHello (EOF)",
+                "服务器在 TLS ClientHello 之后立即关闭了连接（EOF）",
             ),
-            hit("tcp.reset", 0.4, "the connection is closed"),
+            hit("tcp.reset", 0.4, "the connection is closed", "连接被关闭"),
         ];
     }
     if has("unexpected EOF") {
@@ -860,26 +987,35 @@ fn classify_transport(s: &str) -> Vec<Hit> {
             "tcp.reset",
             0.5,
             "the connection breaks during the download",
+            "下载过程中连接中断",
         )];
     }
     if has("i/o timeout") {
-        return vec![hit("tcp.timeout", 0.5, "a network operation times out")];
+        return vec![hit(
+            "tcp.timeout",
+            0.5,
+            "a network operation times out",
+            "某个网络操作超时",
+        )];
     }
     Vec::new()
 }
 
-/// A few words on how the connection failed, for reasons.
-fn net_failure_words(s: &str) -> &'static str {
+/// A few words on how the connection failed, for reasons (en, zh).
+fn net_failure_words(s: &str) -> (&'static str, &'static str) {
     if s.contains("no such host") || s.contains("No such host") {
-        "its name does not resolve"
+        ("its name does not resolve", "它的域名解析不了")
     } else if s.contains("refused") {
-        "connection refused (is the proxy client running?)"
+        (
+            "connection refused (is the proxy client running?)",
+            "连接被拒绝（代理客户端在运行吗？）",
+        )
     } else if s.contains("timeout") || s.contains("timed out") {
-        "the connection times out"
+        ("the connection times out", "连接超时")
     } else if s.contains("unreachable") || s.contains("no route") {
-        "no route to it"
+        ("no route to it", "没有到它的路由")
     } else {
-        "the connection fails"
+        ("the connection fails", "连接失败")
     }
 }
 
@@ -1242,6 +1378,35 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(top(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn reasons_come_in_both_languages() {
+        let t = "go: m.example/x@v1.0.0: Get \"https://proxy.golang.org/x\": dial tcp 1.2.3.4:443: i/o timeout";
+        let en = explain_in(t, Lang::En);
+        let zh = explain_in(t, Lang::Zh);
+        assert_eq!(en.causes[0].id, zh.causes[0].id);
+        assert!(
+            en.causes[0].reason.contains("times out"),
+            "{:?}",
+            en.causes[0]
+        );
+        assert_eq!(zh.causes[0].reason, "连接 1.2.3.4:443 超时：数据包被丢弃");
+        // Every rule has a Chinese reason: classify the whole corpus in Chinese.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/explain");
+        for f in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+            for c in explain_in(&text, Lang::Zh).causes {
+                assert!(
+                    c.reason
+                        .chars()
+                        .any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
+                    "no Chinese in the reason for {}: {}",
+                    c.id,
+                    c.reason
+                );
+            }
         }
     }
 
