@@ -1145,7 +1145,8 @@ mod tests {
         let s500 = Fetch::status(500, "text/plain", b"");
         let s404 = Fetch::status(404, "text/plain", b"");
         // (proxies, observations, expected error suffix, attempts)
-        let cases: Vec<(Vec<ProxyEntry>, Vec<(String, Fetch)>, String, usize)> = vec![
+        type Case = (Vec<ProxyEntry>, Vec<(String, Fetch)>, String, usize);
+        let cases: Vec<Case> = vec![
             // A proxy error outranks a later not-found.
             (
                 vec![url(A, PIPE), url(B, COMMA)],
