@@ -152,7 +152,11 @@ pub fn render_env_text(report: &EnvReport, color: bool) -> String {
             (false, false) => format!("go env file: {} (does not exist)\n", cfg.env_file_path),
         },
     );
-    if !cfg.goroot_go_env_path.is_empty() {
+    if cfg.goroot_go_env_path.is_empty() {
+        out.push_str(
+            "$GOROOT/go.env: GOROOT unknown (no go on PATH, no $GOROOT): the standard defaults are assumed\n",
+        );
+    } else {
         out.push_str(&format!(
             "$GOROOT/go.env: {}{}\n",
             cfg.goroot_go_env_path,

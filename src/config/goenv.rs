@@ -260,12 +260,20 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
                     source,
                     shadowed: Vec::new(),
                 },
-                _ => ConfigValue {
-                    name: name.to_string(),
-                    value: String::new(),
-                    source: Source::Unset,
-                    shadowed: Vec::new(),
-                },
+                // GOROOT unknown (no go, no $GOROOT): assume the go.env every Go release
+                // since 1.21 ships, rather than a broken installation.
+                _ if inputs.goroot_go_env.is_none() && !env_file_map.contains_key(name) => {
+                    match STANDARD_GO_ENV.iter().find(|(k, _)| *k == name) {
+                        Some((_, v)) => ConfigValue {
+                            name: name.to_string(),
+                            value: v.to_string(),
+                            source: Source::Default,
+                            shadowed: Vec::new(),
+                        },
+                        None => unset(name),
+                    }
+                }
+                _ => unset(name),
             },
         }
     };
@@ -411,6 +419,22 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
         goroot_go_env_path,
         goroot_go_env_present,
         go_tool: GoToolCheck::NotChecked,
+    }
+}
+
+/// The contents of `$GOROOT/go.env` in Go 1.21 and later.
+pub const STANDARD_GO_ENV: &[(&str, &str)] = &[
+    ("GOPROXY", "https://proxy.golang.org,direct"),
+    ("GOSUMDB", "sum.golang.org"),
+    ("GOTOOLCHAIN", "auto"),
+];
+
+fn unset(name: &str) -> ConfigValue {
+    ConfigValue {
+        name: name.to_string(),
+        value: String::new(),
+        source: Source::Unset,
+        shadowed: Vec::new(),
     }
 }
 
@@ -754,15 +778,23 @@ mod tests {
 
     #[test]
     fn no_go_env_means_no_defaults_and_gopath_rules() {
+        // GOROOT known, go.env missing: a broken installation, no defaults (as cmd/go).
         let mut i = inputs(&[("HOME", "/h"), ("GOPATH", "/a:/b")], None);
-        i.goroot_go_env = None;
-        i.goroot_detected = None;
+        i.goroot_go_env.as_mut().unwrap().contents = None;
         let c = compute(&i);
         assert_eq!(c.get("GOPROXY"), "");
         assert_eq!(c.get("GOSUMDB"), "");
+        // GOROOT unknown: the standard go.env is assumed, marked as a default.
+        let mut i = inputs(&[("HOME", "/h"), ("GOPATH", "/a:/b")], Some("GOSUMDB=\n"));
+        i.goroot_go_env = None;
+        i.goroot_detected = None;
+        let c = compute(&i);
+        assert_eq!(c.get("GOPROXY"), "https://proxy.golang.org,direct");
+        assert_eq!(c.value("GOPROXY").unwrap().source, Source::Default);
+        assert_eq!(c.get("GOSUMDB"), "");
         assert_eq!(c.get("GOMODCACHE"), "/a/pkg/mod");
         assert_eq!(c.value("GOROOT").unwrap().source, Source::Unset);
-        assert!(!c.env_file_present);
+        assert!(c.env_file_present);
         // GOPATH equal to GOROOT is not used as the default.
         let mut i = inputs(&[("HOME", "/h")], None);
         i.goroot_detected = Some("/h/go".into());
