@@ -274,16 +274,351 @@ fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Diagnosis) {
         cause = explain_by_configuration(input, &cause, url.as_deref(), endpoint, d);
     }
     cause = refine_by_route(input, m, &cause, d);
-    if cause == "tls.untrusted_interception" {
-        if let Some(anchor) = endpoint
-            .and_then(|e| e.target_tls())
-            .and_then(|t| t.anchor.clone())
-        {
-            d.fix_values.set("ca_name", anchor);
-        }
-    }
+    cause = refine_by_evidence(input, m, &cause, endpoint, url.as_deref(), d);
+    fill_fix_values(input, m, &cause, endpoint, dns, url.as_deref(), d);
     d.summary = summary_for(&cause, &module, host.as_deref(), d);
     d.cause = cause;
+}
+
+/// The stage of the module's download that failed (`info`, `list`, `mod`, `sumdb`, `zip`).
+fn failed_stage(m: &ModulePrediction) -> Option<&str> {
+    m.stages
+        .iter()
+        .find(|s| s.outcome == Outcome::Failed)
+        .map(|s| s.stage.as_str())
+}
+
+/// Causes that facts beside Go's own path settle: the clock behind a certificate "expiry",
+/// what an error page really is, and a checksum database that cannot be reached.
+fn refine_by_evidence(
+    input: &Inputs,
+    m: &ModulePrediction,
+    cause: &str,
+    endpoint: Option<&EndpointFacts>,
+    url: Option<&str>,
+    d: &mut Diagnosis,
+) -> String {
+    // A certificate is "expired" (or "not yet valid") because the local clock is off: the
+    // clock is what to fix, not the server.
+    if matches!(cause, "tls.expired" | "tls.not_yet_valid") {
+        let ahead = cause == "tls.expired";
+        if let Some(c) = input
+            .facts
+            .clock
+            .iter()
+            .find(|c| c.significant && (c.skew_secs > 0.0) == ahead)
+        {
+            d.evidence.push(Evidence {
+                fact: format!("clock compared with {}", redact_text(&c.source)),
+                observation: format!(
+                    "local time {} vs server time {}: {:+.0} s",
+                    c.local_time, c.server_date, c.skew_secs
+                ),
+            });
+            d.fix_values.set("value", format!("{:+.0} s", c.skew_secs));
+            return "local.clock_skew".into();
+        }
+    }
+    // An HTML body on a 5xx/429 is a server's error page, not a login page.
+    if cause == "goproxy.captive_portal" {
+        if let Some(Fetch::Status { code, .. }) =
+            url.and_then(|u| input.facts.observations.http.get(u))
+        {
+            if *code == 429 || *code >= 500 {
+                return "goproxy.http_error".into();
+            }
+        }
+    }
+    // The route to the checksum database fails at the network level: the fix is another
+    // route to the same database (GOSUMDB mirror, a proxy that serves /sumdb), whatever the
+    // transport detail (kept in the evidence).
+    let transport = cause.starts_with("tcp.")
+        || matches!(
+            cause,
+            "tls.reset_during_handshake"
+                | "tls.handshake_timeout"
+                | "dns.no_resolution"
+                | "dns.nxdomain_filtered"
+        );
+    if failed_stage(m) == Some("sumdb") && transport && endpoint.is_none_or(|e| e.proxy.is_none()) {
+        return "sumdb.unreachable".into();
+    }
+    cause.to_string()
+}
+
+/// The entry (URL base) of a GOPROXY request URL: the part before `/<escaped module>/@`.
+fn split_proxy_url<'u>(url: &'u str, module_path: &str) -> Option<(&'u str, &'u str)> {
+    let esc = crate::modfetch::escape::escape_path(module_path).ok()?;
+    let needle = format!("/{esc}/@");
+    let i = url.find(&needle)?;
+    Some((&url[..i], &url[i..]))
+}
+
+/// Another source observed answering the same module request with 200: (base, elapsed ms).
+fn observed_alternatives(input: &Inputs, url: &str, module_path: &str) -> Vec<(String, u64)> {
+    let Some((base, suffix)) = split_proxy_url(url, module_path) else {
+        return vec![];
+    };
+    input
+        .facts
+        .observations
+        .http
+        .iter()
+        .filter(|(u, _)| u.ends_with(suffix) && u.len() > suffix.len())
+        .filter_map(|(u, f)| {
+            let other = &u[..u.len() - suffix.len()];
+            match f {
+                Fetch::Status {
+                    code: 200,
+                    elapsed_ms,
+                    ..
+                } if other != base => Some((other.to_string(), *elapsed_ms)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// GOPROXY without `off` entries; the default when nothing is left.
+fn goproxy_without_off(goproxy: &str) -> String {
+    let kept: Vec<&str> = goproxy
+        .split([',', '|'])
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && *e != "off")
+        .collect();
+    if kept.is_empty() {
+        DEFAULT_GOPROXY.into()
+    } else {
+        kept.join(",")
+    }
+}
+
+const DEFAULT_GOPROXY: &str = "https://proxy.golang.org,direct";
+
+/// A GOPROXY value that parses, repairing the usual mistakes entry by entry (keywords in
+/// the wrong case, a missing scheme, unsupported schemes dropped); the default otherwise.
+fn repaired_goproxy(goproxy: &str, gonoproxy: &str) -> String {
+    let entries: Vec<String> = goproxy
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .filter_map(|e| {
+            let lower = e.to_ascii_lowercase();
+            if lower == "direct" || lower == "off" {
+                Some(lower)
+            } else if lower.starts_with("https://") || lower.starts_with("http://") {
+                Some(e.to_string())
+            } else if e.contains("://") {
+                None
+            } else {
+                Some(format!("https://{e}"))
+            }
+        })
+        .collect();
+    let candidate = entries.join(",");
+    if !candidate.is_empty() && crate::config::goproxy::proxy_list(&candidate, gonoproxy).is_ok() {
+        candidate
+    } else {
+        DEFAULT_GOPROXY.into()
+    }
+}
+
+/// A proxy variable's value made parseable: surrounding quotes and spaces removed, a bare `%`
+/// in the credentials percent-encoded.
+fn repaired_proxy_value(value: &str) -> String {
+    let v = value.trim().trim_matches(['"', '\'']).trim();
+    let mut out = String::with_capacity(v.len());
+    let b = v.as_bytes();
+    for (i, c) in v.char_indices() {
+        let hex2 = b.len() > i + 2 && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit();
+        if c == '%' && !hex2 {
+            out.push_str("%25");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `scheme://host:port` of a proxy URL (no credentials, no path).
+fn proxy_origin(proxy: &str) -> Option<(String, String)> {
+    let u = url::Url::parse(proxy).ok()?;
+    let host = u.host_str()?;
+    let port = u.port_or_known_default()?;
+    Some((u.scheme().to_string(), format!("{host}:{port}")))
+}
+
+/// The values the catalog's fix templates need, taken from the facts behind the cause.
+fn fill_fix_values(
+    input: &Inputs,
+    m: &ModulePrediction,
+    cause: &str,
+    endpoint: Option<&EndpointFacts>,
+    dns: Option<&DnsFacts>,
+    url: Option<&str>,
+    d: &mut Diagnosis,
+) {
+    let cfg = input.config;
+    let v = &mut d.fix_values;
+    // The request to show: the failing one, else the failed stage's last (a lookup whose
+    // signature does not verify failed after a 200).
+    let stage_url = m
+        .stages
+        .iter()
+        .find(|s| s.outcome == Outcome::Failed)
+        .and_then(|s| s.attempts.iter().rev().find_map(|a| a.url.clone()));
+    if let Some(u) = url.map(str::to_string).or(stage_url) {
+        v.set("url", redact_text(&u));
+    }
+    if let Some(anchor) = endpoint
+        .and_then(|e| e.target_tls())
+        .and_then(|t| t.anchor.clone())
+        .filter(|_| cause == "tls.untrusted_interception")
+    {
+        v.set("ca_name", anchor);
+    }
+    if let Some(e) = endpoint {
+        let addr = e
+            .tcp
+            .iter()
+            .find(|t| t.class == crate::probe::tcp::TcpClass::Connected)
+            .or(e.tcp.first())
+            .map(|t| t.addr.to_string())
+            .unwrap_or_else(|| format!("{}:{}", e.host, e.port));
+        v.set("addr", addr);
+    }
+    if v.get("mirror").is_none() {
+        if let Some((base, _)) = url
+            .map(|u| observed_alternatives(input, u, &m.path))
+            .unwrap_or_default()
+            .into_iter()
+            .min_by_key(|(_, ms)| *ms)
+        {
+            v.set("mirror", redact_text(&base));
+        }
+    }
+    // GOPRIVATE suggestions only for paths that can be private (not golang.org/x/...).
+    let host = m.path.split('/').next().unwrap_or("");
+    if PUBLIC_MODULE_HOSTS.contains(&host) {
+        v.set("goprivate_new", "");
+        v.set("gonosumdb_new", "");
+    }
+    // The proxy on Go's route, as the user wrote it (credentials masked).
+    let route_proxy = endpoint
+        .and_then(|e| e.proxy.as_ref())
+        .map(|p| p.proxy.clone())
+        .or_else(|| first_set(cfg, &["HTTPS_PROXY", "https_proxy"]));
+    match cause {
+        "config.goproxy_off" => v.set("goproxy_new", goproxy_without_off(cfg.get("GOPROXY"))),
+        "config.goproxy_invalid" => v.set(
+            "goproxy_new",
+            redact_text(&repaired_goproxy(
+                cfg.get("GOPROXY"),
+                cfg.effective_gonoproxy(),
+            )),
+        ),
+        "config.gosumdb_invalid" => v.set("sumdb", "sum.golang.org"),
+        "goproxy.http_error" => {
+            v.set(
+                "goproxy_new",
+                redact_text(&cfg.get("GOPROXY").replace(',', "|")),
+            );
+            if let Some(Fetch::Status { code, reason, .. }) =
+                url.and_then(|u| input.facts.observations.http.get(u))
+            {
+                v.set("value", format!("{code} {reason}"));
+            }
+        }
+        "tls.not_tls" => {
+            if let Some((base, _)) = url.and_then(|u| split_proxy_url(u, &m.path)) {
+                if let Some(rest) = base.strip_prefix("https://") {
+                    let plain = format!("http://{rest}");
+                    v.set(
+                        "goproxy_new",
+                        redact_text(&cfg.get("GOPROXY").replace(base, &plain)),
+                    );
+                }
+            }
+        }
+        "dns.hijacked" | "dns.hosts_override" => {
+            if let Some(dns) = dns {
+                let addrs: Vec<String> = dns.system.addrs().iter().map(|a| a.to_string()).collect();
+                v.set("value", addrs.join(", "));
+            }
+        }
+        "vcs.govcs_denied" => {
+            let err = m.error_text.clone().unwrap_or_default();
+            let vcs = err
+                .split("disallows using ")
+                .nth(1)
+                .and_then(|r| r.split_whitespace().next())
+                .unwrap_or("");
+            v.set("vcs", vcs);
+            let rule = format!("{}:{vcs}", private_pattern(&m.path));
+            let current = cfg.get("GOVCS");
+            v.set(
+                "govcs_new",
+                if current.is_empty() {
+                    rule
+                } else {
+                    format!("{rule},{current}")
+                },
+            );
+        }
+        c if c.starts_with("vcs.") => v.set("host", host),
+        c if c.starts_with("proxy.") => {
+            if let Some(p) = &route_proxy {
+                fill_proxy_values(c, p, endpoint, v);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Module hosts that are public by definition: never suggest them for GOPRIVATE.
+const PUBLIC_MODULE_HOSTS: &[&str] = &[
+    "golang.org",
+    "google.golang.org",
+    "gopkg.in",
+    "go.uber.org",
+    "k8s.io",
+    "cloud.google.com",
+    "go.opentelemetry.io",
+];
+
+/// `proxy` (the proxy to use, corrected when the scheme is wrong), `proxy_auth` (the URL
+/// with credential holes) and `value` (the schemes a proxy offers).
+fn fill_proxy_values(
+    cause: &str,
+    proxy: &str,
+    endpoint: Option<&EndpointFacts>,
+    v: &mut FixValues,
+) {
+    let pf = endpoint.and_then(|e| e.proxy.as_ref());
+    let Some((scheme, hostport)) = proxy_origin(proxy) else {
+        v.set("proxy", redact_text(proxy));
+        return;
+    };
+    let corrected = match (cause, pf.and_then(|p| p.listener.as_deref())) {
+        ("proxy.scheme_mismatch", Some("socks5")) => format!("socks5://{hostport}"),
+        ("proxy.scheme_mismatch", _) if scheme != "http" => format!("http://{hostport}"),
+        _ => redact_text(proxy),
+    };
+    v.set("proxy", corrected);
+    let user = url::Url::parse(proxy)
+        .ok()
+        .map(|u| u.username().to_string())
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "<user>".into());
+    v.set(
+        "proxy_auth",
+        format!("{scheme}://{user}:<password>@{hostport}"),
+    );
+    if let Some(c) = pf.and_then(|p| p.connect.as_ref()) {
+        if !c.auth_schemes.is_empty() {
+            v.set("value", c.auth_schemes.join(", "));
+        }
+    }
 }
 
 fn is_network_cause(id: &str) -> bool {
@@ -312,6 +647,25 @@ fn add_endpoint_evidence(e: &EndpointFacts, d: &mut Diagnosis) {
         fact: format!("{}:{} {}", e.host, e.port, route),
         observation,
     });
+    // What the proxy itself answered to CONNECT (the schemes it offers decide the fix).
+    if let Some(c) = e.proxy.as_ref().and_then(|p| p.connect.as_ref()) {
+        let mut observation = c.status_line.clone();
+        if !c.auth_schemes.is_empty() {
+            observation.push_str(&format!(
+                "; Proxy-Authenticate: {}",
+                c.auth_schemes.join(", ")
+            ));
+        }
+        d.evidence.push(Evidence {
+            fact: format!(
+                "CONNECT {}:{} via {}",
+                e.host,
+                e.port,
+                redact_text(&e.route)
+            ),
+            observation: redact_text(&observation),
+        });
+    }
 }
 
 fn add_dns_evidence(dns: &DnsFacts, d: &mut Diagnosis) {
@@ -443,8 +797,30 @@ fn explain_by_configuration(
     let http_proxy = first_set(cfg, &["HTTP_PROXY", "http_proxy"]);
     let is_https = url.is_some_and(|u| u.starts_with("https://"));
     if direct_route && transport_failure && is_https {
-        // NO_PROXY sent a host around the configured proxy.
-        if let (Some(proxy), Some(u)) = (&https_proxy, url.and_then(|u| url::Url::parse(u).ok())) {
+        // HTTPS_PROXY is set but does not parse: Go silently ignores it and goes direct.
+        if let Some(w) = input.warnings.iter().find(|w| {
+            w.id == "config.proxy_value_invalid"
+                && w.variable.eq_ignore_ascii_case("HTTPS_PROXY")
+                && !cfg.get(&w.variable).is_empty()
+        }) {
+            d.evidence.push(Evidence {
+                fact: w.variable.clone(),
+                observation: w.message.clone(),
+            });
+            d.fix_values.set("var", w.variable.to_ascii_uppercase());
+            d.fix_values.set(
+                "proxy",
+                redact_text(&repaired_proxy_value(cfg.get(&w.variable))),
+            );
+            return "config.proxy_value_invalid".into();
+        }
+        // NO_PROXY sent a host around the configured (and valid) proxy.
+        let proxy_parses = cfg.proxy_env().https_proxy_url().is_some();
+        if let (Some(proxy), Some(u), true) = (
+            &https_proxy,
+            url.and_then(|u| url::Url::parse(u).ok()),
+            proxy_parses,
+        ) {
             if matches!(cfg.proxy_env().proxy_for(&u), ProxyChoice::Direct) && !is_loopback_host(&u)
             {
                 let no_proxy = first_set(cfg, &["NO_PROXY", "no_proxy"]).unwrap_or_default();
@@ -475,6 +851,16 @@ fn explain_by_configuration(
                 });
                 d.fix_values.set("proxy", redact_text(proxy));
                 return "config.http_proxy_only".into();
+            }
+            // HTTPS_PROXY written into the go env file: Go reads it only from the OS.
+            if let Some(key) = cfg.env_file_ignored_keys.iter().find(|k| is_proxy_var(k)) {
+                d.evidence.push(Evidence {
+                    fact: format!("go env file {}", cfg.env_file_path),
+                    observation: format!(
+                        "sets {key}, which Go reads only from the OS environment: no proxy is used"
+                    ),
+                });
+                return "config.proxy_via_go_env".into();
             }
             if let Some(sys) = &input.system_proxy {
                 d.evidence.push(Evidence {
@@ -584,9 +970,16 @@ fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Di
                     .into(),
         });
         d.fix_values.set("mirror", redact_text(&mirror));
+        // The working mirror first; the others keep their order behind it.
+        let rest: Vec<&str> = cfg
+            .get("GOPROXY")
+            .split([',', '|'])
+            .map(str::trim)
+            .filter(|e| !e.is_empty() && e.trim_end_matches('/') != mirror.trim_end_matches('/'))
+            .collect();
         d.fix_values.set(
             "goproxy_new",
-            redact_text(&cfg.get("GOPROXY").replace(',', "|")),
+            redact_text(&format!("{mirror},{}", rest.join(","))),
         );
         return "config.comma_blocks_fallback".into();
     }
@@ -604,6 +997,20 @@ fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Di
                 cfg.get("GOPRIVATE")
             ),
         });
+        // The user did list it, with a space that keeps Go from matching.
+        if let Some((var, fixed)) = whitespace_entry_for(cfg, &m.path) {
+            d.evidence.push(Evidence {
+                fact: var.clone(),
+                observation: format!(
+                    "{:?}: an entry with a space matches {} once trimmed, but Go does not trim",
+                    cfg.get(&var),
+                    m.path
+                ),
+            });
+            d.fix_values.set("var", var);
+            d.fix_values.set("value", fixed);
+            return "config.pattern_whitespace".into();
+        }
         return "config.private_not_excluded".into();
     }
 
@@ -618,7 +1025,7 @@ fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Di
         "GOINSECURE",
     ] {
         let Some(v) = cfg.value(name) else { continue };
-        if v.source != Source::OsEnv {
+        if v.source != Source::OsEnv || !decides_failure(name, m) {
             continue;
         }
         if let Some(sh) = v
@@ -640,6 +1047,31 @@ fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Di
         }
     }
     cause.to_string()
+}
+
+/// Whether a variable decided the failing step: GOPROXY the module requests, GOSUMDB the
+/// checksum database, the pattern variables which of them the module takes.
+fn decides_failure(name: &str, m: &ModulePrediction) -> bool {
+    let sumdb = failed_stage(m) == Some("sumdb");
+    match name {
+        "GOPROXY" => !sumdb,
+        "GOSUMDB" => sumdb,
+        _ => true,
+    }
+}
+
+/// A GOPRIVATE/GONOPROXY/GONOSUMDB entry with whitespace that would match `path` once
+/// trimmed: (variable, the list rewritten without the whitespace).
+fn whitespace_entry_for(cfg: &GoConfig, path: &str) -> Option<(String, String)> {
+    ["GOPRIVATE", "GONOPROXY", "GONOSUMDB"]
+        .iter()
+        .find_map(|var| {
+            let value = cfg.get(var);
+            let hit = crate::config::pattern::whitespace_entries(value)
+                .iter()
+                .any(|e| crate::config::pattern::match_prefix_patterns(e.trim(), path));
+            hit.then(|| (var.to_string(), append_pattern(value, "")))
+        })
 }
 
 /// The later GOPROXY entry that served the module's failing stage, when Go stopped before it
@@ -696,8 +1128,22 @@ fn looks_private(input: &Inputs, m: &ModulePrediction, cause: &str) -> bool {
         .facts
         .dns_for(host)
         .is_some_and(|dns| dns.system.class.answered() && public_says_nxdomain(dns));
+    // What the public services said about the module: they could not reach its source.
+    let public_says_unreachable = m
+        .error_text
+        .as_deref()
+        .is_some_and(|e| PUBLIC_CANNOT_REACH.iter().any(|p| e.contains(p)))
+        || input.facts.observations.http.iter().any(|(u, f)| {
+            let public = u.starts_with("https://proxy.golang.org/")
+                || u.starts_with("https://sum.golang.org/");
+            let about_module = crate::modfetch::escape::escape_path(&m.path)
+                .is_ok_and(|e| u.contains(&format!("/{e}/@")) || u.contains(&format!("/{e}@")));
+            matches!(f, Fetch::Status { code: 404 | 410, body, .. }
+                if public && about_module
+                    && PUBLIC_CANNOT_REACH.iter().any(|p| String::from_utf8_lossy(body).contains(p)))
+        });
     match cause {
-        "sumdb.not_found" => true,
+        "sumdb.not_found" => internal_tld || public_nx || public_says_unreachable,
         "goproxy.module_not_found" | "vcs.auth_required" | "vcs.meta_missing" => {
             internal_tld
                 || public_nx
@@ -711,6 +1157,16 @@ fn looks_private(input: &Inputs, m: &ModulePrediction, cause: &str) -> bool {
         _ => false,
     }
 }
+
+/// Texts in a public proxy's or checksum database's "not found" that mean it could not
+/// reach the module's source (private host or repository), not that the version is missing.
+const PUBLIC_CANNOT_REACH: &[&str] = &[
+    "unrecognized import path",
+    "no such host",
+    "could not read Username",
+    "terminal prompts disabled",
+    "Repository not found",
+];
 
 /// The GOPRIVATE pattern for a module: its host for internal hosts, `host/org` for the big
 /// public forges (a private repo on github.com must not make all of github.com private).
@@ -737,7 +1193,7 @@ fn append_pattern(existing: &str, pattern: &str) -> String {
         .map(|e| e.trim().to_string())
         .filter(|e| !e.is_empty())
         .collect();
-    if !entries.iter().any(|e| e == pattern) {
+    if !pattern.is_empty() && !entries.iter().any(|e| e == pattern) {
         entries.push(pattern.to_string());
     }
     entries.join(",")
@@ -788,12 +1244,106 @@ fn summary_for(cause: &str, module: &str, host: Option<&str>, d: &Diagnosis) -> 
         "config.goproxy_off" => format!("GOPROXY=off and {module} is not exempted by GOPRIVATE/GONOPROXY."),
         "config.goproxy_invalid" => "GOPROXY does not parse: Go refuses to run with it.".into(),
         "config.gosumdb_invalid" => "GOSUMDB is malformed: Go cannot verify modules.".into(),
-        other if other.starts_with("proxy.") => format!("The HTTP proxy fails ({other}) on the way to {host}."),
+        other if other.starts_with("proxy.") => proxy_summary(other, host, d),
+        "local.clock_skew" => format!("The local clock is {} off, so the certificate of {host} looks invalid.", v("value")),
+        "sumdb.unreachable" => format!("The checksum database cannot be reached ({host}), so Go cannot verify {module}."),
+        "sumdb.not_found" => format!("The checksum database has no record of {module}: it is private, but GONOSUMDB/GOPRIVATE do not cover it."),
+        "config.pattern_whitespace" => format!("{} has an entry with a space, so it does not cover {module}.", v("var")),
+        "config.proxy_value_invalid" => format!("{} does not parse, so Go ignores it and reaches {host} directly, which fails.", v("var")),
+        "config.proxy_via_go_env" => format!("HTTPS_PROXY is in the go env file, where Go does not read it: Go reaches {host} directly and fails."),
         other if other.starts_with("goproxy.") => format!("The module proxy fails for {module} ({other})."),
         other if other.starts_with("sumdb.") => format!("The checksum database fails for {module} ({other})."),
         other if other.starts_with("vcs.") => format!("Fetching {module} directly fails ({other})."),
         other => format!("Go fails for {module} ({other})."),
     }
+}
+
+/// One sentence for a proxy cause, naming the proxy.
+fn proxy_summary(cause: &str, host: &str, d: &Diagnosis) -> String {
+    let given = d
+        .evidence
+        .iter()
+        .find_map(|e| e.fact.split_once(" via ").map(|(_, p)| p.to_string()))
+        .unwrap_or_else(|| "the HTTP proxy".into());
+    let schemes = d.fix_values.get("value").unwrap_or("other schemes");
+    match cause {
+        "proxy.unreachable" => {
+            format!("The proxy {given} cannot be reached (is the proxy client running?).")
+        }
+        "proxy.auth_required" => format!(
+            "The proxy {given} requires a user name and password (407), and HTTPS_PROXY has none."
+        ),
+        "proxy.auth_rejected" => {
+            format!("The proxy {given} rejects the credentials in HTTPS_PROXY (407).")
+        }
+        "proxy.auth_unsupported" => {
+            format!("The proxy {given} accepts only {schemes}, which Go cannot do.")
+        }
+        "proxy.connect_denied" => format!("The proxy {given} refuses to connect to {host}."),
+        "proxy.upstream_failed" => format!("The proxy {given} cannot reach {host} itself."),
+        "proxy.scheme_mismatch" => {
+            format!("HTTPS_PROXY={given} uses the wrong scheme for what listens there.")
+        }
+        "proxy.not_a_proxy" => format!("What answers at {given} is not an HTTP or SOCKS proxy."),
+        other => format!("The HTTP proxy {given} fails ({other}) on the way to {host}."),
+    }
+}
+
+/// A served request much slower than the same request at another source that works.
+fn slow_mirror(input: &Inputs, m: &ModulePrediction) -> Option<String> {
+    m.stages
+        .iter()
+        .flat_map(|s| s.attempts.iter())
+        .find_map(|a| {
+            let url = a.url.as_deref().filter(|_| a.result == "ok")?;
+            let took = input.facts.observations.http.get(url)?.elapsed_ms();
+            let (alt, alt_ms) = observed_alternatives(input, url, &m.path)
+                .into_iter()
+                .min_by_key(|(_, ms)| *ms)?;
+            (took >= SLOW_MS && took >= 5 * alt_ms.max(1)).then(|| {
+                format!(
+                    "{} took {took} ms for {}; {} answered the same request in {alt_ms} ms",
+                    redact_text(&a.entry),
+                    url.rsplit('/').next().unwrap_or(url),
+                    redact_text(&alt)
+                )
+            })
+        })
+}
+
+/// Beyond this a module request is slow enough to be worth a finding (when another source
+/// is at least five times faster).
+const SLOW_MS: u64 = 2000;
+
+/// The version list Go used lacks the newest version another source lists.
+fn stale_mirror(input: &Inputs, m: &ModulePrediction) -> Option<String> {
+    let stage = m.stages.iter().find(|s| s.stage == "list")?;
+    let a = stage.attempts.iter().find(|a| a.result == "ok")?;
+    let url = a.url.as_deref()?;
+    let list_of = |u: &str| match input.facts.observations.http.get(u) {
+        Some(Fetch::Status {
+            code: 200, body, ..
+        }) => Some(String::from_utf8_lossy(body).to_string()),
+        _ => None,
+    };
+    let served = list_of(url)?;
+    let (base, suffix) = split_proxy_url(url, &m.path)?;
+    input.facts.observations.http.keys().find_map(|u| {
+        let other = u.strip_suffix(suffix).filter(|o| *o != base)?;
+        let newest = crate::modfetch::simulate::latest_from_list(&list_of(u)?)?;
+        let has = served
+            .lines()
+            .any(|l| l.split_whitespace().next() == Some(&newest));
+        (!has).then(|| {
+            format!(
+                "{} lists up to {} for {}, but {} already has {newest}",
+                redact_text(&a.entry),
+                crate::modfetch::simulate::latest_from_list(&served).unwrap_or_default(),
+                m.path,
+                redact_text(other)
+            )
+        })
+    })
 }
 
 /// Everything true and worth telling that is not the cause.
@@ -823,6 +1373,14 @@ fn collect_findings(input: &Inputs, d: &mut Diagnosis) {
                 "dns.public_resolver_blocked",
                 format!("{} cannot be reached from this network", servers.join(", ")),
             );
+        }
+    }
+    for m in &input.prediction.modules {
+        if let Some(detail) = slow_mirror(input, m) {
+            add("goproxy.slow", detail);
+        }
+        if let Some(detail) = stale_mirror(input, m) {
+            add("goproxy.stale_mirror", detail);
         }
     }
     for c in &input.facts.clock {
