@@ -68,6 +68,8 @@ pub const PROXY_NAME: &str = "proxy.corp.example";
 pub const PROXY_IP: [u8; 4] = [127, 0, 2, 1];
 /// Where a hijacked name points: a server with a certificate for another name.
 pub const HIJACK_IP: [u8; 4] = [127, 0, 9, 9];
+/// Where a hijacked name points in the "nothing listens" variant.
+pub const DEAD_IP: [u8; 4] = [127, 0, 9, 7];
 /// An address with no route inside a namespace that has only `lo`.
 pub const UNROUTABLE_IP: [u8; 4] = [10, 255, 255, 1];
 /// Where a hosts-file entry pins a name: nothing listens there.
@@ -118,6 +120,8 @@ pub enum Fault {
     DnsNxdomain(&'static str),
     /// The system resolver points the name at HIJACK_IP (wrong certificate there).
     DnsHijack(&'static str),
+    /// The system resolver points the name at DEAD_IP, where nothing listens.
+    DnsHijackDead(&'static str),
     /// The system resolver is silent.
     ResolverDown,
     /// The "public" resolver is absent too.
@@ -279,6 +283,9 @@ impl Lab {
                 }
                 Fault::DnsHijack(n) => {
                     system.insert(n.into(), ip(HIJACK_IP));
+                }
+                Fault::DnsHijackDead(n) => {
+                    system.insert(n.into(), ip(DEAD_IP));
                 }
                 Fault::ResolverDown => system_up = false,
                 Fault::PublicDnsDown => public_up = false,

@@ -113,6 +113,14 @@ pub fn all() -> Vec<Scenario> {
             "dns.hijacked",
         ),
         s(
+            "dns.hijacked.nothing_listens",
+            M,
+            &[],
+            &[DnsHijackDead(PGO)],
+            Fails("tcp_refused", PGO),
+            "dns.hijacked",
+        ),
+        s(
             "dns.system_resolver_down",
             M,
             &[],
