@@ -211,9 +211,8 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
         };
         out.push(warn("config.goproxy_invalid", "GOPROXY", message, Some(e)));
     } else if config
-        .get("GOPROXY")
-        .split([',', '|'])
-        .any(|e| e.trim() == "off")
+        .proxy_list()
+        .is_ok_and(|l| l.contains(&super::ProxyEntry::Off))
     {
         let exempt = config.effective_gonoproxy();
         out.push(warn(
@@ -276,7 +275,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
         out.push(warn(
             "config.insecure_settings",
             "GOFLAGS",
-            "GOFLAGS contains -insecure, which Go no longer supports; use GOINSECURE for specific hosts".into(),
+            "GOFLAGS contains -insecure, which Go no longer supports: `go get` fails at once; use GOINSECURE for specific hosts".into(),
             Some("go: -insecure flag is no longer supported; use GOINSECURE instead".into()),
         ));
     }
@@ -449,6 +448,9 @@ mod tests {
             ws[4].go_error.as_deref(),
             Some("go: -insecure flag is no longer supported; use GOINSECURE instead")
         );
+        // "off" after "direct" is never reached: no warning.
+        let ws = check(&config(&[("GOPROXY", "direct,off")], None));
+        assert_eq!(ids(&ws), vec![]);
         // Specific patterns are not "broad".
         let ws = check(&config(
             &[
