@@ -274,7 +274,10 @@ fn text_output_names_the_cause_and_the_fix_in_the_users_shell_and_language() {
     let s = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{s}");
     assert!(s.contains("proxy.unreachable"), "{s}");
-    assert!(s.contains("curl.exe -sS -I -x \"127.0.0.1:7890\" https://proxy.golang.org/"), "{s}");
+    assert!(
+        s.contains("curl.exe -sS -I -x \"127.0.0.1:7890\" https://proxy.golang.org/"),
+        "{s}"
+    );
     assert!(s.contains("Remove-Item Env:HTTPS_PROXY"), "{s}");
     let out = bin()
         .args(["explain", "--lang", "zh", "--shell", "cmd", text])
@@ -282,7 +285,10 @@ fn text_output_names_the_cause_and_the_fix_in_the_users_shell_and_language() {
         .unwrap();
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(s.contains("配置的 HTTP 代理无法连接"), "{s}");
-    assert!(s.contains("curl.exe -sS -I -x 127.0.0.1:7890 https://proxy.golang.org/"), "{s}");
+    assert!(
+        s.contains("curl.exe -sS -I -x 127.0.0.1:7890 https://proxy.golang.org/"),
+        "{s}"
+    );
     assert!(s.contains("set HTTPS_PROXY="), "{s}");
 }
 
@@ -371,4 +377,220 @@ fn a_malformed_overlay_is_a_usage_error_naming_the_file() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("call IT on 1234"));
     assert_eq!(Catalog::builtin().ids().len(), ALL_IDS.len());
+}
+
+// ---------------------------------------------------------------------------------------
+// The real Go toolchain as the oracle: errors produced now, against loopback servers only.
+
+/// A tiny loopback HTTP server: the first path segment picks the answer (`/404/...`,
+/// `/403/...`, `/500/...`, `/html/...`, `/ok/...` serves a module's .info/.mod); a CONNECT
+/// gets 407.
+fn start_fixture_server() -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            std::thread::spawn(move || {
+                let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 1024];
+                // A TLS ClientHello (0x16) gets a plain-HTTP answer, as a real HTTP server gives.
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.first() != Some(&0x16) {
+                    match s.read(&mut chunk) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&buf).to_string();
+                let mut words = head.split_whitespace();
+                let method = words.next().unwrap_or("");
+                let path = words.next().unwrap_or("");
+                let mode = path.trim_start_matches('/').split('/').next().unwrap_or("");
+                let (status, ctype, body): (&str, &str, String) = if method == "CONNECT" {
+                    (
+                        "407 Proxy Authentication Required",
+                        "text/plain",
+                        String::new(),
+                    )
+                } else {
+                    match mode {
+                        "404" => ("404 Not Found", "text/plain", "not found\n".into()),
+                        "403" => ("403 Forbidden", "text/plain", String::new()),
+                        "500" => ("500 Internal Server Error", "text/plain", String::new()),
+                        "html" => (
+                            "200 OK",
+                            "text/html",
+                            "<html><body>Please log in</body></html>".into(),
+                        ),
+                        "ok" if path.ends_with(".info") => (
+                            "200 OK",
+                            "application/json",
+                            r#"{"Version":"v1.0.0","Time":"2020-01-01T00:00:00Z"}"#.into(),
+                        ),
+                        "ok" if path.ends_with(".mod") => {
+                            ("200 OK", "text/plain", "module example.com/m\n".into())
+                        }
+                        _ => ("404 Not Found", "text/plain", String::new()),
+                    }
+                };
+                let extra = if method == "CONNECT" {
+                    "Proxy-Authenticate: Basic realm=\"test\"\r\n"
+                } else {
+                    ""
+                };
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            });
+        }
+    });
+    addr
+}
+
+/// A loopback port with nothing listening.
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+fn go_available() -> bool {
+    std::process::Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// `go mod download example.com/m@v1.0.0` in a clean, isolated environment.
+fn go_download(home: &Path, vars: &[(&str, String)]) -> String {
+    let mut cmd = std::process::Command::new("go");
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("GOPATH", home.join("gopath"))
+        .env("GOMODCACHE", home.join("modcache"))
+        .env("GOCACHE", home.join("cache"))
+        .env("GOTOOLCHAIN", "local")
+        .env("GOENV", "off")
+        .env("GOFLAGS", "-modcacherw")
+        .env("GOSUMDB", "off")
+        .current_dir(home)
+        .args(["mod", "download", "example.com/m@v1.0.0"]);
+    for key in ["PYENV_ROOT", "PYENV_VERSION"] {
+        if let Some(v) = std::env::var_os(key) {
+            cmd.env(key, v);
+        }
+    }
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run go");
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn live_go_errors_against_loopback_classify_correctly() {
+    if !go_available() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI=true but the Go toolchain is not on PATH");
+        }
+        eprintln!("skipping: no `go` on PATH");
+        return;
+    }
+    let server = start_fixture_server();
+    let closed = closed_port();
+    let home = tempfile::tempdir().unwrap();
+    let base = format!("http://{server}");
+    let cases: Vec<(Vec<(&str, String)>, &str)> = vec![
+        (
+            vec![("GOPROXY", format!("http://127.0.0.1:{closed}"))],
+            "tcp.refused",
+        ),
+        (vec![("GOPROXY", "off".into())], "config.goproxy_off"),
+        (
+            vec![("GOPROXY", "https://goproxy.example,Direct".into())],
+            "config.goproxy_invalid",
+        ),
+        (
+            vec![("GOPROXY", format!("{base}/404"))],
+            "goproxy.module_not_found",
+        ),
+        (
+            vec![("GOPROXY", format!("{base}/403"))],
+            "goproxy.forbidden",
+        ),
+        (
+            vec![("GOPROXY", format!("{base}/500"))],
+            "goproxy.http_error",
+        ),
+        (
+            vec![("GOPROXY", format!("{base}/html"))],
+            "goproxy.captive_portal",
+        ),
+        (
+            vec![("GOPROXY", format!("https://{server}/ok"))],
+            "tls.not_tls",
+        ),
+        (
+            vec![
+                ("GOPROXY", format!("{base}/ok")),
+                ("GOSUMDB", "sum.example.com".into()),
+            ],
+            "config.gosumdb_invalid",
+        ),
+        (
+            vec![
+                ("GOPROXY", format!("{base}/ok")),
+                (
+                    "GOSUMDB",
+                    format!("sum.golang.org http://127.0.0.1:{closed}"),
+                ),
+            ],
+            "sumdb.unreachable",
+        ),
+        // Go dials only the loopback proxy; the target host is never contacted.
+        (
+            vec![
+                ("GOPROXY", "https://proxy.golang.org".into()),
+                ("HTTPS_PROXY", format!("http://127.0.0.1:{closed}")),
+            ],
+            "proxy.unreachable",
+        ),
+        (
+            vec![
+                ("GOPROXY", "https://proxy.golang.org".into()),
+                ("HTTPS_PROXY", format!("http://{server}")),
+            ],
+            "proxy.auth_required",
+        ),
+        (
+            vec![
+                ("GOPROXY", "https://proxy.golang.org".into()),
+                ("HTTPS_PROXY", format!("https://{server}")),
+            ],
+            "proxy.scheme_mismatch",
+        ),
+    ];
+    let mut mismatches = Vec::new();
+    for (vars, want) in &cases {
+        let text = go_download(home.path(), vars);
+        let got = explain(&text)
+            .top()
+            .map(|c| c.id.clone())
+            .unwrap_or_default();
+        if got != *want {
+            mismatches.push(format!(
+                "{vars:?}: expected {want}, got {got:?}\n  go said: {}",
+                text.trim()
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }

@@ -313,6 +313,22 @@ fn classify_record(record: &str) -> Vec<Hit> {
                 "Go 用 TLS 连接代理（代理 URL 是 https://），但代理说的是明文 HTTP",
             )];
         }
+        // No dial error: the connection to the proxy opened, then the TLS handshake that an
+        // https:// proxy URL asks for failed.
+        if !after.contains("dial tcp")
+            && (after
+                .lines()
+                .next()
+                .is_some_and(|l| l.trim_end().ends_with("EOF"))
+                || after.contains("connection reset by peer"))
+        {
+            return vec![hit(
+                "proxy.scheme_mismatch",
+                0.75,
+                "the TLS handshake with the proxy fails: an https:// proxy URL for a plain-HTTP proxy?",
+                "与代理的 TLS 握手失败：是不是给明文 HTTP 代理写了 https:// 的代理 URL？",
+            )];
+        }
         if after.contains("x509:") || after.contains("tls:") {
             let mut hits = classify_tls(after);
             for h in &mut hits {
