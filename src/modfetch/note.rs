@@ -417,6 +417,30 @@ mod tests {
     }
 
     #[test]
+    fn verifies_real_sum_golang_org_tree_heads() {
+        // Signed tree heads published by sum.golang.org (quoted in public write-ups).
+        let go = Verifier::parse(SUM_GOLANG_ORG_KEY).unwrap();
+        for (n, hash, sig) in [
+            ("15368405", "/g9am3I6YWNKaZX/jkne1fqd9zEyjss+JXyPXG0WfkY=", "Az3grqJGUaSGukG9p8nI2vKgiFn7qGHxn0W+mrwyI6Gz3F0t1J3LzmWk/p96Ybf295EjwdSwlzgijq5WA9d1Ded7owM="),
+            ("3784599", "7uvxIZ67TZygcq/AehTD8iHYt81Ih+Zl2Y7vXZbfszQ=", "Az3grn972wXskjQrsZhVGc93fTU2uOsmSTiId1Wn1lxDCup5z4ggl1/4gaUqOkMa6cMbYvjB7hn7yemNr7Zqanol/go="),
+            ("445646", "jEFFy4AtYgBBNTSZTiNnQrgQqMbcH0mfO2oP2FxR9VU=", "Az3grkGho/PqvUmEuTv6+r2g303hUhu60FOD6vLpm19mBwH9UjquWY2OKxNmZ55z0gHrp24AgPC3Q5WO7uZrVdvdCQU="),
+            ("19238995", "rYNqIZewerbOSOnMYPyCJKxl86UaEBZ1mrEpfiAQhcs=", "Az3grut2xBvodM8V9oOPG46SgC7w8BqMN9z5tsbaN9nTEEIPNjhvYZJ4aQOzCy8qW2LEaJBANgKjGlfW42nf3DmtVwc="),
+            ("63096908", "8lHrQPRYe4KT4WQ9/Qk8/taKnD6IRHbFgfN7vQE2Y54=", "Az3gri/oVBN1jAhNZ/iS+W31psFAWRT20/GyrhpU6taFwulQGetBkH5S7wpGXdS935jiIGiUUAXBVHzT/P6fYhqAmAk="),
+        ] {
+            let msg = format!("go.sum database tree\n{n}\n{hash}\n\n\u{2014} sum.golang.org {sig}\n");
+            let note = open(msg.as_bytes(), std::slice::from_ref(&go)).unwrap();
+            assert_eq!(note.sigs[0].hash, 0x033de0ae);
+            let tampered = msg.replacen(n, &format!("{n}1"), 1);
+            assert_eq!(
+                open(tampered.as_bytes(), std::slice::from_ref(&go))
+                    .unwrap_err()
+                    .to_string(),
+                "invalid signature for key sum.golang.org+033de0ae"
+            );
+        }
+    }
+
+    #[test]
     fn rejects_tampered_text() {
         let s = Signer::generate("sum.test").unwrap();
         let note = s.sign_note("go.sum database tree\n3\nAAAA\n").unwrap();
