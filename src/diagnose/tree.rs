@@ -1442,6 +1442,41 @@ mod tests {
     }
 
     #[test]
+    fn goproxy_repairs() {
+        for (given, want) in [
+            ("https://goproxy.cn,Direct", "https://goproxy.cn,direct"),
+            ("goproxy.io,direct", "https://goproxy.io,direct"),
+            ("socks5://127.0.0.1:1080,direct", "direct"),
+            ("", DEFAULT_GOPROXY),
+        ] {
+            assert_eq!(repaired_goproxy(given, ""), want, "{given:?}");
+        }
+        assert_eq!(goproxy_without_off("off"), DEFAULT_GOPROXY);
+        assert_eq!(
+            goproxy_without_off("https://goproxy.cn,off"),
+            "https://goproxy.cn"
+        );
+    }
+
+    #[test]
+    fn proxy_value_repairs() {
+        for (given, want) in [
+            (
+                "http://proxy.corp.example:8080\r",
+                "http://proxy.corp.example:8080",
+            ),
+            (
+                "\"http://proxy.corp.example:8080\"",
+                "http://proxy.corp.example:8080",
+            ),
+            ("http://u:50%off@p:1", "http://u:50%25off@p:1"),
+            ("http://u:a%40b@p:1", "http://u:a%40b@p:1"),
+        ] {
+            assert_eq!(repaired_proxy_value(given), want, "{given:?}");
+        }
+    }
+
+    #[test]
     fn no_proxy_removal() {
         assert_eq!(
             remove_no_proxy_entry("localhost,.golang.org,10.0.0.0/8", "proxy.golang.org"),
