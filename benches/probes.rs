@@ -145,15 +145,25 @@ fn main() {
         .build()
         .unwrap();
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let healthy: Vec<(url::Url, Route)> = (0..20)
+    // Each healthy endpoint has its own name, address and certificate; one DNS zone names them.
+    let servers: Vec<(String, std::net::SocketAddr)> = (0..20)
         .map(|i| {
+            let name = format!("m{i}.test");
             let srv = lab.tls(TlsMode::serve(
-                lab.ca.issue(&["mod.test"]),
+                lab.ca.issue(&[name.as_str()]),
                 netlab::http::ok("x"),
             ));
-            let _ = i;
+            (name, srv)
+        })
+        .collect();
+    let zone: Vec<(&str, std::net::IpAddr)> =
+        servers.iter().map(|(n, a)| (n.as_str(), a.ip())).collect();
+    let zone_dns = lab.dns(DnsMode::zone(&zone));
+    let healthy: Vec<(url::Url, Route)> = servers
+        .iter()
+        .map(|(n, a)| {
             (
-                url::Url::parse(&format!("https://{srv}/")).unwrap(),
+                url::Url::parse(&format!("https://{n}:{}/", a.port())).unwrap(),
                 Route::Direct,
             )
         })
@@ -177,7 +187,8 @@ fn main() {
             2,
         ),
     ] {
-        let opts = ProbeOptions::new(Duration::from_secs(timeout));
+        let mut opts = ProbeOptions::new(Duration::from_secs(timeout));
+        opts.system_dns = Some(zone_dns);
         let t = Instant::now();
         let facts = rt.block_on(chain::probe_all(eps, &opts));
         let ok = facts.iter().filter(|f| f.ok()).count();

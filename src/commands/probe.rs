@@ -132,7 +132,13 @@ fn emit<T: serde::Serialize>(ctx: &Ctx, facts: &T, text: fn(&T) -> String) -> an
     } else {
         text(facts)
     };
-    println!("{}", crate::redact::redact_text(&out));
+    // A closed pipe (`| head`) is not an error worth a panic.
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stdout().lock(),
+        "{}",
+        crate::redact::redact_text(out.trim_end())
+    );
     Ok(())
 }
 
@@ -156,12 +162,16 @@ fn resolver_line(a: &probe::dns::ResolverAnswer) -> String {
             None => r.addr.to_string(),
         })
         .collect();
+    let rcode = a
+        .rcode
+        .as_ref()
+        .map(|r| format!(" [{r}]"))
+        .unwrap_or_default();
     let mut s = format!(
-        "{:<12} {} via {} [{}] {:.1} ms",
+        "{:<12} {} via {}{rcode} {:.1} ms",
         snake(&a.class),
         a.server,
         snake(&a.transport),
-        a.rcode.clone().unwrap_or_default(),
         a.time_ms
     );
     if !addrs.is_empty() {
@@ -477,7 +487,10 @@ fn render_http(f: &HttpFacts) -> String {
         ),
     );
     if let Some(c) = &f.chain {
-        o.push_str(&render_endpoint(c));
+        o.push_str("why (the chain probe of this endpoint):\n");
+        for l in render_endpoint(c).lines() {
+            o.push_str(&format!("  {l}\n"));
+        }
     }
     match &f.error {
         None => line(

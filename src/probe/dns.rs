@@ -992,7 +992,13 @@ pub async fn probe_dns(name: &str, opts: &ProbeOptions) -> DnsFacts {
         .or(public.first());
     let agreement = compare(&system, reference);
     let mut bogons = Vec::new();
-    for a in std::iter::once(&system).chain(os.iter()) {
+    // Bogons matter for names answered by DNS; hosts-file pins are reported as such, and
+    // local names are expected to be local.
+    let local_name = name == "localhost" || name.ends_with(".localhost");
+    let dns_answers = std::iter::once(&system)
+        .chain(os.iter())
+        .filter(|a| a.transport != DnsTransport::Hosts && hosts.is_none() && !local_name);
+    for a in dns_answers {
         for r in &a.answers {
             if let Some(kind) = bogon_kind(r.addr) {
                 bogons.push(Bogon {

@@ -15,6 +15,8 @@ use super::{bounded, ms, ProbeOptions, Route};
 pub const GO_USER_AGENT: &str = "GoCommand/1 (+https://go.dev/cmd/go)";
 /// cmd/go follows at most this many redirects.
 pub const MAX_REDIRECTS: usize = 10;
+/// After this long without response headers, the chain probe starts alongside the GET.
+pub const EXPLAIN_AFTER: Duration = Duration::from_millis(500);
 /// Characters of body kept in the serialized preview.
 pub const PREVIEW_CHARS: usize = 512;
 
@@ -238,34 +240,24 @@ impl HttpClient {
         };
         let mut current = url.clone();
         let resp = loop {
-            let budget = self.opts.budget();
-            let sent = bounded(budget, self.client.get(current.clone()).send()).await;
+            let (sent, chain) = self.send(&current).await;
             match sent {
                 None => {
-                    f.error = Some(
-                        self.explain(
-                            &current,
-                            &shown,
-                            "timeout",
-                            format!("no response within {budget:?}"),
-                        )
-                        .await,
-                    );
-                    f.chain = self.chain_if_failed(&current).await;
+                    let budget = self.opts.per_probe_timeout;
+                    f.error = Some(self.explain(
+                        &current,
+                        chain.as_deref(),
+                        "timeout",
+                        format!("no response within {budget:?}"),
+                    ));
+                    f.chain = chain.filter(|c| !c.ok()).map(|c| (*c).clone());
                     break None;
                 }
                 Some(Err(e)) => {
                     let detail = error_chain(&e);
-                    f.error = Some(
-                        self.explain(
-                            &current,
-                            &shown,
-                            if e.is_timeout() { "timeout" } else { "error" },
-                            detail,
-                        )
-                        .await,
-                    );
-                    f.chain = self.chain_if_failed(&current).await;
+                    let class = if e.is_timeout() { "timeout" } else { "error" };
+                    f.error = Some(self.explain(&current, chain.as_deref(), class, detail));
+                    f.chain = chain.filter(|c| !c.ok()).map(|c| (*c).clone());
                     break None;
                 }
                 Some(Ok(r)) => {
@@ -388,17 +380,49 @@ impl HttpClient {
         f
     }
 
-    async fn chain_if_failed(&self, url: &url::Url) -> Option<EndpointFacts> {
-        let c = self.cache.probe(url, &self.route, &self.opts).await;
-        (!c.ok()).then(|| (*c).clone())
+    /// Sends one GET. When it fails, or has not answered after [`EXPLAIN_AFTER`], the
+    /// endpoint's chain probe runs (alongside, in the slow case), so a hanging request and its
+    /// explanation end together: never the sum of two timeouts.
+    async fn send(
+        &self,
+        url: &url::Url,
+    ) -> (
+        Option<reqwest::Result<reqwest::Response>>,
+        Option<Arc<EndpointFacts>>,
+    ) {
+        let get = bounded(self.opts.budget(), self.client.get(url.clone()).send());
+        tokio::pin!(get);
+        let early = tokio::time::sleep(EXPLAIN_AFTER);
+        tokio::pin!(early);
+        tokio::select! {
+            r = &mut get => {
+                let chain = match &r {
+                    Some(Ok(_)) => None,
+                    _ => Some(self.cache.probe(url, &self.route, &self.opts).await),
+                };
+                return (r, chain);
+            }
+            _ = &mut early => {}
+        }
+        let (r, chain) = tokio::join!(get, self.cache.probe(url, &self.route, &self.opts));
+        let chain = match &r {
+            Some(Ok(_)) => None,
+            _ => Some(chain),
+        };
+        (r, chain)
     }
 
-    /// Explains a failed request with the endpoint's chain probe (cached per endpoint).
-    async fn explain(&self, url: &url::Url, shown: &str, class: &str, detail: String) -> HttpError {
-        let chain = self.cache.probe(url, &self.route, &self.opts).await;
+    /// Explains a failed request with the endpoint's chain probe.
+    fn explain(
+        &self,
+        url: &url::Url,
+        chain: Option<&EndpointFacts>,
+        class: &str,
+        detail: String,
+    ) -> HttpError {
         let shown_url = crate::redact::redact_url(url.as_str());
-        match &chain.failure {
-            Some(fl) => HttpError {
+        match chain.and_then(|c| c.failure.as_ref().map(|fl| (c, fl))) {
+            Some((chain, fl)) => HttpError {
                 stage: fl.stage,
                 class: fl.class.clone(),
                 cause: fl.cause.clone(),
@@ -406,7 +430,6 @@ impl HttpClient {
                 detail,
             },
             None => {
-                let _ = shown;
                 let go = if class == "timeout" {
                     format!("Get \"{shown_url}\": no response headers within the probe timeout (Go has no timeout here and would keep waiting)")
                 } else {
