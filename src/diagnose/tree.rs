@@ -1142,8 +1142,30 @@ fn looks_private(input: &Inputs, m: &ModulePrediction, cause: &str) -> bool {
                 if public && about_module
                     && PUBLIC_CANNOT_REACH.iter().any(|p| String::from_utf8_lossy(body).contains(p)))
         });
+    // Served by the company's own mirror in the same domain (athens.corp.example serving
+    // git.corp.example/...): an internal module.
+    let domain = |h: &str| {
+        let labels: Vec<&str> = h.rsplit('.').take(2).collect();
+        (labels.len() == 2).then(|| format!("{}.{}", labels[1], labels[0]).to_ascii_lowercase())
+    };
+    let same_domain_mirror = domain(host).is_some_and(|dom| {
+        input
+            .config
+            .proxy_list()
+            .unwrap_or_default()
+            .iter()
+            .any(|e| match e {
+                ProxyEntry::Url { url, .. } => url::Url::parse(url)
+                    .ok()
+                    .and_then(|u| u.host_str().and_then(domain))
+                    .is_some_and(|d| d == dom),
+                _ => false,
+            })
+    });
     match cause {
-        "sumdb.not_found" => internal_tld || public_nx || public_says_unreachable,
+        "sumdb.not_found" => {
+            internal_tld || public_nx || public_says_unreachable || same_domain_mirror
+        }
         "goproxy.module_not_found" | "vcs.auth_required" | "vcs.meta_missing" => {
             internal_tld
                 || public_nx
