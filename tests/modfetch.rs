@@ -95,7 +95,10 @@ fn run_go(vars: &[(&str, &str)], args: &[&str]) -> Option<(bool, String, String)
         .env("GOENV", "off")
         .env("GOTOOLCHAIN", "local")
         .env("GOTELEMETRY", "off")
-        .env("GOFLAGS", "-modcacherw");
+        .env("GOFLAGS", "-modcacherw")
+        // Nothing may leave loopback: no default proxy or checksum database.
+        .env("GOPROXY", "off")
+        .env("GOSUMDB", "off");
     for (k, v) in vars {
         cmd.env(k, v);
     }
@@ -489,7 +492,7 @@ async fn proxy_faults_are_classified() {
     ] {
         l.clear_faults();
         l.fault(".info", fault.clone());
-        let p = predict_with(&[("GOPROXY", &l.url())], "example.com/hello@v1.0.0", None).await;
+        let p = assert_gold(&[("GOPROXY", &l.url())], "example.com/hello@v1.0.0").await;
         assert_eq!(
             p.modules[0].cause.as_deref(),
             Some(cause),
@@ -498,10 +501,10 @@ async fn proxy_faults_are_classified() {
     }
     l.clear_faults();
     l.fault(".zip", Fault::NotZip);
-    let p = predict_with(&[("GOPROXY", &l.url())], "example.com/hello@v1.0.0", None).await;
+    let p = assert_gold(&[("GOPROXY", &l.url())], "example.com/hello@v1.0.0").await;
     assert_eq!(
         p.modules[0].error_text.as_deref(),
-        Some("go: example.com/hello@v1.0.0: zip: not a valid zip file")
+        Some("go: zip: not a valid zip file")
     );
     l.clear_faults();
     let p = predict_with(&[("GOPROXY", &l.url())], "example.com/hello@v1.0.0", None).await;

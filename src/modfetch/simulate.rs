@@ -616,11 +616,6 @@ fn simulate_module(
         Lookup::Proxy(base) => {
             let url = join_url(&base, &format!("{esc_path}/@v/{esc_v}.mod"));
             let step = match get_bytes(obs, &url) {
-                Step::Ok(body) if looks_like_html("", &body) => Step::Err(GoErr {
-                    text: format!("{url}: an HTML page instead of a go.mod file"),
-                    not_exist: false,
-                    class: "goproxy.captive_portal".into(),
-                }),
                 Step::Ok(body) => Step::Ok(Some(body)),
                 Step::Err(e) => Step::Err(e),
                 Step::Missing(u) => Step::Missing(u),
@@ -630,11 +625,17 @@ fn simulate_module(
     });
     m.stages.push(stage_from("mod", &walk));
     let go_mod: Option<Vec<u8>> = match walk.result {
-        Step::Ok(b) => b,
-        Step::Err(e) => {
-            if e.class == "goproxy.captive_portal" {
-                m.error_text_exact = false;
+        Step::Ok(b) => {
+            // `go mod download` stores any 200 body as go.mod (observed with go 1.27); only
+            // later commands parse it.
+            if b.as_deref().is_some_and(|b| looks_like_html("", b)) {
+                m.assumptions.push(
+                    "the .mod file is an HTML page: `go mod download` stores it, but `go get`/`go build` will fail to parse it".into(),
+                );
             }
+            b
+        }
+        Step::Err(e) => {
             fail(&mut m, &mv, &e);
             return m;
         }
@@ -711,10 +712,13 @@ fn simulate_module(
         m.stages.push(stage_from("zip", &walk));
         match walk.result {
             Step::Ok(()) => {}
+            Step::Err(e) if e.text.starts_with("zip: ") => {
+                // Go prints the archive error without the module (observed with go 1.27).
+                fail(&mut m, "", &e);
+                m.error_text = Some(format!("go: {}", e.text));
+                return m;
+            }
             Step::Err(e) => {
-                if e.text.starts_with("zip:") {
-                    m.error_text_exact = false;
-                }
                 fail(&mut m, &mv, &e);
                 return m;
             }
