@@ -247,12 +247,16 @@ pub struct ModuleRoute {
     /// Every outside service that learns this module path: module proxy URLs asked and the
     /// checksum database route (redacted).
     pub sent_to: Vec<String>,
+    /// The part of `sent_to` that is a well-known public service (proxy.golang.org,
+    /// sum.golang.org, goproxy.cn, goproxy.io, ...), redacted.
+    #[serde(default)]
+    pub public_services: Vec<String>,
     /// Why the module looks private although no GOPRIVATE/GONOPROXY/GONOSUMDB pattern matches
     /// it (a pattern that would match once whitespace is trimmed, an internal-looking host,
     /// a GOINSECURE match); None when it looks public or is excluded.
     pub looks_private: Option<String>,
-    /// The module looks private and is nevertheless sent to module proxies or the checksum
-    /// database.
+    /// The module looks private and is nevertheless sent to a public module proxy or the
+    /// public checksum database.
     pub leaks_to_public: bool,
 }
 
@@ -353,6 +357,36 @@ fn private_hint(config: &GoConfig, path: &str) -> Option<String> {
     None
 }
 
+/// Public module proxies and checksum databases (and their well-known mirrors).
+const PUBLIC_SERVICES: &[&str] = &[
+    "proxy.golang.org",
+    "sum.golang.org",
+    "sum.golang.google.cn",
+    "goproxy.cn",
+    "goproxy.io",
+    "proxy.golang.com.cn",
+    "mirrors.aliyun.com",
+    "goproxy.baidu.com",
+    "mirrors.cloud.tencent.com",
+    "repo.huaweicloud.com",
+    "gocenter.io",
+];
+
+/// Whether a URL's host is a well-known public Go service.
+fn is_public_service(url: &str) -> bool {
+    let host = url
+        .split_once("://")
+        .map_or(url, |(_, r)| r)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next().unwrap_or("").to_ascii_lowercase();
+    PUBLIC_SERVICES
+        .iter()
+        .any(|p| host == *p || host.ends_with(&format!(".{p}")))
+}
+
 /// Public code hosts whose modules are public.
 const KNOWN_PUBLIC: &[&str] = &[
     "github.com",
@@ -385,6 +419,7 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
     };
     let mut steps = Vec::new();
     let mut sent_to = Vec::new();
+    let mut public_services = Vec::new();
     for entry in &list {
         let direct = |steps: &mut Vec<RouteStep>| {
             steps.push(RouteStep {
@@ -423,6 +458,9 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
                 let base = goproxy::module_base_url(url, &escaped);
                 let list_url = format!("{base}/@v/list");
                 sent_to.push(redact_url(url));
+                if is_public_service(url) {
+                    public_services.push(redact_url(url));
+                }
                 steps.push(RouteStep {
                     entry: entry.display(),
                     action: StepAction::AskProxy {
@@ -464,7 +502,11 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
                 url: Some(url),
                 ..
             }) => {
-                sent_to.push(format!("checksum database {name} at {}", redact_url(&url)));
+                let what = format!("checksum database {name} at {}", redact_url(&url));
+                if is_public_service(&url) {
+                    public_services.push(what.clone());
+                }
+                sent_to.push(what);
                 SumdbRoute::Explicit {
                     http_proxy: proxy_env.proxy_for_str(&join_url(&url, "lookup/x")),
                     name,
@@ -490,7 +532,7 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
                     })
                     .collect();
                 let direct_url = format!("https://{name}");
-                sent_to.push(if candidates.is_empty() {
+                let what = if candidates.is_empty() {
                     format!("checksum database {name} at {direct_url}")
                 } else {
                     format!(
@@ -501,7 +543,15 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
                             .collect::<Vec<_>>()
                             .join(", ")
                     )
-                });
+                };
+                let public = is_public_service(&direct_url)
+                    || list.iter().any(
+                        |e| matches!(e, ProxyEntry::Url { url, .. } if is_public_service(url)),
+                    );
+                if public {
+                    public_services.push(what.clone());
+                }
+                sent_to.push(what);
                 SumdbRoute::ViaProxies {
                     direct_http_proxy: proxy_env.proxy_for_str(&join_url(&direct_url, "lookup/x")),
                     name,
@@ -514,10 +564,12 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
 
     let looks_private = if matches_goprivate && matches_gonoproxy && matches_gonosumdb {
         None
+    } else if matches_goprivate {
+        Some("it matches GOPRIVATE, but GONOPROXY or GONOSUMDB is set to a value that does not cover it".into())
     } else {
         private_hint(config, path)
     };
-    let leaks_to_public = looks_private.is_some() && !sent_to.is_empty();
+    let leaks_to_public = looks_private.is_some() && !public_services.is_empty();
     ModuleRoute {
         module: target.clone(),
         escaped_path: escaped,
@@ -530,6 +582,7 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
         fetches_direct,
         sumdb,
         sent_to,
+        public_services,
         looks_private,
         leaks_to_public,
     }
@@ -652,6 +705,7 @@ mod tests {
         assert_eq!(r.steps[1].http_proxy, Some(ProxyChoice::Direct));
         assert!(r.fetches_direct);
         assert_eq!(r.sent_to.len(), 3, "{:?}", r.sent_to);
+        assert_eq!(r.public_services, r.sent_to);
         match &r.sumdb {
             SumdbRoute::ViaProxies {
                 name, candidates, ..
@@ -701,6 +755,23 @@ mod tests {
             Some(ProxyChoice::Via { .. })
         ));
         assert!(p.looks_private.is_none() && !p.leaks_to_public);
+        // Declared private, but GONOPROXY=none sends it to the public proxy: a leak.
+        let c = config(&[("GOPRIVATE", "git.corp.example"), ("GONOPROXY", "none")]);
+        let r = route_module(&c, &target("git.corp.example/team/lib"));
+        assert!(r.leaks_to_public && r.matches_goprivate && !r.matches_gonoproxy);
+        assert_eq!(
+            r.public_services,
+            vec!["https://proxy.golang.org".to_string()]
+        );
+        // A company proxy is not a public service.
+        let c = config(&[
+            ("GOPROXY", "https://u:pw@athens.corp.example|direct"),
+            ("GOSUMDB", "off"),
+        ]);
+        let r = route_module(&c, &target("git.corp.example/team/lib"));
+        assert!(r.looks_private.is_some() && !r.leaks_to_public, "{r:?}");
+        assert!(is_public_service("https://u:pw@goproxy.cn:443/x"));
+        assert!(!is_public_service("https://goproxy.cn.evil.example/"));
     }
 
     #[test]

@@ -140,6 +140,7 @@ fn acceptance_json() {
     assert_eq!(route["leaks_to_public"], true);
     assert_eq!(route["sumdb"]["kind"], "via_proxies");
     assert_eq!(route["sent_to"].as_array().unwrap().len(), 3);
+    assert_eq!(route["public_services"], route["sent_to"]);
     let ids: Vec<&str> = v["warnings"]
         .as_array()
         .unwrap()

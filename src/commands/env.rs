@@ -354,9 +354,9 @@ pub fn render_route(cfg: &GoConfig, route: &ModuleRoute, color: bool) -> String 
         out.push_str(&yellow(
             color,
             &format!(
-                "  ! {} looks private ({reason}), yet Go sends its path to: {}.",
+                "  ! {} looks private ({reason}), yet Go sends its path to public services: {}.",
                 route.module.path,
-                route.sent_to.join("; ")
+                route.public_services.join("; ")
             ),
         ));
         out.push('\n');
