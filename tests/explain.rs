@@ -207,7 +207,8 @@ fn planted_secrets_never_appear_in_the_output() {
     let text = format!(
         "$ export HTTPS_PROXY=http://alice:{secret}@10.0.0.1:3128\n\
          go: golang.org/x/text@v0.14.0: Get \"https://proxy.golang.org/golang.org/x/text/@v/v0.14.0.info\": proxyconnect tcp: dial http://alice:{secret}@10.0.0.1:3128: connect: connection refused\n\
-         go: corp.example/lib@v1.0.0: reading https://{token}@goproxy.corp.example/corp.example/lib/@v/v1.0.0.info: 403 Forbidden\n"
+         go: corp.example/lib@v1.0.0: reading https://{token}@goproxy.corp.example/corp.example/lib/@v/v1.0.0.info: 403 Forbidden\n\
+         go: corp.example/lib@v1.0.0: Get \"https://goproxy.corp.example/x\": Proxy-Authorization: Basic YWxpY2U6czNjcmV0UGFzcw== Bad Gateway\n"
     );
     for json in [false, true] {
         for shell in ["bash", "powershell", "cmd"] {
@@ -232,6 +233,15 @@ fn planted_secrets_never_appear_in_the_output() {
                 "token leaked ({shell}, json={json}):\n{all}"
             );
             assert!(all.contains("alice:xxxxx@10.0.0.1:3128"), "{all}");
+            assert!(
+                !all.contains("YWxpY2U6czNjcmV0UGFzcw=="),
+                "header leaked:\n{all}"
+            );
+            if json {
+                let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+                    .unwrap_or_else(|e| panic!("not JSON ({e}):\n{all}"));
+                assert!(v["causes"].as_array().is_some_and(|c| !c.is_empty()));
+            }
         }
     }
 }

@@ -38,7 +38,9 @@ pub async fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<u8> {
             "probe_requests": probe_requests(&ex),
             "fix": fix,
         });
-        println!("{}", redact_text(&serde_json::to_string_pretty(&doc)?));
+        let mut doc = doc;
+        redact_json(&mut doc);
+        println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         print!("{}", redact_text(&render_text(ctx, &catalog, &ex, &values)));
     }
@@ -53,6 +55,17 @@ pub async fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<u8> {
     } else {
         exit::GO_WILL_FAIL
     })
+}
+
+/// Redacts every string in a JSON value (a safety net: the fields are built redacted). Done
+/// per string so that the JSON itself stays well-formed.
+fn redact_json(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => *s = redact_text(s),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(redact_json),
+        serde_json::Value::Object(o) => o.values_mut().for_each(redact_json),
+        _ => {}
+    }
 }
 
 /// Reads the text to explain; a clear error names the input when it cannot be read.
