@@ -503,7 +503,27 @@ fn merge_entry(
     Ok(base)
 }
 
+/// Every placeholder in titles, explanations and warnings is a known one.
+fn check_text_placeholders(file: &Path, e: &CheckEntry) -> Result<(), CatalogError> {
+    for (lang, t) in [("en", &e.en), ("zh", &e.zh)] {
+        let all = [Some(&t.title), Some(&t.explanation), t.warning.as_ref()];
+        for text in all.into_iter().flatten() {
+            if let Some(p) = placeholders_in(text)
+                .into_iter()
+                .find(|p| !is_known_placeholder(p))
+            {
+                return Err(CatalogError {
+                    file: file.to_path_buf(),
+                    message: format!("[{lang}] of {:?}: unknown placeholder {{{p}}}", e.id),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 fn check_warning(file: &Path, e: &CheckEntry) -> Result<(), CatalogError> {
+    check_text_placeholders(file, e)?;
     let weakens = e.weakens_security || e.fix.iter().any(|s| s.weakens_security);
     if weakens && (e.en.warning.is_none() || e.zh.warning.is_none()) {
         return Err(CatalogError {
@@ -960,6 +980,56 @@ mod tests {
             go_env_w: Some("GOSUMDB=off".into()),
             ..Default::default()
         }));
+    }
+
+    #[test]
+    fn every_placeholder_in_the_catalog_is_documented_and_filled() {
+        let cat = Catalog::builtin();
+        let mut all = FixValues::new();
+        for (name, _, _) in PLACEHOLDERS {
+            all.set(name, format!("VALUE_OF_{name}"));
+        }
+        let mut used = std::collections::BTreeSet::new();
+        for id in ALL_IDS {
+            let e = cat.entry(id).unwrap();
+            for t in [&e.en, &e.zh] {
+                for text in [Some(&t.title), Some(&t.explanation), t.warning.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    used.extend(placeholders_in(text));
+                }
+            }
+            for lang in [Lang::En, Lang::Zh] {
+                let entry = cat.get(id, lang).unwrap();
+                for shell in SHELLS {
+                    for step in render_fix(&entry, shell, &all) {
+                        let rendered =
+                            format!("{} {}", step.text, step.command.unwrap_or_default());
+                        assert!(step.missing.is_empty(), "{id}: {:?}", step.missing);
+                        for p in placeholders_in(&rendered) {
+                            panic!("{id} {shell:?}: {{{p}}} left unfilled in {rendered}");
+                        }
+                        used.extend(
+                            PLACEHOLDERS
+                                .iter()
+                                .filter(|(n, _, _)| rendered.contains(&format!("VALUE_OF_{n}")))
+                                .map(|(n, _, _)| n.to_string()),
+                        );
+                    }
+                }
+            }
+        }
+        for p in &used {
+            assert!(is_known_placeholder(p), "undocumented placeholder {{{p}}}");
+        }
+        // The documented set is not padded with names no entry uses.
+        for (name, _, _) in PLACEHOLDERS {
+            assert!(
+                used.contains(*name),
+                "placeholder {{{name}}} is documented but unused"
+            );
+        }
     }
 
     #[test]
