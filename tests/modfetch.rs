@@ -307,6 +307,17 @@ async fn network_error_comma_stops_pipe_falls_through() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gold_credentials_over_plain_http() {
+    let l = lab();
+    let gp = l.url().replace("http://", "http://user:s3cret@");
+    let p = assert_gold(&[("GOPROXY", &gp)], "example.com/hello@v1.1.0").await;
+    let text = p.error_text.unwrap();
+    assert!(text.contains("refusing to pass credentials to insecure URL: http://user:xxxxx@"));
+    assert!(!text.contains("s3cret"));
+    assert!(l.requests().is_empty(), "nothing is sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sumdb_supported_200_404_500() {
     // 200: the proxy serves the database exclusively.
     let l = lab();
@@ -558,6 +569,28 @@ fn cli_probe_goproxy_and_sumdb() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    // Credentials over plain http: Go refuses (gold text), and the secret never shows.
+    let with_secret = l.url().replace("http://", "http://user:s3cret@");
+    for json in [false, true] {
+        let mut args = vec!["probe", "goproxy", "example.com/hello@v1.1.0"];
+        if json {
+            args.push("--json");
+        }
+        let out = run(&args, &[("GOPROXY", &with_secret)]);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(1), "{all}");
+        assert!(!all.contains("s3cret"), "{all}");
+        assert!(
+            all.contains(
+                "refusing to pass credentials to insecure URL: http://user:xxxxx@127.0.0.1:"
+            ),
+            "{all}"
+        );
+    }
     let out = run(&["probe", "goproxy", "bad module@"], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"bad module@\""));

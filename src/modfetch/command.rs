@@ -84,7 +84,7 @@ pub async fn run_probe(ctx: &Ctx, kind: &ProbeKind) -> anyhow::Result<u8> {
     if ctx.global.json {
         let report = ProbeReport {
             probe: name.into(),
-            config: sim,
+            config: sim.redacted(),
             prediction,
             observations,
         };
@@ -144,7 +144,7 @@ pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observatio
     s.push_str(&format!("Predicting `{}` (probe {name})\n", p.command));
     s.push_str(&format!(
         "  GOPROXY entries in Go's order: {}\n",
-        entries.join(" ")
+        entries.join("")
     ));
     if let Some(e) = &sim.goproxy_error {
         s.push_str(&format!("  GOPROXY does not parse: {e}\n"));
@@ -171,7 +171,7 @@ pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observatio
                         let mut t = format!(" ({} ms", f.elapsed_ms());
                         if let super::outcome::Fetch::Status { size, .. } = f {
                             t.push_str(&format!(", {size} bytes"));
-                            if st.stage == "zip" {
+                            if st.stage == "zip" && a.result == "ok" {
                                 // Whole milliseconds: a loopback zip can take "0 ms".
                                 let secs = f.elapsed_ms().max(1) as f64 / 1000.0;
                                 t.push_str(&format!(", {:.1} MB/s", *size as f64 / 1e6 / secs));

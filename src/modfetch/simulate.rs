@@ -35,6 +35,20 @@ pub struct SimConfig {
 }
 
 impl SimConfig {
+    /// A copy safe to print or serialize: credentials in proxy URLs masked.
+    pub fn redacted(&self) -> SimConfig {
+        let mut c = self.clone();
+        for p in &mut c.proxies {
+            if let ProxyEntry::Url { url, .. } = p {
+                *url = crate::redact::redact_url(url);
+            }
+        }
+        if let Some(SumdbConfig::On { url: Some(u), .. }) = &mut c.sumdb {
+            *u = crate::redact::redact_url(u);
+        }
+        c
+    }
+
     pub fn from_config(cfg: &crate::config::GoConfig) -> SimConfig {
         let (proxies, goproxy_error) = match cfg.proxy_list() {
             Ok(p) => (p, None),
