@@ -1131,3 +1131,32 @@ fn every_peer_silent_still_ends_within_the_deadline() {
     });
     assert!(start.elapsed() < Duration::from_secs(10));
 }
+
+#[test]
+fn http_through_socks_reports_the_chain() {
+    // reqwest is built without SOCKS: the GET is not sent, the chain probe still explains.
+    let lab = Lab::new();
+    let d = lab.socks5(SocksMode::Reply(2));
+    let o = run(
+        &lab,
+        &[
+            "probe",
+            "http",
+            "https://proxy.golang.org/x/@v/list",
+            "--proxy",
+            &format!("socks5://{d}"),
+        ],
+        &[],
+    );
+    assert_eq!(o.code, 1);
+    assert_eq!(
+        s(&o.json["error"]["cause"]),
+        "proxy.connect_denied",
+        "{}",
+        o.stdout
+    );
+    assert_eq!(
+        s(&o.json["error"]["go_error"]),
+        format!("Get \"https://proxy.golang.org/x/@v/list\": socks connect tcp {d}->proxy.golang.org:443: unknown error connection not allowed by ruleset")
+    );
+}

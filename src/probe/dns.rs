@@ -678,7 +678,8 @@ pub fn system_nameservers(opts: &ProbeOptions) -> (Vec<SocketAddr>, String) {
     if let Some(s) = opts.system_dns {
         return (vec![s], "--system-dns".to_string());
     }
-    #[cfg(unix)]
+    // Go on macOS (and iOS) resolves through the OS (cgo / libSystem) by default.
+    #[cfg(all(unix, not(target_vendor = "apple")))]
     {
         let text = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
         let servers = parse_resolv_conf_nameservers(&text);
@@ -691,7 +692,7 @@ pub fn system_nameservers(opts: &ProbeOptions) -> (Vec<SocketAddr>, String) {
         }
         (servers, "/etc/resolv.conf".to_string())
     }
-    #[cfg(not(unix))]
+    #[cfg(not(all(unix, not(target_vendor = "apple"))))]
     {
         (Vec::new(), "the OS resolver".to_string())
     }

@@ -465,25 +465,50 @@ pub async fn probe_http(
     opts: &ProbeOptions,
 ) -> HttpFacts {
     let cache = Arc::new(ChainCache::new());
-    match HttpClient::new(route.clone(), cache, opts) {
+    match HttpClient::new(route.clone(), cache.clone(), opts) {
         Ok(c) => c.fetch(url, body_limit).await,
-        Err(e) => HttpFacts {
-            url: crate::redact::redact_url(url.as_str()),
-            route: route.display(),
-            status: None,
-            reason: None,
-            content_type: None,
-            headers: BTreeMap::new(),
-            size: 0,
-            truncated: false,
-            body: Vec::new(),
-            body_preview: None,
-            redirects: Vec::new(),
-            final_url: crate::redact::redact_url(url.as_str()),
-            timings: HttpTimings::default(),
-            error: Some(http_error("unsupported", e.clone(), e)),
-            clock: None,
-            chain: None,
-        },
+        Err(e) => {
+            // The GET itself cannot be sent (e.g. through SOCKS); the chain probe still tells
+            // whether, and how, Go's request would fail on the way.
+            let chain = cache.probe(url, route, opts).await;
+            let shown = crate::redact::redact_url(url.as_str());
+            let error = match chain.failure.as_ref() {
+                Some(fl) => HttpError {
+                    stage: fl.stage,
+                    class: fl.class.clone(),
+                    cause: fl.cause.clone(),
+                    go_error: chain.go_error(&shown).unwrap_or_default(),
+                    detail: e,
+                },
+                None => http_error("unsupported", e.clone(), e),
+            };
+            unsent(url, route, error, Some((*chain).clone()))
+        }
+    }
+}
+
+fn unsent(
+    url: &url::Url,
+    route: &Route,
+    error: HttpError,
+    chain: Option<EndpointFacts>,
+) -> HttpFacts {
+    HttpFacts {
+        url: crate::redact::redact_url(url.as_str()),
+        route: route.display(),
+        status: None,
+        reason: None,
+        content_type: None,
+        headers: BTreeMap::new(),
+        size: 0,
+        truncated: false,
+        body: Vec::new(),
+        body_preview: None,
+        redirects: Vec::new(),
+        final_url: crate::redact::redact_url(url.as_str()),
+        timings: HttpTimings::default(),
+        error: Some(error),
+        clock: None,
+        chain,
     }
 }

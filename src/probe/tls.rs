@@ -466,7 +466,22 @@ pub async fn handshake<S>(
 where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
-    let trust = super::trust::trust();
+    handshake_with(super::trust::trust(), stream, server_name, budget).await
+}
+
+/// [`handshake`] judged by the given trust stores instead of the process-wide ones.
+pub async fn handshake_with<S>(
+    trust: &super::trust::Trust,
+    stream: S,
+    server_name: &str,
+    budget: Duration,
+) -> (
+    TlsFacts,
+    Option<tokio_rustls::client::TlsStream<Recording<S>>>,
+)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send,
+{
     let start = Instant::now();
     let seen: Seen = Arc::new(Mutex::new(None));
     let verifier = Arc::new(RecordingVerifier {
@@ -678,6 +693,71 @@ mod tests {
             not_tls_go_text(b"HTTP/1.0 200 OK"),
             "http: server gave HTTP response to HTTPS client"
         );
+    }
+
+    /// A loopback TLS server with a certificate from a fresh CA; returns its address and the CA.
+    async fn server(names: &[&str]) -> (std::net::SocketAddr, rustls_pki_types::CertificateDer<'static>) {
+        use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca_key = KeyPair::generate().unwrap();
+        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca_params, ca_key);
+        let leaf_key = KeyPair::generate().unwrap();
+        let leaf = CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .unwrap()
+            .signed_by(&leaf_key, &issuer)
+            .unwrap();
+        let key = rustls_pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into());
+        let cfg = rustls::ServerConfig::builder_with_provider(super::super::trust::provider())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![leaf.der().clone()], key)
+            .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(cfg));
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((s, _)) = l.accept().await {
+                let a = acceptor.clone();
+                tokio::spawn(async move {
+                    let _ = a.accept(s).await;
+                });
+            }
+        });
+        (addr, ca_cert.der().clone())
+    }
+
+    fn store(ca: Option<&rustls_pki_types::CertificateDer<'static>>) -> Arc<dyn ServerCertVerifier> {
+        let mut roots = rustls::RootCertStore::empty();
+        if let Some(c) = ca {
+            roots.add(c.clone()).unwrap();
+        }
+        super::super::trust::verifier_for(roots)
+    }
+
+    #[tokio::test]
+    async fn ok_when_go_and_mozilla_both_trust() {
+        let (addr, ca) = server(&["good.test"]).await;
+        let trust = super::super::trust::Trust { go: store(Some(&ca)), mozilla: store(Some(&ca)), go_source: "test".into() };
+        let s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (f, stream) = handshake_with(&trust, s, "good.test", Duration::from_secs(2)).await;
+        assert_eq!(f.class, TlsClass::Ok, "{f:?}");
+        assert!(stream.is_some());
+        assert!(f.go_error.is_none());
+        assert_eq!(f.chain[0].dns_names, vec!["good.test"]);
+    }
+
+    #[tokio::test]
+    async fn interception_trusted_when_only_go_trusts() {
+        let (addr, ca) = server(&["good.test"]).await;
+        let trust = super::super::trust::Trust { go: store(Some(&ca)), mozilla: store(None), go_source: "test".into() };
+        let s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (f, _) = handshake_with(&trust, s, "good.test", Duration::from_secs(2)).await;
+        assert_eq!(f.class, TlsClass::InterceptionTrusted);
+        assert_eq!(f.class.cause_id(), Some("tls.interception_trusted"));
+        assert!(f.class.ok());
     }
 
     #[test]

@@ -29,6 +29,11 @@ pub fn trust() -> &'static Trust {
     TRUST.get_or_init(load)
 }
 
+/// A verifier over a root store (one that rejects everything when the store is empty).
+pub fn verifier_for(roots: RootCertStore) -> Arc<dyn ServerCertVerifier> {
+    webpki(roots)
+}
+
 fn webpki(roots: RootCertStore) -> Arc<dyn ServerCertVerifier> {
     match WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider()).build() {
         Ok(v) => v,
