@@ -395,3 +395,186 @@ fn goproxy_and_gosumdb_errors_match_go() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A tiny Go program printing `http.ProxyFromEnvironment` for each URL argument:
+/// `<url> <proxy URL or <nil>> <error or <nil>>`. Built once per target dir (GOCACHE in the
+/// target dir too, so only the first run pays for compiling net/http).
+fn proxy_helper(go: &Path) -> PathBuf {
+    const SRC: &str = r#"package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+)
+
+func main() {
+	for _, s := range os.Args[1:] {
+		u, err := url.Parse(s)
+		if err != nil {
+			fmt.Println(s, "<bad-url>", err)
+			continue
+		}
+		p, err := http.ProxyFromEnvironment(&http.Request{URL: u})
+		fmt.Println(s, p, err)
+	}
+}
+"#;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("go-proxy-helper");
+    let bin = dir.join("proxyhelper");
+    let src = dir.join("main.go");
+    if bin.is_file() && std::fs::read_to_string(&src).ok().as_deref() == Some(SRC) {
+        return bin;
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(&src, SRC).unwrap();
+    let out = Command::new(go)
+        .env_clear()
+        .env("HOME", &dir)
+        .env(
+            "PATH",
+            format!("{}:/usr/bin:/bin", go.parent().unwrap().display()),
+        )
+        .env("GOTOOLCHAIN", "local")
+        .env("GOTELEMETRY", "off")
+        .env("GO111MODULE", "off")
+        .env("GOCACHE", dir.join("cache"))
+        .current_dir(&dir)
+        .args(["build", "-o"])
+        .arg(&bin)
+        .arg("main.go")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "go build helper: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    bin
+}
+
+/// Go's String() of the proxy URL as gomod-diag parsed it (no path in these values).
+fn go_string(p: &gomod_diag::config::ProxyUrl) -> String {
+    let mut s = format!("{}://", p.scheme);
+    if let Some(u) = &p.username {
+        s.push_str(u);
+        if let Some(pw) = &p.password {
+            s.push(':');
+            s.push_str(pw);
+        }
+        s.push('@');
+    }
+    if p.host.contains(':') {
+        s.push_str(&format!("[{}]", p.host));
+    } else {
+        s.push_str(&p.host);
+    }
+    if p.port_explicit {
+        s.push_str(&format!(":{}", p.port));
+    }
+    s
+}
+
+/// net/http's real proxy choice (httpproxy) agrees with `ProxyEnv::proxy_for` on upper/lower
+/// case precedence, empty values, `http://` defaulting, NO_PROXY forms and the CGI guard.
+#[test]
+fn http_proxy_choice_matches_net_http() {
+    use gomod_diag::config::{ProxyChoice, ProxyEnv};
+    let Some(go) = real_go() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI=true but no working `go` on PATH: the Go oracle test must run in CI");
+        }
+        eprintln!("skipping: no working `go` on PATH (set CI=true to make this a failure)");
+        return;
+    };
+    let start = Instant::now();
+    let helper = proxy_helper(&go);
+    let built = start.elapsed();
+    let urls = [
+        "https://proxy.golang.org/golang.org/x/text/@v/list",
+        "http://example.com/",
+        "https://git.corp.example/x?go-get=1",
+        "https://corp.example:8443/x",
+        "https://10.1.2.3/x",
+        "https://[2001:db8::1]/x",
+        "https://localhost:8080/",
+        "https://127.0.0.5/",
+        "http://a.wild.example/",
+        "https://sum.golang.org/lookup/x@v1.0.0",
+    ];
+    let scenarios: Vec<Vec<(&str, &str)>> = vec![
+        vec![("HTTPS_PROXY", "127.0.0.1:8080")],
+        vec![("HTTP_PROXY", "http://u:pw@127.0.0.1:3128")],
+        vec![
+            ("https_proxy", "https://lower.example:443"),
+            ("HTTPS_PROXY", ""),
+        ],
+        vec![
+            ("https_proxy", "http://lower:1"),
+            ("HTTPS_PROXY", "http://upper:2"),
+        ],
+        vec![
+            ("HTTPS_PROXY", "socks5://127.0.0.1"),
+            ("HTTP_PROXY", "socks5h://[::1]:1081"),
+        ],
+        vec![
+            ("HTTPS_PROXY", "http://p:3128"),
+            ("HTTP_PROXY", "http://p:3128"),
+            (
+                "NO_PROXY",
+                "*.wild.example, .corp.example, 10.0.0.0/8, 2001:db8::/32, corp.example:8443",
+            ),
+        ],
+        vec![("HTTPS_PROXY", "http://p:3128"), ("no_proxy", "*")],
+        vec![("HTTP_PROXY", "http://p:3128"), ("REQUEST_METHOD", "GET")],
+        vec![
+            ("HTTPS_PROXY", "http://pro%zzxy:1"),
+            ("HTTP_PROXY", "cache.example"),
+        ],
+        vec![
+            ("HTTPS_PROXY", "http://p:3128"),
+            ("NO_PROXY", "sum.golang.org:443,git.corp.example:80"),
+        ],
+    ];
+    let mut failures = Vec::new();
+    for vars in &scenarios {
+        let mut c = Command::new(&helper);
+        c.env_clear();
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        let out = c.args(urls).output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let env = ProxyEnv::from_lookup(&|k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_default()
+        });
+        for (url, line) in urls.iter().zip(text.lines()) {
+            let rest = line.strip_prefix(url).unwrap().trim_start();
+            let (go_proxy, go_err) = rest.split_once(' ').unwrap();
+            let ours = match env.proxy_for_str(url) {
+                ProxyChoice::Direct => ("<nil>".to_string(), "<nil>".to_string()),
+                ProxyChoice::Via { proxy } => (go_string(&proxy), "<nil>".to_string()),
+                ProxyChoice::Error { message } => ("<nil>".to_string(), message),
+            };
+            if (go_proxy, go_err) != (ours.0.as_str(), ours.1.as_str()) {
+                failures.push(format!(
+                    "{vars:?} {url}: go {go_proxy} / {go_err}, gomod-diag {} / {}",
+                    ours.0, ours.1
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "net/http proxy oracle: {} scenarios x {} URLs in {:.2} s (helper build {:.2} s)",
+        scenarios.len(),
+        urls.len(),
+        start.elapsed().as_secs_f64(),
+        built.as_secs_f64()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
