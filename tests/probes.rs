@@ -1160,3 +1160,47 @@ fn http_through_socks_reports_the_chain() {
         format!("Get \"https://proxy.golang.org/x/@v/list\": socks connect tcp {d}->proxy.golang.org:443: unknown error connection not allowed by ruleset")
     );
 }
+
+/// Facts are re-read later (saved reports): every probe's JSON deserializes into its type and
+/// serializes back to the same JSON.
+#[test]
+fn facts_round_trip_through_json() {
+    use gomod_diag::probe::{
+        chain::EndpointFacts, dns::DnsFacts, http::HttpFacts, proxy::ProxyFacts, tcp::TcpFacts,
+    };
+    fn check<T: serde::de::DeserializeOwned + serde::Serialize>(v: &Value) {
+        let t: T = serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{e}: {v}"));
+        assert_eq!(&serde_json::to_value(&t).unwrap(), v);
+    }
+    let lab = Lab::new();
+    let (srv, env) = tls_target(&lab);
+    let p = lab.proxy(ProxyMode::open(targets(&[(
+        &target("good.test", srv),
+        srv,
+    )])));
+    check::<EndpointFacts>(&run(&lab, &["probe", "tls", &target("good.test", srv)], &env).json);
+    check::<ProxyFacts>(
+        &proxy_probe(
+            &lab,
+            &target("good.test", srv),
+            &format!("http://{p}"),
+            &env,
+        )
+        .json,
+    );
+    check::<TcpFacts>(&run(&lab, &["probe", "tcp", &target("good.test", srv)], &env).json);
+    check::<HttpFacts>(
+        &run(
+            &lab,
+            &[
+                "probe",
+                "http",
+                &format!("https://{}/", target("good.test", srv)),
+            ],
+            &env,
+        )
+        .json,
+    );
+    let sys = lab.dns(DnsMode::zone(&[("good.test", srv.ip())]));
+    check::<DnsFacts>(&dns_probe(&lab, "good.test", sys, sys, &[]).json);
+}

@@ -65,6 +65,7 @@ pub struct EndpointFacts {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub dns: Option<ResolverAnswer>,
     /// Connects to the target's addresses (direct routes).
+    #[serde(default)]
     pub tcp: Vec<TcpAttempt>,
     /// The proxy leg (proxy routes), including TLS through the tunnel.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -75,8 +76,10 @@ pub struct EndpointFacts {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub failure: Option<Failure>,
     /// Per-stage timings of the direct route (the proxy leg has its own in `proxy.timings`).
+    #[serde(default)]
     pub timings: EndpointTimings,
     /// A finding on success (e.g. `tls.interception_trusted`, `tcp.ipv6_broken`).
+    #[serde(default)]
     pub findings: Vec<String>,
     pub time_ms: f64,
 }

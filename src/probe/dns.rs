@@ -86,6 +86,7 @@ pub struct ResolverAnswer {
     /// The response code of the A query (`NOERROR`, `NXDOMAIN`, ...), when a response came.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub rcode: Option<String>,
+    #[serde(default)]
     pub answers: Vec<DnsRecord>,
     pub time_ms: f64,
     /// The low-level error, if any.
@@ -147,12 +148,15 @@ pub struct DnsFacts {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub hosts: Option<HostsPin>,
     /// Each public resolver over UDP, then over TCP.
+    #[serde(default)]
     pub public: Vec<ResolverAnswer>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub doh: Option<ResolverAnswer>,
     pub agreement: DnsAgreement,
+    #[serde(default)]
     pub bogons: Vec<Bogon>,
     /// Root-cause identifiers these facts suggest (the decision tree has the final word).
+    #[serde(default)]
     pub hints: Vec<String>,
     pub time_ms: f64,
 }

@@ -66,10 +66,13 @@ pub struct HttpFacts {
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub content_type: Option<String>,
+    #[serde(default)]
     pub headers: BTreeMap<String, String>,
     /// Bytes of body read (at most the caller's limit).
+    #[serde(default)]
     pub size: u64,
     /// The body was longer than the limit.
+    #[serde(default)]
     pub truncated: bool,
     /// The body bytes (up to the limit); not serialized.
     #[serde(skip)]
@@ -78,8 +81,10 @@ pub struct HttpFacts {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub body_preview: Option<String>,
     /// Each redirect target, in order (credentials masked).
+    #[serde(default)]
     pub redirects: Vec<String>,
     pub final_url: String,
+    #[serde(default)]
     pub timings: HttpTimings,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub error: Option<HttpError>,

@@ -59,6 +59,7 @@ pub struct ConnectReply {
     pub reason: String,
     pub status_line: String,
     /// The schemes of every `Proxy-Authenticate` header (`Basic`, `NTLM`, `Negotiate`, ...).
+    #[serde(default)]
     pub auth_schemes: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub proxy_agent: Option<String>,
@@ -107,9 +108,11 @@ pub struct ProxyFacts {
     pub scheme: String,
     pub proxy_addr: String,
     pub target: String,
+    #[serde(default)]
     pub credentials: bool,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub dns: Option<ResolverAnswer>,
+    #[serde(default)]
     pub tcp: Vec<TcpAttempt>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub proxy_tls: Option<TlsFacts>,
@@ -128,6 +131,7 @@ pub struct ProxyFacts {
     /// Go's error for the proxy step (`proxyconnect tcp: ...`, `Proxy Authentication Required`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub go_error: Option<String>,
+    #[serde(default)]
     pub timings: ProxyTimings,
     pub time_ms: f64,
 }

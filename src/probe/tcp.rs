@@ -60,10 +60,12 @@ pub struct TcpFacts {
     /// How the host was resolved (absent for IP literals).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub dns: Option<ResolverAnswer>,
+    #[serde(default)]
     pub attempts: Vec<TcpAttempt>,
     /// Connected if any address connected; otherwise the class of the first attempt.
     pub class: TcpClass,
     /// IPv6 addresses exist and all fail while an IPv4 address connects (`tcp.ipv6_broken`).
+    #[serde(default)]
     pub ipv6_broken: bool,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub go_error: Option<String>,

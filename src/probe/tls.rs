@@ -66,7 +66,9 @@ pub struct CertInfo {
     pub issuer: String,
     /// `CN, O=Org` of the issuer, for one-line display.
     pub issuer_short: String,
+    #[serde(default)]
     pub dns_names: Vec<String>,
+    #[serde(default)]
     pub ip_addresses: Vec<String>,
     /// RFC 3339, UTC.
     pub not_before: String,
@@ -88,6 +90,7 @@ pub struct TrustVerdict {
 pub struct TlsFacts {
     pub server_name: String,
     pub class: TlsClass,
+    #[serde(default)]
     pub alpn_offered: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub version: Option<String>,
@@ -98,12 +101,14 @@ pub struct TlsFacts {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub alpn: Option<String>,
     /// The peer's chain as sent (leaf first); empty when none was received.
+    #[serde(default)]
     pub chain: Vec<CertInfo>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub go_trust: Option<TrustVerdict>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub mozilla_trust: Option<TrustVerdict>,
     /// Where Go's roots come from on this machine.
+    #[serde(default)]
     pub go_roots: String,
     /// The anchor the chain claims (`CN, O=Org` of the top certificate's issuer).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -696,7 +701,12 @@ mod tests {
     }
 
     /// A loopback TLS server with a certificate from a fresh CA; returns its address and the CA.
-    async fn server(names: &[&str]) -> (std::net::SocketAddr, rustls_pki_types::CertificateDer<'static>) {
+    async fn server(
+        names: &[&str],
+    ) -> (
+        std::net::SocketAddr,
+        rustls_pki_types::CertificateDer<'static>,
+    ) {
         use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -729,7 +739,9 @@ mod tests {
         (addr, ca_cert.der().clone())
     }
 
-    fn store(ca: Option<&rustls_pki_types::CertificateDer<'static>>) -> Arc<dyn ServerCertVerifier> {
+    fn store(
+        ca: Option<&rustls_pki_types::CertificateDer<'static>>,
+    ) -> Arc<dyn ServerCertVerifier> {
         let mut roots = rustls::RootCertStore::empty();
         if let Some(c) = ca {
             roots.add(c.clone()).unwrap();
@@ -740,7 +752,11 @@ mod tests {
     #[tokio::test]
     async fn ok_when_go_and_mozilla_both_trust() {
         let (addr, ca) = server(&["good.test"]).await;
-        let trust = super::super::trust::Trust { go: store(Some(&ca)), mozilla: store(Some(&ca)), go_source: "test".into() };
+        let trust = super::super::trust::Trust {
+            go: store(Some(&ca)),
+            mozilla: store(Some(&ca)),
+            go_source: "test".into(),
+        };
         let s = tokio::net::TcpStream::connect(addr).await.unwrap();
         let (f, stream) = handshake_with(&trust, s, "good.test", Duration::from_secs(2)).await;
         assert_eq!(f.class, TlsClass::Ok, "{f:?}");
@@ -752,7 +768,11 @@ mod tests {
     #[tokio::test]
     async fn interception_trusted_when_only_go_trusts() {
         let (addr, ca) = server(&["good.test"]).await;
-        let trust = super::super::trust::Trust { go: store(Some(&ca)), mozilla: store(None), go_source: "test".into() };
+        let trust = super::super::trust::Trust {
+            go: store(Some(&ca)),
+            mozilla: store(None),
+            go_source: "test".into(),
+        };
         let s = tokio::net::TcpStream::connect(addr).await.unwrap();
         let (f, _) = handshake_with(&trust, s, "good.test", Duration::from_secs(2)).await;
         assert_eq!(f.class, TlsClass::InterceptionTrusted);
