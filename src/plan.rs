@@ -483,7 +483,11 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
             reason: "GOSUMDB=off".into(),
         }
     } else if matches_gonosumdb {
-        let var = if config.get("GONOSUMDB").is_empty() {
+        let derived = matches!(
+            config.value("GONOSUMDB").map(|v| &v.source),
+            Some(crate::config::Source::Derived { .. }) | None
+        );
+        let var = if derived || config.get("GONOSUMDB").is_empty() {
             "GOPRIVATE"
         } else {
             "GONOSUMDB"
@@ -745,7 +749,12 @@ mod tests {
                 go_error: "disabled by GOPRIVATE/GONOPROXY".into()
             }
         );
-        assert!(matches!(r.sumdb, SumdbRoute::NotUsed { .. }));
+        assert_eq!(
+            r.sumdb,
+            SumdbRoute::NotUsed {
+                reason: "the module matches GOPRIVATE".into()
+            }
+        );
         assert!(r.sent_to.is_empty());
         assert!(!r.leaks_to_public);
         // A public module goes through the proxy and HTTPS_PROXY.
