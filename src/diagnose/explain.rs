@@ -531,12 +531,24 @@ fn classify_record(record: &str) -> Vec<Hit> {
                     "私有主机可能对匿名的 ?go-get=1 请求返回 404",
                 ),
             ],
-            404 | 410 => vec![hit(
-                "goproxy.module_not_found",
-                0.7,
-                format!("the module proxy answers {code} {text}"),
-                format!("模块代理返回 {code} {text}"),
-            )],
+            404 | 410 => {
+                let mut hits = vec![hit(
+                    "goproxy.module_not_found",
+                    0.7,
+                    format!("the module proxy answers {code} {text}"),
+                    format!("模块代理返回 {code} {text}"),
+                )];
+                // A public proxy has never heard of it: a private module sent to the wrong place?
+                if PUBLIC_PROXIES.iter().any(|p| url.contains(p)) {
+                    hits.push(hit(
+                        "config.private_not_excluded",
+                        0.4,
+                        "if the module is private, GOPRIVATE keeps it away from public proxies",
+                        "如果这是私有模块，需要用 GOPRIVATE 让它不经过公共代理",
+                    ));
+                }
+                hits
+            }
             401 | 403 => vec![hit(
                 "goproxy.forbidden",
                 0.85,
@@ -615,6 +627,14 @@ fn classify_record(record: &str) -> Vec<Hit> {
     }
     Vec::new()
 }
+
+/// Public module proxies: a 404 there for a module is a hint that the module is private.
+const PUBLIC_PROXIES: &[&str] = &[
+    "//proxy.golang.org/",
+    "//goproxy.cn/",
+    "//goproxy.io/",
+    "//mirrors.aliyun.com/goproxy/",
+];
 
 /// The reason phrase of a failed CONNECT: `Get "https://...": Forbidden` (the whole rest).
 fn connect_reason_phrase(s: &str) -> Option<&'static str> {
@@ -1438,8 +1458,17 @@ mod tests {
     fn server_response_text_does_not_classify_the_local_network() {
         let t = "go: a.corp/x@v1.0.0: reading https://proxy.golang.org/a.corp/x/@v/v1.0.0.info: 404 Not Found\n\tserver response: not found: dial tcp: lookup a.corp on 8.8.8.8:53: no such host";
         let ex = explain(t);
-        assert_eq!(ex.causes.len(), 1, "{:?}", ex.causes);
         assert_eq!(ex.causes[0].id, "goproxy.module_not_found");
+        assert!(
+            !ex.causes.iter().any(|c| c.id.starts_with("dns.")),
+            "{:?}",
+            ex.causes
+        );
+        // A public proxy's 404 hints at a private module.
+        assert!(ex
+            .causes
+            .iter()
+            .any(|c| c.id == "config.private_not_excluded"));
     }
 
     #[test]
