@@ -1,7 +1,7 @@
 //! GOVCS rules as cmd/go/internal/vcs parses and applies them (parseGOVCS, allow,
-//! checkGOVCS). Note: cmd/go reads GOVCS with os.Getenv, so a value written with
-//! `go env -w GOVCS=...` is shown by `go env` but NOT applied: `GoConfig::govcs` uses the OS
-//! environment only.
+//! checkGOVCS). checkGOVCS reads os.Getenv("GOVCS"); cmd/go's main has already copied the
+//! `go env` values (env file included) into the process environment, so `go env -w GOVCS`
+//! applies.
 
 use serde::{Deserialize, Serialize};
 

@@ -221,13 +221,11 @@ impl GoConfig {
         gosumdb::parse_gosumdb(self.get("GOSUMDB"))
     }
 
-    /// GOVCS rules (with the default appended) as cmd/go applies them: from the OS
-    /// environment only (checkGOVCS uses os.Getenv; a `go env -w GOVCS` value is ignored).
+    /// GOVCS rules (with the default appended). checkGOVCS reads os.Getenv("GOVCS"), but
+    /// cmd/go's main first copies every `go env` value (env file included) into the process
+    /// environment, so the effective GOVCS applies.
     pub fn govcs(&self) -> Result<GovcsRules, String> {
-        match self.value("GOVCS") {
-            Some(v) if v.source == Source::OsEnv => govcs::parse_govcs(&v.value),
-            _ => govcs::parse_govcs(""),
-        }
+        govcs::parse_govcs(self.get("GOVCS"))
     }
 
     /// Whether a module or repository path matches GOPRIVATE (what GOVCS calls private).
