@@ -9,7 +9,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use gomod_diag::config::{ConfigInputs, GoConfig};
-use gomod_diag::modfetch::direct::repo_root_from_go_get;
+use gomod_diag::modfetch::direct::{
+    probe_direct, probe_direct_with, repo_root_from_go_get, DirectOptions, GitSetup,
+};
 use gomod_diag::modfetch::fetch::{observe, Fetcher};
 use gomod_diag::modfetch::simulate::{
     DirectOutcome, Observations, Outcome, Prediction, SimConfig, SimTarget,
@@ -596,4 +598,94 @@ fn cli_probe_goproxy_and_sumdb() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"bad module@\""));
     let out = run(&["probe", "sumdb", "example.com/hello"], &[]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// A git configuration of its own (no system or user config), with `url.insteadOf` rules.
+fn git_setup(dir: &std::path::Path, instead_of: &[(&str, &str)]) -> GitSetup {
+    let mut cfg = String::new();
+    for (base, prefix) in instead_of {
+        cfg.push_str(&format!("[url \"{base}\"]\n\tinsteadOf = {prefix}\n"));
+    }
+    let file = dir.join("gitconfig");
+    std::fs::write(&file, cfg).unwrap();
+    GitSetup {
+        program: "git".into(),
+        env: vec![
+            ("GIT_CONFIG_GLOBAL".into(), file.display().to_string()),
+            ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
+            ("HOME".into(), dir.display().to_string()),
+        ],
+    }
+}
+
+fn have_git() -> bool {
+    let ok = Command::new("git").arg("--version").output().is_ok();
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but git is not on PATH"
+        );
+        eprintln!("skipping: no `git` on PATH");
+    }
+    ok
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_mode_git_checks() {
+    let fetcher = Fetcher::new(None, Duration::from_secs(2));
+    let module = "github.com/org/repo";
+    // No git: github.com is in Go's static table, so nothing but git is needed.
+    let opts = DirectOptions::new(Duration::from_secs(2));
+    let missing = GitSetup {
+        program: "/nonexistent/git".into(),
+        env: vec![],
+    };
+    let d = probe_direct_with(module, &fetcher, &opts, &missing).await;
+    assert_eq!(d.class, "vcs.git_missing", "{d:?}");
+    // GOVCS allows only hg for public modules.
+    let opts = DirectOptions {
+        govcs: Some(gomod_diag::config::govcs::parse_govcs("public:hg").unwrap()),
+        ..DirectOptions::new(Duration::from_secs(2))
+    };
+    let d = probe_direct(module, &fetcher, &opts).await;
+    assert_eq!(d.class, "vcs.govcs_denied");
+    assert_eq!(
+        d.go_error.as_deref(),
+        Some("GOVCS disallows using git for public github.com/org/repo; see 'go help vcs'")
+    );
+    if !have_git() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    // An insteadOf rewrite to ssh on a port where nothing listens.
+    let opts = DirectOptions::new(Duration::from_secs(2));
+    let git = git_setup(
+        tmp.path(),
+        &[("ssh://git@127.0.0.1:1/", "https://github.com/")],
+    );
+    let d = probe_direct_with(module, &fetcher, &opts, &git).await;
+    assert_eq!(d.class, "vcs.ssh_blocked", "{d:?}");
+    assert!(
+        d.detail.iter().any(|l| l.contains("url.insteadOf")),
+        "{d:?}"
+    );
+    // With --vcs: the host wants credentials and Go disables prompts.
+    let l = lab();
+    l.fault("/git/", Fault::AuthRequired);
+    let opts = DirectOptions {
+        ls_remote: true,
+        ..DirectOptions::new(Duration::from_secs(2))
+    };
+    let base = format!("{}/git/", l.url());
+    let git = git_setup(tmp.path(), &[(&base, "https://github.com/")]);
+    let d = probe_direct_with(module, &fetcher, &opts, &git).await;
+    assert_eq!(d.class, "vcs.auth_required", "{d:?}");
+    assert!(d.go_error.unwrap().contains("terminal prompts disabled"));
+    assert!(
+        l.requests()
+            .iter()
+            .any(|r| r.starts_with("/git/org/repo/info/refs")),
+        "{:?}",
+        l.requests()
+    );
 }

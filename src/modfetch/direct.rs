@@ -332,10 +332,39 @@ pub struct DirectOptions {
     pub timeout: Duration,
 }
 
+/// Which git to run and with what extra environment (tests point GIT_CONFIG_GLOBAL at a
+/// fixture; normal runs use `git` from PATH and the user's configuration).
+#[derive(Debug, Clone)]
+pub struct GitSetup {
+    pub program: String,
+    pub env: Vec<(String, String)>,
+}
+
+impl Default for GitSetup {
+    fn default() -> GitSetup {
+        GitSetup {
+            program: "git".into(),
+            env: vec![],
+        }
+    }
+}
+
+impl DirectOptions {
+    pub fn new(timeout: Duration) -> DirectOptions {
+        DirectOptions {
+            gonoproxy_private: false,
+            goprivate: String::new(),
+            govcs: None,
+            ls_remote: false,
+            timeout,
+        }
+    }
+}
+
 async fn run_cmd(
     program: &str,
     args: &[&str],
-    envs: &[(&str, &str)],
+    envs: &[(String, String)],
     timeout: Duration,
 ) -> Option<(bool, String, String)> {
     let mut cmd = tokio::process::Command::new(program);
@@ -360,6 +389,16 @@ async fn run_cmd(
 
 /// Probes direct mode for one module path.
 pub async fn probe_direct(path: &str, fetcher: &Fetcher, opts: &DirectOptions) -> DirectOutcome {
+    probe_direct_with(path, fetcher, opts, &GitSetup::default()).await
+}
+
+/// [`probe_direct`] with a chosen git program and environment.
+pub async fn probe_direct_with(
+    path: &str,
+    fetcher: &Fetcher,
+    opts: &DirectOptions,
+    git_setup: &GitSetup,
+) -> DirectOutcome {
     let mut detail = vec![];
     let fail =
         |go_error: String, not_found: bool, class: &str, detail: Vec<String>| DirectOutcome {
@@ -426,7 +465,9 @@ pub async fn probe_direct(path: &str, fetcher: &Fetcher, opts: &DirectOptions) -
         };
     }
     let t = opts.timeout;
-    if run_cmd("git", &["--version"], &[], t).await.is_none() {
+    let git = git_setup.program.as_str();
+    let env = &git_setup.env;
+    if run_cmd(git, &["--version"], env, t).await.is_none() {
         return fail(
             format!("git ls-remote -q --end-of-options {}: exec: \"git\": executable file not found in $PATH", root.repo),
             false,
@@ -435,7 +476,7 @@ pub async fn probe_direct(path: &str, fetcher: &Fetcher, opts: &DirectOptions) -
         );
     }
     // git's own view: its proxy and URL rewrites.
-    if let Some((_, out, _)) = run_cmd("git", &["config", "--get", "http.proxy"], &[], t).await {
+    if let Some((_, out, _)) = run_cmd(git, &["config", "--get", "http.proxy"], env, t).await {
         if !out.trim().is_empty() {
             detail.push(format!(
                 "git uses http.proxy={} (git config), not Go's proxy variables",
@@ -451,9 +492,9 @@ pub async fn probe_direct(path: &str, fetcher: &Fetcher, opts: &DirectOptions) -
         ));
     }
     let rules = run_cmd(
-        "git",
+        git,
         &["config", "--get-regexp", r"url\..*\.insteadof"],
-        &[],
+        env,
         t,
     )
     .await
@@ -500,10 +541,13 @@ pub async fn probe_direct(path: &str, fetcher: &Fetcher, opts: &DirectOptions) -
             detail,
         };
     }
+    let mut ls_env = env.clone();
+    ls_env.push(("GIT_TERMINAL_PROMPT".into(), "0".into()));
+    ls_env.push(("GCM_INTERACTIVE".into(), "never".into()));
     let res = run_cmd(
-        "git",
+        git,
         &["ls-remote", "-q", "--end-of-options", &root.repo],
-        &[("GIT_TERMINAL_PROMPT", "0"), ("GCM_INTERACTIVE", "never")],
+        &ls_env,
         t,
     )
     .await;

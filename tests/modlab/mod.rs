@@ -215,6 +215,8 @@ pub enum Fault {
     TamperNote,
     /// Close the connection without answering.
     Reset,
+    /// 401 with `WWW-Authenticate: Basic` (a private git host over https).
+    AuthRequired,
 }
 
 impl Fault {
@@ -382,6 +384,14 @@ async fn handle(
     match fault {
         Some(Fault::Status(code, ct, body)) => return Ok(reply(code, ct, body)),
         Some(Fault::Html) => return Ok(reply(200, "text/html; charset=utf-8", PORTAL)),
+        Some(Fault::AuthRequired) => {
+            let mut r = text(401, "authentication required\n");
+            r.headers_mut().insert(
+                "WWW-Authenticate",
+                hyper::header::HeaderValue::from_static("Basic realm=\"modlab\""),
+            );
+            return Ok(r);
+        }
         Some(Fault::Reset) => {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::ConnectionReset,
