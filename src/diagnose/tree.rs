@@ -106,6 +106,9 @@ const WELL_KNOWN_PUBLIC_HOSTS: &[&str] = &[
     "go.googlesource.com",
 ];
 
+/// Host name labels that name an organisation's internal network.
+const INTERNAL_LABELS: &[&str] = &["corp", "internal", "intranet", "intra", "lan"];
+
 /// Top-level domains that only exist inside organisations.
 const INTERNAL_TLDS: &[&str] = &[
     "corp",
@@ -814,8 +817,30 @@ fn explain_by_configuration(
             );
             return "config.proxy_value_invalid".into();
         }
-        // NO_PROXY sent a host around the configured (and valid) proxy.
+        // The probe reached the host directly although HTTPS_PROXY is set and NO_PROXY does
+        // not exempt it: Go's parser rejected the real value (the configuration seen here is
+        // redacted, so its own parse may succeed).
         let proxy_parses = cfg.proxy_env().https_proxy_url().is_some();
+        let go_ignored_proxy = endpoint.is_some_and(|e| e.proxy.is_none() && e.route == "direct")
+            && proxy_parses
+            && url
+                .and_then(|u| url::Url::parse(u).ok())
+                .is_some_and(|u| !matches!(cfg.proxy_env().proxy_for(&u), ProxyChoice::Direct));
+        if let (true, Some(proxy)) = (go_ignored_proxy, &https_proxy) {
+            let var = cfg.proxy_env().https_proxy_var;
+            d.evidence.push(Evidence {
+                fact: var.clone(),
+                observation: format!(
+                    "{} is set, but Go's route to the host is direct: Go could not parse the value and ignores it",
+                    redact_text(proxy)
+                ),
+            });
+            d.fix_values.set("var", var.to_ascii_uppercase());
+            d.fix_values
+                .set("proxy", redact_text(&repaired_proxy_value(proxy)));
+            return "config.proxy_value_invalid".into();
+        }
+        // NO_PROXY sent a host around the configured (and valid) proxy.
         if let (Some(proxy), Some(u), true) = (
             &https_proxy,
             url.and_then(|u| url::Url::parse(u).ok()),
@@ -988,16 +1013,9 @@ fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Di
     let route_private =
         crate::config::pattern::match_prefix_patterns(cfg.effective_gonosumdb(), &m.path)
             || crate::config::pattern::match_prefix_patterns(cfg.effective_gonoproxy(), &m.path);
-    if !route_private && looks_private(input, m, cause) {
-        d.evidence.push(Evidence {
-            fact: "GOPRIVATE / GONOPROXY / GONOSUMDB".into(),
-            observation: format!(
-                "{} matches none of them (GOPRIVATE={:?}), so Go asks the public proxy and checksum database",
-                m.path,
-                cfg.get("GOPRIVATE")
-            ),
-        });
-        // The user did list it, with a space that keeps Go from matching.
+    // The user listed the module in a pattern variable, with a space that keeps Go from
+    // matching: their intent is clear whatever the public services said.
+    if !route_private && is_not_found(cause) {
         if let Some((var, fixed)) = whitespace_entry_for(cfg, &m.path) {
             d.evidence.push(Evidence {
                 fact: var.clone(),
@@ -1011,6 +1029,16 @@ fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Di
             d.fix_values.set("value", fixed);
             return "config.pattern_whitespace".into();
         }
+    }
+    if !route_private && looks_private(input, m, cause) {
+        d.evidence.push(Evidence {
+            fact: "GOPRIVATE / GONOPROXY / GONOSUMDB".into(),
+            observation: format!(
+                "{} matches none of them (GOPRIVATE={:?}), so Go asks the public proxy and checksum database",
+                m.path,
+                cfg.get("GOPRIVATE")
+            ),
+        });
         return "config.private_not_excluded".into();
     }
 
@@ -1047,6 +1075,15 @@ fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Di
         }
     }
     cause.to_string()
+}
+
+/// Causes where a source said the module is unknown or unreachable for it (what a private
+/// module looks like from outside).
+fn is_not_found(cause: &str) -> bool {
+    matches!(
+        cause,
+        "sumdb.not_found" | "goproxy.module_not_found" | "vcs.auth_required" | "vcs.meta_missing"
+    )
 }
 
 /// Whether a variable decided the failing step: GOPROXY the module requests, GOSUMDB the
@@ -1120,10 +1157,15 @@ fn comma_blocked_by(input: &Inputs, m: &ModulePrediction, cause: &str) -> Option
 /// credentials, or its host is internal.
 fn looks_private(input: &Inputs, m: &ModulePrediction, cause: &str) -> bool {
     let host = m.path.split('/').next().unwrap_or("");
-    let internal_tld = host
-        .rsplit('.')
-        .next()
-        .is_some_and(|tld| INTERNAL_TLDS.contains(&tld.to_ascii_lowercase().as_str()));
+    // An internal name: an internal top-level domain, or a label such as `corp` / `internal`
+    // below the registrable domain's suffix (git.corp.example, gitlab.internal.acme.com).
+    let labels: Vec<String> = host.split('.').map(str::to_ascii_lowercase).collect();
+    let internal_tld = labels
+        .last()
+        .is_some_and(|tld| INTERNAL_TLDS.contains(&tld.as_str()))
+        || labels[..labels.len().saturating_sub(1)]
+            .iter()
+            .any(|l| INTERNAL_LABELS.contains(&l.as_str()));
     let public_nx = input
         .facts
         .dns_for(host)
