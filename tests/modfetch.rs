@@ -35,7 +35,7 @@ fn target(m: &str) -> SimTarget {
     let (path, version) = m.split_once('@').unwrap();
     SimTarget {
         path: path.into(),
-        version: Some(version.into()),
+        version: (version != "latest").then(|| version.into()),
         check_zip: true,
     }
 }
@@ -306,6 +306,20 @@ async fn network_error_comma_stops_pipe_falls_through() {
     ) {
         assert!(ok, "{e}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn latest_query_list_then_info() {
+    let l = lab();
+    let p = predict_with(&[("GOPROXY", &l.url())], "example.com/hello@latest", None).await;
+    assert!(p.go_will_succeed, "{p:#?}");
+    assert_eq!(p.modules[0].resolved_version.as_deref(), Some("v1.1.0"));
+    l.fault("/@v/list", Fault::not_found());
+    let p = assert_gold(&[("GOPROXY", &l.url())], "example.com/hello@latest").await;
+    assert_eq!(
+        p.error_text.unwrap(),
+        format!("go: module example.com/hello: reading {}/example.com/hello/@v/list: 404 Not Found\n\tserver response: not found", l.url())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

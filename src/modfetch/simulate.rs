@@ -565,7 +565,24 @@ fn simulate_module(
                     let url = join_url(&base, &format!("{esc_path}/@v/list"));
                     let step = match get_bytes(obs, &url) {
                         Step::Ok(body) => match latest_from_list(&String::from_utf8_lossy(&body)) {
-                            Some(v) => Step::Ok(v),
+                            // Go then Stats the chosen version at the same proxy.
+                            Some(v) => {
+                                let iurl = join_url(
+                                    &base,
+                                    &format!(
+                                        "{esc_path}/@v/{}.info",
+                                        escape_version(&v).unwrap_or_default()
+                                    ),
+                                );
+                                match get_bytes(obs, &iurl) {
+                                    Step::Ok(b) => match content_info(&b, &base, &v) {
+                                        Ok(v) => Step::Ok(v),
+                                        Err(e) => Step::Err(e),
+                                    },
+                                    Step::Err(e) => Step::Err(e),
+                                    Step::Missing(u) => Step::Missing(u),
+                                }
+                            }
                             None => {
                                 let lurl = join_url(&base, &format!("{esc_path}/@latest"));
                                 match get_bytes(obs, &lurl) {
