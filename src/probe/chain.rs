@@ -248,7 +248,7 @@ async fn direct(f: &mut EndpointFacts, host: &str, port: u16, tls: bool, opts: &
     let (mut t, _) = super::tls::handshake(stream, host, opts.budget()).await;
     f.timings.tls_ms = Some(t.time_ms);
     if let Some(g) = &t.go_error {
-        if g.starts_with("read: ") {
+        if g.starts_with("read: ") || g.starts_with("wsarecv: ") {
             t.go_error = Some(format!("read tcp {local}->{peer}: {g}"));
         }
     }

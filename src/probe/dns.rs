@@ -422,6 +422,30 @@ fn io_class(e: &std::io::Error) -> DnsClass {
     }
 }
 
+/// Go's text for a failed connect: `connect: connection refused` on Unix,
+/// `connectex: No connection could be made ...` on Windows.
+pub fn go_connect_text(e: &std::io::Error) -> String {
+    if cfg!(windows) {
+        if e.kind() == std::io::ErrorKind::ConnectionRefused {
+            return "connectex: No connection could be made because the target machine actively refused it.".into();
+        }
+        return format!("connectex: {}", os_error_text(e));
+    }
+    format!("connect: {}", os_error_text(e))
+}
+
+/// Go's text for a failed read: `read: connection reset by peer` on Unix, `wsarecv: ...` on Windows.
+pub fn go_read_text(e: &std::io::Error) -> String {
+    if cfg!(windows) {
+        if e.kind() == std::io::ErrorKind::ConnectionReset {
+            return "wsarecv: An existing connection was forcibly closed by the remote host."
+                .into();
+        }
+        return format!("wsarecv: {}", os_error_text(e));
+    }
+    format!("read: {}", os_error_text(e))
+}
+
 /// Go's description of a socket error (`connection refused`, `network is unreachable`).
 pub fn os_error_text(e: &std::io::Error) -> String {
     use std::io::ErrorKind::*;
@@ -468,7 +492,7 @@ async fn exchange_udp(
         return Exchange::failed(
             io_class(&e),
             e.to_string(),
-            format!("dial udp {server}: connect: {}", os_error_text(&e)),
+            format!("dial udp {server}: {}", go_connect_text(&e)),
         );
     }
     let local = sock.local_addr().map(|a| a.to_string()).unwrap_or_default();
@@ -502,7 +526,7 @@ async fn exchange_udp(
         Some(Err(e)) => Exchange::failed(
             io_class(&e),
             e.to_string(),
-            format!("read udp {local}->{server}: read: {}", os_error_text(&e)),
+            format!("read udp {local}->{server}: {}", go_read_text(&e)),
         ),
         Some(Ok(m)) => Exchange::from_message(&m, rtype),
     }
@@ -534,7 +558,7 @@ async fn exchange_tcp(
             return Exchange::failed(
                 io_class(&e),
                 e.to_string(),
-                format!("dial tcp {server}: connect: {}", os_error_text(&e)),
+                format!("dial tcp {server}: {}", go_connect_text(&e)),
             )
         }
         Some(Ok(s)) => s,

@@ -581,7 +581,7 @@ async fn http_connect(
     if buf.is_empty() {
         f.class = ProxyClass::NotAProxy;
         f.go_error = Some(match err {
-            Some(e) => format!("read: {}", super::dns::os_error_text(&e)),
+            Some(e) => super::dns::go_read_text(&e),
             None => "EOF".into(),
         });
         return false;

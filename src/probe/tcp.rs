@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use tokio::net::TcpStream;
 
-use super::dns::{os_error_text, ResolverAnswer};
+use super::dns::ResolverAnswer;
 use super::{bounded, ms, Family, ProbeOptions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,7 +114,10 @@ pub async fn connect(addr: SocketAddr, budget: Duration) -> (TcpAttempt, Option<
             io_class(&e),
             None,
             Some(e.to_string()),
-            Some(format!("dial tcp {addr}: connect: {}", os_error_text(&e))),
+            Some(format!(
+                "dial tcp {addr}: {}",
+                super::dns::go_connect_text(&e)
+            )),
         ),
         Some(Ok(s)) => (TcpClass::Connected, Some(s), None, None),
     };
@@ -218,7 +221,7 @@ pub async fn connect_all(addrs: &[SocketAddr], budget: Duration, watch: bool) ->
                         "EOF".to_string()
                     } else {
                         let local = s.local_addr().map(|l| l.to_string()).unwrap_or_default();
-                        format!("read tcp {local}->{a}: read: {}", os_error_text(&e))
+                        format!("read tcp {local}->{a}: {}", super::dns::go_read_text(&e))
                     });
                     att.error = Some(e.to_string());
                 }

@@ -620,7 +620,7 @@ where
                     ConnectionReset | ConnectionAborted | BrokenPipe => {
                         facts.class = TlsClass::Reset;
                         let _ = &local_peer;
-                        facts.go_error = Some(format!("read: {}", os_error_text(&e)));
+                        facts.go_error = Some(super::dns::go_read_text(&e));
                     }
                     UnexpectedEof => {
                         facts.class = TlsClass::Reset;
