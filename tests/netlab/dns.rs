@@ -81,8 +81,15 @@ pub fn answer(mode: &DnsMode, query: &Message) -> Option<Message> {
 
 /// Starts the server on a fresh loopback address; UDP and TCP share the port.
 pub fn start(lab: &Lab, mode: DnsMode) -> SocketAddr {
+    start_at(lab, None, mode)
+}
+
+/// Like [`start`], bound at `at` (port 0 = any; e.g. `10.0.0.53:53` inside a network
+/// namespace: the sockets are created on the calling thread, in its namespace).
+pub fn start_at(lab: &Lab, at: Option<SocketAddr>, mode: DnsMode) -> SocketAddr {
     let (udp, tcp) = loop {
-        let u = std::net::UdpSocket::bind(SocketAddr::new(lab.ip(), 0)).unwrap();
+        let u =
+            std::net::UdpSocket::bind(at.unwrap_or_else(|| SocketAddr::new(lab.ip(), 0))).unwrap();
         let a = u.local_addr().unwrap();
         if let Ok(t) = std::net::TcpListener::bind(a) {
             break (u, t);

@@ -163,7 +163,13 @@ pub async fn serve_conn<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, h: Handler)
 }
 
 pub fn start_plain(lab: &Lab, h: Handler) -> SocketAddr {
-    let (l, addr) = lab.listener();
+    start_plain_at(lab, None, h)
+}
+
+/// Like [`start_plain`], bound at `at` (e.g. an address inside a network namespace; the socket
+/// is created on the calling thread, so it belongs to that thread's namespace).
+pub fn start_plain_at(lab: &Lab, at: Option<SocketAddr>, h: Handler) -> SocketAddr {
+    let (l, addr) = lab.listener_at(at);
     lab.spawn(async move {
         let l = tokio::net::TcpListener::from_std(l).unwrap();
         while let Ok((s, _)) = l.accept().await {

@@ -21,6 +21,10 @@
 //! SOCKS5), plus raw TCP helpers ([`Lab::closed_port`], [`Lab::blackhole`], [`Lab::reset_on_accept`]).
 //!
 //! The servers run on the lab's own tokio runtime and stop when the [`Lab`] is dropped.
+//! Every `start` has a `start_at(lab, Some(addr), ..)` twin that binds a given address — for
+//! network-namespace labs: sockets are created on the calling thread, so call it from a thread
+//! that has entered the namespace (outgoing connections a fixture makes itself, such as the
+//! proxy's upstream connects, happen on the runtime's threads and their namespace).
 #![allow(dead_code)]
 
 pub mod ca;
@@ -225,7 +229,13 @@ impl Lab {
 
     /// A TCP listener bound on a fresh loopback address, for servers of your own.
     pub fn listener(&self) -> (std::net::TcpListener, SocketAddr) {
-        let l = std::net::TcpListener::bind(SocketAddr::new(self.ip(), 0)).unwrap();
+        self.listener_at(None)
+    }
+
+    /// A TCP listener bound at `at`, or on a fresh loopback address.
+    pub fn listener_at(&self, at: Option<SocketAddr>) -> (std::net::TcpListener, SocketAddr) {
+        let l = std::net::TcpListener::bind(at.unwrap_or_else(|| SocketAddr::new(self.ip(), 0)))
+            .unwrap();
         let a = l.local_addr().unwrap();
         l.set_nonblocking(true).unwrap();
         (l, a)

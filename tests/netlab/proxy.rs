@@ -172,7 +172,13 @@ pub async fn handle<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(mut s: S
 }
 
 pub fn start(lab: &Lab, mode: ProxyMode) -> SocketAddr {
-    let (l, addr) = lab.listener();
+    start_at(lab, None, mode)
+}
+
+/// Like [`start`], bound at `at` (e.g. an address inside a network namespace; the socket
+/// is created on the calling thread, so it belongs to that thread's namespace).
+pub fn start_at(lab: &Lab, at: Option<SocketAddr>, mode: ProxyMode) -> SocketAddr {
+    let (l, addr) = lab.listener_at(at);
     lab.spawn(async move {
         let l = tokio::net::TcpListener::from_std(l).unwrap();
         while let Ok((s, _)) = l.accept().await {
@@ -184,7 +190,13 @@ pub fn start(lab: &Lab, mode: ProxyMode) -> SocketAddr {
 
 /// An https:// proxy: TLS with `leaf`, then CONNECT handling as in `mode`.
 pub fn start_tls(lab: &Lab, leaf: Leaf, mode: ProxyMode) -> SocketAddr {
-    let (l, addr) = lab.listener();
+    start_tls_at(lab, None, leaf, mode)
+}
+
+/// Like [`start_tls`], bound at `at` (e.g. an address inside a network namespace; the socket
+/// is created on the calling thread, so it belongs to that thread's namespace).
+pub fn start_tls_at(lab: &Lab, at: Option<SocketAddr>, leaf: Leaf, mode: ProxyMode) -> SocketAddr {
+    let (l, addr) = lab.listener_at(at);
     let acc = tokio_rustls::TlsAcceptor::from(super::tls::server_config(&leaf));
     lab.spawn(async move {
         let l = tokio::net::TcpListener::from_std(l).unwrap();
@@ -294,7 +306,13 @@ async fn socks_conn(mut s: tokio::net::TcpStream, mode: SocksMode) -> std::io::R
 }
 
 pub fn start_socks5(lab: &Lab, mode: SocksMode) -> SocketAddr {
-    let (l, addr) = lab.listener();
+    start_socks5_at(lab, None, mode)
+}
+
+/// Like [`start_socks5`], bound at `at` (e.g. an address inside a network namespace; the socket
+/// is created on the calling thread, so it belongs to that thread's namespace).
+pub fn start_socks5_at(lab: &Lab, at: Option<SocketAddr>, mode: SocksMode) -> SocketAddr {
+    let (l, addr) = lab.listener_at(at);
     lab.spawn(async move {
         let l = tokio::net::TcpListener::from_std(l).unwrap();
         while let Ok((s, _)) = l.accept().await {

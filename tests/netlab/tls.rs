@@ -53,7 +53,13 @@ async fn read_hello(s: &mut tokio::net::TcpStream) {
 }
 
 pub fn start(lab: &Lab, mode: TlsMode) -> SocketAddr {
-    let (l, addr) = lab.listener();
+    start_at(lab, None, mode)
+}
+
+/// Like [`start`], bound at `at` (e.g. an address inside a network namespace; the socket
+/// is created on the calling thread, so it belongs to that thread's namespace).
+pub fn start_at(lab: &Lab, at: Option<SocketAddr>, mode: TlsMode) -> SocketAddr {
+    let (l, addr) = lab.listener_at(at);
     let held = lab.held.clone();
     lab.spawn(async move {
         let l = tokio::net::TcpListener::from_std(l).unwrap();
