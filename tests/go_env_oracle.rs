@@ -397,19 +397,43 @@ fn goproxy_and_gosumdb_errors_match_go() {
 }
 
 /// A tiny Go program printing `http.ProxyFromEnvironment` for each URL argument:
-/// `<url> <proxy URL or <nil>> <error or <nil>>`. Built once per target dir (GOCACHE in the
+/// `<url> <proxy URL or <nil>> <error or <nil>>`; with `match`, Go's `path.Match` for each
+/// `pattern\tname` line on stdin. Built once per target dir (GOCACHE in the
 /// target dir too, so only the first run pays for compiling net/http).
 fn proxy_helper(go: &Path) -> PathBuf {
+    // Tests run in parallel threads: build (or check) the helper once.
+    static HELPER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    HELPER.get_or_init(|| build_helper(go)).clone()
+}
+
+fn build_helper(go: &Path) -> PathBuf {
     const SRC: &str = r#"package main
 
 import (
+	"bufio"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
+	"path"
+	"strings"
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "match" {
+		// Lines "pattern\tname" on stdin; prints true, false or err per line.
+		sc := bufio.NewScanner(os.Stdin)
+		for sc.Scan() {
+			pat, name, _ := strings.Cut(sc.Text(), "\t")
+			ok, err := path.Match(pat, name)
+			if err != nil {
+				fmt.Println("err")
+			} else {
+				fmt.Println(ok)
+			}
+		}
+		return
+	}
 	for _, s := range os.Args[1:] {
 		u, err := url.Parse(s)
 		if err != nil {
@@ -577,4 +601,81 @@ fn http_proxy_choice_matches_net_http() {
         built.as_secs_f64()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Differential test of the path.Match port against Go's own, on deterministic pseudo-random
+/// patterns over the characters that matter (`*?[]^-\\/`, ASCII, a multi-byte rune).
+#[test]
+fn path_match_agrees_with_go_on_random_patterns() {
+    use std::io::Write;
+    let Some(go) = real_go() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI=true but no working `go` on PATH: the Go oracle test must run in CI");
+        }
+        eprintln!("skipping: no working `go` on PATH (set CI=true to make this a failure)");
+        return;
+    };
+    let helper = proxy_helper(&go);
+    let start = Instant::now();
+    let pattern_chars: Vec<char> = "ab/*?[]^-\\☺.".chars().collect();
+    let name_chars: Vec<char> = "ab/-]^☺.*".chars().collect();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    let mut cases = Vec::new();
+    for _ in 0..3000 {
+        let pl = next(7);
+        let nl = next(6);
+        let p: String = (0..pl)
+            .map(|_| pattern_chars[next(pattern_chars.len())])
+            .collect();
+        let n: String = (0..nl)
+            .map(|_| name_chars[next(name_chars.len())])
+            .collect();
+        cases.push((p, n));
+    }
+    let mut child = Command::new(&helper)
+        .arg("match")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        for (p, n) in &cases {
+            writeln!(stdin, "{p}\t{n}").unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), cases.len());
+    let mut failures = Vec::new();
+    for ((p, n), go_says) in cases.iter().zip(lines) {
+        let ours = match gomod_diag::config::pattern::path_match(p, n) {
+            Ok(true) => "true",
+            Ok(false) => "false",
+            Err(_) => "err",
+        };
+        if ours != go_says {
+            failures.push(format!(
+                "Match({p:?}, {n:?}): go {go_says}, gomod-diag {ours}"
+            ));
+        }
+    }
+    eprintln!(
+        "path.Match oracle: {} random cases in {:.2} s",
+        cases.len(),
+        start.elapsed().as_secs_f64()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures[..failures.len().min(30)].join("\n")
+    );
 }
