@@ -1204,3 +1204,28 @@ fn facts_round_trip_through_json() {
     let sys = lab.dns(DnsMode::zone(&[("good.test", srv.ip())]));
     check::<DnsFacts>(&dns_probe(&lab, "good.test", sys, sys, &[]).json);
 }
+
+#[test]
+fn bad_inputs_name_the_accepted_form() {
+    let lab = Lab::new();
+    for (args, needle) in [
+        (
+            vec!["probe", "dns", "https://proxy.golang.org/"],
+            "DNS name",
+        ),
+        (vec!["probe", "tls", "a.test:notaport"], "HOST[:PORT]"),
+        (vec!["probe", "http", "proxy.golang.org/x"], "https://"),
+        (
+            vec!["probe", "proxy", "a.test", "--proxy", "ftp://p:21"],
+            "proxy URL",
+        ),
+        (
+            vec!["probe", "dns", "a.test", "--doh", "http://plain/dns-query"],
+            "https://",
+        ),
+    ] {
+        let o = run(&lab, &args, &[]);
+        assert_eq!(o.code, 2, "{args:?}: {}{}", o.stdout, o.stderr);
+        assert!(o.stderr.contains(needle), "{args:?}: {}", o.stderr);
+    }
+}
