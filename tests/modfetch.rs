@@ -703,3 +703,25 @@ async fn direct_mode_git_checks() {
         l.requests()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_server_is_reported_as_a_stall() {
+    let l = lab();
+    l.fault(".info", Fault::Slow(Duration::from_secs(3)));
+    let fetcher = Fetcher::new(None, Duration::from_millis(500));
+    let f = fetcher
+        .get(
+            &format!("{}/example.com/hello/@v/v1.0.0.info", l.url()),
+            1024,
+        )
+        .await;
+    match f {
+        gomod_diag::modfetch::outcome::Fetch::NetError {
+            class, go_error, ..
+        } => {
+            assert_eq!(class, "goproxy.slow");
+            assert!(go_error.contains("Go itself has no timeout"), "{go_error}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -48,7 +48,10 @@ impl Fetcher {
         let mut b = reqwest::Client::builder()
             .user_agent(GO_USER_AGENT)
             .no_proxy()
-            .connect_timeout(self.timeout)
+            // Shorter than the request limit, so a connect that hangs is reported as the
+            // dial timeout Go would also hit, and a server that accepts but never answers as
+            // a stall (Go has no response timeout and would wait).
+            .connect_timeout(self.timeout * 3 / 4)
             .redirect(reqwest::redirect::Policy::custom(|attempt| {
                 // net/http stops after 10 redirects; cmd/go refuses https → http.
                 if attempt.previous().len() >= 10 {
@@ -121,7 +124,7 @@ impl Fetcher {
                         "Get {shown:?}: no response within {:?} (Go itself has no timeout and would keep waiting)",
                         self.timeout
                     ),
-                    class: "tcp.timeout".into(),
+                    class: "goproxy.slow".into(),
                     elapsed_ms: elapsed(start),
                 }
             }
