@@ -156,7 +156,7 @@ impl Route {
 
     /// A `--proxy` value, read the way Go reads proxy variables (`host:port` means http://).
     pub fn parse_proxy_arg(value: &str) -> Result<Route, String> {
-        let accepted = "expected a proxy URL such as http://proxy.corp:3128, https://user:pass@proxy:443, socks5://127.0.0.1:1080";
+        let accepted = "expected a proxy URL such as http://proxy.corp:3128, https://proxy.corp:443, socks5://127.0.0.1:1080";
         match crate::config::httpproxy::parse_proxy(value.trim(), "--proxy") {
             Ok(Some(p)) => {
                 Route::from_proxy_url(&p).map_err(|e| format!("invalid --proxy: {e}; {accepted}"))
