@@ -3,9 +3,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use crate::cli::{Cli, Command, GlobalArgs, Lang};
+use crate::cli::{Command, GlobalArgs, Lang};
 use crate::{commands, exit, redact};
 
 /// How output is rendered, settled once from flags, environment and the terminal.
@@ -58,7 +56,7 @@ pub fn main() -> ExitCode {
     // One crypto provider for every rustls user in the process (reqwest, hickory, our probes).
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 
-    let cli = match Cli::try_parse() {
+    let cli = match crate::cli::parse(std::env::args_os()) {
         Ok(cli) => cli,
         // clap prints help/version (exit 0) or the usage error (exit 2) itself.
         Err(e) => e.exit(),

@@ -19,7 +19,6 @@ pub const DEFAULT_TIMEOUT: &str = "15s";
     about = "Why does `go get` / `go mod download` fail on this network? Probes DNS, TCP, TLS, \
              proxies, GOPROXY and the checksum database, predicts what Go will do, and names \
              the cause and the exact fix.",
-    args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
 pub struct Cli {
@@ -236,6 +235,46 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// Parses the command line. Flags of the default `run` command (`--module`, `--public-dns`,
+/// ...) written before another subcommand are refused rather than silently ignored; global
+/// flags (`--json`, `--timeout`, ...) go anywhere.
+pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{parser::ValueSource, CommandFactory, FromArgMatches};
+    let mut cmd = Cli::command();
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    if let Some(sub) = matches.subcommand_name().filter(|s| *s != "run") {
+        let run_only = [
+            "modules",
+            "public_dns",
+            "system_dns",
+            "doh",
+            "vcs",
+            "zip",
+            "fail_on",
+        ];
+        if let Some(id) = run_only
+            .iter()
+            .find(|id| matches.value_source(id) == Some(ValueSource::CommandLine))
+        {
+            let flag = cmd
+                .get_arguments()
+                .find(|a| a.get_id() == *id)
+                .and_then(|a| a.get_long())
+                .unwrap_or(id);
+            return Err(cmd.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!("--{flag} belongs to `run` (the default command), not to `{sub}`; put it after `{sub}` if `{sub}` takes it, or drop `{sub}`"),
+            ));
+        }
+    }
+    Ok(cli)
+}
+
 /// Parses `15s`, `2500ms`, `1m`, `1m30s`, or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let accepted =
@@ -332,6 +371,22 @@ mod tests {
         assert!(cli.command.is_none());
         assert_eq!(cli.run.modules, vec!["golang.org/x/text@v0.3.0"]);
         assert!(cli.global.json);
+    }
+
+    #[test]
+    fn global_flags_before_subcommand() {
+        let cli = Cli::try_parse_from(["gomod-diag", "--json", "--timeout", "3s", "report", "-"])
+            .unwrap();
+        assert!(matches!(cli.command, Some(Command::Report(_))));
+        assert!(cli.global.json);
+    }
+
+    #[test]
+    fn run_flags_with_another_subcommand_are_refused() {
+        let err = parse(["gomod-diag", "--module", "x.example/m", "env"]).unwrap_err();
+        assert!(err.to_string().contains("--module"), "{err}");
+        assert!(parse(["gomod-diag", "env", "--module", "x.example/m"]).is_ok());
+        assert!(parse(["gomod-diag", "--vcs", "--module", "x.example/m"]).is_ok());
     }
 
     #[test]

@@ -604,3 +604,58 @@ fn live_go_errors_against_loopback_classify_correctly() {
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
+
+/// `explain --probe` runs the probes the text names: a closed loopback port confirms
+/// `tcp.refused` (exit 1); a port that now accepts shows the network is fine (exit 0).
+#[test]
+fn explain_probe_confirms_or_clears_the_cause() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let open = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let open_port = open.local_addr().unwrap().port();
+    let text = |port: u16| {
+        format!("go: example.com/m@v1.0.0: Get \"https://127.0.0.1:{port}/example.com/m/@v/v1.0.0.info\": dial tcp 127.0.0.1:{port}: connect: connection refused")
+    };
+    let run = |port: u16| {
+        assert_cmd::Command::cargo_bin("gomod-diag")
+            .unwrap()
+            .args([
+                "--json",
+                "--timeout",
+                "5s",
+                "explain",
+                "--probe",
+                "--public-dns",
+                "127.0.0.1:9",
+            ])
+            .arg(text(port))
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .unwrap()
+    };
+    let out = run(closed_port);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // The classification document, then the probe verdict document.
+    let verdict: serde_json::Value = serde_json::Deserializer::from_str(&stdout)
+        .into_iter::<serde_json::Value>()
+        .filter_map(Result::ok)
+        .find(|v| v.get("confirmed").is_some())
+        .expect("a probe verdict");
+    assert_eq!(verdict["confirmed"], "tcp.refused", "{stdout}");
+
+    let out = run(open_port);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    drop(open);
+}

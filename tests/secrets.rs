@@ -49,6 +49,8 @@ fn assert_clean(what: &str, out: &std::process::Output) {
         assert!(!text.contains(s), "{what}: secret {s:?} leaked:\n{text}");
     }
     assert!(!text.contains("panicked"), "{what}: panicked:\n{text}");
+    // A usage error would print nothing worth checking.
+    assert_ne!(out.status.code(), Some(2), "{what}: usage error:\n{text}");
 }
 
 #[test]

@@ -45,10 +45,7 @@ pub async fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<u8> {
         print!("{}", redact_text(&render_text(ctx, &catalog, &ex, &values)));
     }
     if args.probe {
-        eprintln!(
-            "gomod-diag: explain --probe is not available yet: run `gomod-diag` (or `gomod-diag probe ...`) to check the network."
-        );
-        return Ok(exit::INCONCLUSIVE);
+        return probe_verdict(ctx, args, &ex).await;
     }
     Ok(if ex.causes.is_empty() {
         exit::INCONCLUSIVE
@@ -247,4 +244,129 @@ fn indent(text: &str, prefix: &str) -> String {
         .map(|line| format!("{prefix}{line}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `--probe`: runs exactly the probes the text points at (concurrently, under the run
+/// deadline) and says whether this network still shows the failure, and which cause it is.
+async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyhow::Result<u8> {
+    use crate::diagnose::explain::ProbeRequest;
+    use crate::probe::{chain, dns, tcp, ProbeOptions, Route};
+
+    let opts =
+        ProbeOptions::from_args(&args.dns, ctx.global.timeout).map_err(anyhow::Error::msg)?;
+    let requests = probe_requests(ex);
+    if requests.is_empty() {
+        eprintln!("gomod-diag: the text names no host, address or URL to probe");
+        return Ok(exit::INCONCLUSIVE);
+    }
+    let results = crate::join::join_all(
+        requests
+            .iter()
+            .map(|r| {
+                let opts = &opts;
+                async move {
+                    match r {
+                        ProbeRequest::Dns(name) => {
+                            let f = dns::probe_dns(name, opts).await;
+                            let cause = (!f.ok()).then(|| "dns.no_resolution".to_string());
+                            (format!("dns {name}"), cause, serde_json::to_value(&f).ok())
+                        }
+                        ProbeRequest::Tcp(addr) => {
+                            match crate::probe::parse_host_port(addr, None) {
+                                Ok((host, port)) => {
+                                    let f = tcp::probe_tcp(&host, port, opts).await;
+                                    let cause = f.class.cause_id().map(str::to_string);
+                                    (format!("tcp {addr}"), cause, serde_json::to_value(&f).ok())
+                                }
+                                Err(e) => (
+                                    format!("tcp {addr}"),
+                                    None,
+                                    Some(serde_json::json!({ "error": e })),
+                                ),
+                            }
+                        }
+                        ProbeRequest::Tls(host, port) => {
+                            endpoint_probe(&format!("https://{host}:{port}/"), None, opts).await
+                        }
+                        ProbeRequest::Http(url) => endpoint_probe(url, None, opts).await,
+                        ProbeRequest::Proxy(proxy) => {
+                            // Through the proxy the text names, to the first https URL it names.
+                            let target = ex
+                                .entities
+                                .urls
+                                .iter()
+                                .find(|u| u.starts_with("https://"))
+                                .cloned();
+                            let target =
+                                target.unwrap_or_else(|| "https://proxy.golang.org/".to_string());
+                            endpoint_probe(&target, Some(proxy.as_str()), opts).await
+                        }
+                    }
+                }
+            })
+            .collect(),
+    )
+    .await;
+
+    async fn endpoint_probe(
+        url: &str,
+        proxy: Option<&str>,
+        opts: &ProbeOptions,
+    ) -> (String, Option<String>, Option<serde_json::Value>) {
+        let Ok(u) = url::Url::parse(url) else {
+            return (format!("http {url}"), None, None);
+        };
+        let route = match proxy {
+            Some(p) => Route::parse_proxy_arg(p),
+            None => Route::from_env_for(&u),
+        }
+        .unwrap_or(Route::Direct);
+        let label = format!(
+            "{} {}",
+            if route == Route::Direct {
+                "https"
+            } else {
+                "proxy"
+            },
+            redact_text(url)
+        );
+        let f = chain::probe_endpoint(&u, &route, opts).await;
+        let cause = f.failure.as_ref().map(|x| x.cause.clone());
+        (label, cause, serde_json::to_value(&f).ok())
+    }
+
+    let failures: Vec<&(String, Option<String>, Option<serde_json::Value>)> =
+        results.iter().filter(|r| r.1.is_some()).collect();
+    let top = ex.top().map(|c| c.id.clone());
+    // The confirmed cause: the explained one if a probe shows it, else what the probes show.
+    let confirmed = failures
+        .iter()
+        .find(|r| r.1 == top)
+        .or_else(|| failures.first())
+        .and_then(|r| r.1.clone());
+    if ctx.global.json {
+        let mut doc = serde_json::json!({
+            "probes": results.iter().map(|(what, cause, facts)| serde_json::json!({
+                "probe": what, "cause": cause, "facts": facts,
+            })).collect::<Vec<_>>(),
+            "explained": top,
+            "confirmed": confirmed,
+        });
+        redact_json(&mut doc);
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        println!("\nProbes on this network:");
+        for (what, cause, _) in &results {
+            println!("  {}: {}", what, cause.as_deref().unwrap_or("ok"));
+        }
+        match (&confirmed, &top) {
+            (Some(c), Some(t)) if c == t => println!("\nConfirmed here: {c}."),
+            (Some(c), _) => println!("\nThis network shows {c} (the text alone suggested {}).", top.as_deref().unwrap_or("nothing")),
+            (None, _) => println!("\nEvery probe succeeds on this network now: the failure may have been elsewhere or transient."),
+        }
+    }
+    Ok(match confirmed {
+        Some(_) => exit::GO_WILL_FAIL,
+        None => exit::SUCCESS,
+    })
 }
