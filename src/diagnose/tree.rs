@@ -966,10 +966,12 @@ fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Di
     if error.contains("module lookup disabled by GOPROXY=off") {
         return "config.goproxy_off".into();
     }
+    // GOPROXY itself (the warnings use the same id for a malformed GOVCS, which does not
+    // stop the proxy path).
     if let Some(w) = input
         .warnings
         .iter()
-        .find(|w| w.id == "config.goproxy_invalid")
+        .find(|w| w.id == "config.goproxy_invalid" && w.variable == "GOPROXY")
     {
         d.evidence.push(Evidence {
             fact: "GOPROXY".into(),
