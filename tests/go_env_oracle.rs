@@ -420,6 +420,27 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "parse" {
+		// One URL per stdin line; prints "ok <scheme> <host> <user> <pass> <path> <opaque>"
+		// (fields quoted) or "err <error text>".
+		sc := bufio.NewScanner(os.Stdin)
+		for sc.Scan() {
+			u, err := url.Parse(sc.Text())
+			if err != nil {
+				fmt.Printf("err %q\n", err.Error())
+				continue
+			}
+			user, pass := "", ""
+			if u.User != nil {
+				user = u.User.Username()
+				if p, ok := u.User.Password(); ok {
+					pass = p
+				}
+			}
+			fmt.Printf("ok %q %q %q %q %q %q\n", u.Scheme, u.Host, user, pass, u.Path, u.Opaque)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "match" {
 		// Lines "pattern\tname" on stdin; prints true, false or err per line.
 		sc := bufio.NewScanner(os.Stdin)
@@ -448,10 +469,31 @@ func main() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("go-proxy-helper");
     let bin = dir.join("proxyhelper");
     let src = dir.join("main.go");
-    if bin.is_file() && std::fs::read_to_string(&src).ok().as_deref() == Some(SRC) {
+    if bin.is_file()
+        && dir.join("go.mod").is_file()
+        && std::fs::read_to_string(&src).ok().as_deref() == Some(SRC)
+    {
         return bin;
     }
     std::fs::create_dir_all(&dir).unwrap();
+    // Module mode with the toolchain's own language version, so GODEBUG defaults (for
+    // example urlstrictcolons) are those of cmd/go itself.
+    let version = Command::new(go)
+        .args(["env", "GOVERSION"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let lang: Vec<&str> = version
+        .trim_start_matches("go")
+        .split('.')
+        .take(2)
+        .collect();
+    std::fs::write(
+        dir.join("go.mod"),
+        format!("module proxyhelper\n\ngo {}\n", lang.join(".")),
+    )
+    .unwrap();
     std::fs::write(&src, SRC).unwrap();
     let out = Command::new(go)
         .env_clear()
@@ -462,7 +504,8 @@ func main() {
         )
         .env("GOTOOLCHAIN", "local")
         .env("GOTELEMETRY", "off")
-        .env("GO111MODULE", "off")
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOPROXY", "off")
         .env("GOCACHE", dir.join("cache"))
         .current_dir(&dir)
         .args(["build", "-o"])
@@ -677,5 +720,88 @@ fn path_match_agrees_with_go_on_random_patterns() {
         "{} disagreements:\n{}",
         failures.len(),
         failures[..failures.len().min(30)].join("\n")
+    );
+}
+
+/// Differential test of the net/url.Parse subset (gourl) against Go's url.Parse: the same
+/// inputs are accepted with the same scheme/host/userinfo/path/opaque, or rejected with the
+/// same error text.
+#[test]
+fn url_parse_agrees_with_go_on_random_inputs() {
+    use std::io::Write;
+    let Some(go) = real_go() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI=true but no working `go` on PATH: the Go oracle test must run in CI");
+        }
+        eprintln!("skipping: no working `go` on PATH (set CI=true to make this a failure)");
+        return;
+    };
+    let helper = proxy_helper(&go);
+    let start = Instant::now();
+    let pieces = [
+        "http", "https", "file", "socks5", "://", ":", "/", "//", "@", "u", "p", "[", "]", "::1",
+        "%", "%2", "%zz", "%41", "a", "b.c", "80", "x", "?", "#", " ", "1.2.3.4", "-", "+", "é",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    let mut cases: Vec<String> = Vec::new();
+    for _ in 0..3000 {
+        let k = 1 + next(7);
+        cases.push((0..k).map(|_| pieces[next(pieces.len())]).collect());
+    }
+    let mut child = Command::new(&helper)
+        .arg("parse")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        for c in &cases {
+            writeln!(stdin, "{c}").unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), cases.len());
+    let q = gomod_diag::config::gourl::go_quote;
+    let mut failures = Vec::new();
+    for (input, go_says) in cases.iter().zip(lines) {
+        let ours = match gomod_diag::config::gourl::parse(input) {
+            Ok(u) => format!(
+                "ok {} {} {} {} {} {}",
+                q(&u.scheme),
+                q(&u.host),
+                q(u.username.as_deref().unwrap_or("")),
+                q(u.password.as_deref().unwrap_or("")),
+                q(&u.path),
+                q(&u.opaque)
+            ),
+            Err(e) => format!("err {}", q(&e)),
+        };
+        // Invalid UTF-8 from %-escapes in a path cannot live in a Rust String (kept lossy).
+        let lossy_path = go_says.contains("\\x") && ours.contains('\u{fffd}');
+        if ours != go_says && !lossy_path {
+            failures.push(format!(
+                "{input:?}:\n    go         {go_says}\n    gomod-diag {ours}"
+            ));
+        }
+    }
+    eprintln!(
+        "url.Parse oracle: {} random inputs in {:.2} s",
+        cases.len(),
+        start.elapsed().as_secs_f64()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures[..failures.len().min(25)].join("\n")
     );
 }

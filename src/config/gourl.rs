@@ -113,9 +113,26 @@ fn split_host_port(host_port: &str) -> (&str, &str) {
 
 /// strconv.Quote-style quoting as `%q` prints strings in Go error messages.
 pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+    go_quote_bytes(s.as_bytes())
+}
+
+/// `%q` of arbitrary bytes: invalid UTF-8 bytes print as `\xNN`, as in Go.
+pub fn go_quote_bytes(b: &[u8]) -> String {
+    let mut out = String::with_capacity(b.len() + 2);
     out.push('"');
-    for c in s.chars() {
+    let mut i = 0;
+    while i < b.len() {
+        let k = (b.len() - i).min(4);
+        let valid = match std::str::from_utf8(&b[i..i + k]) {
+            Ok(v) => v,
+            Err(e) => std::str::from_utf8(&b[i..i + e.valid_up_to()]).unwrap_or(""),
+        };
+        let Some(c) = valid.chars().next() else {
+            out.push_str(&format!("\\x{:02x}", b[i]));
+            i += 1;
+            continue;
+        };
+        i += c.len_utf8();
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -389,8 +406,7 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
                     || !b[i + 2].is_ascii_hexdigit()
                 {
                     let end = (i + 3).min(b.len());
-                    let bad = String::from_utf8_lossy(&b[i..end]);
-                    return Err(format!("invalid URL escape {}", go_quote(&bad)));
+                    return Err(format!("invalid URL escape {}", go_quote_bytes(&b[i..end])));
                 }
                 let v = unhex(b[i + 1]) << 4 | unhex(b[i + 2]);
                 let esc = &s[i..i + 3];
