@@ -725,3 +725,39 @@ async fn stalled_server_is_reported_as_a_stall() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_probe_backend_gives_the_same_prediction() {
+    let b = lab();
+    let comma = format!("http://127.0.0.1:1,{}", b.url());
+    let sim = SimConfig::from_config(&config(&[("GOPROXY", &comma)]));
+    let mut opts = gomod_diag::probe::ProbeOptions::new(Duration::from_secs(5));
+    opts.per_probe_timeout = Duration::from_secs(2);
+    let fetcher = Fetcher::with_probe(None, &opts);
+    let (p, obs) = observe(
+        &sim,
+        &[target("example.com/hello@v1.1.0")],
+        &fetcher,
+        Observations::default(),
+        12,
+        direct_fixed(None),
+    )
+    .await;
+    assert_eq!(
+        p.error_text.as_deref(),
+        Some("go: example.com/hello@v1.1.0: Get \"http://127.0.0.1:1/example.com/hello/@v/v1.1.0.info\": dial tcp 127.0.0.1:1: connect: connection refused"),
+        "{obs:#?}"
+    );
+    let ok = format!("{},{}", b.url(), b.url());
+    let sim = SimConfig::from_config(&config(&[("GOPROXY", &ok), ("GOSUMDB", &b.sumdb_key())]));
+    let (p, _) = observe(
+        &sim,
+        &[target("example.com/Upper@v0.1.0")],
+        &fetcher,
+        Observations::default(),
+        12,
+        direct_fixed(None),
+    )
+    .await;
+    assert!(p.go_will_succeed, "{p:#?}");
+}

@@ -28,6 +28,9 @@ pub struct PredictOptions {
     pub timeout: Duration,
     /// Run `git ls-remote` for directly fetched modules.
     pub vcs: bool,
+    /// Make the GETs with the HTTP probe (Go's trust and resolver, Go-format errors); None:
+    /// a plain Go-like reqwest client.
+    pub probe: Option<crate::probe::ProbeOptions>,
 }
 
 /// Probes and simulates `go mod download` for the targets: the engine behind `probe
@@ -38,7 +41,10 @@ pub async fn predict(
     opts: &PredictOptions,
 ) -> (SimConfig, Prediction, Observations) {
     let sim = SimConfig::from_config(cfg);
-    let fetcher = Fetcher::new(Some(cfg.proxy_env()), opts.timeout);
+    let fetcher = match &opts.probe {
+        Some(p) => Fetcher::with_probe(Some(cfg.proxy_env()), p),
+        None => Fetcher::new(Some(cfg.proxy_env()), opts.timeout),
+    };
     let dopts = DirectOptions {
         gonoproxy_private: false,
         goprivate: cfg.get("GOPRIVATE").to_string(),
@@ -75,9 +81,13 @@ pub async fn run_probe(ctx: &Ctx, kind: &ProbeKind) -> anyhow::Result<u8> {
     }
     target.check_zip = zip;
     let cfg = GoConfig::load_system();
+    let timeout = ctx.global.timeout.min(Duration::from_secs(10));
+    let mut probe = crate::probe::ProbeOptions::new(ctx.global.timeout);
+    probe.per_probe_timeout = probe.per_probe_timeout.min(timeout);
     let opts = PredictOptions {
-        timeout: ctx.global.timeout.min(Duration::from_secs(10)),
+        timeout,
         vcs: false,
+        probe: Some(probe),
     };
     let (sim, prediction, observations) = predict(&cfg, std::slice::from_ref(&target), &opts).await;
     let code = exit_code(name, &prediction);

@@ -19,6 +19,15 @@ pub struct Fetcher {
     /// Per-request limit (Go itself has none: a stalled server hangs it).
     pub timeout: Duration,
     clients: tokio::sync::Mutex<HashMap<String, reqwest::Client>>,
+    /// When set, GETs go through the HTTP probe (Go's trust store and resolver, Go-format
+    /// TLS/DNS/proxy error texts, chain probes that explain failures).
+    probe: Option<ProbeBackend>,
+}
+
+struct ProbeBackend {
+    opts: crate::probe::ProbeOptions,
+    cache: std::sync::Arc<crate::probe::chain::ChainCache>,
+    clients: tokio::sync::Mutex<HashMap<String, crate::probe::http::HttpClient>>,
 }
 
 impl Fetcher {
@@ -28,7 +37,76 @@ impl Fetcher {
             proxy_env,
             timeout,
             clients: tokio::sync::Mutex::new(HashMap::new()),
+            probe: None,
         }
+    }
+
+    /// A fetcher whose GETs are made by the HTTP probe (`crate::probe::http`), with the
+    /// probe's options (timeouts, resolver choice, deadline).
+    pub fn with_probe(proxy_env: Option<ProxyEnv>, opts: &crate::probe::ProbeOptions) -> Fetcher {
+        Fetcher {
+            proxy_env,
+            timeout: opts.per_probe_timeout,
+            clients: tokio::sync::Mutex::new(HashMap::new()),
+            probe: Some(ProbeBackend {
+                opts: opts.clone(),
+                cache: std::sync::Arc::new(crate::probe::chain::ChainCache::new()),
+                clients: tokio::sync::Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    async fn get_via_probe(&self, backend: &ProbeBackend, url: &url::Url, keep: usize) -> Fetch {
+        let route = match &self.proxy_env {
+            Some(env) => match env.proxy_for(url) {
+                ProxyChoice::Direct => crate::probe::Route::Direct,
+                ProxyChoice::Via { proxy } => match url::Url::parse(&proxy.full_url()) {
+                    Ok(u) => crate::probe::Route::Proxy(u),
+                    Err(e) => {
+                        return Fetch::net_error(
+                            &format!("invalid proxy URL {}: {e}", proxy.redacted()),
+                            "config.proxy_value_invalid",
+                        )
+                    }
+                },
+                ProxyChoice::Error { message } => {
+                    let shown = crate::redact::redact_url(url.as_str());
+                    return Fetch::net_error(
+                        &format!("Get {shown:?}: {message}"),
+                        "config.proxy_value_invalid",
+                    );
+                }
+            },
+            None => crate::probe::Route::Direct,
+        };
+        let key = match &route {
+            crate::probe::Route::Direct => "direct".to_string(),
+            crate::probe::Route::Proxy(u) => u.to_string(),
+        };
+        let client = {
+            let mut clients = backend.clients.lock().await;
+            match clients.get(&key) {
+                Some(c) => c.clone(),
+                None => match crate::probe::http::HttpClient::new(
+                    route,
+                    backend.cache.clone(),
+                    &backend.opts,
+                ) {
+                    Ok(c) => {
+                        clients.insert(key, c.clone());
+                        c
+                    }
+                    Err(e) => {
+                        let shown = crate::redact::redact_url(url.as_str());
+                        return Fetch::net_error(
+                            &format!("Get {shown:?}: {e}"),
+                            "config.proxy_value_invalid",
+                        );
+                    }
+                },
+            }
+        };
+        Fetch::from(&client.fetch(url, keep).await)
     }
 
     async fn client(&self, url: &url::Url) -> Result<reqwest::Client, String> {
@@ -102,6 +180,10 @@ impl Fetcher {
             }
             let _ = plain.set_username("");
             let _ = plain.set_password(None);
+        }
+        if let Some(backend) = &self.probe {
+            // reqwest sends URL userinfo as Basic auth, as Go does.
+            return self.get_via_probe(backend, &parsed, keep).await;
         }
         let client = match self.client(&parsed).await {
             Ok(c) => c,
