@@ -441,6 +441,29 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) > 1 && os.Args[1] == "choice" {
+		// Per URL argument: url, then the proxy's scheme, Hostname(), Port(), user, password
+		// (or "-" for no proxy), then the error, tab-separated.
+		for _, s := range os.Args[2:] {
+			u, _ := url.Parse(s)
+			p, err := http.ProxyFromEnvironment(&http.Request{URL: u})
+			e := "<nil>"
+			if err != nil {
+				e = err.Error()
+			}
+			if p == nil {
+				fmt.Printf("%s\t-\t\t\t\t\t%s\n", s, e)
+				continue
+			}
+			user, pass := "", ""
+			if p.User != nil {
+				user = p.User.Username()
+				pass, _ = p.User.Password()
+			}
+			fmt.Printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s, p.Scheme, p.Hostname(), p.Port(), user, pass, e)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "match" {
 		// Lines "pattern\tname" on stdin; prints true, false or err per line.
 		sc := bufio.NewScanner(os.Stdin)
@@ -796,6 +819,169 @@ fn url_parse_agrees_with_go_on_random_inputs() {
     eprintln!(
         "url.Parse oracle: {} random inputs in {:.2} s",
         cases.len(),
+        start.elapsed().as_secs_f64()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures[..failures.len().min(25)].join("\n")
+    );
+}
+
+/// Random HTTPS_PROXY / HTTP_PROXY / NO_PROXY values: net/http and ProxyEnv choose the same
+/// proxy (or none) for a fixed set of URLs. One helper process per environment (net/http
+/// reads the variables once per process).
+#[test]
+fn random_proxy_environments_agree_with_net_http() {
+    use gomod_diag::config::{ProxyChoice, ProxyEnv};
+    let Some(go) = real_go() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI=true but no working `go` on PATH: the Go oracle test must run in CI");
+        }
+        eprintln!("skipping: no working `go` on PATH (set CI=true to make this a failure)");
+        return;
+    };
+    let helper = proxy_helper(&go);
+    let start = Instant::now();
+    let proxy_pieces = [
+        "http://",
+        "https://",
+        "socks5://",
+        "u:pw@",
+        "p",
+        "127.0.0.1",
+        "[::1]",
+        ":3128",
+        ":",
+        "x.example",
+        "%zz",
+        " ",
+        "/",
+        "ftp://",
+        "",
+    ];
+    let no_proxy_pieces = [
+        "a.example",
+        ".a.example",
+        "*.a.example",
+        "*",
+        "10.0.0.0/8",
+        "127.0.0.1",
+        "[::2]:443",
+        "::2",
+        "b.example:8443",
+        " ",
+        ",",
+        "A.EXAMPLE",
+        "2001:db8::/32",
+        ":1",
+        "[",
+        "",
+    ];
+    let urls = [
+        "https://a.example/x",
+        "https://sub.a.example:8443/x",
+        "http://a.example/",
+        "https://b.example:8443/",
+        "https://b.example/",
+        "https://10.9.8.7/",
+        "https://[::2]/",
+        "https://[2001:db8::5]:8443/",
+        "https://localhost/",
+        "https://proxy.golang.org/",
+    ];
+    let mut seed: u64 = 0x1234_5678_9ABC_DEF1;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    let mut envs: Vec<Vec<(&'static str, String)>> = Vec::new();
+    for _ in 0..120 {
+        let mut pick = |pieces: &[&str], max: usize| -> String {
+            let k = next(max + 1);
+            (0..k).map(|_| pieces[next(pieces.len())]).collect()
+        };
+        let https = pick(&proxy_pieces, 4);
+        let http = pick(&proxy_pieces, 3);
+        let no = {
+            let k = next(4);
+            (0..k)
+                .map(|_| no_proxy_pieces[next(no_proxy_pieces.len())])
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let upper = next(2) == 0;
+        let mut e = vec![
+            (if upper { "HTTPS_PROXY" } else { "https_proxy" }, https),
+            (if upper { "HTTP_PROXY" } else { "http_proxy" }, http),
+            (if upper { "no_proxy" } else { "NO_PROXY" }, no),
+        ];
+        if next(10) == 0 {
+            e.push(("REQUEST_METHOD", "GET".to_string()));
+        }
+        envs.push(e);
+    }
+    let mut failures = Vec::new();
+    for vars in &envs {
+        let mut c = Command::new(&helper);
+        c.env_clear();
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        let out = c.arg("choice").args(urls).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let env = ProxyEnv::from_lookup(&|k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        });
+        for (url, line) in urls.iter().zip(text.lines()) {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 7, "{line}");
+            // Go's numeric port (the port text may be "0080" or out of range).
+            let go_port = if f[3].is_empty() {
+                String::new()
+            } else {
+                f[3].parse::<u16>().map_or("bad".into(), |p| p.to_string())
+            };
+            let go = if f[1] == "-" {
+                format!("direct {}", f[6])
+            } else {
+                format!("{}|{}|{}|{}|{} {}", f[1], f[2], go_port, f[4], f[5], f[6])
+            };
+            let ours = match env.proxy_for_str(url) {
+                ProxyChoice::Direct => "direct <nil>".to_string(),
+                ProxyChoice::Via { proxy } => format!(
+                    "{}|{}|{}|{}|{} <nil>",
+                    proxy.scheme,
+                    proxy.host,
+                    if !proxy.port_explicit {
+                        String::new()
+                    } else if proxy.port == 0 {
+                        "bad".into()
+                    } else {
+                        proxy.port.to_string()
+                    },
+                    proxy.username.as_deref().unwrap_or(""),
+                    proxy.password.as_deref().unwrap_or("")
+                ),
+                ProxyChoice::Error { message } => format!("direct {message}"),
+            };
+            if go != ours {
+                failures.push(format!(
+                    "{vars:?} {url}:\n    go         {go}\n    gomod-diag {ours}"
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "random proxy env oracle: {} environments x {} URLs in {:.2} s",
+        envs.len(),
+        urls.len(),
         start.elapsed().as_secs_f64()
     );
     assert!(
