@@ -117,7 +117,17 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
         (proxy_env.https_proxy_url(), &proxy_env.https_proxy_var),
     ] {
         if let Some(p) = url {
-            if !p.scheme_supported() {
+            if p.host.is_empty() {
+                out.push(warn(
+                    "config.proxy_value_invalid",
+                    var,
+                    format!(
+                        "{var} does not name a proxy host (value {:?}); Go still uses it, and every request through it fails",
+                        crate::redact::redact_url(if var.eq_ignore_ascii_case("HTTPS_PROXY") { &proxy_env.https_proxy } else { &proxy_env.http_proxy })
+                    ),
+                    None,
+                ));
+            } else if !p.scheme_supported() {
                 out.push(warn(
                     "config.proxy_value_invalid",
                     var,
@@ -410,6 +420,12 @@ mod tests {
         ] {
             assert!(got.contains(&want), "{want:?} not in {got:?}");
         }
+        let blank = check(&config(&[("HTTPS_PROXY", " ")], None));
+        assert_eq!(
+            ids(&blank),
+            vec![("config.proxy_value_invalid", "HTTPS_PROXY")]
+        );
+        assert!(blank[0].message.contains("does not name a proxy host"));
         let gp = ws.iter().find(|w| w.variable == "GOPROXY").unwrap();
         assert_eq!(
             gp.go_error.as_deref(),
