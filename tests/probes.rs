@@ -540,6 +540,38 @@ fn tls_reset_after_client_hello() {
     );
 }
 
+/// A peer that resets every connection (not only after a ClientHello) is `tcp.reset`, although
+/// Go prints the same text for both: the chain tells them apart with a silent connection.
+#[test]
+fn https_to_a_peer_that_resets_every_connection_is_tcp_reset() {
+    let lab = Lab::new();
+    let a = lab.reset_on_accept();
+    let o = run(
+        &lab,
+        &["--json", "probe", "http", &format!("https://{a}/x")],
+        &[],
+    );
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert_eq!(
+        s(&o.json["chain"]["failure"]["cause"]),
+        "tcp.reset",
+        "{}",
+        o.stdout
+    );
+    assert_eq!(
+        s(&o.json["chain"]["failure"]["go_error"]),
+        format!(
+            "read tcp {}->{a}: read: connection reset by peer",
+            s(&o.json["chain"]["failure"]["go_error"])
+                .split("->")
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("read tcp ")
+        ),
+        "the peer address is in Go's text"
+    );
+}
+
 #[test]
 fn tls_closed_after_client_hello_is_eof() {
     let lab = Lab::new();

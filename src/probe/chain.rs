@@ -241,9 +241,13 @@ async fn direct(f: &mut EndpointFacts, host: &str, port: u16, tls: bool, opts: &
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_default();
-    let peer = stream
-        .peer_addr()
-        .map(|a| a.to_string())
+    // The address dialed, not `peer_addr()`: after a reset the socket no longer knows it.
+    let peer = f
+        .tcp
+        .iter()
+        .find(|a| a.class == TcpClass::Connected)
+        .map(|a| a.addr.to_string())
+        .or_else(|| stream.peer_addr().ok().map(|a| a.to_string()))
         .unwrap_or_default();
     let (mut t, _) = super::tls::handshake(stream, host, opts.budget()).await;
     f.timings.tls_ms = Some(t.time_ms);
@@ -253,16 +257,34 @@ async fn direct(f: &mut EndpointFacts, host: &str, port: u16, tls: bool, opts: &
         }
     }
     if !t.class.ok() {
-        f.failure = fail(
-            Stage::Tls,
-            snake(&t.class),
-            t.class.cause_id().unwrap_or(""),
-            t.go_error.clone().unwrap_or_default(),
-        );
+        // Go prints the same `read: connection reset by peer` whether the peer resets every
+        // connection or only after seeing the ClientHello (name-based blocking). Tell them
+        // apart: connect again and send nothing.
+        let reset_without_hello =
+            t.class == super::tls::TlsClass::Reset && reset_before_hello(&peer, opts).await;
+        let (stage, class, cause) = if reset_without_hello {
+            (Stage::Tcp, "reset".to_string(), "tcp.reset")
+        } else {
+            (
+                Stage::Tls,
+                snake(&t.class),
+                t.class.cause_id().unwrap_or(""),
+            )
+        };
+        f.failure = fail(stage, class, cause, t.go_error.clone().unwrap_or_default());
     } else if let Some(id) = t.class.cause_id() {
         f.findings.push(id.to_string());
     }
     f.tls = Some(t);
+}
+
+/// Whether `peer` resets a fresh connection on which nothing is sent.
+async fn reset_before_hello(peer: &str, opts: &ProbeOptions) -> bool {
+    let Ok(addr) = peer.parse::<SocketAddr>() else {
+        return false;
+    };
+    let attempts = super::tcp::connect_all(&[addr], opts.budget(), true).await;
+    attempts.iter().any(|a| a.class == TcpClass::Reset)
 }
 
 /// The key of a cached chain: scheme, host, port and route.
