@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 
 use gomod_diag::diagnose::catalog::ALL_IDS;
 use gomod_diag::report;
+use gomod_diag::shell::Shell;
 
 use harness::{load_all, run_scenario, Scenario};
 
@@ -33,7 +34,18 @@ fn scenarios() -> Vec<(String, Scenario)> {
 fn golden_scenarios() {
     let mut failures = Vec::new();
     let mut checked = 0;
+    // SCENARIO_SHOW=<file name part> prints those verdicts (cause, findings, fixes) in full.
+    let show = std::env::var("SCENARIO_SHOW").unwrap_or_default();
     for (name, sc) in scenarios() {
+        if !show.is_empty() && name.contains(&show) {
+            for shell in [Shell::Bash, Shell::PowerShell, Shell::Cmd] {
+                let r = harness::build_report(&sc, shell);
+                eprintln!(
+                    "== {name} ({shell:?})\n{}",
+                    serde_json::to_string_pretty(&r.verdict).unwrap()
+                );
+            }
+        }
         if let Err(e) = run_scenario(&sc) {
             failures.push(format!("{name}: {e}"));
         }

@@ -318,7 +318,7 @@ fn refine_by_evidence(
                     c.local_time, c.server_date, c.skew_secs
                 ),
             });
-            d.fix_values.set("value", format!("{:+.0} s", c.skew_secs));
+            d.fix_values.set("value", human_skew(c.skew_secs));
             return "local.clock_skew".into();
         }
     }
@@ -441,6 +441,38 @@ fn repaired_proxy_value(value: &str) -> String {
         }
     }
     out
+}
+
+/// A proxy URL to show in a fix: a password (masked in the report anyway) becomes a
+/// `<password>` hole for the user to fill in, percent-encoded.
+fn password_hole(proxy: &str) -> String {
+    match url::Url::parse(proxy) {
+        Ok(u) if u.password().is_some() => match proxy_origin(proxy) {
+            Some((scheme, hostport)) => {
+                format!("{scheme}://{}:<password>@{hostport}", u.username())
+            }
+            None => redact_text(proxy),
+        },
+        _ => redact_text(proxy),
+    }
+}
+
+/// A clock offset for people: `3.0 years ahead`, `7 minutes behind`.
+fn human_skew(secs: f64) -> String {
+    let dir = if secs >= 0.0 { "ahead" } else { "behind" };
+    let a = secs.abs();
+    let (n, unit) = if a >= 2.0 * 365.0 * 86400.0 {
+        (a / (365.0 * 86400.0), "years")
+    } else if a >= 2.0 * 86400.0 {
+        (a / 86400.0, "days")
+    } else if a >= 2.0 * 3600.0 {
+        (a / 3600.0, "hours")
+    } else if a >= 120.0 {
+        (a / 60.0, "minutes")
+    } else {
+        (a, "seconds")
+    };
+    format!("{n:.0} {unit} {dir}")
 }
 
 /// `scheme://host:port` of a proxy URL (no credentials, no path).
@@ -813,7 +845,7 @@ fn explain_by_configuration(
             d.fix_values.set("var", w.variable.to_ascii_uppercase());
             d.fix_values.set(
                 "proxy",
-                redact_text(&repaired_proxy_value(cfg.get(&w.variable))),
+                password_hole(&repaired_proxy_value(cfg.get(&w.variable))),
             );
             return "config.proxy_value_invalid".into();
         }
@@ -837,7 +869,7 @@ fn explain_by_configuration(
             });
             d.fix_values.set("var", var.to_ascii_uppercase());
             d.fix_values
-                .set("proxy", redact_text(&repaired_proxy_value(proxy)));
+                .set("proxy", password_hole(&repaired_proxy_value(proxy)));
             return "config.proxy_value_invalid".into();
         }
         // NO_PROXY sent a host around the configured (and valid) proxy.
@@ -1311,7 +1343,7 @@ fn summary_for(cause: &str, module: &str, host: Option<&str>, d: &Diagnosis) -> 
         "config.goproxy_invalid" => "GOPROXY does not parse: Go refuses to run with it.".into(),
         "config.gosumdb_invalid" => "GOSUMDB is malformed: Go cannot verify modules.".into(),
         other if other.starts_with("proxy.") => proxy_summary(other, host, d),
-        "local.clock_skew" => format!("The local clock is {} off, so the certificate of {host} looks invalid.", v("value")),
+        "local.clock_skew" => format!("The local clock is {}, so the certificate of {host} looks invalid.", v("value")),
         "sumdb.unreachable" => format!("The checksum database cannot be reached ({host}), so Go cannot verify {module}."),
         "sumdb.not_found" => format!("The checksum database has no record of {module}: it is private, but GONOSUMDB/GOPRIVATE do not cover it."),
         "config.pattern_whitespace" => format!("{} has an entry with a space, so it does not cover {module}.", v("var")),
@@ -1540,6 +1572,18 @@ mod tests {
         ] {
             assert_eq!(repaired_proxy_value(given), want, "{given:?}");
         }
+    }
+
+    #[test]
+    fn fix_value_helpers() {
+        assert_eq!(
+            password_hole("http://alice:s3cret@proxy.corp.example:8080"),
+            "http://alice:<password>@proxy.corp.example:8080"
+        );
+        assert_eq!(password_hole("http://p:3128"), "http://p:3128");
+        assert_eq!(human_skew(94_608_003.0), "3 years ahead");
+        assert_eq!(human_skew(-420.0), "7 minutes behind");
+        assert_eq!(human_skew(30.0), "30 seconds ahead");
     }
 
     #[test]
