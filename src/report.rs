@@ -170,7 +170,7 @@ pub fn build(
     prediction: Prediction,
     style: &Style,
 ) -> Report {
-    let config = redact_config(config);
+    let config = config.redacted();
     let warnings = warnings::check(&config);
     let d = diagnose(&config, &warnings, &facts, &prediction);
     Report {
@@ -222,22 +222,6 @@ pub fn rediagnose(mut report: Report, style: &Style) -> Result<Report, String> {
     );
     report.verdict = verdict(&d, style);
     Ok(report)
-}
-
-/// The configuration with every value passed through the redactor.
-pub fn redact_config(config: &GoConfig) -> GoConfig {
-    let mut c = config.clone();
-    for v in &mut c.values {
-        v.value = redact_text(&v.value);
-        for s in &mut v.shadowed {
-            s.value = redact_text(&s.value);
-        }
-    }
-    c.go_tool = serde_json::from_str(&redact_text(
-        &serde_json::to_string(&c.go_tool).unwrap_or_default(),
-    ))
-    .unwrap_or(c.go_tool);
-    c
 }
 
 /// The exit code for a verdict (README, "Exit codes").

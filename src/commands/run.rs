@@ -124,7 +124,8 @@ async fn follow_go(
 ) -> (Prediction, Observations, bool) {
     let sim_cfg = SimConfig::from_config(config);
     let targets = report::sim_targets(plan, args.zip);
-    let fetcher = Fetcher::new(Some(config.proxy_env()), opts.per_probe_timeout);
+    // GETs go through the probes: the resolver Go uses (or --system-dns), Go-format errors.
+    let fetcher = Fetcher::with_probe(Some(config.proxy_env()), opts);
     let direct_opts = DirectOptions {
         gonoproxy_private: false,
         goprivate: config.get("GOPRIVATE").to_string(),

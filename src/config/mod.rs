@@ -186,6 +186,11 @@ impl GoConfig {
                 s.value = crate::redact::redact_text(&s.value);
             }
         }
+        // What `go env -json` printed holds the same values.
+        let go_tool = serde_json::to_string(&c.go_tool).unwrap_or_default();
+        if let Ok(t) = serde_json::from_str(&crate::redact::redact_text(&go_tool)) {
+            c.go_tool = t;
+        }
         c
     }
 
