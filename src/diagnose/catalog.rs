@@ -1007,9 +1007,11 @@ mod tests {
                         let rendered =
                             format!("{} {}", step.text, step.command.unwrap_or_default());
                         assert!(step.missing.is_empty(), "{id}: {:?}", step.missing);
-                        for p in placeholders_in(&rendered) {
-                            panic!("{id} {shell:?}: {{{p}}} left unfilled in {rendered}");
-                        }
+                        let unfilled = placeholders_in(&rendered);
+                        assert!(
+                            unfilled.is_empty(),
+                            "{id} {shell:?}: {unfilled:?} left unfilled in {rendered}"
+                        );
                         used.extend(
                             PLACEHOLDERS
                                 .iter()
