@@ -341,13 +341,19 @@ fn inconclusive_and_unreadable_inputs() {
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["causes"][0]["id"], "config.goproxy_off");
-    // --probe is not wired yet: clear message, exit 3.
+    // --probe with a text that names nothing to probe: a clear message, exit 3.
     let out = bin()
-        .args(["explain", "--probe", f.to_str().unwrap()])
+        .args([
+            "explain",
+            "--probe",
+            "--public-dns",
+            "127.0.0.1:9",
+            f.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not available yet"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("names no host, address or URL to probe"));
 }
 
 #[test]
