@@ -558,17 +558,12 @@ fn https_to_a_peer_that_resets_every_connection_is_tcp_reset() {
         "{}",
         o.stdout
     );
-    assert_eq!(
-        s(&o.json["chain"]["failure"]["go_error"]),
-        format!(
-            "read tcp {}->{a}: read: connection reset by peer",
-            s(&o.json["chain"]["failure"]["go_error"])
-                .split("->")
-                .next()
-                .unwrap_or("")
-                .trim_start_matches("read tcp ")
-        ),
-        "the peer address is in Go's text"
+    // On loopback the reset lands during connect() or on the first read; either way Go's text
+    // names the peer (it is not lost once the socket is reset).
+    let e = s(&o.json["chain"]["failure"]["go_error"]);
+    assert!(
+        e.contains("connection reset by peer") && e.contains(&a.to_string()),
+        "{e}"
     );
 }
 
