@@ -341,5 +341,5 @@ pub async fn probe_all(
         let opts = opts.clone();
         async move { (*cache.probe(&u, &r, &opts).await).clone() }
     });
-    super::dns::futures_join_all(futs.collect()).await
+    crate::join::join_all(futs.collect()).await
 }

@@ -997,7 +997,7 @@ pub async fn probe_dns(name: &str, opts: &ProbeOptions) -> DnsFacts {
             Some(lookup_os(&name, budget).await)
         }
     };
-    let public = futures_join_all(
+    let public = crate::join::join_all(
         opts.public_dns
             .iter()
             .flat_map(|s| [(*s, false), (*s, true)])
@@ -1054,12 +1054,6 @@ pub async fn probe_dns(name: &str, opts: &ProbeOptions) -> DnsFacts {
     facts.hints = hints(&facts);
     facts.time_ms = ms(start.elapsed());
     facts
-}
-
-/// Awaits futures concurrently on the current task, results in input order (see
-/// [`super::join_all`]).
-pub async fn futures_join_all<F: std::future::Future>(futs: Vec<F>) -> Vec<F::Output> {
-    super::join_all(futs).await
 }
 
 #[cfg(test)]
