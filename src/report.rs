@@ -170,8 +170,9 @@ pub fn build(
     prediction: Prediction,
     style: &Style,
 ) -> Report {
+    // Warnings from the raw values: a password Go cannot parse (a bare `%`) parses once masked.
+    let warnings = warnings::check(config);
     let config = config.redacted();
-    let warnings = warnings::check(&config);
     let d = diagnose(&config, &warnings, &facts, &prediction);
     Report {
         schema_version: SCHEMA_VERSION,
@@ -198,7 +199,15 @@ pub fn rediagnose(mut report: Report, style: &Style) -> Result<Report, String> {
             report.schema_version
         ));
     }
-    report.warnings = warnings::check(&report.config);
+    // Today's rules on the saved configuration, plus the saved warnings that only the raw
+    // (unmasked) values could show.
+    let mut warnings = warnings::check(&report.config);
+    for saved in &report.warnings {
+        if !warnings.iter().any(|w| w.id == saved.id && w.variable == saved.variable) {
+            warnings.push(saved.clone());
+        }
+    }
+    report.warnings = warnings;
     let targets: Vec<ModuleTarget> = report.plan.iter().map(|r| r.module.clone()).collect();
     report.plan = targets
         .iter()
