@@ -428,6 +428,7 @@ async fn private_module_with_and_without_goprivate() {
         not_found: false,
         class: "ok".into(),
         verified: true,
+        unchecked: None,
         detail: vec![],
     };
     let key = l2.sumdb_key();
@@ -461,6 +462,7 @@ async fn goproxy_off_with_and_without_gonoproxy() {
         not_found: false,
         class: "ok".into(),
         verified: true,
+        unchecked: None,
         detail: vec![],
     };
     let p = predict_with(
@@ -493,6 +495,7 @@ async fn direct_mode_without_go_import_meta() {
         not_found: true,
         class: "vcs.meta_missing".into(),
         verified: true,
+        unchecked: None,
         detail: vec![],
     };
     let p = predict_with(
@@ -624,6 +627,7 @@ fn git_setup(dir: &std::path::Path, instead_of: &[(&str, &str)]) -> GitSetup {
     std::fs::write(&file, cfg).unwrap();
     GitSetup {
         program: "git".into(),
+        gomodcache: dir.join("modcache").display().to_string(),
         env: vec![
             ("GIT_CONFIG_GLOBAL".into(), file.display().to_string()),
             ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
@@ -652,10 +656,15 @@ async fn direct_mode_git_checks() {
     let opts = DirectOptions::new(Duration::from_secs(2));
     let missing = GitSetup {
         program: "/nonexistent/git".into(),
-        env: vec![],
+        ..GitSetup::default()
     };
     let d = probe_direct_with(module, &fetcher, &opts, &missing).await;
     assert_eq!(d.class, "vcs.git_missing", "{d:?}");
+    // Observed with go 1.27 (fidelity lab, vcs.git_missing): no URL, no directory.
+    assert_eq!(
+        d.go_error.as_deref(),
+        Some("unable to resolve git version: failed to execute git version: exec: \"git\": executable file not found in $PATH")
+    );
     // GOVCS allows only hg for public modules.
     let opts = DirectOptions {
         govcs: Some(gomod_diag::config::govcs::parse_govcs("public:hg").unwrap()),
@@ -683,6 +692,44 @@ async fn direct_mode_git_checks() {
         d.detail.iter().any(|l| l.contains("url.insteadOf")),
         "{d:?}"
     );
+    let work_dir = gomod_diag::modfetch::direct::vcs_work_dir(
+        &tmp.path().join("modcache").display().to_string(),
+        "https://github.com/org/repo",
+    );
+    let predicted = d.go_error.clone().unwrap();
+    assert_eq!(
+        predicted,
+        format!("invalid version: git ls-remote -q --end-of-options https://github.com/org/repo in {work_dir}: exit status 128:\n\tssh: connect to host 127.0.0.1 port 1: Connection refused\n\tfatal: Could not read from remote repository.\n\t\n\tPlease make sure you have the correct access rights\n\tand the repository exists.")
+    );
+    // With --vcs, the real git and ssh print exactly what was predicted without it.
+    if Command::new("ssh").arg("-V").output().is_ok() {
+        let vcs = DirectOptions {
+            ls_remote: true,
+            ..DirectOptions::new(Duration::from_secs(2))
+        };
+        let d = probe_direct_with(module, &fetcher, &vcs, &git).await;
+        assert_eq!(d.class, "vcs.ssh_blocked", "{d:?}");
+        assert_eq!(d.go_error.as_deref(), Some(predicted.as_str()));
+    } else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but ssh is not on PATH"
+        );
+        eprintln!("skipping the --vcs ssh comparison: no `ssh` on PATH");
+    }
+    // Without --vcs an https repository is not contacted: the outcome rests on git access
+    // nobody checked, and says how to check it.
+    let plain = git_setup(tmp.path(), &[]);
+    let d = probe_direct_with(module, &fetcher, &opts, &plain).await;
+    assert!(d.ok && !d.verified, "{d:?}");
+    assert_eq!(
+        d.unchecked.as_deref(),
+        Some("git ls-remote -q --end-of-options https://github.com/org/repo")
+    );
+    assert!(
+        d.detail.iter().any(|l| l.contains("run with --vcs")),
+        "{d:?}"
+    );
     // With --vcs: the host wants credentials and Go disables prompts.
     let l = lab();
     l.fault("/git/", Fault::AuthRequired);
@@ -694,7 +741,11 @@ async fn direct_mode_git_checks() {
     let git = git_setup(tmp.path(), &[(&base, "https://github.com/")]);
     let d = probe_direct_with(module, &fetcher, &opts, &git).await;
     assert_eq!(d.class, "vcs.auth_required", "{d:?}");
-    assert!(d.go_error.unwrap().contains("terminal prompts disabled"));
+    assert_eq!(
+        d.go_error.as_deref(),
+        Some(format!("invalid version: git ls-remote -q --end-of-options https://github.com/org/repo in {work_dir}: exit status 128:\n\tfatal: could not read Username for '{}': terminal prompts disabled\nConfirm the import path was entered correctly.\nIf this is a private repository, see https://go.dev/doc/faq#git_https for additional information.", l.url()).as_str()),
+        "git names the host it asked (the insteadOf target)"
+    );
     assert!(
         l.requests()
             .iter()

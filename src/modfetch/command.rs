@@ -210,9 +210,7 @@ pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observatio
     }
     s.push('\n');
     if p.inconclusive {
-        s.push_str(
-            "Prediction: inconclusive — some requests on Go's path could not be observed:\n",
-        );
+        s.push_str("Prediction: inconclusive — some steps on Go's path could not be observed:\n");
         for u in &p.missing {
             s.push_str(&format!("  {u}\n"));
         }

@@ -333,11 +333,14 @@ pub struct DirectOptions {
 }
 
 /// Which git to run and with what extra environment (tests point GIT_CONFIG_GLOBAL at a
-/// fixture; normal runs use `git` from PATH and the user's configuration).
+/// fixture; normal runs use `git` from PATH and the user's configuration), and the module
+/// cache Go would run git in (its `cache/vcs/<hash>` directory appears in Go's errors).
 #[derive(Debug, Clone)]
 pub struct GitSetup {
     pub program: String,
     pub env: Vec<(String, String)>,
+    /// GOMODCACHE ("" when unknown: the error text then says `$GOMODCACHE`).
+    pub gomodcache: String,
 }
 
 impl Default for GitSetup {
@@ -345,8 +348,30 @@ impl Default for GitSetup {
         GitSetup {
             program: "git".into(),
             env: vec![],
+            gomodcache: gomodcache_from_env(&|k| std::env::var(k).ok()),
         }
     }
+}
+
+/// cmd/go's GOMODCACHE from the process environment: GOMODCACHE, else the first GOPATH
+/// entry + `/pkg/mod`, else `$HOME/go/pkg/mod` (the go env file is not read here).
+pub fn gomodcache_from_env(var: &dyn Fn(&str) -> Option<String>) -> String {
+    let sep = if cfg!(windows) { ';' } else { ':' };
+    let slash = std::path::MAIN_SEPARATOR;
+    if let Some(v) = var("GOMODCACHE").filter(|v| !v.is_empty()) {
+        return v;
+    }
+    if let Some(first) = var("GOPATH")
+        .as_deref()
+        .and_then(|p| p.split(sep).find(|e| !e.is_empty()))
+    {
+        return format!("{first}{slash}pkg{slash}mod");
+    }
+    let home = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
+    var(home)
+        .filter(|h| !h.is_empty())
+        .map(|h| format!("{h}{slash}go{slash}pkg{slash}mod"))
+        .unwrap_or_default()
 }
 
 impl DirectOptions {
@@ -361,14 +386,182 @@ impl DirectOptions {
     }
 }
 
+/// The directory cmd/go runs git in for `remote` (codehost.WorkDir: the SHA-256 of
+/// `git3:<remote>` under `$GOMODCACHE/cache/vcs`).
+pub fn vcs_work_dir(gomodcache: &str, remote: &str) -> String {
+    use aws_lc_rs::digest::{digest, SHA256};
+    let hash: String = digest(&SHA256, format!("git3:{remote}").as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let base = if gomodcache.is_empty() {
+        "$GOMODCACHE"
+    } else {
+        gomodcache
+    };
+    let slash = std::path::MAIN_SEPARATOR;
+    format!(
+        "{}{slash}cache{slash}vcs{slash}{hash}",
+        base.trim_end_matches(['/', '\\'])
+    )
+}
+
+/// Go's text when git cannot be executed (cmd/go runs `git version` before the first
+/// `git init` of a repository's cache directory).
+pub fn git_missing_text(exec_error: &str) -> String {
+    format!("unable to resolve git version: failed to execute git version: {exec_error}")
+}
+
+/// The `exec:` error Go's os/exec gives for a program that cannot be started.
+fn exec_error_text(program_name: &str, e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            format!("exec: {program_name:?}: executable file not found in $PATH")
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            format!("exec: {program_name:?}: permission denied")
+        }
+        _ => format!("exec: {program_name:?}: {e}"),
+    }
+}
+
+/// codehost.RunError for `git ls-remote` (with the `invalid version:` wrapper the module
+/// error adds): the command, the directory, the exit status, git's stderr indented by a tab
+/// (trailing newlines dropped), and Go's help text after "could not read Username".
+pub fn ls_remote_error_text(remote: &str, dir: &str, status: &str, stderr: &str) -> String {
+    let mut text =
+        format!("invalid version: git ls-remote -q --end-of-options {remote} in {dir}: {status}");
+    let stderr = stderr.trim_end_matches(['\n', '\r']).replace("\r\n", "\n");
+    if !stderr.is_empty() {
+        text.push_str(":\n\t");
+        text.push_str(&stderr.replace('\n', "\n\t"));
+    }
+    if stderr.contains("fatal: could not read Username") {
+        text.push_str("\nConfirm the import path was entered correctly.\nIf this is a private repository, see https://go.dev/doc/faq#git_https for additional information.");
+    }
+    text
+}
+
+/// The ROOT_CAUSES identifier for git's stderr after a failed `git ls-remote`.
+pub fn classify_git_stderr(stderr: &str) -> &'static str {
+    let has = |s: &str| stderr.contains(s);
+    let lower = stderr.to_ascii_lowercase();
+    if has("ssh: connect to host")
+        || has("ssh: Could not resolve hostname")
+        || has("kex_exchange_identification")
+        || has("fatal: unable to connect to")
+        || has("fatal: unable to look up")
+    {
+        "vcs.ssh_blocked"
+    } else if has("could not read Username")
+        || has("could not read Password")
+        || has("terminal prompts disabled")
+        || has("Authentication failed")
+        || has("Permission denied (publickey")
+        || has("Invalid username or password")
+        || has("HTTP Basic: Access denied")
+        || has("returned error: 401")
+        || has("returned error: 403")
+    {
+        "vcs.auth_required"
+    } else if has("Received HTTP code 407") || has("CONNECT tunnel failed, response 407") {
+        "proxy.auth_required"
+    } else if has("SSL certificate problem") || has("server certificate verification failed") {
+        "tls.untrusted_interception"
+    } else if has("Could not resolve host") {
+        "dns.no_resolution"
+    } else if has("Failed to connect to") && lower.contains("connection refused") {
+        "tcp.refused"
+    } else if lower.contains("timed out") {
+        "tcp.timeout"
+    } else if has("Repository not found")
+        || has("returned error: 404")
+        || lower.contains("not found")
+    {
+        "goproxy.module_not_found"
+    } else {
+        // The usual reason git fails on a repository that Go must fetch directly.
+        "vcs.auth_required"
+    }
+}
+
+/// How a TCP connect to an ssh/git:// endpoint went (the predicted stderr depends on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectFailure {
+    /// The name did not resolve.
+    Resolve,
+    Refused,
+    TimedOut,
+    NoRoute,
+    NetworkUnreachable,
+}
+
+impl ConnectFailure {
+    fn strerror(self) -> &'static str {
+        match self {
+            ConnectFailure::Resolve => "Name or service not known",
+            ConnectFailure::Refused => "Connection refused",
+            ConnectFailure::TimedOut => "Connection timed out",
+            ConnectFailure::NoRoute => "No route to host",
+            ConnectFailure::NetworkUnreachable => "Network is unreachable",
+        }
+    }
+}
+
+/// What git (with OpenSSH, or its own git:// client) prints when it cannot connect: the
+/// stderr Go indents into its error. Linux strerror texts.
+pub fn connect_failure_stderr(proto: &str, host: &str, port: u16, why: ConnectFailure) -> String {
+    const SSH_TAIL: &str = "fatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\nand the repository exists.";
+    if proto == "ssh" {
+        let first = match why {
+            ConnectFailure::Resolve => {
+                format!("ssh: Could not resolve hostname {host}: {}", why.strerror())
+            }
+            _ => format!(
+                "ssh: connect to host {host} port {port}: {}",
+                why.strerror()
+            ),
+        };
+        return format!("{first}\n{SSH_TAIL}");
+    }
+    match why {
+        ConnectFailure::Resolve => format!(
+            "fatal: unable to look up {host} (port {port}) ({})",
+            why.strerror()
+        ),
+        _ => format!(
+            "fatal: unable to connect to {host}:\n{host}: errno={}",
+            why.strerror()
+        ),
+    }
+}
+
+/// Why a command did not give an exit status.
+enum RunFailure {
+    Spawn(std::io::Error),
+    Timeout,
+}
+
+struct RunOutput {
+    success: bool,
+    /// Go's text for the exit: `exit status N` or `signal: ...`.
+    status: String,
+    stdout: String,
+    stderr: String,
+}
+
 async fn run_cmd(
     program: &str,
     args: &[&str],
     envs: &[(String, String)],
     timeout: Duration,
-) -> Option<(bool, String, String)> {
+) -> Result<RunOutput, RunFailure> {
     let mut cmd = tokio::process::Command::new(program);
     cmd.args(args)
+        // Not inside the user's work tree: Go runs git in its cache directory, so a
+        // repository's own .git/config must not apply.
+        .current_dir(std::env::temp_dir())
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -376,20 +569,55 @@ async fn run_cmd(
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    let child = cmd.spawn().ok()?;
+    let child = cmd.spawn().map_err(RunFailure::Spawn)?;
     match tokio::time::timeout(timeout, child.wait_with_output()).await {
-        Ok(Ok(o)) => Some((
-            o.status.success(),
-            String::from_utf8_lossy(&o.stdout).into_owned(),
-            String::from_utf8_lossy(&o.stderr).into_owned(),
-        )),
-        _ => None,
+        Ok(Ok(o)) => Ok(RunOutput {
+            success: o.status.success(),
+            status: match o.status.code() {
+                Some(c) => format!("exit status {c}"),
+                None => "signal: killed".into(),
+            },
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }),
+        Ok(Err(e)) => Err(RunFailure::Spawn(e)),
+        Err(_) => Err(RunFailure::Timeout),
     }
+}
+
+/// Resolves and connects to host:port within `t`: None when it connects.
+async fn connect_failure(host: &str, port: u16, t: Duration) -> Option<ConnectFailure> {
+    let addrs: Vec<std::net::SocketAddr> =
+        match tokio::time::timeout(t, tokio::net::lookup_host((host, port))).await {
+            Ok(Ok(a)) => a.collect(),
+            _ => return Some(ConnectFailure::Resolve),
+        };
+    let mut last = ConnectFailure::Resolve;
+    for a in addrs {
+        match tokio::time::timeout(t, tokio::net::TcpStream::connect(a)).await {
+            Ok(Ok(_)) => return None,
+            Ok(Err(e)) => {
+                last = match e.kind() {
+                    std::io::ErrorKind::ConnectionRefused => ConnectFailure::Refused,
+                    std::io::ErrorKind::HostUnreachable => ConnectFailure::NoRoute,
+                    std::io::ErrorKind::NetworkUnreachable => ConnectFailure::NetworkUnreachable,
+                    _ => ConnectFailure::TimedOut,
+                }
+            }
+            Err(_) => last = ConnectFailure::TimedOut,
+        }
+    }
+    Some(last)
 }
 
 /// Probes direct mode for one module path.
 pub async fn probe_direct(path: &str, fetcher: &Fetcher, opts: &DirectOptions) -> DirectOutcome {
     probe_direct_with(path, fetcher, opts, &GitSetup::default()).await
+}
+
+/// What `--vcs` would have run, for an outcome that rests on it.
+pub fn unchecked_git(remote: &str) -> String {
+    format!("git ls-remote -q --end-of-options {remote}")
 }
 
 /// [`probe_direct`] with a chosen git program and environment.
@@ -407,6 +635,7 @@ pub async fn probe_direct_with(
             not_found,
             class: class.into(),
             verified: true,
+            unchecked: None,
             detail,
         };
     let root = match static_repo_root(path) {
@@ -437,15 +666,17 @@ pub async fn probe_direct_with(
         "repository {} ({}) from {}",
         root.repo, root.vcs, root.source
     ));
+    let unverified = |detail: Vec<String>, unchecked: Option<String>| DirectOutcome {
+        ok: true,
+        go_error: None,
+        not_found: false,
+        class: "ok".into(),
+        verified: false,
+        unchecked,
+        detail,
+    };
     if root.vcs == "mod" {
-        return DirectOutcome {
-            ok: true,
-            go_error: None,
-            not_found: false,
-            class: "ok".into(),
-            verified: false,
-            detail,
-        };
+        return unverified(detail, None);
     }
     if let Some(rules) = &opts.govcs {
         let private = crate::config::pattern::match_prefix_patterns(&opts.goprivate, &root.root);
@@ -455,32 +686,38 @@ pub async fn probe_direct_with(
     }
     if root.vcs != "git" {
         detail.push(format!("{} is not checked by gomod-diag", root.vcs));
-        return DirectOutcome {
-            ok: true,
-            go_error: None,
-            not_found: false,
-            class: "ok".into(),
-            verified: false,
-            detail,
-        };
+        let what = format!(
+            "{} access to {} (gomod-diag checks only git)",
+            root.vcs, root.repo
+        );
+        return unverified(detail, Some(what));
     }
     let t = opts.timeout;
     let git = git_setup.program.as_str();
     let env = &git_setup.env;
-    if run_cmd(git, &["--version"], env, t).await.is_none() {
-        return fail(
-            format!("git ls-remote -q --end-of-options {}: exec: \"git\": executable file not found in $PATH", root.repo),
-            false,
-            "vcs.git_missing",
-            detail,
-        );
+    let work_dir = vcs_work_dir(&git_setup.gomodcache, &root.repo);
+    if let Err(RunFailure::Spawn(e)) = run_cmd(git, &["version"], env, t).await {
+        let exec = exec_error_text("git", &e);
+        // A repository already in the module cache skips `git version`: ls-remote is the
+        // first command to fail then.
+        let cached = !git_setup.gomodcache.is_empty()
+            && std::path::Path::new(&work_dir).join("objects").exists();
+        let text = if cached {
+            format!(
+                "invalid version: git ls-remote -q --end-of-options {} in {work_dir}: {exec}",
+                root.repo
+            )
+        } else {
+            git_missing_text(&exec)
+        };
+        return fail(text, false, "vcs.git_missing", detail);
     }
     // git's own view: its proxy and URL rewrites.
-    if let Some((_, out, _)) = run_cmd(git, &["config", "--get", "http.proxy"], env, t).await {
-        if !out.trim().is_empty() {
+    if let Ok(o) = run_cmd(git, &["config", "--get", "http.proxy"], env, t).await {
+        if !o.stdout.trim().is_empty() {
             detail.push(format!(
                 "git uses http.proxy={} (git config), not Go's proxy variables",
-                crate::redact::redact_url(out.trim())
+                crate::redact::redact_url(o.stdout.trim())
             ));
         }
     }
@@ -498,7 +735,7 @@ pub async fn probe_direct_with(
         t,
     )
     .await
-    .map(|(_, o, _)| parse_instead_of(&o))
+    .map(|o| parse_instead_of(&o.stdout))
     .unwrap_or_default();
     let effective = rewrite_url(&root.repo, &rules);
     if effective != root.repo {
@@ -508,39 +745,37 @@ pub async fn probe_direct_with(
             crate::redact::redact_url(&effective)
         ));
     }
-    if let Some((host, port, proto)) = transport_endpoint(&effective) {
-        let target = format!("{host}:{port}");
-        let ok = match tokio::time::timeout(t, tokio::net::lookup_host(target.clone())).await {
-            Ok(Ok(mut addrs)) => match addrs.next() {
-                Some(a) => matches!(
-                    tokio::time::timeout(t, tokio::net::TcpStream::connect(a)).await,
-                    Ok(Ok(_))
-                ),
-                None => false,
-            },
-            _ => false,
-        };
-        if !ok {
-            return fail(
-                format!("git ls-remote -q --end-of-options {}: {proto} to {target} is not reachable (TCP connect failed or timed out)", root.repo),
-                false,
-                "vcs.ssh_blocked",
-                detail,
-            );
-        }
-        detail.push(format!("{proto} port {target} is reachable"));
-    }
-    if !opts.ls_remote {
-        detail.push("the repository was not contacted (use --vcs to run git ls-remote)".into());
-        return DirectOutcome {
-            ok: true,
-            go_error: None,
-            not_found: false,
-            class: "ok".into(),
-            verified: false,
+    let endpoint = transport_endpoint(&effective);
+    // Without --vcs, an ssh/git:// remote is checked up to its TCP port: git's text for a
+    // port that does not answer is predictable.
+    let predicted_connect_failure = |why: ConnectFailure, detail: Vec<String>| {
+        let (host, port, proto) = endpoint.clone().expect("an ssh/git endpoint");
+        let stderr = connect_failure_stderr(proto, &host, port, why);
+        fail(
+            ls_remote_error_text(&root.repo, &work_dir, "exit status 128", &stderr),
+            false,
+            "vcs.ssh_blocked",
             detail,
-        };
+        )
+    };
+    if !opts.ls_remote {
+        if let Some((host, port, proto)) = &endpoint {
+            if let Some(why) = connect_failure(host, *port, t).await {
+                detail.push(format!(
+                    "{proto} to {host}:{port}: {} (TCP probe)",
+                    why.strerror()
+                ));
+                return predicted_connect_failure(why, detail);
+            }
+            detail.push(format!("{proto} port {host}:{port} is reachable"));
+        }
+        detail.push(format!(
+            "git access to {} was not checked: run with --vcs to check git access",
+            root.repo
+        ));
+        return unverified(detail, Some(unchecked_git(&root.repo)));
     }
+    // cmd/go sets these when unset; a diagnosis can never answer a prompt, so always.
     let mut ls_env = env.clone();
     ls_env.push(("GIT_TERMINAL_PROMPT".into(), "0".into()));
     ls_env.push(("GCM_INTERACTIVE".into(), "never".into()));
@@ -552,35 +787,62 @@ pub async fn probe_direct_with(
     )
     .await;
     match res {
-        Some((true, _, _)) => DirectOutcome {
-            ok: true,
-            go_error: None,
-            not_found: false,
-            class: "ok".into(),
-            verified: true,
-            detail,
-        },
-        Some((false, _, err)) => {
-            let auth = err.contains("could not read Username")
-                || err.contains("terminal prompts disabled")
-                || err.contains("Authentication failed")
-                || err.contains("Permission denied (publickey)");
-            let mut text = format!(
-                "git ls-remote -q --end-of-options {} in <GOMODCACHE>/cache/vcs/...: exit status 128:\n\t{}",
-                root.repo,
-                err.trim().replace('\n', "\n\t")
-            );
-            if err.contains("fatal: could not read Username") {
-                text.push_str("\nConfirm the import path was entered correctly.\nIf this is a private repository, see https://go.dev/doc/faq#git_https for additional information.");
+        Ok(o) if o.success => {
+            detail.push(format!("git ls-remote {} succeeded", root.repo));
+            DirectOutcome {
+                ok: true,
+                go_error: None,
+                not_found: false,
+                class: "ok".into(),
+                verified: true,
+                unchecked: None,
+                detail,
             }
-            fail(text, false, if auth { "vcs.auth_required" } else { "vcs.ssh_blocked" }, detail)
         }
-        None => fail(
-            format!("git ls-remote -q --end-of-options {}: no answer within {t:?} (Go has no timeout and would wait)", root.repo),
+        Ok(o) => {
+            let stderr = crate::redact::redact_text(&o.stderr);
+            let class = classify_git_stderr(&stderr);
+            detail.push(format!("git ls-remote {} failed ({})", root.repo, o.status));
+            // Go then GETs an http(s) remote itself: a 404/410 makes the error "not found".
+            let not_found = if root.repo.starts_with("https://") || root.repo.starts_with("http://")
+            {
+                matches!(
+                    fetcher.get(&root.repo, 64 << 10).await,
+                    Fetch::Status {
+                        code: 404 | 410,
+                        ..
+                    }
+                )
+            } else {
+                false
+            };
+            fail(
+                ls_remote_error_text(&root.repo, &work_dir, &o.status, &stderr),
+                not_found,
+                class,
+                detail,
+            )
+        }
+        Err(RunFailure::Spawn(e)) => fail(
+            git_missing_text(&exec_error_text("git", &e)),
             false,
-            "tcp.timeout",
+            "vcs.git_missing",
             detail,
         ),
+        Err(RunFailure::Timeout) => {
+            // ssh's own connect timeout is the kernel's (minutes): say what it will print.
+            if let Some((host, port, _)) = &endpoint {
+                if let Some(why) = connect_failure(host, *port, t).await {
+                    return predicted_connect_failure(why, detail);
+                }
+            }
+            fail(
+                format!("git ls-remote -q --end-of-options {}: no answer within {t:?} (Go has no timeout and would wait)", root.repo),
+                false,
+                "tcp.timeout",
+                detail,
+            )
+        }
     }
 }
 
@@ -692,5 +954,103 @@ mod tests {
         };
         // libcurl ignores upper-case HTTP_PROXY.
         assert_eq!(git_env_proxy("http", &env).unwrap().0, "all_proxy");
+    }
+
+    // Go 1.27's texts, as the fidelity lab recorded them (the cache dir is the lab's).
+    #[test]
+    fn ls_remote_errors_in_go_format() {
+        let dir = vcs_work_dir(
+            "/tmp/.tmpkCSGy9/gopath/pkg/mod",
+            "https://github.com/lab/private",
+        );
+        assert_eq!(
+            dir,
+            "/tmp/.tmpkCSGy9/gopath/pkg/mod/cache/vcs/67988903802ab20198473ff096bec77f6736a18592c2e85ca4a77405cafe16d8"
+        );
+        let auth =
+            "fatal: could not read Username for 'https://github.com': terminal prompts disabled\n";
+        assert_eq!(
+            ls_remote_error_text("https://github.com/lab/private", &dir, "exit status 128", auth),
+            format!("invalid version: git ls-remote -q --end-of-options https://github.com/lab/private in {dir}: exit status 128:\n\tfatal: could not read Username for 'https://github.com': terminal prompts disabled\nConfirm the import path was entered correctly.\nIf this is a private repository, see https://go.dev/doc/faq#git_https for additional information.")
+        );
+        assert_eq!(classify_git_stderr(auth), "vcs.auth_required");
+        let ssh = connect_failure_stderr("ssh", "github.com", 22, ConnectFailure::Refused);
+        let dir = vcs_work_dir(
+            "/tmp/.tmptIrYCq/gopath/pkg/mod/",
+            "https://github.com/lab/tool",
+        );
+        assert_eq!(
+            ls_remote_error_text("https://github.com/lab/tool", &dir, "exit status 128", &format!("{ssh}\n")),
+            "invalid version: git ls-remote -q --end-of-options https://github.com/lab/tool in /tmp/.tmptIrYCq/gopath/pkg/mod/cache/vcs/678e069dda3a98f6c059562e71a28622cb09eb06367aee75eb5ae03e74bb60f7: exit status 128:\n\tssh: connect to host github.com port 22: Connection refused\n\tfatal: Could not read from remote repository.\n\t\n\tPlease make sure you have the correct access rights\n\tand the repository exists."
+        );
+        assert_eq!(classify_git_stderr(&ssh), "vcs.ssh_blocked");
+        assert_eq!(
+            git_missing_text(&exec_error_text(
+                "git",
+                &std::io::Error::from(std::io::ErrorKind::NotFound)
+            )),
+            "unable to resolve git version: failed to execute git version: exec: \"git\": executable file not found in $PATH"
+        );
+        assert!(vcs_work_dir("", "https://x").starts_with("$GOMODCACHE"));
+    }
+
+    #[test]
+    fn git_stderr_classes() {
+        for (stderr, class) in [
+            ("ssh: connect to host h port 22: Connection timed out\nfatal: Could not read from remote repository.", "vcs.ssh_blocked"),
+            ("ssh: Could not resolve hostname h: Name or service not known", "vcs.ssh_blocked"),
+            ("git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.", "vcs.auth_required"),
+            ("remote: HTTP Basic: Access denied\nfatal: Authentication failed for 'https://gitlab.com/x/'", "vcs.auth_required"),
+            ("fatal: unable to access 'https://h/x/': SSL certificate problem: unable to get local issuer certificate", "tls.untrusted_interception"),
+            ("fatal: unable to access 'https://h/x/': Could not resolve host: h", "dns.no_resolution"),
+            ("fatal: unable to access 'https://h/x/': Failed to connect to h port 443 after 0 ms: Connection refused", "tcp.refused"),
+            ("fatal: unable to access 'https://h/x/': Received HTTP code 407 from proxy after CONNECT", "proxy.auth_required"),
+            ("remote: Repository not found.\nfatal: repository 'https://github.com/x/y/' not found", "goproxy.module_not_found"),
+        ] {
+            assert_eq!(classify_git_stderr(stderr), class, "{stderr}");
+        }
+    }
+
+    #[test]
+    fn predicted_connect_texts() {
+        for (proto, why, want) in [
+            ("ssh", ConnectFailure::TimedOut, "ssh: connect to host h port 22: Connection timed out\nfatal: Could not read from remote repository."),
+            ("ssh", ConnectFailure::Resolve, "ssh: Could not resolve hostname h: Name or service not known\n"),
+            ("ssh", ConnectFailure::NoRoute, "port 22: No route to host\n"),
+            ("git", ConnectFailure::Refused, "fatal: unable to connect to h:\nh: errno=Connection refused"),
+        ] {
+            let port = if proto == "ssh" { 22 } else { 9418 };
+            let got = connect_failure_stderr(proto, "h", port, why);
+            assert!(got.contains(want), "{got}");
+        }
+    }
+
+    #[test]
+    fn gomodcache_like_cmd_go() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let s = std::path::MAIN_SEPARATOR;
+        assert_eq!(
+            gomodcache_from_env(&env(&[("GOMODCACHE", "/c"), ("GOPATH", "/g")])),
+            "/c"
+        );
+        let sep = if cfg!(windows) { ";" } else { ":" };
+        let gopath: &'static str = Box::leak(format!("{sep}/g1{sep}/g2").into_boxed_str());
+        let pairs: &'static [(&'static str, &'static str)] =
+            Box::leak(vec![("GOPATH", gopath), ("HOME", "/h")].into_boxed_slice());
+        assert_eq!(gomodcache_from_env(&env(pairs)), format!("/g1{s}pkg{s}mod"));
+        if !cfg!(windows) {
+            assert_eq!(
+                gomodcache_from_env(&env(&[("HOME", "/h")])),
+                "/h/go/pkg/mod"
+            );
+        }
+        assert_eq!(gomodcache_from_env(&env(&[])), "");
     }
 }

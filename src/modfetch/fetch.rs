@@ -417,8 +417,13 @@ where
         for m in &pred.missing {
             match m.strip_prefix("direct:") {
                 Some(p) => directs.push(p.to_string()),
+                // Unchecked repository access (no --vcs) is not something to fetch.
+                None if m.starts_with(super::simulate::UNCHECKED_PREFIX) => {}
                 None => http.push(m.clone()),
             }
+        }
+        if http.is_empty() && directs.is_empty() {
+            break;
         }
         let fetches = futures_join(http.iter().map(|u| {
             let real = unredact(u, cfg, sumdb_url.as_deref());

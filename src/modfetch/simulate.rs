@@ -82,6 +82,10 @@ pub struct DirectOutcome {
     pub class: String,
     /// false when the repository itself was not contacted (no `--vcs`): ok is an assumption.
     pub verified: bool,
+    /// The repository access that decides the outcome but was not checked (e.g. `git
+    /// ls-remote -q --end-of-options URL` without `--vcs`): Go's outcome is unknown, not ok.
+    #[serde(default)]
+    pub unchecked: Option<String>,
     pub detail: Vec<String>,
 }
 
@@ -421,9 +425,26 @@ fn get_bytes(obs: &Observations, url: &str) -> Step<Vec<u8>> {
     }
 }
 
+/// How a `missing` entry names repository access that was not checked (it is not a URL to
+/// fetch: only `--vcs` can observe it).
+pub const UNCHECKED_PREFIX: &str = "not checked: ";
+
+/// The `missing` entry for unchecked repository access.
+pub fn unchecked_missing(what: &str) -> String {
+    if what.starts_with("git ") {
+        format!("{UNCHECKED_PREFIX}{what} (run with --vcs to check git access)")
+    } else {
+        format!("{UNCHECKED_PREFIX}{what}")
+    }
+}
+
 fn direct_step(obs: &Observations, path: &str) -> Step<()> {
     match obs.direct.get(path) {
         None => Step::Missing(format!("direct:{path}")),
+        // Go's outcome rests on repository access nobody checked: unknown, not ok.
+        Some(d) if d.ok && d.unchecked.is_some() => Step::Missing(unchecked_missing(
+            d.unchecked.as_deref().unwrap_or_default(),
+        )),
         Some(d) if d.ok => Step::Ok(()),
         Some(d) => Step::Err(GoErr {
             text: d
@@ -479,6 +500,17 @@ fn content_info(body: &[u8], base: &str, version: &str) -> Result<String, GoErr>
         });
     }
     Ok(got)
+}
+
+/// The module's outcome depends on `u`, which was not observed.
+fn mark_unknown(m: &mut ModulePrediction, missing: &mut Vec<String>, u: String) {
+    if let Some(what) = u.strip_prefix(UNCHECKED_PREFIX) {
+        m.assumptions.push(format!(
+            "Go's outcome depends on repository access that was not checked: {what}"
+        ));
+    }
+    missing.push(u);
+    m.outcome = Outcome::Unknown;
 }
 
 fn simulate_module(
@@ -551,8 +583,7 @@ fn simulate_module(
                     return m;
                 }
                 Step::Missing(u) => {
-                    missing.push(u);
-                    m.outcome = Outcome::Unknown;
+                    mark_unknown(&mut m, missing, u);
                     return m;
                 }
             }
@@ -624,8 +655,7 @@ fn simulate_module(
                     return m;
                 }
                 Step::Missing(u) => {
-                    missing.push(u);
-                    m.outcome = Outcome::Unknown;
+                    mark_unknown(&mut m, missing, u);
                     return m;
                 }
             }
@@ -671,8 +701,7 @@ fn simulate_module(
             return m;
         }
         Step::Missing(u) => {
-            missing.push(u);
-            m.outcome = Outcome::Unknown;
+            mark_unknown(&mut m, missing, u);
             return m;
         }
     };
@@ -681,8 +710,7 @@ fn simulate_module(
     let record = match sumdb_stage(cfg, t, &version, obs, &mut m) {
         SumdbResult::NotUsed => None,
         SumdbResult::Missing(u) => {
-            missing.push(u);
-            m.outcome = Outcome::Unknown;
+            mark_unknown(&mut m, missing, u);
             return m;
         }
         SumdbResult::Failed(e) => {
@@ -754,8 +782,7 @@ fn simulate_module(
                 return m;
             }
             Step::Missing(u) => {
-                missing.push(u);
-                m.outcome = Outcome::Unknown;
+                mark_unknown(&mut m, missing, u);
                 return m;
             }
         }
@@ -989,6 +1016,9 @@ fn sumdb_lookup(
         return SumdbResult::NotUsed;
     };
     let lookup_url = join_url(base, &format!("lookup/{ep}@{ev}"));
+    // Go's error text shows the lookup path as web.Join builds it (`!upper`), though the
+    // request carries `%21upper`.
+    let shown_url = format!("{}/lookup/{ep}@{ev}", base.trim_end_matches('/'));
     let mut record_attempt = |url: &str, err: Option<&GoErr>| {
         stage.attempts.push(Attempt {
             entry: base.to_string(),
@@ -1002,6 +1032,7 @@ fn sumdb_lookup(
     let data = match get_bytes(obs, &lookup_url) {
         Step::Missing(u) => return SumdbResult::Missing(u),
         Step::Err(mut e) => {
+            e.text = e.text.replace(&lookup_url, &shown_url);
             e.class = match e.class.as_str() {
                 "goproxy.module_not_found" => "sumdb.not_found".into(),
                 c if c.starts_with("goproxy.") => "sumdb.unreachable".into(),
@@ -1236,6 +1267,7 @@ mod tests {
                 not_found: true,
                 class: "vcs.meta_missing".into(),
                 verified: true,
+                unchecked: None,
                 detail: vec![],
             },
         );
@@ -1334,6 +1366,74 @@ mod tests {
             p.error_text.unwrap(),
             format!("go: module example.com/m: reading {A}/example.com/m/@v/list: 404 Not Found")
         );
+    }
+
+    #[test]
+    fn sumdb_errors_print_the_lookup_path_like_go() {
+        // Observed with go 1.27 (fidelity lab, sumdb.not_found): the text says `!upper`.
+        let p = format!("{A}/example.com/%21upper/@v/v0.1.0");
+        let o = obs(&[
+            (
+                format!("{p}.info"),
+                Fetch::status(200, "application/json", br#"{"Version":"v0.1.0"}"#),
+            ),
+            (
+                format!("{p}.mod"),
+                Fetch::status(200, "text/plain", b"module example.com/Upper\n"),
+            ),
+            (
+                format!("{A}/sumdb/sum.golang.org/supported"),
+                Fetch::status(404, "text/plain", b""),
+            ),
+            (
+                "https://sum.golang.org/lookup/example.com/%21upper@v0.1.0".into(),
+                Fetch::status(404, "text/plain", b""),
+            ),
+        ]);
+        let t = vec![SimTarget {
+            path: "example.com/Upper".into(),
+            version: Some("v0.1.0".into()),
+            check_zip: false,
+        }];
+        let pred = simulate(&cfg(vec![url(A, COMMA)], true), &t, &o);
+        assert_eq!(
+            pred.error_text.as_deref(),
+            Some("go: example.com/Upper@v0.1.0: verifying go.mod: example.com/Upper@v0.1.0/go.mod: reading https://sum.golang.org/lookup/example.com/!upper@v0.1.0: 404 Not Found"),
+            "{pred:#?}"
+        );
+    }
+
+    #[test]
+    fn unchecked_git_access_is_not_a_success() {
+        let mut o = obs(&[]);
+        o.direct.insert(
+            "example.com/m".into(),
+            DirectOutcome {
+                ok: true,
+                go_error: None,
+                not_found: false,
+                class: "ok".into(),
+                verified: false,
+                unchecked: Some("git ls-remote -q --end-of-options https://example.com/m".into()),
+                detail: vec![],
+            },
+        );
+        let p = simulate(&cfg(vec![ProxyEntry::Direct], true), &target(), &o);
+        assert!(p.inconclusive && !p.go_will_succeed, "{p:#?}");
+        assert_eq!(
+            p.missing,
+            vec!["not checked: git ls-remote -q --end-of-options https://example.com/m (run with --vcs to check git access)".to_string()]
+        );
+        assert!(
+            p.modules[0].assumptions[0].contains("not checked"),
+            "{p:#?}"
+        );
+        // A `mod` root (or a checked repository) is a success.
+        o.direct.get_mut("example.com/m").unwrap().unchecked = None;
+        let mut c = cfg(vec![ProxyEntry::Direct], false);
+        c.gonosumdb = "example.com".into();
+        let p = simulate(&c, &target(), &o);
+        assert!(p.go_will_succeed, "{p:#?}");
     }
 
     #[test]
