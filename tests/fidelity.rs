@@ -44,6 +44,8 @@ struct Row {
     lab_problem: Option<String>,
     predicted_ok: Option<bool>,
     predicted_error: Option<String>,
+    /// gomod-diag's own run time (`facts.duration_ms`).
+    diag_ms: Option<f64>,
     cause: Option<String>,
     diag_problem: Option<String>,
     /// Why gomod-diag disagrees with Go (empty = agreement).
@@ -89,6 +91,7 @@ fn run_scenario(sc: &Scenario) -> Row {
         lab_problem,
         predicted_ok: None,
         predicted_error: None,
+        diag_ms: None,
         cause: None,
         diag_problem: None,
         disagreements: vec![],
@@ -111,6 +114,7 @@ fn run_scenario(sc: &Scenario) -> Row {
             let pred = &report["prediction"];
             row.predicted_ok = pred["go_will_succeed"].as_bool();
             row.predicted_error = pred["error_text"].as_str().map(str::to_string);
+            row.diag_ms = report["facts"]["duration_ms"].as_f64();
             row.cause = report["verdict"]["cause"]["id"]
                 .as_str()
                 .map(str::to_string);
@@ -185,8 +189,12 @@ fn table(rows: &[Row], wall: Duration) -> String {
             ),
             None => "failed".into(),
         };
+        let took = r
+            .diag_ms
+            .map(|ms| format!(" ({:.1}s)", ms / 1000.0))
+            .unwrap_or_default();
         let pred = match (r.predicted_ok, &r.predicted_error) {
-            (Some(true), _) => "ok".to_string(),
+            (Some(true), _) => format!("ok{took}"),
             (Some(false), Some(e)) => format!("failed: {}", normalize::short(e)),
             (Some(false), None) => "failed".into(),
             (None, _) if r.diag_problem.is_some() => "no report".into(),
@@ -293,6 +301,7 @@ fn real_go_and_gomod_diag_agree_in_every_scenario() {
                         lab_problem: Some(format!("the scenario panicked: {msg}")),
                         predicted_ok: None,
                         predicted_error: None,
+                        diag_ms: None,
                         cause: None,
                         diag_problem: None,
                         disagreements: vec![format!("the scenario panicked: {msg}")],
