@@ -725,7 +725,12 @@ fn add_dns_evidence(dns: &DnsFacts, d: &mut Diagnosis) {
     }
     for p in &dns.public {
         d.evidence.push(Evidence {
-            fact: format!("public resolver {} for {}", p.server, dns.name),
+            fact: format!(
+                "public resolver {} ({}) for {}",
+                p.server,
+                format!("{:?}", p.transport).to_lowercase(),
+                dns.name
+            ),
             observation: describe(p),
         });
     }

@@ -162,17 +162,57 @@ fn ms(v: f64) -> String {
     format!("{v:.0} ms")
 }
 
+/// The fixed words of the text report, in the report's language.
+struct Labels {
+    fail: &'static str,
+    succeed: &'static str,
+    inconclusive: &'static str,
+    evidence: &'static str,
+    fix: &'static str,
+    go_prints: &'static str,
+    findings: &'static str,
+    see: &'static str,
+}
+
+fn labels(lang: &str) -> Labels {
+    if lang == "zh" {
+        Labels {
+            fail: "Go 会失败",
+            succeed: "Go 会成功",
+            inconclusive: "无法判断：没有足够的事实做出预测",
+            evidence: "依据：",
+            fix: "修复",
+            go_prints: "Go 会输出",
+            findings: "其他发现：",
+            see: "参见",
+        }
+    } else {
+        Labels {
+            fail: "Go will fail",
+            succeed: "Go will succeed",
+            inconclusive: "Inconclusive — no prediction possible",
+            evidence: "Evidence:",
+            fix: "Fix",
+            go_prints: "Go would print",
+            findings: "Findings:",
+            see: "see",
+        }
+    }
+}
+
 /// The verdict block.
 pub fn verdict_text(r: &Report, p: Paint) -> String {
     let v = &r.verdict;
+    let l = labels(&v.lang);
     let mut out = String::new();
     let head = if v.go_will_succeed {
-        p.green(&format!("✓ Go will succeed — {}", v.cause.title))
+        p.green(&format!("✓ {} — {}", l.succeed, v.cause.title))
     } else if v.cause.id == "inconclusive" {
-        p.yellow("? Inconclusive — no prediction possible")
+        p.yellow(&format!("? {}", l.inconclusive))
     } else {
         p.red(&format!(
-            "✗ Go will fail — {} ({})",
+            "✗ {} — {} ({})",
+            l.fail,
             v.cause.title, v.cause.id
         ))
     };
@@ -184,7 +224,7 @@ pub fn verdict_text(r: &Report, p: Paint) -> String {
         }
     }
     if !v.evidence.is_empty() {
-        let _ = writeln!(out, "\n{}", p.bold("Evidence:"));
+        let _ = writeln!(out, "\n{}", p.bold(l.evidence));
         for (i, e) in v.evidence.iter().enumerate() {
             let _ = writeln!(out, "  {}. {}: {}", i + 1, e.fact, e.observation);
         }
@@ -193,7 +233,7 @@ pub fn verdict_text(r: &Report, p: Paint) -> String {
         let _ = writeln!(
             out,
             "\n{}",
-            p.bold(&format!("Fix ({}):", shell_name(v.shell)))
+            p.bold(&format!("{} ({}):", l.fix, shell_name(v.shell)))
         );
         if fixes.weakens_security {
             if let Some(w) = &fixes.warning {
@@ -209,21 +249,21 @@ pub fn verdict_text(r: &Report, p: Paint) -> String {
             }
         }
         for d in &fixes.docs {
-            let _ = writeln!(out, "  {}", p.dim(&format!("see {d}")));
+            let _ = writeln!(out, "  {}", p.dim(&format!("{} {d}", l.see)));
         }
     }
     if let Some(e) = &v.go_error {
         let _ = writeln!(
             out,
             "\n{}",
-            p.bold(&format!("Go would print ({}):", r.prediction.command))
+            p.bold(&format!("{} ({}):", l.go_prints, r.prediction.command))
         );
         for line in e.lines() {
             let _ = writeln!(out, "  {line}");
         }
     }
     if !v.findings.is_empty() {
-        let _ = writeln!(out, "\n{}", p.bold("Findings:"));
+        let _ = writeln!(out, "\n{}", p.bold(l.findings));
         for f in &v.findings {
             let _ = writeln!(out, "  - {} ({}): {}", f.title, f.id, f.summary);
         }
