@@ -6,9 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::Ctx;
 use crate::config::goenv::GoEnvComparison;
-use crate::config::{
-    warnings, ConfigWarning, GoConfig, GoToolCheck, ProxyChoice, Source, VARIABLES,
-};
+use crate::config::{warnings, ConfigWarning, GoConfig, GoToolCheck, ProxyChoice, Source};
 use crate::exit;
 use crate::plan::{route_module, ModuleRoute, ModuleTarget, StepAction, SumdbRoute};
 use crate::redact::{redact_text, redact_url};
@@ -119,7 +117,7 @@ pub fn render_env_text(report: &EnvReport, color: bool) -> String {
     out.push('\n');
     let mut table = new_table(color);
     table.set_header(vec!["Variable", "Value", "Source"]);
-    for name in VARIABLES {
+    for name in crate::config::variables() {
         let Some(v) = cfg.value(name) else { continue };
         if !show_variable(name, &v.value) {
             continue;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{ConfigInputs, ConfigValue, FileInput, GoConfig, OsKind, Shadowed, Source, VARIABLES};
+use super::{ConfigInputs, ConfigValue, FileInput, GoConfig, OsKind, Shadowed, Source};
 
 /// What the real `go` command said, compared with our computation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,22 +48,7 @@ pub struct GoEnvComparison {
 }
 
 /// Keys that both gomod-diag and `go env -json` report.
-pub const SHARED_KEYS: &[&str] = &[
-    "GOPROXY",
-    "GOSUMDB",
-    "GOPRIVATE",
-    "GONOPROXY",
-    "GONOSUMDB",
-    "GOINSECURE",
-    "GOVCS",
-    "GOFLAGS",
-    "GOAUTH",
-    "GOENV",
-    "GOMODCACHE",
-    "GOTOOLCHAIN",
-    "GOPATH",
-    "GOROOT",
-];
+pub const SHARED_KEYS: &[&str] = super::GO_VARIABLES;
 
 /// Variables net/http reads from the process environment only (never from the env file).
 pub const PROCESS_ONLY: &[&str] = &[
@@ -346,8 +331,8 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
         },
     ));
 
-    let mut values = Vec::with_capacity(VARIABLES.len());
-    for &name in VARIABLES {
+    let mut values = Vec::new();
+    for name in super::variables() {
         let v = match name {
             "GOROOT" => goroot.clone(),
             "GOPATH" => gopath.clone(),

@@ -26,8 +26,8 @@ pub use govcs::GovcsRules;
 pub use httpproxy::{ProxyChoice, ProxyEnv, ProxyUrl};
 pub use warnings::ConfigWarning;
 
-/// The variables gomod-diag reports, in display order.
-pub const VARIABLES: &[&str] = &[
+/// The Go variables gomod-diag reports (also the keys compared with `go env -json`).
+pub const GO_VARIABLES: &[&str] = &[
     "GOPROXY",
     "GOSUMDB",
     "GOPRIVATE",
@@ -42,14 +42,13 @@ pub const VARIABLES: &[&str] = &[
     "GOTOOLCHAIN",
     "GOPATH",
     "GOROOT",
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "NO_PROXY",
-    "no_proxy",
-    "REQUEST_METHOD",
 ];
+
+/// Every variable gomod-diag reports, in display order: the Go variables, then those net/http
+/// reads from the process environment only.
+pub fn variables() -> impl Iterator<Item = &'static str> {
+    GO_VARIABLES.iter().chain(goenv::PROCESS_ONLY).copied()
+}
 
 /// The operating system whose conventions apply (env file location, GOPATH default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,7 +143,7 @@ pub struct ConfigInputs {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GoConfig {
     pub os: OsKind,
-    /// One entry per name in `VARIABLES`, same order.
+    /// One entry per name in [`variables`], same order.
     pub values: Vec<ConfigValue>,
     /// The user's go env file path ("" when none: GOENV=off or no config dir).
     pub env_file_path: String,
@@ -172,7 +171,7 @@ impl GoConfig {
         goenv::load_system()
     }
 
-    /// The entry for a variable in `VARIABLES`.
+    /// The entry for a variable in [`variables`].
     pub fn value(&self, name: &str) -> Option<&ConfigValue> {
         self.values.iter().find(|v| v.name == name)
     }
