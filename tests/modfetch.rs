@@ -699,7 +699,7 @@ async fn direct_mode_git_checks() {
     let predicted = d.go_error.clone().unwrap();
     assert_eq!(
         predicted,
-        format!("invalid version: git ls-remote -q --end-of-options https://github.com/org/repo in {work_dir}: exit status 128:\n\tssh: connect to host 127.0.0.1 port 1: Connection refused\n\tfatal: Could not read from remote repository.\n\t\n\tPlease make sure you have the correct access rights\n\tand the repository exists.")
+        format!("invalid version: git ls-remote -q --end-of-options https://github.com/org/repo in {work_dir}: exit status 128:\n\tssh: connect to host 127.0.0.1 port 1: Connection refused\r\n\tfatal: Could not read from remote repository.\n\t\n\tPlease make sure you have the correct access rights\n\tand the repository exists.")
     );
     // With --vcs, the real git and ssh print exactly what was predicted without it.
     if Command::new("ssh").arg("-V").output().is_ok() {

@@ -432,7 +432,8 @@ fn exec_error_text(program_name: &str, e: &std::io::Error) -> String {
 pub fn ls_remote_error_text(remote: &str, dir: &str, status: &str, stderr: &str) -> String {
     let mut text =
         format!("invalid version: git ls-remote -q --end-of-options {remote} in {dir}: {status}");
-    let stderr = stderr.trim_end_matches(['\n', '\r']).replace("\r\n", "\n");
+    // bytes.TrimRight(stderr, "\n"): a `\r` that ssh writes stays.
+    let stderr = stderr.trim_end_matches('\n');
     if !stderr.is_empty() {
         text.push_str(":\n\t");
         text.push_str(&stderr.replace('\n', "\n\t"));
@@ -523,7 +524,8 @@ pub fn connect_failure_stderr(proto: &str, host: &str, port: u16, why: ConnectFa
                 why.strerror()
             ),
         };
-        return format!("{first}\n{SSH_TAIL}");
+        // OpenSSH ends its own messages with "\r\n" (log.c); git's are plain lines.
+        return format!("{first}\r\n{SSH_TAIL}");
     }
     match why {
         ConnectFailure::Resolve => format!(
@@ -981,7 +983,7 @@ mod tests {
         );
         assert_eq!(
             ls_remote_error_text("https://github.com/lab/tool", &dir, "exit status 128", &format!("{ssh}\n")),
-            "invalid version: git ls-remote -q --end-of-options https://github.com/lab/tool in /tmp/.tmptIrYCq/gopath/pkg/mod/cache/vcs/678e069dda3a98f6c059562e71a28622cb09eb06367aee75eb5ae03e74bb60f7: exit status 128:\n\tssh: connect to host github.com port 22: Connection refused\n\tfatal: Could not read from remote repository.\n\t\n\tPlease make sure you have the correct access rights\n\tand the repository exists."
+            "invalid version: git ls-remote -q --end-of-options https://github.com/lab/tool in /tmp/.tmptIrYCq/gopath/pkg/mod/cache/vcs/678e069dda3a98f6c059562e71a28622cb09eb06367aee75eb5ae03e74bb60f7: exit status 128:\n\tssh: connect to host github.com port 22: Connection refused\r\n\tfatal: Could not read from remote repository.\n\t\n\tPlease make sure you have the correct access rights\n\tand the repository exists."
         );
         assert_eq!(classify_git_stderr(&ssh), "vcs.ssh_blocked");
         assert_eq!(
@@ -997,7 +999,7 @@ mod tests {
     #[test]
     fn git_stderr_classes() {
         for (stderr, class) in [
-            ("ssh: connect to host h port 22: Connection timed out\nfatal: Could not read from remote repository.", "vcs.ssh_blocked"),
+            ("ssh: connect to host h port 22: Connection timed out\r\nfatal: Could not read from remote repository.", "vcs.ssh_blocked"),
             ("ssh: Could not resolve hostname h: Name or service not known", "vcs.ssh_blocked"),
             ("git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.", "vcs.auth_required"),
             ("remote: HTTP Basic: Access denied\nfatal: Authentication failed for 'https://gitlab.com/x/'", "vcs.auth_required"),
@@ -1014,9 +1016,9 @@ mod tests {
     #[test]
     fn predicted_connect_texts() {
         for (proto, why, want) in [
-            ("ssh", ConnectFailure::TimedOut, "ssh: connect to host h port 22: Connection timed out\nfatal: Could not read from remote repository."),
-            ("ssh", ConnectFailure::Resolve, "ssh: Could not resolve hostname h: Name or service not known\n"),
-            ("ssh", ConnectFailure::NoRoute, "port 22: No route to host\n"),
+            ("ssh", ConnectFailure::TimedOut, "ssh: connect to host h port 22: Connection timed out\r\nfatal: Could not read from remote repository."),
+            ("ssh", ConnectFailure::Resolve, "ssh: Could not resolve hostname h: Name or service not known\r\n"),
+            ("ssh", ConnectFailure::NoRoute, "port 22: No route to host\r\n"),
             ("git", ConnectFailure::Refused, "fatal: unable to connect to h:\nh: errno=Connection refused"),
         ] {
             let port = if proto == "ssh" { 22 } else { 9418 };

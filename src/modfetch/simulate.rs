@@ -262,13 +262,17 @@ fn try_proxies<T>(
                 };
             }
             Step::Missing(u) => {
+                let why = match u.strip_prefix(UNCHECKED_PREFIX) {
+                    Some(what) => format!("not checked: {what}"),
+                    None => "not observed".into(),
+                };
                 attempts.push(Attempt {
                     entry: name,
                     url,
                     result: "unknown".into(),
                     class: "unknown".into(),
                     error: None,
-                    why: "not observed".into(),
+                    why,
                 });
                 return Walk {
                     attempts,

@@ -615,6 +615,29 @@ pub fn all() -> Vec<Scenario> {
     ]
 }
 
+/// Extra gomod-diag arguments for a scenario: direct-mode scenarios run with `--vcs`, so git
+/// is really asked (`git ls-remote`), as Go asks it; without `--vcs` an unchecked repository
+/// makes the prediction inconclusive.
+pub fn diag_args(sc: &Scenario) -> &'static [&'static str] {
+    if sc.name.starts_with("vcs.") {
+        &["--vcs"]
+    } else {
+        &[]
+    }
+}
+
+#[test]
+fn direct_mode_scenarios_ask_git() {
+    let all = all();
+    let vcs: Vec<&Scenario> = all.iter().filter(|s| s.name.starts_with("vcs.")).collect();
+    assert!(vcs.len() >= 5, "{vcs:?}");
+    assert!(vcs.iter().all(|s| diag_args(s) == ["--vcs"]));
+    assert!(all
+        .iter()
+        .filter(|s| !s.name.starts_with("vcs."))
+        .all(|s| diag_args(s).is_empty()));
+}
+
 /// Scenarios that make Go wait (30 s dial timeout, 10 s handshake timeout) start first.
 pub fn weight(s: &Scenario) -> u8 {
     if s.faults.iter().any(|f| matches!(f, Dropped(_))) {
