@@ -225,24 +225,7 @@ impl HttpClient {
     pub async fn fetch(&self, url: &url::Url, body_limit: usize) -> HttpFacts {
         let start = Instant::now();
         let shown = crate::redact::redact_url(url.as_str());
-        let mut f = HttpFacts {
-            url: shown.clone(),
-            route: self.route.display(),
-            status: None,
-            reason: None,
-            content_type: None,
-            headers: BTreeMap::new(),
-            size: 0,
-            truncated: false,
-            body: Vec::new(),
-            body_preview: None,
-            redirects: Vec::new(),
-            final_url: shown.clone(),
-            timings: HttpTimings::default(),
-            error: None,
-            clock: None,
-            chain: None,
-        };
+        let mut f = unsent(url, &self.route, None, None);
         let mut current = url.clone();
         let resp = loop {
             let (sent, chain) = self.send(&current).await;
@@ -487,15 +470,16 @@ pub async fn probe_http(
                 },
                 None => http_error("unsupported", e.clone(), e),
             };
-            unsent(url, route, error, Some((*chain).clone()))
+            unsent(url, route, Some(error), Some((*chain).clone()))
         }
     }
 }
 
+/// The facts of a GET before (or without) any response.
 fn unsent(
     url: &url::Url,
     route: &Route,
-    error: HttpError,
+    error: Option<HttpError>,
     chain: Option<EndpointFacts>,
 ) -> HttpFacts {
     HttpFacts {
@@ -512,7 +496,7 @@ fn unsent(
         redirects: Vec::new(),
         final_url: crate::redact::redact_url(url.as_str()),
         timings: HttpTimings::default(),
-        error: Some(error),
+        error,
         clock: None,
         chain,
     }
