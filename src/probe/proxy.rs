@@ -262,21 +262,9 @@ fn basic_auth(user: &str, pass: &str) -> String {
 
 /// Percent-decodes URL userinfo ('+' stays '+', unlike form decoding).
 fn decode(raw: &str) -> String {
-    let b = raw.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 3 <= b.len() && raw.is_char_boundary(i + 3) {
-            if let Ok(v) = u8::from_str_radix(&raw[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Credentials in a proxy URL, percent-decoded.
