@@ -120,6 +120,7 @@ builtin_checks!(
     "goproxy.module_not_found",
     "goproxy.slow",
     "goproxy.stale_mirror",
+    "goproxy.invalid_info",
     "sumdb.unreachable",
     "sumdb.proxy_route_broken",
     "sumdb.not_found",
