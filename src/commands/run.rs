@@ -65,7 +65,10 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
     let system = tokio::task::spawn_blocking(move || crate::platform::collect_for(shell));
     let (prediction, mut observations, deadline_expired) =
         follow_go(ctx, args, &config, &plan, &opts, &progress).await;
-    let (dns, endpoints) = probe_path(&observations, &opts, &progress).await;
+    let ((dns, endpoints), clock) = tokio::join!(
+        probe_path(&observations, &opts, &progress),
+        clock_check(&observations, &opts)
+    );
     // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
     // replay the walk with them.
     let prediction = if precise_net_errors(&mut observations, &endpoints) {
@@ -93,7 +96,7 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
                 why: selection.why.join("; "),
             })
             .collect(),
-        clock: vec![],
+        clock,
         observations,
         endpoints,
         dns,
@@ -164,7 +167,7 @@ async fn follow_go(
         }
     };
     if !expired {
-        let extra = unreached_entries(config, &prediction, &observations);
+        let extra = alternative_requests(config, &prediction, &observations);
         let remaining = opts
             .deadline
             .saturating_duration_since(tokio::time::Instant::now());
@@ -180,8 +183,10 @@ async fn follow_go(
     (prediction, observations, expired)
 }
 
-/// For each failed stage that stopped at a `,`, the same request at every later URL entry.
-fn unreached_entries(
+/// The same requests at the other GOPROXY URL entries: for a failed stage (did a later entry
+/// that Go never reached work? — `config.comma_blocks_fallback`), and for the version list and
+/// `.info` Go used (is a mirror slow or stale? — `goproxy.slow`, `goproxy.stale_mirror`).
+fn alternative_requests(
     config: &GoConfig,
     prediction: &Prediction,
     obs: &Observations,
@@ -198,35 +203,51 @@ fn unreached_entries(
             _ => None,
         })
         .collect();
+    if bases.len() < 2 {
+        return vec![];
+    }
+    let redact = crate::redact::redact_text;
     let mut out = BTreeSet::new();
-    for m in prediction
-        .modules
-        .iter()
-        .filter(|m| m.outcome == crate::modfetch::simulate::Outcome::Failed)
-    {
+    for m in &prediction.modules {
+        let failed = m.outcome == crate::modfetch::simulate::Outcome::Failed;
         for stage in &m.stages {
+            if !(failed && stage.outcome == crate::modfetch::simulate::Outcome::Failed)
+                && !matches!(stage.stage.as_str(), "list" | "info")
+            {
+                continue;
+            }
             let Some(url) = stage.attempts.last().and_then(|a| a.url.clone()) else {
                 continue;
             };
-            let Some(i) = bases
-                .iter()
-                .position(|b| url.starts_with(&crate::redact::redact_text(b)))
-            else {
+            let Some(i) = bases.iter().position(|b| url.starts_with(&redact(b))) else {
                 continue;
             };
-            let suffix = &url[crate::redact::redact_text(&bases[i]).len()..];
-            for later in &bases[i + 1..] {
-                let candidate = format!("{later}{suffix}");
-                if !obs
-                    .http
-                    .contains_key(&crate::redact::redact_text(&candidate))
-                {
+            let suffix = &url[redact(&bases[i]).len()..];
+            for (j, other) in bases.iter().enumerate() {
+                let candidate = format!("{other}{suffix}");
+                if j != i && !obs.http.contains_key(&redact(&candidate)) {
                     out.insert(candidate);
                 }
             }
         }
     }
     out.into_iter().collect()
+}
+
+/// Local clock versus the `Date` of one server on Go's path that answered (certificate
+/// validity depends on it).
+async fn clock_check(
+    obs: &Observations,
+    opts: &ProbeOptions,
+) -> Vec<crate::probe::clock::ClockFacts> {
+    let answered = obs.http.iter().find_map(|(u, f)| match f {
+        Fetch::Status { .. } => url::Url::parse(u).ok().filter(|u| u.scheme() == "https"),
+        Fetch::NetError { .. } => None,
+    });
+    let Some(url) = answered else { return vec![] };
+    let route = Route::from_env_for(&url).unwrap_or(Route::Direct);
+    let facts = crate::probe::http::probe_http(&url, &route, 0, opts).await;
+    facts.clock.into_iter().collect()
 }
 
 /// Replaces the HTTP client's view of a network failure with the chain probe's (Go's exact
