@@ -701,6 +701,21 @@ async fn direct_mode_git_checks() {
         predicted,
         format!("invalid version: git ls-remote -q --end-of-options https://github.com/org/repo in {work_dir}: exit status 128:\n\tssh: connect to host 127.0.0.1 port 1: Connection refused\r\n\tfatal: Could not read from remote repository.\n\t\n\tPlease make sure you have the correct access rights\n\tand the repository exists.")
     );
+    // A repository already in Go's cache is asked as `origin` (observed with go 1.27).
+    std::fs::create_dir_all(std::path::Path::new(&work_dir).join("objects")).unwrap();
+    let d = probe_direct_with(module, &fetcher, &opts, &git).await;
+    assert_eq!(
+        d.go_error.as_deref(),
+        Some(
+            predicted
+                .replace(
+                    "options https://github.com/org/repo in",
+                    "options origin in"
+                )
+                .as_str()
+        )
+    );
+    std::fs::remove_dir_all(&work_dir).unwrap();
     // With --vcs, the real git and ssh print exactly what was predicted without it.
     if Command::new("ssh").arg("-V").output().is_ok() {
         let vcs = DirectOptions {

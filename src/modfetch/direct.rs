@@ -472,10 +472,10 @@ pub fn classify_git_stderr(stderr: &str) -> &'static str {
         "tls.untrusted_interception"
     } else if has("Could not resolve host") {
         "dns.no_resolution"
-    } else if has("Failed to connect to") && lower.contains("connection refused") {
-        "tcp.refused"
-    } else if lower.contains("timed out") {
+    } else if lower.contains("timed out") || has("Timeout was reached") {
         "tcp.timeout"
+    } else if has("Failed to connect to") || has("Couldn't connect to server") {
+        "tcp.refused"
     } else if has("Repository not found")
         || has("returned error: 404")
         || lower.contains("not found")
@@ -698,16 +698,17 @@ pub async fn probe_direct_with(
     let git = git_setup.program.as_str();
     let env = &git_setup.env;
     let work_dir = vcs_work_dir(&git_setup.gomodcache, &root.repo);
+    // A repository already in Go's cache is asked as `origin` (and `git version` is skipped).
+    let cached = !git_setup.gomodcache.is_empty()
+        && std::path::Path::new(&work_dir).join("objects").exists();
+    let remote_arg = if cached { "origin" } else { root.repo.as_str() };
     if let Err(RunFailure::Spawn(e)) = run_cmd(git, &["version"], env, t).await {
         let exec = exec_error_text("git", &e);
         // A repository already in the module cache skips `git version`: ls-remote is the
         // first command to fail then.
-        let cached = !git_setup.gomodcache.is_empty()
-            && std::path::Path::new(&work_dir).join("objects").exists();
         let text = if cached {
             format!(
-                "invalid version: git ls-remote -q --end-of-options {} in {work_dir}: {exec}",
-                root.repo
+                "invalid version: git ls-remote -q --end-of-options {remote_arg} in {work_dir}: {exec}"
             )
         } else {
             git_missing_text(&exec)
@@ -754,7 +755,7 @@ pub async fn probe_direct_with(
         let (host, port, proto) = endpoint.clone().expect("an ssh/git endpoint");
         let stderr = connect_failure_stderr(proto, &host, port, why);
         fail(
-            ls_remote_error_text(&root.repo, &work_dir, "exit status 128", &stderr),
+            ls_remote_error_text(remote_arg, &work_dir, "exit status 128", &stderr),
             false,
             "vcs.ssh_blocked",
             detail,
@@ -819,7 +820,7 @@ pub async fn probe_direct_with(
                 false
             };
             fail(
-                ls_remote_error_text(&root.repo, &work_dir, &o.status, &stderr),
+                ls_remote_error_text(remote_arg, &work_dir, &o.status, &stderr),
                 not_found,
                 class,
                 detail,
@@ -1006,6 +1007,8 @@ mod tests {
             ("fatal: unable to access 'https://h/x/': SSL certificate problem: unable to get local issuer certificate", "tls.untrusted_interception"),
             ("fatal: unable to access 'https://h/x/': Could not resolve host: h", "dns.no_resolution"),
             ("fatal: unable to access 'https://h/x/': Failed to connect to h port 443 after 0 ms: Connection refused", "tcp.refused"),
+            ("fatal: unable to access 'http://127.0.0.1:1/lab/tool/': Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server", "tcp.refused"),
+            ("fatal: unable to access 'https://h/x/': Failed to connect to h port 443 after 130000 ms: Connection timed out", "tcp.timeout"),
             ("fatal: unable to access 'https://h/x/': Received HTTP code 407 from proxy after CONNECT", "proxy.auth_required"),
             ("remote: Repository not found.\nfatal: repository 'https://github.com/x/y/' not found", "goproxy.module_not_found"),
         ] {

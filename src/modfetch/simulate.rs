@@ -461,6 +461,21 @@ fn direct_step(obs: &Observations, path: &str) -> Step<()> {
     }
 }
 
+/// Direct mode for a version query (`@latest`): Go's text for a failed `git ls-remote` is
+/// the bare RunError there (observed with go 1.27: `module M: git ls-remote ...`), without
+/// the `invalid version:` a Stat of an explicit version adds.
+fn direct_query_step(obs: &Observations, path: &str) -> Step<String> {
+    match direct_step(obs, path).map_latest() {
+        Step::Err(mut e) => {
+            if let Some(rest) = e.text.strip_prefix("invalid version: git ") {
+                e.text = format!("git {rest}");
+            }
+            Step::Err(e)
+        }
+        other => other,
+    }
+}
+
 fn stage_from<T>(name: &str, walk: &Walk<T>) -> Stage {
     let (outcome, error) = match &walk.result {
         Step::Ok(_) => (Outcome::Ok, None),
@@ -595,7 +610,7 @@ fn simulate_module(
         None => {
             let walk = try_proxies(&cfg.proxies, |e| match lookup(cfg, e, &t.path) {
                 Lookup::Fail(err) => (None, Step::Err(err)),
-                Lookup::Direct => (None, direct_step(obs, &t.path).map_latest()),
+                Lookup::Direct => (None, direct_query_step(obs, &t.path)),
                 Lookup::Proxy(base) => {
                     let url = join_url(&base, &format!("{esc_path}/@v/list"));
                     let step = match get_bytes(obs, &url) {
@@ -1405,6 +1420,38 @@ mod tests {
             Some("go: example.com/Upper@v0.1.0: verifying go.mod: example.com/Upper@v0.1.0/go.mod: reading https://sum.golang.org/lookup/example.com/!upper@v0.1.0: 404 Not Found"),
             "{pred:#?}"
         );
+    }
+
+    #[test]
+    fn git_failure_for_a_query_has_no_invalid_version() {
+        let mut o = obs(&[]);
+        o.direct.insert(
+            "example.com/m".into(),
+            DirectOutcome {
+                ok: false,
+                go_error: Some("invalid version: git ls-remote -q --end-of-options https://example.com/m in /c/cache/vcs/x: exit status 128:\n\tfatal: x".into()),
+                not_found: false,
+                class: "vcs.auth_required".into(),
+                verified: true,
+                unchecked: None,
+                detail: vec![],
+            },
+        );
+        let q = vec![SimTarget {
+            path: "example.com/m".into(),
+            version: None,
+            check_zip: false,
+        }];
+        let p = simulate(&cfg(vec![ProxyEntry::Direct], false), &q, &o);
+        assert_eq!(
+            p.error_text.as_deref(),
+            Some("go: module example.com/m: git ls-remote -q --end-of-options https://example.com/m in /c/cache/vcs/x: exit status 128:\n\tfatal: x")
+        );
+        let p = simulate(&cfg(vec![ProxyEntry::Direct], false), &target(), &o);
+        assert!(p
+            .error_text
+            .unwrap()
+            .starts_with("go: example.com/m@v1.0.0: invalid version: git ls-remote"));
     }
 
     #[test]
