@@ -702,7 +702,16 @@ async fn direct_mode_git_checks() {
         format!("invalid version: git ls-remote -q --end-of-options https://github.com/org/repo in {work_dir}: exit status 128:\n\tssh: connect to host 127.0.0.1 port 1: Connection refused\r\n\tfatal: Could not read from remote repository.\n\t\n\tPlease make sure you have the correct access rights\n\tand the repository exists.")
     );
     // A repository already in Go's cache is asked as `origin` (observed with go 1.27).
-    std::fs::create_dir_all(std::path::Path::new(&work_dir).join("objects")).unwrap();
+    // (An earlier run's: a directory created seconds ago may be a run under way.)
+    let objects = std::path::Path::new(&work_dir).join("objects");
+    std::fs::create_dir_all(&objects).unwrap();
+    let d = probe_direct_with(module, &fetcher, &opts, &git).await;
+    assert_eq!(d.go_error.as_deref(), Some(predicted.as_str()));
+    let old = std::time::SystemTime::now() - Duration::from_secs(60);
+    std::fs::File::open(&objects)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
     let d = probe_direct_with(module, &fetcher, &opts, &git).await;
     assert_eq!(
         d.go_error.as_deref(),

@@ -612,6 +612,17 @@ async fn connect_failure(host: &str, port: u16, t: Duration) -> Option<ConnectFa
     Some(last)
 }
 
+/// The path exists and is older than a few seconds: a `go` run that is under way right now
+/// (a script running both side by side) creates the directory after its first `ls-remote`
+/// with the URL, so only an earlier run's cache makes Go say `origin`.
+fn in_cache_before_now(path: &std::path::Path) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > Duration::from_secs(5))
+}
+
 /// Probes direct mode for one module path.
 pub async fn probe_direct(path: &str, fetcher: &Fetcher, opts: &DirectOptions) -> DirectOutcome {
     probe_direct_with(path, fetcher, opts, &GitSetup::default()).await
@@ -700,7 +711,7 @@ pub async fn probe_direct_with(
     let work_dir = vcs_work_dir(&git_setup.gomodcache, &root.repo);
     // A repository already in Go's cache is asked as `origin` (and `git version` is skipped).
     let cached = !git_setup.gomodcache.is_empty()
-        && std::path::Path::new(&work_dir).join("objects").exists();
+        && in_cache_before_now(&std::path::Path::new(&work_dir).join("objects"));
     let remote_arg = if cached { "origin" } else { root.repo.as_str() };
     if let Err(RunFailure::Spawn(e)) = run_cmd(git, &["version"], env, t).await {
         let exec = exec_error_text("git", &e);
