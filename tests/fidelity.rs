@@ -63,7 +63,15 @@ fn run_scenario(sc: &Scenario) -> Row {
     let work = lab.work_dir();
     // Both clients at once: the scenario takes as long as the slower one.
     let (go, diag) = std::thread::scope(|scope| {
-        let diag = scope.spawn(|| gorun::gomod_diag(&lab.ns, sc.module, &lab.env, &work, &[]));
+        let diag = scope.spawn(|| {
+            gorun::gomod_diag(
+                &lab.ns,
+                sc.module,
+                &lab.env,
+                &work,
+                scenarios::diag_args(sc),
+            )
+        });
         let go = gorun::go_mod_download(&lab.ns, sc.module, &lab.env, &work);
         (go, diag.join().expect("gomod-diag runner"))
     });

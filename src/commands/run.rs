@@ -8,7 +8,7 @@ use crate::app::Ctx;
 use crate::cli::{FailOn, RunArgs};
 use crate::config::GoConfig;
 use crate::facts::{rfc3339, Facts, TargetChoice};
-use crate::modfetch::direct::{probe_direct, DirectOptions};
+use crate::modfetch::direct::{probe_direct_with, DirectOptions, GitSetup};
 use crate::modfetch::fetch::{observe, Fetcher};
 use crate::modfetch::outcome::Fetch;
 use crate::modfetch::simulate::{simulate, Observations, Prediction, SimConfig};
@@ -151,7 +151,12 @@ async fn follow_go(
             let mut o = direct_opts.clone();
             o.gonoproxy_private =
                 crate::config::pattern::match_prefix_patterns(config.effective_gonoproxy(), &path);
-            async move { probe_direct(&path, fetcher, &o).await }
+            // Go's own GOMODCACHE (also when set only with `go env -w`): git runs in it.
+            let git = GitSetup {
+                gomodcache: config.get("GOMODCACHE").to_string(),
+                ..GitSetup::default()
+            };
+            async move { probe_direct_with(&path, fetcher, &o, &git).await }
         },
     );
     let remaining = opts
@@ -211,9 +216,9 @@ fn alternative_requests(
     for m in &prediction.modules {
         let failed = m.outcome == crate::modfetch::simulate::Outcome::Failed;
         for stage in &m.stages {
-            if !(failed && stage.outcome == crate::modfetch::simulate::Outcome::Failed)
-                && !matches!(stage.stage.as_str(), "list" | "info")
-            {
+            let stopped_here =
+                failed && stage.outcome == crate::modfetch::simulate::Outcome::Failed;
+            if !stopped_here && !matches!(stage.stage.as_str(), "list" | "info") {
                 continue;
             }
             let Some(url) = stage.attempts.last().and_then(|a| a.url.clone()) else {

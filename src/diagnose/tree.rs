@@ -142,7 +142,16 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
         Some(m) => diagnose_failure(input, m, &mut d),
         None if input.prediction.inconclusive => {
             d.cause = "inconclusive".into();
-            d.summary = "Some requests on Go's path did not finish before the deadline; no prediction is possible.".into();
+            let unchecked_git = input
+                .prediction
+                .missing
+                .iter()
+                .any(|m| m.starts_with(crate::modfetch::simulate::UNCHECKED_PREFIX));
+            d.summary = if unchecked_git {
+                "Go's outcome depends on git access that was not checked: run with --vcs to check git access.".into()
+            } else {
+                "Some requests on Go's path did not finish before the deadline; no prediction is possible.".into()
+            };
             for m in input
                 .prediction
                 .modules
@@ -154,11 +163,16 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
                     observation: "outcome unknown: a request on Go's path was not observed".into(),
                 });
             }
-            for url in &input.prediction.missing {
-                d.evidence.push(Evidence {
-                    fact: format!("GET {}", redact_text(url)),
-                    observation: "not observed".into(),
-                });
+            for missing in &input.prediction.missing {
+                let (fact, observation) =
+                    match missing.strip_prefix(crate::modfetch::simulate::UNCHECKED_PREFIX) {
+                        Some(what) => (redact_text(what), "not checked (needs --vcs)".to_string()),
+                        None => (
+                            format!("GET {}", redact_text(missing)),
+                            "not observed".to_string(),
+                        ),
+                    };
+                d.evidence.push(Evidence { fact, observation });
             }
         }
         None => {
@@ -1247,7 +1261,14 @@ fn looks_private(input: &Inputs, m: &ModulePrediction, cause: &str) -> bool {
         "sumdb.not_found" => {
             internal_tld || public_nx || public_says_unreachable || same_domain_mirror
         }
-        "goproxy.module_not_found" | "vcs.auth_required" | "vcs.meta_missing" => {
+        // Only a module Go sent to a module proxy first can be "not excluded": with
+        // GOPROXY=direct nothing public was asked.
+        "goproxy.module_not_found" | "vcs.auth_required" | "vcs.meta_missing"
+            if m.stages
+                .iter()
+                .flat_map(|s| &s.attempts)
+                .any(|a| a.url.is_some()) =>
+        {
             internal_tld
                 || public_nx
                 || input
