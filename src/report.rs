@@ -203,7 +203,10 @@ pub fn rediagnose(mut report: Report, style: &Style) -> Result<Report, String> {
     // (unmasked) values could show.
     let mut warnings = warnings::check(&report.config);
     for saved in &report.warnings {
-        if !warnings.iter().any(|w| w.id == saved.id && w.variable == saved.variable) {
+        if !warnings
+            .iter()
+            .any(|w| w.id == saved.id && w.variable == saved.variable)
+        {
             warnings.push(saved.clone());
         }
     }

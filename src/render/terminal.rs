@@ -212,8 +212,7 @@ pub fn verdict_text(r: &Report, p: Paint) -> String {
     } else {
         p.red(&format!(
             "✗ {} — {} ({})",
-            l.fail,
-            v.cause.title, v.cause.id
+            l.fail, v.cause.title, v.cause.id
         ))
     };
     let _ = writeln!(out, "{}", p.bold(&head));
