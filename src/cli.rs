@@ -119,14 +119,21 @@ pub struct DnsArgs {
           value_delimiter = ',', default_value = DEFAULT_PUBLIC_DNS, value_parser = parse_dns_server)]
     pub public_dns: Vec<SocketAddr>,
 
-    /// Advanced: ask this server as "the system resolver" instead of the OS's configuration
-    /// (for tests and for checking a specific server).
-    #[arg(long = "system-dns", value_name = "IP[:PORT]", value_parser = parse_dns_server)]
-    pub system_dns: Option<SocketAddr>,
+    #[command(flatten)]
+    pub system: SystemDnsArg,
 
     /// Also ask a DNS-over-HTTPS resolver (e.g. https://dns.google/dns-query).
     #[arg(long, value_name = "URL")]
     pub doh: Option<String>,
+}
+
+/// The resolver standing in for the system's (probes that resolve but compare nothing).
+#[derive(Debug, Clone, Default, Args)]
+pub struct SystemDnsArg {
+    /// Advanced: ask this server as "the system resolver" instead of the OS's configuration
+    /// (for tests and for checking a specific server).
+    #[arg(long = "system-dns", value_name = "IP[:PORT]", value_parser = parse_dns_server)]
+    pub system_dns: Option<SocketAddr>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -177,11 +184,15 @@ pub enum ProbeKind {
     Tcp {
         #[arg(value_name = "HOST:PORT")]
         target: String,
+        #[command(flatten)]
+        system: SystemDnsArg,
     },
     /// TLS handshake with HOST[:PORT] (default 443), judged like Go and like Mozilla's roots.
     Tls {
         #[arg(value_name = "HOST[:PORT]")]
         target: String,
+        #[command(flatten)]
+        system: SystemDnsArg,
     },
     /// CONNECT to TARGET (HOST[:PORT]) through a proxy, then TLS through the tunnel.
     Proxy {
@@ -190,6 +201,8 @@ pub enum ProbeKind {
         /// The proxy URL [default: the one Go would use for https://TARGET].
         #[arg(long, value_name = "URL")]
         proxy: Option<String>,
+        #[command(flatten)]
+        system: SystemDnsArg,
     },
     /// GET URL as Go's HTTP client would (through the proxy Go would use).
     Http {
@@ -197,6 +210,8 @@ pub enum ProbeKind {
         /// The proxy URL [default: the one Go would use for URL].
         #[arg(long, value_name = "URL")]
         proxy: Option<String>,
+        #[command(flatten)]
+        system: SystemDnsArg,
     },
     /// Ask every GOPROXY entry for a module, as cmd/go would.
     Goproxy {

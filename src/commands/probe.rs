@@ -32,27 +32,31 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
             emit(ctx, &facts, render_dns)?;
             Ok(code(facts.ok()))
         }
-        ProbeKind::Tcp { target } => {
+        ProbeKind::Tcp { target, system } => {
             let (host, port) = probe::parse_host_port(target, None).map_err(|e| anyhow!(e))?;
-            let opts = ProbeOptions::new(timeout);
+            let opts = ProbeOptions::with_system_dns(system, timeout);
             let sp = progress.start(&format!("tcp {}", probe::join_host_port(&host, port)));
             let facts = probe::tcp::probe_tcp(&host, port, &opts).await;
             sp.finish();
             emit(ctx, &facts, render_tcp)?;
             Ok(code(facts.ok()))
         }
-        ProbeKind::Tls { target } => {
+        ProbeKind::Tls { target, system } => {
             let (host, port) = probe::parse_host_port(target, Some(443)).map_err(|e| anyhow!(e))?;
             let url = url::Url::parse(&format!("https://{}/", probe::join_host_port(&host, port)))
                 .map_err(|e| anyhow!("invalid target {target:?}: {e}; expected HOST[:PORT]"))?;
-            let opts = ProbeOptions::new(timeout);
+            let opts = ProbeOptions::with_system_dns(system, timeout);
             let sp = progress.start(&format!("tls {}", probe::join_host_port(&host, port)));
             let facts = probe::chain::probe_endpoint(&url, &Route::Direct, &opts).await;
             sp.finish();
             emit(ctx, &facts, render_endpoint)?;
             Ok(code(facts.ok()))
         }
-        ProbeKind::Proxy { target, proxy } => {
+        ProbeKind::Proxy {
+            target,
+            proxy,
+            system,
+        } => {
             let (host, port) = probe::parse_host_port(target, Some(443)).map_err(|e| anyhow!(e))?;
             let url = url::Url::parse(&format!("https://{}/", probe::join_host_port(&host, port)))
                 .map_err(|e| anyhow!("invalid target {target:?}: {e}; expected HOST[:PORT]"))?;
@@ -65,7 +69,7 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
                     "no proxy to probe: Go would connect directly to {url} (HTTPS_PROXY/https_proxy unset, or NO_PROXY matches); pass --proxy URL, e.g. --proxy http://proxy.corp:3128"
                 ));
             };
-            let opts = ProbeOptions::new(timeout);
+            let opts = ProbeOptions::with_system_dns(system, timeout);
             let sp = progress.start(&format!(
                 "proxy {} via {}",
                 probe::join_host_port(&host, port),
@@ -76,7 +80,7 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
             emit(ctx, &facts, render_proxy)?;
             Ok(code(facts.ok()))
         }
-        ProbeKind::Http { url, proxy } => {
+        ProbeKind::Http { url, proxy, system } => {
             let parsed = url::Url::parse(url.trim())
                 .ok()
                 .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()))
@@ -85,7 +89,7 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
                 Some(p) => Route::parse_proxy_arg(p).map_err(|e| anyhow!(e))?,
                 None => Route::from_env_for(&parsed).map_err(|e| anyhow!(e))?,
             };
-            let opts = ProbeOptions::new(timeout);
+            let opts = ProbeOptions::with_system_dns(system, timeout);
             let sp = progress.start(&format!(
                 "http GET {}",
                 crate::redact::redact_url(parsed.as_str())

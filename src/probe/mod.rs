@@ -60,8 +60,8 @@ impl ProbeOptions {
         .with_env_system_dns()
     }
 
-    /// `GOMOD_DIAG_SYSTEM_DNS=IP[:PORT]` stands in for `--system-dns` where a subcommand has
-    /// no DNS flags (probe tcp/tls/proxy/http).
+    /// `GOMOD_DIAG_SYSTEM_DNS=IP[:PORT]` stands in for `--system-dns` (tests set it once for
+    /// every subcommand).
     fn with_env_system_dns(mut self) -> ProbeOptions {
         if let Some(v) = std::env::var("GOMOD_DIAG_SYSTEM_DNS")
             .ok()
@@ -72,14 +72,23 @@ impl ProbeOptions {
         self
     }
 
+    /// Options for probes that only resolve (`--system-dns`) and `--timeout`.
+    pub fn with_system_dns(arg: &crate::cli::SystemDnsArg, run_timeout: Duration) -> ProbeOptions {
+        let mut o = ProbeOptions::new(run_timeout);
+        if arg.system_dns.is_some() {
+            o.system_dns = arg.system_dns;
+        }
+        o
+    }
+
     /// Options from the command line's DNS flags and `--timeout`.
     pub fn from_args(
         dns: &crate::cli::DnsArgs,
         run_timeout: Duration,
     ) -> Result<ProbeOptions, String> {
         let mut o = ProbeOptions::new(run_timeout);
-        if dns.system_dns.is_some() {
-            o.system_dns = dns.system_dns;
+        if dns.system.system_dns.is_some() {
+            o.system_dns = dns.system.system_dns;
         }
         o.public_dns = dns.public_dns.clone();
         if let Some(d) = &dns.doh {
