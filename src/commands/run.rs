@@ -66,7 +66,7 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
     let (prediction, mut observations, deadline_expired) =
         follow_go(ctx, args, &config, &plan, &opts, &progress).await;
     let ((dns, endpoints), clock) = tokio::join!(
-        probe_path(&observations, &opts, &progress),
+        probe_path(&config, &observations, &opts, &progress),
         clock_check(&observations, &opts)
     );
     // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
@@ -287,9 +287,10 @@ fn precise_net_errors(obs: &mut Observations, endpoints: &[chain::EndpointFacts]
     changed
 }
 
-/// Evidence along Go's path: every host Go contacted, compared across resolvers, and the
-/// DNS → TCP → TLS / proxy chain of every endpoint.
+/// Evidence along Go's path: every host name Go contacted, compared across resolvers, and
+/// the DNS → TCP → TLS / proxy chain of every endpoint — all at once, one spinner each.
 async fn probe_path(
+    config: &GoConfig,
     obs: &Observations,
     opts: &ProbeOptions,
     progress: &Progress,
@@ -297,7 +298,7 @@ async fn probe_path(
     let mut hosts = BTreeSet::new();
     let mut endpoints: Vec<(url::Url, Route)> = vec![];
     let mut seen = BTreeSet::new();
-    let env = crate::config::ProxyEnv::from_lookup(&|k| std::env::var(k).unwrap_or_default());
+    let env = config.proxy_env();
     for key in obs.http.keys() {
         let Ok(u) = url::Url::parse(key) else {
             continue;
@@ -306,8 +307,9 @@ async fn probe_path(
         if !matches!(u.scheme(), "http" | "https") {
             continue;
         }
-        let route = crate::probe::Route::from_choice(&env.proxy_for(&u)).unwrap_or(Route::Direct);
-        if route == Route::Direct {
+        let route = Route::from_choice(&env.proxy_for(&u)).unwrap_or(Route::Direct);
+        // Only names are resolved (and only when Go resolves them itself, not its proxy).
+        if route == Route::Direct && matches!(u.host(), Some(url::Host::Domain(_))) {
             hosts.insert(host.to_string());
         }
         let id = (
@@ -323,13 +325,40 @@ async fn probe_path(
             endpoints.push((base, route));
         }
     }
-    let spinner = progress.start(&format!("probing {} host(s) on Go's path", endpoints.len()));
     let remaining = opts
         .deadline
         .saturating_duration_since(tokio::time::Instant::now());
-    let dns_probes = crate::join::join_all(hosts.iter().map(|h| dns::probe_dns(h, opts)).collect());
-    let chains = chain::probe_all(endpoints, opts);
+    let dns_probes = crate::join::join_all(
+        hosts
+            .iter()
+            .map(|h| async move {
+                let spinner = progress.start(&format!("dns {h}"));
+                let facts = dns::probe_dns(h, opts).await;
+                spinner.finish();
+                facts
+            })
+            .collect(),
+    );
+    let chains = crate::join::join_all(
+        endpoints
+            .iter()
+            .map(|(u, r)| async move {
+                let what = match r {
+                    Route::Direct => format!("{} {}", u.scheme(), u.host_str().unwrap_or("")),
+                    Route::Proxy(_) => format!(
+                        "{} {} via {}",
+                        u.scheme(),
+                        u.host_str().unwrap_or(""),
+                        r.display()
+                    ),
+                };
+                let spinner = progress.start(&what);
+                let facts = chain::probe_endpoint(u, r, opts).await;
+                spinner.finish();
+                facts
+            })
+            .collect(),
+    );
     let out = tokio::time::timeout(remaining, async { tokio::join!(dns_probes, chains) }).await;
-    spinner.finish();
     out.unwrap_or_default()
 }
