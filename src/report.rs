@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::cli::Lang;
 use crate::config::warnings::{self, ConfigWarning};
 use crate::config::GoConfig;
-use crate::diagnose::catalog::Catalog;
+use crate::diagnose::catalog::{fill_summary, Catalog};
 use crate::diagnose::fixes::{fixes_for, RenderedFixes};
 use crate::diagnose::tree::{self, Diagnosis, Evidence, Inputs};
 use crate::facts::Facts;
@@ -86,13 +86,21 @@ pub struct Style<'a> {
 pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
     let item = |id: &str, summary: &str, with_explanation: bool| {
         let entry = style.catalog.get(id, style.lang);
+        // The cause's sentence from the catalog in the report's language; the tree's
+        // (English) sentence when the entry has none or a value it names is unknown.
+        let summary = entry
+            .as_ref()
+            .filter(|_| with_explanation)
+            .and_then(|e| e.summary.as_deref())
+            .and_then(|t| fill_summary(t, &d.fix_values, style.lang))
+            .unwrap_or_else(|| summary.to_string());
         VerdictItem {
             id: id.to_string(),
             title: entry
                 .as_ref()
                 .map(|e| e.title.clone())
                 .unwrap_or_else(|| id.to_string()),
-            summary: redact_text(summary),
+            summary: redact_text(&summary),
             explanation: if with_explanation {
                 entry
                     .map(|e| fill_placeholders(&e.explanation, &d.fix_values))

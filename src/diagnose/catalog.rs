@@ -6,12 +6,13 @@
 //!
 //! ```toml
 //! id = "proxy.unreachable"
-//! kind = "cause"                 # cause | finding | ok
+//! kind = "cause"                 # cause | finding | ok | inconclusive
 //! weakens_security = false       # true when the only fix weakens verification
 //! docs = ["https://pkg.go.dev/net/http#ProxyFromEnvironment", "go help environment"]
 //!
 //! [en]
 //! title = "The configured HTTP proxy cannot be reached"
+//! summary = "The proxy {proxy_given} cannot be reached."  # optional: the verdict's sentence
 //! explanation = """..."""
 //! warning = "..."                # required when weakens_security = true
 //!
@@ -32,6 +33,11 @@
 //! commands `sh` (bash and zsh), `bash`, `zsh`, `fish`, `powershell`, `cmd` override the action
 //! for their shell; a step with commands for some shells only is shown only in those shells;
 //! a step with no command at all is an instruction shown everywhere.
+//!
+//! `summary` (optional, in `[en]` and `[zh]`) is the verdict's one sentence stating the cause
+//! with the real values, in the report's language. It is filled with [`fill_summary`]: when
+//! a placeholder it uses has no value, the verdict keeps the decision tree's own (English)
+//! sentence instead of showing a hole. Every built-in `cause` has one in both languages.
 //!
 //! Placeholders `{name}` (the set is [`PLACEHOLDERS`]) are filled at render time. Values are
 //! redacted (no passwords in output) and quoted for the shell, so a template never puts quotes
@@ -70,6 +76,7 @@ macro_rules! builtin_checks {
 
 builtin_checks!(
     "ok",
+    "inconclusive",
     "config.goproxy_off",
     "config.goproxy_invalid",
     "config.gosumdb_invalid",
@@ -167,6 +174,15 @@ pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
     ("sumdb", "GOSUMDB value", "GOSUMDB 值"),
     ("vcs", "version control system", "版本控制工具"),
     ("govcs_new", "new GOVCS value", "新的 GOVCS 值"),
+    // The proxy as the user configured it (`proxy` may be a corrected one), for summaries.
+    ("proxy_given", "configured proxy", "所配置的代理"),
+    // The local clock's offset from a server's Date, signed seconds (`+94608003`).
+    ("skew_secs", "clock offset in seconds", "时钟偏差秒数"),
+    // Language-neutral detail of the verdict: what was not observed (inconclusive), or the
+    // modules and the source that serves each (ok).
+    ("detail", "detail", "详情"),
+    // The GOPROXY entries (or `direct`) that serve the modules (ok).
+    ("source", "source", "来源"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,6 +191,8 @@ pub enum Kind {
     Cause,
     Finding,
     Ok,
+    /// The run could not observe something on Go's path: no prediction (exit code 3).
+    Inconclusive,
 }
 
 /// Title, explanation and warning in one language.
@@ -182,6 +200,9 @@ pub enum Kind {
 #[serde(deny_unknown_fields)]
 pub struct Texts {
     pub title: String,
+    /// The verdict's one sentence (a template); None: the decision tree's sentence is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
     pub explanation: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
@@ -241,6 +262,7 @@ pub struct Entry {
     pub kind: Kind,
     pub lang: Lang,
     pub title: String,
+    pub summary: Option<String>,
     pub explanation: String,
     pub warning: Option<String>,
     pub weakens_security: bool,
@@ -291,6 +313,7 @@ enum FixMode {
 #[serde(deny_unknown_fields)]
 struct PartialTexts {
     title: Option<String>,
+    summary: Option<String>,
     explanation: Option<String>,
     warning: Option<String>,
 }
@@ -388,6 +411,7 @@ impl Catalog {
             kind: e.kind,
             lang,
             title: texts.title.clone(),
+            summary: texts.summary.clone(),
             explanation: texts.explanation.clone(),
             warning: texts.warning.clone(),
             weakens_security: e.weakens_security,
@@ -433,10 +457,11 @@ fn complete_entry(file: &Path, raw: RawEntry) -> Result<CheckEntry, CatalogError
     };
     let kind = raw
         .kind
-        .ok_or_else(|| err("`kind` is required (cause, finding or ok)"))?;
+        .ok_or_else(|| err("`kind` is required (cause, finding, ok or inconclusive)"))?;
     let en = raw.en.clone().unwrap_or_default();
     let en = Texts {
         title: en.title.ok_or_else(|| err("[en] title is required"))?,
+        summary: en.summary,
         explanation: en
             .explanation
             .ok_or_else(|| err("[en] explanation is required"))?,
@@ -445,6 +470,7 @@ fn complete_entry(file: &Path, raw: RawEntry) -> Result<CheckEntry, CatalogError
     let zh = raw.zh.clone().unwrap_or_default();
     let zh = Texts {
         title: zh.title.unwrap_or_else(|| en.title.clone()),
+        summary: zh.summary.or_else(|| en.summary.clone()),
         explanation: zh.explanation.unwrap_or_else(|| en.explanation.clone()),
         warning: zh.warning.or_else(|| en.warning.clone()),
     };
@@ -486,6 +512,9 @@ fn merge_entry(
         if let Some(t) = part.title {
             texts.title = t;
         }
+        if part.summary.is_some() {
+            texts.summary = part.summary;
+        }
         if let Some(x) = part.explanation {
             texts.explanation = x;
         }
@@ -507,7 +536,12 @@ fn merge_entry(
 /// Every placeholder in titles, explanations and warnings is a known one.
 fn check_text_placeholders(file: &Path, e: &CheckEntry) -> Result<(), CatalogError> {
     for (lang, t) in [("en", &e.en), ("zh", &e.zh)] {
-        let all = [Some(&t.title), Some(&t.explanation), t.warning.as_ref()];
+        let all = [
+            Some(&t.title),
+            t.summary.as_ref(),
+            Some(&t.explanation),
+            t.warning.as_ref(),
+        ];
         for text in all.into_iter().flatten() {
             if let Some(p) = placeholders_in(text)
                 .into_iter()
@@ -682,6 +716,14 @@ fn fill(template: &str, values: &FixValues, lang: Lang, missing: &mut Vec<String
 /// missing values become `<holes>`).
 pub fn fill_text(template: &str, values: &FixValues, lang: Lang) -> String {
     fill(template, values, lang, &mut Vec::new())
+}
+
+/// Fills a `summary` template: values redacted. None when a placeholder it uses has no value
+/// (the caller then keeps the decision tree's sentence rather than print a `<hole>`).
+pub fn fill_summary(template: &str, values: &FixValues, lang: Lang) -> Option<String> {
+    let mut missing = Vec::new();
+    let text = fill(template.trim(), values, lang, &mut missing);
+    missing.is_empty().then_some(text)
 }
 
 fn hole(name: &str, lang: Lang) -> String {
@@ -994,9 +1036,14 @@ mod tests {
         for id in ALL_IDS {
             let e = cat.entry(id).unwrap();
             for t in [&e.en, &e.zh] {
-                for text in [Some(&t.title), Some(&t.explanation), t.warning.as_ref()]
-                    .into_iter()
-                    .flatten()
+                for text in [
+                    Some(&t.title),
+                    t.summary.as_ref(),
+                    Some(&t.explanation),
+                    t.warning.as_ref(),
+                ]
+                .into_iter()
+                .flatten()
                 {
                     used.extend(placeholders_in(text));
                 }
@@ -1062,6 +1109,7 @@ mod tests {
             kind: Kind::Cause,
             lang: Lang::En,
             title: String::new(),
+            summary: None,
             explanation: String::new(),
             warning: None,
             weakens_security: false,
@@ -1242,6 +1290,7 @@ mod tests {
             kind: Kind::Cause,
             lang: Lang::En,
             title: String::new(),
+            summary: None,
             explanation: String::new(),
             warning: None,
             weakens_security: false,

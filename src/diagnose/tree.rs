@@ -147,6 +147,30 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
                 .missing
                 .iter()
                 .any(|m| m.starts_with(crate::modfetch::simulate::UNCHECKED_PREFIX));
+            // What was not observed, language-neutral, for the catalog's summary.
+            let not_observed: Vec<String> = input
+                .prediction
+                .missing
+                .iter()
+                .map(
+                    |m| match m.strip_prefix(crate::modfetch::simulate::UNCHECKED_PREFIX) {
+                        Some(what) => redact_text(
+                            what.strip_suffix(" (run with --vcs to check git access)")
+                                .unwrap_or(what),
+                        ),
+                        None => format!("GET {}", redact_text(m)),
+                    },
+                )
+                .collect();
+            d.fix_values.set("detail", not_observed.join("; "));
+            if let Some(m) = input
+                .prediction
+                .modules
+                .iter()
+                .find(|m| m.outcome == Outcome::Unknown)
+            {
+                d.fix_values.set("module", module_label(m));
+            }
             d.summary = if unchecked_git {
                 "Go's outcome depends on git access that was not checked: run with --vcs to check git access.".into()
             } else {
@@ -177,20 +201,31 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
         }
         None => {
             d.cause = "ok".into();
-            d.summary = format!(
-                "Go will succeed: {}.",
-                input
-                    .prediction
-                    .modules
-                    .iter()
-                    .map(|m| format!(
-                        "{} via {}",
-                        module_label(m),
-                        winning_entry(m).unwrap_or_else(|| "cache/direct".into())
-                    ))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            );
+            let served: Vec<(String, String)> = input
+                .prediction
+                .modules
+                .iter()
+                .map(|m| {
+                    let source = winning_entry(m).unwrap_or_else(|| "cache/direct".into());
+                    (module_label(m), source)
+                })
+                .collect();
+            let detail = served
+                .iter()
+                .map(|(m, s)| format!("{m} via {s}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let mut sources: Vec<&str> = Vec::new();
+            for (_, s) in &served {
+                if !sources.contains(&s.as_str()) {
+                    sources.push(s);
+                }
+            }
+            let modules: Vec<&str> = served.iter().map(|(m, _)| m.as_str()).collect();
+            d.fix_values.set("module", modules.join(", "));
+            d.fix_values.set("source", sources.join(", "));
+            d.fix_values.set("detail", &detail);
+            d.summary = format!("Go will succeed: {detail}.");
         }
     }
     collect_findings(input, &mut d);
@@ -293,6 +328,14 @@ fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Diagnosis) {
     cause = refine_by_route(input, m, &cause, d);
     cause = refine_by_evidence(input, m, &cause, endpoint, url.as_deref(), d);
     fill_fix_values(input, m, &cause, endpoint, dns, url.as_deref(), d);
+    if cause.starts_with("proxy.") {
+        if let Some(given) = proxy_as_given(d) {
+            d.fix_values.set("proxy_given", given);
+        }
+    }
+    if cause == "inconclusive" && d.fix_values.get("detail").is_none() {
+        d.fix_values.set("detail", &module);
+    }
     d.summary = summary_for(&cause, &module, host.as_deref(), d);
     d.cause = cause;
 }
@@ -333,6 +376,8 @@ fn refine_by_evidence(
                 ),
             });
             d.fix_values.set("value", human_skew(c.skew_secs));
+            d.fix_values
+                .set("skew_secs", format!("{:+.0}", c.skew_secs));
             return "local.clock_skew".into();
         }
     }
@@ -1394,13 +1439,16 @@ fn summary_for(cause: &str, module: &str, host: Option<&str>, d: &Diagnosis) -> 
     }
 }
 
-/// One sentence for a proxy cause, naming the proxy.
-fn proxy_summary(cause: &str, host: &str, d: &Diagnosis) -> String {
-    let given = d
-        .evidence
+/// The proxy on Go's route as configured (credentials masked), from the evidence chain.
+fn proxy_as_given(d: &Diagnosis) -> Option<String> {
+    d.evidence
         .iter()
         .find_map(|e| e.fact.split_once(" via ").map(|(_, p)| p.to_string()))
-        .unwrap_or_else(|| "the HTTP proxy".into());
+}
+
+/// One sentence for a proxy cause, naming the proxy.
+fn proxy_summary(cause: &str, host: &str, d: &Diagnosis) -> String {
+    let given = proxy_as_given(d).unwrap_or_else(|| "the HTTP proxy".into());
     let schemes = d.fix_values.get("value").unwrap_or("other schemes");
     match cause {
         "proxy.unreachable" => {
