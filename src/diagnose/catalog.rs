@@ -868,6 +868,7 @@ pub fn render_fix(entry: &Entry, shell: Shell, values: &FixValues) -> Vec<FixSte
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnose::tree::Diagnosis;
 
     const SHELLS: [Shell; 5] = [
         Shell::Bash,
@@ -1080,6 +1081,163 @@ mod tests {
                 "placeholder {{{name}}} is documented but unused"
             );
         }
+    }
+
+    /// The literal English phrases of a template (the text between placeholders) that are
+    /// long enough to be a sentence fragment: two words or more.
+    fn english_fragments(template: &str) -> Vec<String> {
+        let mut plain = template.to_string();
+        for p in placeholders_in(template) {
+            plain = plain.replace(&format!("{{{p}}}"), "\u{0}");
+        }
+        plain
+            .split('\u{0}')
+            .map(|f| f.trim_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation()))
+            .filter(|f| f.split_whitespace().count() >= 2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_entry_has_a_summary_in_both_languages() {
+        let cat = Catalog::builtin();
+        let mut all = FixValues::new();
+        for (name, _, _) in PLACEHOLDERS {
+            all.set(name, format!("VALUE_OF_{name}"));
+        }
+        let mut problems = Vec::new();
+        for id in ALL_IDS {
+            let e = cat.entry(id).unwrap();
+            let (Some(en), Some(zh)) = (&e.en.summary, &e.zh.summary) else {
+                problems.push(format!("{id} ({:?}): [en] and [zh] need a summary", e.kind));
+                continue;
+            };
+            for (lang, t) in [("en", en), ("zh", zh)] {
+                if let Some(p) = placeholders_in(t)
+                    .into_iter()
+                    .find(|p| !is_known_placeholder(p))
+                {
+                    problems.push(format!("{id}: [{lang}] summary uses unknown {{{p}}}"));
+                }
+                if t.contains('\n') || t.trim().is_empty() {
+                    problems.push(format!("{id}: [{lang}] summary is not one sentence"));
+                }
+            }
+            if !zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+                problems.push(format!("{id}: [zh] summary is not Chinese: {zh}"));
+            }
+            let filled = fill_summary(zh, &all, Lang::Zh).unwrap();
+            for f in english_fragments(en) {
+                if filled.contains(&f) {
+                    problems.push(format!("{id}: [zh] summary keeps English {f:?}"));
+                }
+            }
+            if fill_summary(en, &all, Lang::En).is_none() {
+                problems.push(format!("{id}: [en] summary does not fill"));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        // Causes (and the inconclusive verdict) must have one: overlays cannot remove it.
+        assert!(ALL_IDS
+            .iter()
+            .any(|id| cat.entry(id).unwrap().kind == Kind::Cause));
+        assert_eq!(cat.entry("inconclusive").unwrap().kind, Kind::Inconclusive);
+    }
+
+    #[test]
+    fn summaries_fill_only_when_every_value_is_known() {
+        let values = FixValues::new()
+            .with("host", "proxy.golang.org")
+            .with("proxy_given", "http://bob:hunter2@10.0.0.1:3128");
+        assert_eq!(
+            fill_summary("{host} is down.", &values, Lang::En).as_deref(),
+            Some("proxy.golang.org is down.")
+        );
+        assert_eq!(
+            fill_summary("{host} and {module}.", &values, Lang::En),
+            None
+        );
+        let redacted = fill_summary("代理 {proxy_given} 无法连接。", &values, Lang::Zh).unwrap();
+        assert!(!redacted.contains("hunter2"), "{redacted}");
+        assert!(redacted.contains("10.0.0.1:3128"), "{redacted}");
+        assert_eq!(
+            english_fragments("The system resolver says {host} does not exist, so Go {x}."),
+            vec!["The system resolver says", "does not exist, so Go"]
+        );
+    }
+
+    fn diagnosis(cause: &str, tree_summary: &str, values: FixValues) -> Diagnosis {
+        Diagnosis {
+            cause: cause.into(),
+            summary: tree_summary.into(),
+            module: values.get("module").map(str::to_string),
+            findings: vec![],
+            evidence: vec![],
+            fix_values: values,
+            go_will_succeed: false,
+            inconclusive: false,
+            go_error: None,
+        }
+    }
+
+    fn verdict_summary(d: &Diagnosis, lang: Lang) -> String {
+        let catalog = Catalog::builtin();
+        let style = crate::report::Style {
+            catalog: &catalog,
+            lang,
+            shell: Shell::Bash,
+        };
+        crate::report::verdict(d, &style).cause.summary
+    }
+
+    #[test]
+    fn zh_verdict_states_the_cause_in_chinese_with_the_real_values() {
+        let tree_sentence = "The system resolver says proxy.golang.org does not exist, so Go cannot fetch golang.org/x/text@v0.14.0.";
+        let d = diagnosis(
+            "dns.nxdomain_filtered",
+            tree_sentence,
+            FixValues::new()
+                .with("host", "proxy.golang.org")
+                .with("module", "golang.org/x/text@v0.14.0"),
+        );
+        let zh = verdict_summary(&d, Lang::Zh);
+        assert!(zh.contains("proxy.golang.org"), "{zh}");
+        assert!(zh.contains("golang.org/x/text@v0.14.0"), "{zh}");
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{zh}"
+        );
+        let en_template = Catalog::builtin()
+            .get("dns.nxdomain_filtered", Lang::En)
+            .unwrap()
+            .summary
+            .unwrap();
+        let fragments = english_fragments(&en_template);
+        assert!(!fragments.is_empty());
+        for f in fragments {
+            assert!(!zh.contains(&f), "{zh:?} keeps the English {f:?}");
+        }
+        // The English catalog sentence says what the tree's sentence said.
+        assert_eq!(verdict_summary(&d, Lang::En), tree_sentence);
+    }
+
+    #[test]
+    fn a_summary_value_that_is_unknown_keeps_the_trees_sentence() {
+        // No host: the template cannot be filled, so no `{host}` or `<host name>` hole shows.
+        let d = diagnosis(
+            "tcp.refused",
+            "Connections to the server are refused.",
+            FixValues::new().with("module", "golang.org/x/text@v0.14.0"),
+        );
+        for lang in [Lang::En, Lang::Zh] {
+            assert_eq!(
+                verdict_summary(&d, lang),
+                "Connections to the server are refused."
+            );
+        }
+        // An identifier without a catalog entry keeps the tree's sentence too.
+        let d = diagnosis("corp.unknown", "Something broke.", FixValues::new());
+        assert_eq!(verdict_summary(&d, Lang::Zh), "Something broke.");
     }
 
     #[test]
@@ -1345,6 +1503,7 @@ docs = ["https://wiki.corp.example/ca"]
 fix_mode = "prepend"
 [en]
 title = "Corp TLS inspection: install the Corp Root CA"
+summary = "Corp TLS inspection intercepts {host}: install the Corp Root CA."
 [[fix]]
 en = "Install the Corp Root CA from the wiki"
 zh = "从内网 wiki 安装公司根证书"
@@ -1369,6 +1528,20 @@ explanation = "Internal module hosts resolve only on the VPN."
         let e = cat.get("tls.untrusted_interception", Lang::En).unwrap();
         let b = builtin.get("tls.untrusted_interception", Lang::En).unwrap();
         assert_eq!(e.title, "Corp TLS inspection: install the Corp Root CA");
+        assert_eq!(
+            e.summary.as_deref(),
+            Some("Corp TLS inspection intercepts {host}: install the Corp Root CA.")
+        );
+        assert_eq!(
+            cat.get("tls.untrusted_interception", Lang::Zh)
+                .unwrap()
+                .summary,
+            builtin
+                .get("tls.untrusted_interception", Lang::Zh)
+                .unwrap()
+                .summary,
+            "the Chinese summary is kept"
+        );
         assert_eq!(
             e.explanation, b.explanation,
             "unset fields keep the built-in value"
@@ -1428,6 +1601,11 @@ explanation = "Internal module hosts resolve only on the VPN."
                 "warning",
             ),
             ("bad_id.toml", "id = \"Corp Thing\"\n", "area.name"),
+            (
+                "bad_summary.toml",
+                "id = \"tcp.refused\"\n[zh]\nsummary = \"{hots} 拒绝连接\"\n",
+                "{hots}",
+            ),
         ];
         for (name, text, want) in cases {
             let dir = tempfile::tempdir().unwrap();
