@@ -75,14 +75,15 @@ fn diag(vars: &[(String, String)], extra: &[(&str, &str)], args: &[&str]) -> Out
         .unwrap()
 }
 
-/// Runs `gomod-diag [--json] report -` with `input` on stdin.
-fn report_stdin(input: &[u8], json: bool) -> Output {
+/// Runs `gomod-diag FLAGS report -` with `input` on stdin.
+fn report_stdin(input: &[u8], flags: &[&str], extra: &[(&str, &str)]) -> Output {
     let home = tempfile::tempdir().unwrap();
-    let mut c = diag_cmd(home.path(), &[], &[]);
-    if json {
-        c.arg("--json");
-    }
-    c.args(["report", "-"]).write_stdin(input).output().unwrap()
+    diag_cmd(home.path(), &[], extra)
+        .args(flags)
+        .args(["report", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap()
 }
 
 fn stdout(o: &Output) -> String {
@@ -164,7 +165,7 @@ fn assert_ci_line(o: &Output, code: i32, prefix: &str) -> String {
 /// prediction as the run that wrote it.
 fn assert_report_roundtrip(run: &Output, code: i32) {
     let saved = json_of(run);
-    let text = report_stdin(&run.stdout, false);
+    let text = report_stdin(&run.stdout, &[], &[]);
     assert_eq!(text.status.code(), Some(code), "{}", show(&text));
     let cause = saved["verdict"]["cause"]["id"].as_str().unwrap();
     assert!(
@@ -173,13 +174,34 @@ fn assert_report_roundtrip(run: &Output, code: i32) {
         show(&text)
     );
     no_ansi("report text", &stdout(&text));
-    let again = report_stdin(&run.stdout, true);
+    let again = report_stdin(&run.stdout, &["--json"], &[]);
     assert_eq!(again.status.code(), Some(code), "{}", show(&again));
     let again = json_of(&again);
     assert_eq!(again["schema_version"], 1);
     assert_eq!(again["verdict"]["cause"], saved["verdict"]["cause"]);
     assert_eq!(again["verdict"]["findings"], saved["verdict"]["findings"]);
     assert_eq!(again["prediction"], saved["prediction"]);
+    // --ci on the saved report: the same one line as a live run, annotations under Actions.
+    let ci = report_stdin(&run.stdout, &["--ci"], &[("GITHUB_ACTIONS", "true")]);
+    assert_eq!(ci.status.code(), Some(code), "{}", show(&ci));
+    let out = stdout(&ci);
+    no_ansi("report --ci", &out);
+    let status = if code == 0 { "OK" } else { "FAIL" };
+    let summary: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("gomod-diag: "))
+        .collect();
+    assert_eq!(summary.len(), 1, "{out}");
+    assert!(
+        summary[0].starts_with(&format!("gomod-diag: {status} {cause}: ")),
+        "{out}"
+    );
+    let error_title = format!("::error title=gomod-diag%3A {cause}::");
+    assert_eq!(
+        out.lines().any(|l| l.starts_with(&error_title)),
+        code == 1,
+        "{out}"
+    );
 }
 
 #[test]
@@ -406,14 +428,21 @@ fn deadline_expired_report_is_inconclusive() {
     r["facts"]["observations"]["http"] = serde_json::json!({});
     r["facts"]["deadline_expired"] = Value::Bool(true);
     let input = serde_json::to_vec(&r).unwrap();
-    let again = report_stdin(&input, true);
+    let again = report_stdin(&input, &["--json"], &[]);
     assert_eq!(again.status.code(), Some(3), "{}", show(&again));
     let again = json_of(&again);
     assert_eq!(again["verdict"]["cause"]["id"], "inconclusive");
     assert_eq!(again["prediction"]["inconclusive"], true);
-    let text = report_stdin(&input, false);
+    let text = report_stdin(&input, &[], &[]);
     assert_eq!(text.status.code(), Some(3), "{}", show(&text));
     assert!(stdout(&text).contains("? Inconclusive"), "{}", show(&text));
+
+    // A report from a newer gomod-diag is refused, naming the version.
+    r["schema_version"] = Value::from(2);
+    let newer = report_stdin(&serde_json::to_vec(&r).unwrap(), &[], &[]);
+    assert_eq!(newer.status.code(), Some(2), "{}", show(&newer));
+    let err = String::from_utf8_lossy(&newer.stderr);
+    assert!(err.contains("schema_version 2"), "{err}");
 }
 
 #[test]
@@ -460,7 +489,7 @@ fn usage_errors_exit_2_and_name_the_input() {
             "not a gomod-diag JSON report",
         ),
     ] {
-        let o = report_stdin(input, false);
+        let o = report_stdin(input, &[], &[]);
         assert_eq!(o.status.code(), Some(2), "{}", show(&o));
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains(named), "{err}");
@@ -584,4 +613,44 @@ fn module_with_a_space_is_a_usage_error() {
         "stderr does not name \" bad\":\n{err}"
     );
     assert!(o.stdout.is_empty(), "{}", show(&o));
+}
+
+/// Credentials in GOPROXY over plain http: Go refuses to send them; every output names the
+/// refusal with the password masked, and the password itself appears nowhere.
+#[test]
+fn credentials_are_masked_in_every_output() {
+    let (lab, mut vars) = lab("127.0.0.27");
+    let with_secret = lab.url().replace("http://", "http://user:s3cret@");
+    vars.retain(|(k, _)| k != "GOPROXY");
+    vars.push(("GOPROXY".into(), with_secret));
+    let m = ["--module", MODULE];
+    let run = diag(&vars, &[], &[&m[..], &["--json"]].concat());
+    assert_eq!(run.status.code(), Some(1), "{}", show(&run));
+    let r = json_of(&run);
+    assert_go_prints(&r, &vars);
+    let masked = "http://user:xxxxx@127.0.0.27:";
+    assert!(
+        r["prediction"]["error_text"]
+            .as_str()
+            .unwrap()
+            .contains(masked),
+        "{r:#}"
+    );
+    let outputs = [
+        run.clone(),
+        diag(
+            &vars,
+            &[("GITHUB_ACTIONS", "true")],
+            &[&m[..], &["--ci"]].concat(),
+        ),
+        diag(&vars, &[], &[&m[..], &["-v"]].concat()),
+        report_stdin(&run.stdout, &[], &[]),
+        report_stdin(&run.stdout, &["--json"], &[]),
+    ];
+    for o in &outputs {
+        assert_eq!(o.status.code(), Some(1), "{}", show(o));
+        let all = show(o);
+        assert!(!all.contains("s3cret"), "{all}");
+        assert!(all.contains(masked), "{all}");
+    }
 }
