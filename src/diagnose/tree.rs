@@ -74,7 +74,8 @@ pub struct Finding {
 pub struct Diagnosis {
     /// A ROOT_CAUSES.md identifier, or `ok`.
     pub cause: String,
-    /// One sentence with the real values.
+    /// One sentence with the real values, in English. The report prefers the catalog's
+    /// `summary` in the user's language, filled from `fix_values`; this is its fallback.
     pub summary: String,
     /// The module the cause concerns.
     pub module: Option<String>,
