@@ -282,24 +282,12 @@ pub fn select_from_go_mod(gm: &GoMod, file: &str, pats: &RoutePatterns) -> Targe
 
 /// Parses `path[@version]` with an error naming the input.
 pub fn parse_target(s: &str) -> Result<SimTarget, String> {
-    let (path, version) = super::escape::split_path_version(s.trim());
-    let accepted = "expected a module path with an optional version, e.g. golang.org/x/text@v0.14.0 or github.com/org/repo";
-    if path.is_empty() || path.contains(char::is_whitespace) {
-        return Err(format!("invalid module {s:?}: {accepted}"));
-    }
-    super::escape::escape_path(path)
-        .map_err(|e| format!("invalid module {s:?}: {e}; {accepted}"))?;
-    let version = match version {
-        None | Some("latest") => None,
-        Some(v) => {
-            super::escape::escape_version(v)
-                .map_err(|e| format!("invalid module {s:?}: {e}; {accepted}"))?;
-            Some(v.to_string())
-        }
-    };
+    // One parser for `PATH[@VERSION]`, Go's module path rules included: no trimming, so
+    // `" bad"` is refused rather than quietly diagnosed as `bad`.
+    let t = crate::plan::ModuleTarget::parse(s)?;
     Ok(SimTarget {
-        path: path.into(),
-        version,
+        path: t.path,
+        version: t.version.filter(|v| v != "latest"),
         check_zip: false,
     })
 }
