@@ -103,7 +103,13 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
             summary: redact_text(&summary),
             explanation: if with_explanation {
                 entry
-                    .map(|e| fill_placeholders(&e.explanation, &d.fix_values))
+                    .map(|e| {
+                        crate::diagnose::catalog::fill_text(
+                            &e.explanation,
+                            &d.fix_values,
+                            style.lang,
+                        )
+                    })
                     .unwrap_or_default()
             } else {
                 String::new()
@@ -299,13 +305,4 @@ fn system_inputs(
         })
         .collect();
     (hint, stale)
-}
-
-/// Puts the real values into a catalog text's `{placeholder}`s; unknown ones stay visible.
-fn fill_placeholders(text: &str, values: &crate::diagnose::fixes::FixValues) -> String {
-    let mut out = text.to_string();
-    for (name, value) in &values.0 {
-        out = out.replace(&format!("{{{name}}}"), &redact_text(value));
-    }
-    out
 }

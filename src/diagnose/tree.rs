@@ -286,6 +286,25 @@ fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Diagnosis) {
         .clone()
         .or_else(|| attempt.map(|a| a.class.clone()))
         .unwrap_or_else(|| "inconclusive".into());
+    // A server that accepts the connection but never sends a response: Go has no timeout
+    // there and hangs. On the way to the checksum database that is an unreachable database;
+    // anywhere else a stalled module proxy.
+    if cause == "timeout" {
+        let stalled_at_sumdb = m
+            .stages
+            .iter()
+            .any(|s| s.outcome == Outcome::Failed && s.stage == "sumdb");
+        cause = if stalled_at_sumdb {
+            "sumdb.unreachable"
+        } else {
+            "goproxy.slow"
+        }
+        .into();
+        d.evidence.push(Evidence {
+            fact: "response".into(),
+            observation: "the server accepted the connection but sent no response headers; Go has no timeout here and would wait indefinitely".into(),
+        });
+    }
     if let Some(a) = attempt {
         d.evidence.push(Evidence {
             fact: match &a.url {

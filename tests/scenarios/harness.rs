@@ -596,6 +596,18 @@ pub fn run_scenario(sc: &Scenario) -> Result<(), String> {
     let r = build_report(sc, Shell::Bash);
     let v = &r.verdict;
     let mut errs = Vec::new();
+    // No raw `{placeholder}` may reach the reader, in the sentence or the explanation.
+    for (what, text) in [
+        ("summary", &v.cause.summary),
+        ("explanation", &v.cause.explanation),
+    ] {
+        let raw = gomod_diag::diagnose::catalog::placeholders_in(text);
+        if !raw.is_empty() {
+            errs.push(format!(
+                "the verdict's {what} shows raw placeholders {raw:?}: {text}"
+            ));
+        }
+    }
     // A fact set must hold everything Go's path needs — except where the verdict is precisely
     // that something could not be observed.
     if !r.prediction.missing.is_empty() && exp.cause != "inconclusive" {
