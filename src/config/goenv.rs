@@ -177,28 +177,20 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
             .map(str::to_string)
     };
 
-    let (env_file_path, env_file_map, env_file_present) = match &inputs.env_file {
-        Some(FileInput {
-            path,
-            contents: Some(c),
-        }) => (path.clone(), to_map(parse_env_file(c)), true),
-        Some(FileInput {
-            path,
-            contents: None,
-        }) => (path.clone(), BTreeMap::new(), false),
+    // A file's path (even when absent), its KEY=VALUE map, and whether it exists.
+    let read = |f: &Option<FileInput>| match f {
+        Some(FileInput { path, contents }) => (
+            path.clone(),
+            contents
+                .as_deref()
+                .map(|c| to_map(parse_env_file(c)))
+                .unwrap_or_default(),
+            contents.is_some(),
+        ),
         None => (String::new(), BTreeMap::new(), false),
     };
-    let (goroot_go_env_path, goroot_map, goroot_go_env_present) = match &inputs.goroot_go_env {
-        Some(FileInput {
-            path,
-            contents: Some(c),
-        }) => (path.clone(), to_map(parse_env_file(c)), true),
-        Some(FileInput {
-            path,
-            contents: None,
-        }) => (path.clone(), BTreeMap::new(), false),
-        None => (String::new(), BTreeMap::new(), false),
-    };
+    let (env_file_path, env_file_map, env_file_present) = read(&inputs.env_file);
+    let (goroot_go_env_path, goroot_map, goroot_go_env_present) = read(&inputs.goroot_go_env);
     let file_source = Source::EnvFile {
         path: env_file_path.clone(),
     };

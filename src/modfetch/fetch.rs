@@ -273,22 +273,11 @@ impl Fetcher {
     }
 }
 
+/// URL userinfo as Go sends it in `Authorization: Basic` (percent-decoded; `+` stays `+`).
 fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Go's text for a transport failure (`Get "URL": dial tcp ADDR: connect: connection
@@ -470,4 +459,13 @@ where
         .into_iter()
         .map(|o| o.expect("every future completed"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn userinfo_decoding_never_panics_and_keeps_plus() {
+        assert_eq!(super::percent_decode("a%40b+c"), "a@b+c");
+        assert_eq!(super::percent_decode("%é%4"), "%é%4");
+    }
 }
