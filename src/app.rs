@@ -103,12 +103,6 @@ async fn dispatch(
     }
 }
 
-/// The answer of a subcommand that a later change fills in.
-pub fn not_implemented(what: &str) -> anyhow::Result<u8> {
-    eprintln!("gomod-diag: {what} is not implemented yet");
-    Ok(exit::INCONCLUSIVE)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
