@@ -1159,6 +1159,57 @@ fn every_peer_silent_still_ends_within_the_deadline() {
     assert!(start.elapsed() < Duration::from_secs(10));
 }
 
+/// The whole `gomod-diag run` (configuration, Go's walk over every GOPROXY entry, the
+/// evidence probes) with every peer silent still ends with a report, within its deadline.
+#[test]
+fn full_run_with_every_peer_silent_ends_with_a_verdict() {
+    let lab = Lab::new();
+    let silent_dns = lab.dns(DnsMode::Silent);
+    let silent_tls = lab.tls(TlsMode::Silent);
+    let hole = lab.blackhole();
+    let env = vec![
+        ("GOMOD_DIAG_SYSTEM_DNS", silent_dns.to_string()),
+        ("GOENV", "off".to_string()),
+        // `|` so Go walks every entry: a silent TLS server, a black hole, a name only a silent
+        // resolver could answer, then direct mode for a name behind the same resolver.
+        (
+            "GOPROXY",
+            format!("https://{silent_tls}|https://{hole}|https://proxy.golang.org,direct"),
+        ),
+    ];
+    let t = Instant::now();
+    let o = run(
+        &lab,
+        &[
+            "run",
+            "--module",
+            "example.com/m@v1.0.0",
+            "--public-dns",
+            &silent_dns.to_string(),
+        ],
+        &env,
+    );
+    // Go will fail (1), or the deadline left a step unobserved (3): never a hang, never a crash.
+    assert!(
+        matches!(o.code, 1 | 3),
+        "exit {}: {}{}",
+        o.code,
+        o.stdout,
+        o.stderr
+    );
+    assert!(
+        o.json["verdict"]["cause"]["id"].is_string(),
+        "no verdict: {}",
+        o.stdout
+    );
+    // --timeout 2s: generous slack for a loaded machine, but no hang.
+    assert!(
+        t.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        t.elapsed()
+    );
+}
+
 #[test]
 fn http_through_socks_reports_the_chain() {
     // reqwest is built without SOCKS: the GET is not sent, the chain probe still explains.
