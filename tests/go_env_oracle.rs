@@ -27,6 +27,19 @@ fn real_go() -> Option<PathBuf> {
     go.is_file().then_some(go)
 }
 
+/// The real go, or None after printing why the test skips. With CI=true a missing go is a
+/// failure: the oracle tests must run in CI.
+fn go_or_skip() -> Option<PathBuf> {
+    let go = real_go();
+    if go.is_none() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI=true but no working `go` on PATH: the Go oracle test must run in CI");
+        }
+        eprintln!("skipping: no working `go` on PATH (set CI=true to make this a failure)");
+    }
+    go
+}
+
 struct Scenario {
     name: &'static str,
     /// OS environment on top of the clean base.
@@ -238,11 +251,7 @@ fn run_scenario(go: &Path, bin: &Path, index: usize) -> (String, Vec<String>) {
 
 #[test]
 fn gomod_diag_env_matches_go_env_json() {
-    let Some(go) = real_go() else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("CI=true but no working `go` on PATH: the Go oracle test must run in CI");
-        }
-        eprintln!("skipping: no working `go` on PATH (set CI=true to make this a failure)");
+    let Some(go) = go_or_skip() else {
         return;
     };
     let bin = PathBuf::from(assert_cmd::cargo::cargo_bin!("gomod-diag"));
@@ -314,11 +323,7 @@ fn make_key(name: &str) -> String {
 /// the module and Go stops at the checksum database).
 #[test]
 fn goproxy_and_gosumdb_errors_match_go() {
-    let Some(go) = real_go() else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("CI=true but no working `go` on PATH: the Go oracle test must run in CI");
-        }
-        eprintln!("skipping: no working `go` on PATH (set CI=true to make this a failure)");
+    let Some(go) = go_or_skip() else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -571,11 +576,7 @@ fn go_string(p: &gomod_diag::config::ProxyUrl) -> String {
 #[test]
 fn http_proxy_choice_matches_net_http() {
     use gomod_diag::config::{ProxyChoice, ProxyEnv};
-    let Some(go) = real_go() else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("CI=true but no working `go` on PATH: the Go oracle test must run in CI");
-        }
-        eprintln!("skipping: no working `go` on PATH (set CI=true to make this a failure)");
+    let Some(go) = go_or_skip() else {
         return;
     };
     let start = Instant::now();
@@ -674,11 +675,7 @@ fn http_proxy_choice_matches_net_http() {
 #[test]
 fn path_match_agrees_with_go_on_random_patterns() {
     use std::io::Write;
-    let Some(go) = real_go() else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("CI=true but no working `go` on PATH: the Go oracle test must run in CI");
-        }
-        eprintln!("skipping: no working `go` on PATH (set CI=true to make this a failure)");
+    let Some(go) = go_or_skip() else {
         return;
     };
     let helper = proxy_helper(&go);
@@ -752,11 +749,7 @@ fn path_match_agrees_with_go_on_random_patterns() {
 #[test]
 fn url_parse_agrees_with_go_on_random_inputs() {
     use std::io::Write;
-    let Some(go) = real_go() else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("CI=true but no working `go` on PATH: the Go oracle test must run in CI");
-        }
-        eprintln!("skipping: no working `go` on PATH (set CI=true to make this a failure)");
+    let Some(go) = go_or_skip() else {
         return;
     };
     let helper = proxy_helper(&go);
@@ -835,11 +828,7 @@ fn url_parse_agrees_with_go_on_random_inputs() {
 #[test]
 fn random_proxy_environments_agree_with_net_http() {
     use gomod_diag::config::{ProxyChoice, ProxyEnv};
-    let Some(go) = real_go() else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("CI=true but no working `go` on PATH: the Go oracle test must run in CI");
-        }
-        eprintln!("skipping: no working `go` on PATH (set CI=true to make this a failure)");
+    let Some(go) = go_or_skip() else {
         return;
     };
     let helper = proxy_helper(&go);
