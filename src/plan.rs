@@ -595,24 +595,9 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{ConfigInputs, FileInput, OsKind};
-
-    const GO_ENV: &str = "GOPROXY=https://proxy.golang.org,direct\nGOSUMDB=sum.golang.org\n";
 
     fn config(pairs: &[(&str, &str)]) -> GoConfig {
-        GoConfig::from_inputs(&ConfigInputs {
-            os: Some(OsKind::Linux),
-            env: pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            env_file: None,
-            goroot_detected: Some("/usr/local/go".into()),
-            goroot_go_env: Some(FileInput {
-                path: "/usr/local/go/go.env".into(),
-                contents: Some(GO_ENV.into()),
-            }),
-        })
+        crate::config::test_config(pairs, None)
     }
 
     fn target(s: &str) -> ModuleTarget {

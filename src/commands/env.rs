@@ -399,27 +399,9 @@ pub fn suggested_goprivate(cfg: &GoConfig, module_path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{ConfigInputs, FileInput, OsKind};
 
     fn config(pairs: &[(&str, &str)]) -> GoConfig {
-        GoConfig::from_inputs(&ConfigInputs {
-            os: Some(OsKind::Linux),
-            env: pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            env_file: Some(FileInput {
-                path: "/h/.config/go/env".into(),
-                contents: None,
-            }),
-            goroot_detected: Some("/usr/local/go".into()),
-            goroot_go_env: Some(FileInput {
-                path: "/usr/local/go/go.env".into(),
-                contents: Some(
-                    "GOPROXY=https://proxy.golang.org,direct\nGOSUMDB=sum.golang.org\n".into(),
-                ),
-            }),
-        })
+        crate::config::test_config(pairs, None)
     }
 
     #[test]

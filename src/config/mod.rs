@@ -242,3 +242,27 @@ impl GoConfig {
         ProxyEnv::from_config(self)
     }
 }
+
+/// A Linux configuration for unit tests: the OS environment `pairs`, a go env file with
+/// `env_file` (absent when None), and the standard `$GOROOT/go.env`.
+#[cfg(test)]
+pub(crate) fn test_config(pairs: &[(&str, &str)], env_file: Option<&str>) -> GoConfig {
+    GoConfig::from_inputs(&ConfigInputs {
+        os: Some(OsKind::Linux),
+        env: pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        env_file: Some(FileInput {
+            path: "/h/.config/go/env".into(),
+            contents: env_file.map(str::to_string),
+        }),
+        goroot_detected: Some("/usr/local/go".into()),
+        goroot_go_env: Some(FileInput {
+            path: "/usr/local/go/go.env".into(),
+            contents: Some(
+                "GOPROXY=https://proxy.golang.org,direct\nGOSUMDB=sum.golang.org\n".into(),
+            ),
+        }),
+    })
+}
