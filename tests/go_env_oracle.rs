@@ -40,6 +40,18 @@ fn go_or_skip() -> Option<PathBuf> {
     go
 }
 
+/// Ends a random-input oracle test: prints what was compared and how long it took, then
+/// fails listing the first `show` disagreements.
+fn finish_oracle(what: &str, start: Instant, failures: &[String], show: usize) {
+    eprintln!("{what} in {:.2} s", start.elapsed().as_secs_f64());
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures[..failures.len().min(show)].join("\n")
+    );
+}
+
 struct Scenario {
     name: &'static str,
     /// OS environment on top of the clean base.
@@ -730,17 +742,8 @@ fn path_match_agrees_with_go_on_random_patterns() {
             ));
         }
     }
-    eprintln!(
-        "path.Match oracle: {} random cases in {:.2} s",
-        cases.len(),
-        start.elapsed().as_secs_f64()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} disagreements:\n{}",
-        failures.len(),
-        failures[..failures.len().min(30)].join("\n")
-    );
+    let what = format!("path.Match oracle: {} random cases", cases.len());
+    finish_oracle(&what, start, &failures, 30);
 }
 
 /// Differential test of the net/url.Parse subset (gourl) against Go's url.Parse: the same
@@ -809,17 +812,8 @@ fn url_parse_agrees_with_go_on_random_inputs() {
             ));
         }
     }
-    eprintln!(
-        "url.Parse oracle: {} random inputs in {:.2} s",
-        cases.len(),
-        start.elapsed().as_secs_f64()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} disagreements:\n{}",
-        failures.len(),
-        failures[..failures.len().min(25)].join("\n")
-    );
+    let what = format!("url.Parse oracle: {} random inputs", cases.len());
+    finish_oracle(&what, start, &failures, 25);
 }
 
 /// Random HTTPS_PROXY / HTTP_PROXY / NO_PROXY values: net/http and ProxyEnv choose the same
@@ -967,16 +961,10 @@ fn random_proxy_environments_agree_with_net_http() {
             }
         }
     }
-    eprintln!(
-        "random proxy env oracle: {} environments x {} URLs in {:.2} s",
+    let what = format!(
+        "random proxy env oracle: {} environments x {} URLs",
         envs.len(),
-        urls.len(),
-        start.elapsed().as_secs_f64()
+        urls.len()
     );
-    assert!(
-        failures.is_empty(),
-        "{} disagreements:\n{}",
-        failures.len(),
-        failures[..failures.len().min(25)].join("\n")
-    );
+    finish_oracle(&what, start, &failures, 25);
 }
