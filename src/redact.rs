@@ -1,82 +1,208 @@
-//! Secrets never leave the machine: every string that may carry credentials goes through
-//! here before it is printed, logged or serialized.
+//! Secrets stay whole inside the program and are masked only where they leave it.
 //!
-//! What counts as a secret: the userinfo of a URL (`user:password@`, or a lone token such as
-//! `https://TOKEN@host`), and the value of `Authorization` / `Proxy-Authorization` headers.
+//! - [`Secret`] holds a value that may carry credentials (a URL, a GOPROXY list, a proxy
+//!   variable). Its `Display`, `Debug` and `Serialize` print it masked; the real value is
+//!   reachable only through [`Secret::expose`], where a request is built or Go's configuration
+//!   is parsed. A report read back from JSON holds the masked values, and masking is stable
+//!   under joining (`mask(base) + "/path" == mask(base + "/path")`), so a saved report is
+//!   re-diagnosed on the same URLs it was written with.
+//! - [`mask_url`] masks one URL's userinfo by parsing it as Go's `url.URL.Redacted` does: the
+//!   authority ends at the first `/`, `?` or `#` after `scheme://`, the userinfo at the last `@`
+//!   in it; the user is kept and the password becomes `xxxxx`. Unlike Go, a lone user (a token,
+//!   `https://TOKEN@host`) is masked too.
+//! - [`go_error_url`] is the URL as net/http prints it in its errors (`stripPassword`: the
+//!   password becomes `***`), for predicting Go's text.
+//! - [`mask_text`] is the last-resort net for free text at the output edge (stdout, stderr):
+//!   every URL authority in the text, scheme-less `user:password@host`, and the values of
+//!   `Authorization` / `Proxy-Authorization` headers. It splits the text only where a URL
+//!   authority cannot continue, so passwords with `= , ; ' ( @ %` are masked whole.
 
-/// What replaces a secret. Same spirit as Go's `url.URL.Redacted`, which prints `xxxxx`.
+use serde::{Deserialize, Serialize};
+
+/// What replaces a secret: Go's `url.URL.Redacted` writes `xxxxx`.
 pub const MASK: &str = "xxxxx";
+/// What net/http's errors print in place of a password (`stripPassword` in client.go).
+pub const GO_ERROR_MASK: &str = "***";
 
-/// Redacts the userinfo of one URL-like value (with or without a scheme, as proxy variables
-/// may be written `user:pass@proxy:3128`). A username alone is treated as a token and masked;
-/// with a password, the username is kept and the password masked.
-pub fn redact_url(value: &str) -> String {
-    redact_text(value)
+/// A value that may carry credentials. Printing or serializing it masks them; only
+/// [`Secret::expose`] gives the real value.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The real value, credentials included: for building requests and parsing Go's
+    /// configuration, never for output.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The value as it may be shown.
+    pub fn masked(&self) -> String {
+        mask_value(&self.0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
-/// Redacts every credential found anywhere in free text: URLs with userinfo, scheme-less
-/// `user:pass@host`, and authorization header values.
-pub fn redact_text(text: &str) -> String {
-    let text = redact_auth_headers(text);
+impl From<String> for Secret {
+    fn from(v: String) -> Secret {
+        Secret(v)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(v: &str) -> Secret {
+        Secret(v.to_string())
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret({:?})", self.masked())
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.masked())
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    /// A serialized secret is already masked: it is read back as it is.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
+/// Masks a configuration value: one URL-like value (a scheme-less proxy variable such as
+/// `user:pass@proxy:3128` included) by parsing it, anything else (GOPROXY lists, GOSUMDB's
+/// `name URL`) with [`mask_text`].
+pub fn mask_value(value: &str) -> String {
+    if !value.contains("://") && !value.contains(char::is_whitespace) {
+        mask_url(value)
+    } else {
+        mask_text(value)
+    }
+}
+
+/// Masks the userinfo of one URL (with or without a scheme). The password becomes `xxxxx`
+/// and the user is kept; a lone user (a token) becomes `xxxxx`. Values without userinfo,
+/// and already masked ones, come back unchanged.
+pub fn mask_url(value: &str) -> String {
+    with_userinfo(value, MASK)
+}
+
+/// The URL as net/http prints it in an error (`Get "URL": ...`): the password replaced by
+/// `***` (net/http's `stripPassword`). A lone user, which Go prints in clear, is masked.
+pub fn go_error_url(value: &str) -> String {
+    with_userinfo(value, GO_ERROR_MASK)
+}
+
+fn with_userinfo(value: &str, password_mask: &str) -> String {
+    let start = value.find("://").map_or(0, |i| i + 3);
+    let rest = &value[start..];
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..end].rfind('@') else {
+        return value.to_string();
+    };
+    format!(
+        "{}{}{}",
+        &value[..start],
+        mask_userinfo(&rest[..at], password_mask, true),
+        &rest[at..]
+    )
+}
+
+/// `user:password` → `user:<mask>`; a lone user → `xxxxx` when `lone_is_secret`. A password
+/// that is already a mask (`xxxxx`, `***`) stays.
+fn mask_userinfo(userinfo: &str, password_mask: &str, lone_is_secret: bool) -> String {
+    match userinfo.split_once(':') {
+        Some((user, pw)) if pw == MASK || pw == GO_ERROR_MASK => format!("{user}:{pw}"),
+        Some((user, _)) => format!("{user}:{password_mask}"),
+        None if lone_is_secret && !userinfo.is_empty() => MASK.to_string(),
+        None => userinfo.to_string(),
+    }
+}
+
+/// Whether `c` can appear in a URL authority (RFC 3986 userinfo, host and port: unreserved,
+/// percent escapes, sub-delims, `:`, `@`, IPv6 brackets). Non-ASCII counts too, so a
+/// password Go would reject is still masked whole.
+fn authority_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '-' | '.'
+                | '_'
+                | '~'
+                | '%'
+                | '!'
+                | '$'
+                | '&'
+                | '\''
+                | '('
+                | ')'
+                | '*'
+                | '+'
+                | ','
+                | ';'
+                | '='
+                | ':'
+                | '@'
+                | '['
+                | ']'
+        )
+        || !c.is_ascii()
+}
+
+/// The last-resort net for free text at the output edge: masks the userinfo of every URL
+/// authority (`scheme://user:password@host`, `scheme://TOKEN@host`), every scheme-less
+/// `user:password@host`, and `Authorization` / `Proxy-Authorization` header values. Module
+/// versions (`example.com/m@v1.0.0`) and e-mail addresses are not credentials and stay.
+pub fn mask_text(text: &str) -> String {
+    let text = mask_auth_headers(text);
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
-    while let Some(at) = rest.find('@') {
-        // The token around '@' runs from the previous delimiter to the '@'.
-        let before = &rest[..at];
-        let start = before
-            .rfind(|c: char| {
-                c.is_whitespace()
-                    || matches!(
-                        c,
-                        '"' | '\'' | '(' | '<' | '>' | ',' | '|' | '=' | ';' | '`'
-                    )
-            })
-            .map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8))
-            .unwrap_or(0);
-        let token = &before[start..];
-        out.push_str(&before[..start]);
-        match split_userinfo(token) {
-            Some((prefix, userinfo)) => {
-                out.push_str(prefix);
-                out.push_str(&mask_userinfo(userinfo));
+    while !rest.is_empty() {
+        let run_len = rest
+            .find(|c: char| !authority_char(c))
+            .unwrap_or(rest.len());
+        if run_len == 0 {
+            let c = rest.chars().next().map_or(1, char::len_utf8);
+            out.push_str(&rest[..c]);
+            rest = &rest[c..];
+            continue;
+        }
+        let run = &rest[..run_len];
+        // After `//` the run is a URL authority: there a lone user is a token too.
+        let after_slashes = out.ends_with("//");
+        match run.rfind('@') {
+            Some(at) => {
+                out.push_str(&mask_userinfo(&run[..at], MASK, after_slashes));
+                out.push_str(&run[at..]);
             }
-            None => out.push_str(token),
+            None => out.push_str(run),
         }
-        out.push('@');
-        rest = &rest[at + 1..];
+        rest = &rest[run_len..];
     }
-    out.push_str(rest);
     out
-}
-
-/// Splits `scheme://userinfo` or a scheme-less `user:pass` token. Returns None when the token
-/// does not look like URL userinfo (an e-mail address, `module@version`).
-fn split_userinfo(token: &str) -> Option<(&str, &str)> {
-    if let Some(i) = token.find("://") {
-        let (prefix, userinfo) = token.split_at(i + 3);
-        if userinfo.is_empty() || userinfo.contains('/') {
-            return None;
-        }
-        return Some((prefix, userinfo));
-    }
-    // Without a scheme only `user:password@` is treated as credentials: `a@b.com` and
-    // `example.com/mod@v1.2.3` are not secrets.
-    if token.contains(':') && !token.contains('/') && !token.is_empty() {
-        return Some(("", token));
-    }
-    None
-}
-
-fn mask_userinfo(userinfo: &str) -> String {
-    match userinfo.split_once(':') {
-        Some((user, _password)) => format!("{user}:{MASK}"),
-        None => MASK.to_string(),
-    }
 }
 
 /// Masks the value of `Authorization:` and `Proxy-Authorization:` headers (case-insensitive),
 /// keeping the scheme word so a reader still sees "Basic" or "Bearer".
-fn redact_auth_headers(text: &str) -> String {
+fn mask_auth_headers(text: &str) -> String {
     let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
@@ -104,6 +230,38 @@ fn redact_auth_headers(text: &str) -> String {
     out
 }
 
+/// Serializes a string that may hold real credentials (a URL or a text with URLs), masked.
+pub fn serialize_masked<S: serde::Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&mask_value(v))
+}
+
+/// Serializes a map keyed by real URLs with the keys masked.
+pub fn serialize_masked_keys<S, V>(
+    map: &std::collections::BTreeMap<String, V>,
+    s: S,
+) -> Result<S::Ok, S::Error>
+where
+    S: serde::Serializer,
+    V: Serialize,
+{
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(map.len()))?;
+    for (k, v) in map {
+        m.serialize_entry(&mask_value(k), v)?;
+    }
+    m.end()
+}
+
+/// Transitional: the free-text net under its old name.
+pub fn redact_text(text: &str) -> String {
+    mask_text(text)
+}
+
+/// Transitional: [`mask_value`] under its old name.
+pub fn redact_url(value: &str) -> String {
+    mask_value(value)
+}
+
 /// True when the text still holds the given secret: a test helper for "no secret in any output".
 pub fn leaks(text: &str, secret: &str) -> bool {
     !secret.is_empty() && text.contains(secret)
@@ -116,7 +274,7 @@ mod tests {
     #[test]
     fn masks_password_keeps_user() {
         assert_eq!(
-            redact_url("http://u:secret@127.0.0.1:3128"),
+            mask_url("http://u:secret@127.0.0.1:3128"),
             "http://u:xxxxx@127.0.0.1:3128"
         );
     }
@@ -124,14 +282,104 @@ mod tests {
     #[test]
     fn masks_lone_token() {
         assert_eq!(
-            redact_url("https://ghp_abc123@github.com/x/y"),
+            mask_url("https://ghp_abc123@github.com/x/y"),
             "https://xxxxx@github.com/x/y"
         );
     }
 
     #[test]
     fn masks_schemeless_proxy_value() {
-        assert_eq!(redact_url("u:pw@proxy:3128"), "u:xxxxx@proxy:3128");
+        assert_eq!(mask_url("u:pw@proxy:3128"), "u:xxxxx@proxy:3128");
+        assert_eq!(mask_value("u:p,w@proxy:3128"), "u:xxxxx@proxy:3128");
+        assert_eq!(mask_value("TOKEN@proxy:3128"), "xxxxx@proxy:3128");
+    }
+
+    /// Every character a scanner might stop at, and base64 padding, is masked whole.
+    #[test]
+    fn passwords_with_delimiters_are_masked_whole() {
+        for pw in [
+            "dG9rZW4=",
+            "ab,SECRET",
+            "a;b",
+            "it's",
+            "p(w)",
+            "p@ss@word",
+            "50%25off",
+            "50%off",
+            "a=b,c;d'e(f@g%25h",
+        ] {
+            for url in [
+                format!("https://guser:{pw}@host/p"),
+                format!("http://u:{pw}@127.0.0.1:3128"),
+                format!("u:{pw}@proxy:3128"),
+            ] {
+                let m = mask_url(&url);
+                assert!(!m.contains(pw), "{url} -> {m}");
+                assert!(m.contains(":xxxxx@"), "{url} -> {m}");
+                let t = mask_text(&format!("Get \"{url}\": EOF, GOPROXY={url}|direct"));
+                assert!(!t.contains(pw), "{url} -> {t}");
+            }
+            let token = format!("https://{pw}@host/p");
+            assert_eq!(mask_url(&token), "https://xxxxx@host/p");
+            assert!(!mask_text(&format!("x {token} y")).contains(pw));
+        }
+    }
+
+    #[test]
+    fn go_error_url_is_net_http_strip_password() {
+        assert_eq!(
+            go_error_url("https://guser:dG9rZW4=@host/p/m/@v/list"),
+            "https://guser:***@host/p/m/@v/list"
+        );
+        assert_eq!(go_error_url("https://tok@host/p"), "https://xxxxx@host/p");
+        assert_eq!(go_error_url("https://host/p"), "https://host/p");
+    }
+
+    #[test]
+    fn masked_values_stay_as_they_are() {
+        for v in [
+            "https://u:xxxxx@h/p",
+            "https://u:***@h/p",
+            "https://xxxxx@h/p",
+            "https://h/p",
+        ] {
+            assert_eq!(mask_url(v), v);
+            assert_eq!(mask_text(v), v);
+        }
+    }
+
+    /// A saved report is re-diagnosed with URLs joined from its masked configuration: masking
+    /// the base then joining equals joining then masking.
+    #[test]
+    fn masking_commutes_with_joining_a_path() {
+        for base in [
+            "https://guser:dG9rZW4=@host/p",
+            "https://u:a@b@host",
+            "https://tok=@host:8443",
+        ] {
+            for path in ["/golang.org/x/text/@v/list", "/lookup/example.com/m@v1.0.0"] {
+                assert_eq!(
+                    mask_value(&format!("{base}{path}")),
+                    format!("{}{path}", mask_value(base))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn lists_and_name_url_pairs() {
+        assert_eq!(
+            mask_value("https://u:ab,cd@host/p,https://tok=@h2,direct"),
+            "https://u:xxxxx@host/p,https://xxxxx@h2,direct"
+        );
+        assert_eq!(
+            mask_value("https://h1,https://u2:p@ss@h2"),
+            "https://h1,https://u2:xxxxx@h2"
+        );
+        assert_eq!(
+            mask_value("sum.golang.org https://s:c2Vj=@127.0.0.1:9"),
+            "sum.golang.org https://s:xxxxx@127.0.0.1:9"
+        );
     }
 
     #[test]
@@ -140,26 +388,50 @@ mod tests {
             "golang.org/x/text@v0.3.0",
             "admin@example.com",
             "go: example.com/m@v1.0.0: not found",
+            "git@github.com:org/repo.git",
         ] {
-            assert_eq!(redact_text(s), s);
+            assert_eq!(mask_text(s), s);
         }
     }
 
     #[test]
     fn masks_inside_free_text_and_lists() {
         let t = r#"Get "https://proxy.golang.org/x": proxyconnect tcp: dial http://bob:hunter2@10.0.0.1:8080, GOPROXY=https://a:tok@goproxy.example|direct"#;
-        let r = redact_text(t);
+        let r = mask_text(t);
         assert!(!r.contains("hunter2") && !r.contains("tok@"), "{r}");
         assert!(r.contains("http://bob:xxxxx@10.0.0.1:8080"));
         assert!(r.contains("https://a:xxxxx@goproxy.example|direct"));
+        assert_eq!(
+            mask_text("HTTPS_PROXY=u:p=w@proxy:3128"),
+            "HTTPS_PROXY=u:xxxxx@proxy:3128"
+        );
+        // JSON escapes end the authority, as quotes do.
+        assert_eq!(
+            mask_text(r#"{"route":"http://u:p;w@h:1","x":"y"}"#),
+            r#"{"route":"http://u:xxxxx@h:1","x":"y"}"#
+        );
     }
 
     #[test]
     fn masks_authorization_headers() {
         let t = "GET / HTTP/1.1\r\nProxy-Authorization: Basic dTpwdw==\r\nauthorization: Bearer abc.def\r\n";
-        let r = redact_text(t);
+        let r = mask_text(t);
         assert!(!r.contains("dTpwdw==") && !r.contains("abc.def"), "{r}");
         assert!(r.contains("Proxy-Authorization: Basic xxxxx"));
+    }
+
+    #[test]
+    fn secret_masks_when_printed_or_serialized() {
+        let s = Secret::new("http://u:hunter2@proxy:3128");
+        assert_eq!(s.to_string(), "http://u:xxxxx@proxy:3128");
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            "\"http://u:xxxxx@proxy:3128\""
+        );
+        assert_eq!(s.expose(), "http://u:hunter2@proxy:3128");
+        let back: Secret = serde_json::from_str("\"http://u:xxxxx@proxy:3128\"").unwrap();
+        assert_eq!(back.expose(), "http://u:xxxxx@proxy:3128");
     }
 
     #[test]
@@ -172,8 +444,25 @@ mod tests {
             "é@ü:",
             "authorization:",
             "x\u{2014}@y",
+            "://",
+            "//@/",
         ] {
-            let _ = redact_text(s);
+            let _ = (mask_text(s), mask_url(s), go_error_url(s), mask_value(s));
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// No password survives either mask, whatever it is made of (Go's userinfo charset;
+        /// the `Q` no other part of the URL holds).
+        #[test]
+        fn no_password_survives(pw in "Q[A-Za-z0-9=,;'()@%!$&*+._~-]{0,24}") {
+            let url = format!("https://guser:{pw}@host.example/p/m/@v/list");
+            prop_assert!(!mask_url(&url).contains(&pw));
+            let text = format!("go: Get {url:?}: EOF");
+            prop_assert!(!mask_text(&text).contains(&pw));
+            prop_assert!(!go_error_url(&url).contains(&pw));
         }
     }
 }
