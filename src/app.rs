@@ -80,7 +80,7 @@ pub fn main() -> ExitCode {
         Err(e) => {
             eprintln!(
                 "gomod-diag: error: {}",
-                redact::redact_text(&format!("{e:#}"))
+                redact::mask_text(&format!("{e:#}"))
             );
             ExitCode::from(exit::USAGE)
         }

@@ -62,6 +62,25 @@ impl From<&str> for Secret {
     }
 }
 
+/// Comparisons look at the real value (nothing is printed).
+impl PartialEq<str> for Secret {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Secret {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Secret {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
 impl std::fmt::Display for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.masked())
@@ -126,11 +145,15 @@ fn with_userinfo(value: &str, password_mask: &str) -> String {
     )
 }
 
-/// `user:password` → `user:<mask>`; a lone user → `xxxxx` when `lone_is_secret`. A password
-/// that is already a mask (`xxxxx`, `***`) stays.
+/// `user:password` → `user:<mask>`; a lone user → `xxxxx` when `lone_is_secret`. For display
+/// a password that is already a mask (`xxxxx`, or `***` in Go's own text) stays; for Go's
+/// error text any password is `***`, so a masked configuration predicts the same text as
+/// the real one.
 fn mask_userinfo(userinfo: &str, password_mask: &str, lone_is_secret: bool) -> String {
     match userinfo.split_once(':') {
-        Some((user, pw)) if pw == MASK || pw == GO_ERROR_MASK => format!("{user}:{pw}"),
+        Some((user, pw)) if password_mask == MASK && (pw == MASK || pw == GO_ERROR_MASK) => {
+            format!("{user}:{pw}")
+        }
         Some((user, _)) => format!("{user}:{password_mask}"),
         None if lone_is_secret && !userinfo.is_empty() => MASK.to_string(),
         None => userinfo.to_string(),
@@ -235,6 +258,31 @@ pub fn serialize_masked<S: serde::Serializer>(v: &str, s: S) -> Result<S::Ok, S:
     s.serialize_str(&mask_value(v))
 }
 
+/// Serializes an optional string that may hold credentials, masked.
+pub fn serialize_masked_opt<S: serde::Serializer>(
+    v: &Option<String>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    v.as_deref().map(mask_value).serialize(s)
+}
+
+/// Serializes a map whose values may hold credentials (headers), masked.
+pub fn serialize_masked_values<S, K>(
+    map: &std::collections::BTreeMap<K, String>,
+    s: S,
+) -> Result<S::Ok, S::Error>
+where
+    S: serde::Serializer,
+    K: Serialize,
+{
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(map.len()))?;
+    for (k, v) in map {
+        m.serialize_entry(k, &mask_value(v))?;
+    }
+    m.end()
+}
+
 /// Serializes a map keyed by real URLs with the keys masked.
 pub fn serialize_masked_keys<S, V>(
     map: &std::collections::BTreeMap<String, V>,
@@ -332,6 +380,11 @@ mod tests {
             "https://guser:***@host/p/m/@v/list"
         );
         assert_eq!(go_error_url("https://tok@host/p"), "https://xxxxx@host/p");
+        // From a report's masked configuration: the same text as from the real one.
+        assert_eq!(
+            go_error_url("https://guser:xxxxx@host/p"),
+            "https://guser:***@host/p"
+        );
         assert_eq!(go_error_url("https://host/p"), "https://host/p");
     }
 

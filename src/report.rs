@@ -37,7 +37,8 @@ pub struct Report {
     pub generated_at: String,
     /// `linux`, `windows`, `macos` ... of the machine that ran the probes.
     pub os: String,
-    /// Go's effective configuration with sources (credentials masked).
+    /// Go's effective configuration with sources (credentials masked when serialized; a
+    /// report read back holds the masked values, and is re-diagnosed on them).
     pub config: GoConfig,
     pub warnings: Vec<ConfigWarning>,
     /// How Go routes each target module.
@@ -185,10 +186,10 @@ pub fn build(
     prediction: Prediction,
     style: &Style,
 ) -> Report {
-    // Warnings from the raw values: a password Go cannot parse (a bare `%`) parses once masked.
+    // The real values all the way: credentials are masked where the report is serialized or
+    // rendered, never before the diagnosis.
     let warnings = warnings::check(config);
-    let config = config.redacted();
-    let d = diagnose(&config, &warnings, &facts, &prediction);
+    let d = diagnose(config, &warnings, &facts, &prediction);
     Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -198,7 +199,7 @@ pub fn build(
         generated_at: crate::facts::rfc3339(std::time::SystemTime::now()),
         os: std::env::consts::OS.into(),
         verdict: verdict(&d, style),
-        config,
+        config: config.clone(),
         warnings,
         plan,
         facts,
@@ -214,8 +215,8 @@ pub fn rediagnose(mut report: Report, style: &Style) -> Result<Report, String> {
             report.schema_version
         ));
     }
-    // Today's rules on the saved configuration, plus the saved warnings that only the raw
-    // (unmasked) values could show.
+    // Today's rules on the saved (masked) configuration, plus the saved warnings that only
+    // the real values could show (a password Go cannot parse, a bare `%`, parses once masked).
     let mut warnings = warnings::check(&report.config);
     for saved in &report.warnings {
         if !warnings

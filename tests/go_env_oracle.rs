@@ -568,7 +568,7 @@ fn go_string(p: &gomod_diag::config::ProxyUrl) -> String {
         s.push_str(u);
         if let Some(pw) = &p.password {
             s.push(':');
-            s.push_str(pw);
+            s.push_str(pw.expose());
         }
         s.push('@');
     }
@@ -950,7 +950,7 @@ fn random_proxy_environments_agree_with_net_http() {
                         proxy.port.to_string()
                     },
                     proxy.username.as_deref().unwrap_or(""),
-                    proxy.password.as_deref().unwrap_or("")
+                    proxy.password.as_ref().map_or("", |p| p.expose())
                 ),
                 ProxyChoice::Error { message } => format!("direct {message}"),
             };

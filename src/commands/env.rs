@@ -9,9 +9,9 @@ use crate::config::goenv::GoEnvComparison;
 use crate::config::{warnings, ConfigWarning, GoConfig, GoToolCheck, ProxyChoice, Source};
 use crate::exit;
 use crate::plan::{route_module, ModuleRoute, ModuleTarget, StepAction, SumdbRoute};
-use crate::redact::redact_text;
+use crate::redact::mask_text;
 
-/// What `gomod-diag env --json` prints (everything redacted).
+/// What `gomod-diag env --json` prints (credentials masked when serialized).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnvReport {
     pub configuration: GoConfig,
@@ -33,7 +33,7 @@ pub fn build_env_report(config: &GoConfig, targets: &[ModuleTarget]) -> EnvRepor
             .into_iter()
             .cloned()
             .collect(),
-        configuration: config.redacted(),
+        configuration: config.clone(),
     }
 }
 
@@ -43,17 +43,18 @@ pub fn run(ctx: &Ctx, args: &crate::cli::EnvArgs) -> anyhow::Result<u8> {
         match ModuleTarget::parse(m) {
             Ok(t) => targets.push(t),
             Err(e) => {
-                eprintln!("gomod-diag: error: --module: {}", redact_text(&e));
+                eprintln!("gomod-diag: error: --module: {}", mask_text(&e));
                 return Ok(exit::USAGE);
             }
         }
     }
     let config = GoConfig::load_system();
     let report = build_env_report(&config, &targets);
+    // The values are masked by their types; the net catches what free text may hold.
     if ctx.global.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", mask_text(&serde_json::to_string_pretty(&report)?));
     } else {
-        print!("{}", render_env_text(&report, ctx.color));
+        print!("{}", mask_text(&render_env_text(&report, ctx.color)));
     }
     Ok(exit::SUCCESS)
 }
@@ -109,7 +110,7 @@ fn show_variable(name: &str, value: &str) -> bool {
         )
 }
 
-/// The whole text output of `gomod-diag env` (already redacted).
+/// The whole text output of `gomod-diag env` (values shown masked).
 pub fn render_env_text(report: &EnvReport, color: bool) -> String {
     let cfg = &report.configuration;
     let mut out = String::new();
@@ -119,7 +120,7 @@ pub fn render_env_text(report: &EnvReport, color: bool) -> String {
     table.set_header(vec!["Variable", "Value", "Source"]);
     for name in crate::config::variables() {
         let Some(v) = cfg.value(name) else { continue };
-        if !show_variable(name, &v.value) {
+        if !show_variable(name, &v.value.masked()) {
             continue;
         }
         let mut source = describe_source(&v.source);
@@ -127,14 +128,14 @@ pub fn render_env_text(report: &EnvReport, color: bool) -> String {
             source.push_str(&format!(
                 "\noverrides {}={} from {}",
                 v.name,
-                redact_text(&sh.value),
+                sh.value,
                 describe_source(&sh.source)
             ));
         }
         let value = if v.value.is_empty() {
             "(empty)".to_string()
         } else {
-            redact_text(&v.value)
+            v.value.to_string()
         };
         table.add_row(vec![name.to_string(), value, source]);
     }
@@ -191,7 +192,7 @@ pub fn render_env_text(report: &EnvReport, color: bool) -> String {
                 let mut t = new_table(color);
                 t.set_header(vec!["Variable", "gomod-diag", "go env"]);
                 for c in bad {
-                    t.add_row(vec![c.name.clone(), c.ours.clone(), c.go.clone()]);
+                    t.add_row(vec![c.name.clone(), c.ours.to_string(), c.go.to_string()]);
                 }
                 s.push_str(&t.to_string());
                 s.push('\n');
@@ -288,7 +289,7 @@ pub fn render_route(cfg: &GoConfig, route: &ModuleRoute, color: bool) -> String 
             };
             t.add_row(vec![
                 (i + 1).to_string(),
-                s.entry.clone(),
+                s.entry.to_string(),
                 what,
                 fails,
                 describe_choice(&s.http_proxy),
@@ -354,7 +355,12 @@ pub fn render_route(cfg: &GoConfig, route: &ModuleRoute, color: bool) -> String 
             &format!(
                 "  ! {} looks private ({reason}), yet Go sends its path to public services: {}.",
                 route.module.path,
-                route.public_services.join("; ")
+                route
+                    .public_services
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
         ));
         out.push('\n');

@@ -85,7 +85,7 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
             let parsed = url::Url::parse(url.trim())
                 .ok()
                 .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()))
-                .ok_or_else(|| anyhow!("invalid URL {:?}: expected an http:// or https:// URL, e.g. https://proxy.golang.org/golang.org/x/text/@v/list", crate::redact::redact_url(url)))?;
+                .ok_or_else(|| anyhow!("invalid URL {:?}: expected an http:// or https:// URL, e.g. https://proxy.golang.org/golang.org/x/text/@v/list", crate::redact::mask_value(url)))?;
             let route = match proxy {
                 Some(p) => Route::parse_proxy_arg(p).map_err(|e| anyhow!(e))?,
                 None => Route::from_env_for(&parsed).map_err(|e| anyhow!(e))?,
@@ -93,7 +93,7 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
             let opts = ProbeOptions::with_system_dns(system, timeout);
             let sp = progress.start(&format!(
                 "http GET {}",
-                crate::redact::redact_url(parsed.as_str())
+                crate::redact::mask_url(parsed.as_str())
             ));
             let facts = probe::http::probe_http(&parsed, &route, HTTP_BODY_LIMIT, &opts).await;
             sp.finish();
@@ -130,7 +130,8 @@ fn validate_name(name: &str) -> anyhow::Result<String> {
     Ok(n.to_ascii_lowercase())
 }
 
-/// Prints JSON (`--json`) or the text rendering; everything passes through redaction.
+/// Prints JSON (`--json`) or the text rendering. Credentials are masked by their types; the
+/// net at the edge catches what free text (server answers, error texts) may hold.
 fn emit<T: serde::Serialize>(ctx: &Ctx, facts: &T, text: fn(&T) -> String) -> anyhow::Result<()> {
     let out = if ctx.global.json {
         serde_json::to_string_pretty(facts)?
@@ -142,7 +143,7 @@ fn emit<T: serde::Serialize>(ctx: &Ctx, facts: &T, text: fn(&T) -> String) -> an
     let _ = writeln!(
         std::io::stdout().lock(),
         "{}",
-        crate::redact::redact_text(out.trim_end())
+        crate::redact::mask_text(out.trim_end())
     );
     Ok(())
 }
@@ -444,7 +445,7 @@ fn render_http(f: &HttpFacts) -> String {
     let mut o = String::new();
     line(&mut o, "GET", format!("{} via {}", f.url, f.route));
     for r in &f.redirects {
-        line(&mut o, "redirect", r);
+        line(&mut o, "redirect", r.to_string());
     }
     if let Some(s) = f.status_text() {
         line(&mut o, "status", s);

@@ -67,7 +67,7 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
         follow_go(ctx, args, &config, &plan, &opts, &progress).await;
     let ((dns, endpoints), clock) = tokio::join!(
         probe_path(&config, &observations, &opts, &progress),
-        clock_check(&observations, &opts)
+        clock_check(&config, &observations, &opts)
     );
     // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
     // replay the walk with them.
@@ -180,7 +180,7 @@ async fn follow_go(
             crate::join::join_all(extra.iter().map(|u| fetcher.get(u, 1 << 20)).collect());
         if let Ok(results) = tokio::time::timeout(remaining, fetches).await {
             for (u, f) in extra.into_iter().zip(results) {
-                observations.http.insert(crate::redact::redact_text(&u), f);
+                observations.http.insert(u, f);
             }
         }
     }
@@ -203,7 +203,7 @@ fn alternative_requests(
         .iter()
         .filter_map(|e| match e {
             crate::config::ProxyEntry::Url { url, .. } => {
-                Some(url.trim_end_matches('/').to_string())
+                Some(url.expose().trim_end_matches('/').to_string())
             }
             _ => None,
         })
@@ -211,7 +211,6 @@ fn alternative_requests(
     if bases.len() < 2 {
         return vec![];
     }
-    let redact = crate::redact::redact_text;
     let mut out = BTreeSet::new();
     for m in &prediction.modules {
         let failed = m.outcome == crate::modfetch::simulate::Outcome::Failed;
@@ -221,16 +220,17 @@ fn alternative_requests(
             if !stopped_here && !matches!(stage.stage.as_str(), "list" | "info") {
                 continue;
             }
-            let Some(url) = stage.attempts.last().and_then(|a| a.url.clone()) else {
+            let Some(url) = stage.attempts.last().and_then(|a| a.url.as_ref()) else {
                 continue;
             };
-            let Some(i) = bases.iter().position(|b| url.starts_with(&redact(b))) else {
+            let url = url.expose();
+            let Some(i) = bases.iter().position(|b| url.starts_with(b.as_str())) else {
                 continue;
             };
-            let suffix = &url[redact(&bases[i]).len()..];
+            let suffix = &url[bases[i].len()..];
             for (j, other) in bases.iter().enumerate() {
                 let candidate = format!("{other}{suffix}");
-                if j != i && !obs.http.contains_key(&redact(&candidate)) {
+                if j != i && !obs.http.contains_key(&candidate) {
                     out.insert(candidate);
                 }
             }
@@ -240,8 +240,10 @@ fn alternative_requests(
 }
 
 /// Local clock versus the `Date` of one server on Go's path that answered (certificate
-/// validity depends on it).
+/// validity depends on it). The request is the one Go made, credentials and HTTP proxy
+/// included: a request with anything else would be a failed login on the server.
 async fn clock_check(
+    config: &GoConfig,
     obs: &Observations,
     opts: &ProbeOptions,
 ) -> Vec<crate::probe::clock::ClockFacts> {
@@ -250,7 +252,7 @@ async fn clock_check(
         Fetch::NetError { .. } => None,
     });
     let Some(url) = answered else { return vec![] };
-    let route = Route::from_env_for(&url).unwrap_or(Route::Direct);
+    let route = Route::from_choice(&config.proxy_env().proxy_for(&url)).unwrap_or(Route::Direct);
     let facts = crate::probe::http::probe_http(&url, &route, 0, opts).await;
     facts.clock.into_iter().collect()
 }

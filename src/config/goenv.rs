@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::{ConfigInputs, ConfigValue, FileInput, GoConfig, OsKind, Shadowed, Source};
+use crate::redact::Secret;
 
 /// What the real `go` command said, compared with our computation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,7 +19,7 @@ pub enum GoToolCheck {
     /// No `go` on PATH: finding `local.go_missing`.
     Missing { reason: String },
     /// `go` was found but `go env -json` failed or timed out.
-    Failed { go_path: String, error: String },
+    Failed { go_path: String, error: Secret },
     /// `go env -json` ran; one comparison per shared key.
     Ran {
         go_path: String,
@@ -38,12 +39,12 @@ impl GoToolCheck {
     }
 }
 
-/// One key's value according to `go env -json` versus gomod-diag (both redacted).
+/// One key's value according to `go env -json` versus gomod-diag (shown masked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoEnvComparison {
     pub name: String,
-    pub ours: String,
-    pub go: String,
+    pub ours: Secret,
+    pub go: Secret,
     pub agrees: bool,
 }
 
@@ -204,13 +205,13 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
         if let Some(v) = os_get(name) {
             found.push(Shadowed {
                 source: Source::OsEnv,
-                value: v,
+                value: v.into(),
             });
         }
         if let Some(v) = env_file_map.get(name).filter(|v| !v.is_empty()) {
             found.push(Shadowed {
                 source: file_source.clone(),
-                value: v.clone(),
+                value: v.clone().into(),
             });
         }
         if let Some(v) = goroot_map.get(name).filter(|v| !v.is_empty()) {
@@ -218,7 +219,7 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
             if !env_file_map.contains_key(name) {
                 found.push(Shadowed {
                     source: goroot_source.clone(),
-                    value: v.clone(),
+                    value: v.clone().into(),
                 });
             }
         }
@@ -233,7 +234,7 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
             None => match default {
                 Some((value, source)) if !value.is_empty() => ConfigValue {
                     name: name.to_string(),
-                    value,
+                    value: value.into(),
                     source,
                     shadowed: Vec::new(),
                 },
@@ -243,7 +244,7 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
                     match STANDARD_GO_ENV.iter().find(|(k, _)| *k == name) {
                         Some((_, v)) => ConfigValue {
                             name: name.to_string(),
-                            value: v.to_string(),
+                            value: v.to_string().into(),
                             source: Source::Default,
                             shadowed: Vec::new(),
                         },
@@ -262,32 +263,32 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
     ) {
         (Some(v), file) => ConfigValue {
             name: "GOROOT".into(),
-            value: v,
+            value: v.into(),
             source: Source::OsEnv,
             shadowed: file
                 .map(|f| Shadowed {
                     source: file_source.clone(),
-                    value: f.clone(),
+                    value: f.clone().into(),
                 })
                 .into_iter()
                 .collect(),
         },
         (None, Some(f)) => ConfigValue {
             name: "GOROOT".into(),
-            value: f.clone(),
+            value: f.clone().into(),
             source: file_source.clone(),
             shadowed: Vec::new(),
         },
         (None, None) => match inputs.goroot_detected.clone().filter(|g| !g.is_empty()) {
             Some(g) => ConfigValue {
                 name: "GOROOT".into(),
-                value: g,
+                value: g.into(),
                 source: Source::GoCommand,
                 shadowed: Vec::new(),
             },
             None => ConfigValue {
                 name: "GOROOT".into(),
-                value: String::new(),
+                value: Secret::default(),
                 source: Source::Unset,
                 shadowed: Vec::new(),
             },
@@ -302,14 +303,14 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
     let gopath = layered(
         "GOPATH",
         Some((
-            default_gopath(os, env, &goroot.value),
+            default_gopath(os, env, goroot.value.expose()),
             Source::Derived {
                 from: home_var.into(),
             },
         )),
     );
     let list_sep = if os == OsKind::Windows { ';' } else { ':' };
-    let first_gopath = gopath.value.split(list_sep).next().unwrap_or("");
+    let first_gopath = gopath.value.expose().split(list_sep).next().unwrap_or("");
     let modcache_default = if first_gopath.is_empty() {
         String::new()
     } else {
@@ -317,7 +318,7 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
     };
     let goprivate = layered("GOPRIVATE", None);
     let derived_private = Some((
-        goprivate.value.clone(),
+        goprivate.value.expose().to_string(),
         Source::Derived {
             from: "GOPRIVATE".into(),
         },
@@ -344,19 +345,19 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
             "GOENV" => match os_get("GOENV") {
                 Some(v) => ConfigValue {
                     name: name.into(),
-                    value: if v == "off" { String::new() } else { v },
+                    value: if v == "off" { String::new() } else { v }.into(),
                     source: Source::OsEnv,
                     shadowed: Vec::new(),
                 },
                 None if !env_file_path.is_empty() => ConfigValue {
                     name: name.into(),
-                    value: env_file_path.clone(),
+                    value: env_file_path.clone().into(),
                     source: Source::Default,
                     shadowed: Vec::new(),
                 },
                 None => ConfigValue {
                     name: name.into(),
-                    value: String::new(),
+                    value: Secret::default(),
                     source: Source::Unset,
                     shadowed: Vec::new(),
                 },
@@ -364,13 +365,13 @@ pub(crate) fn compute(inputs: &ConfigInputs) -> GoConfig {
             n if PROCESS_ONLY.contains(&n) => match os_get(n) {
                 Some(v) => ConfigValue {
                     name: n.into(),
-                    value: v,
+                    value: v.into(),
                     source: Source::OsEnv,
                     shadowed: Vec::new(),
                 },
                 None => ConfigValue {
                     name: n.into(),
-                    value: String::new(),
+                    value: Secret::default(),
                     source: Source::Unset,
                     shadowed: Vec::new(),
                 },
@@ -409,7 +410,7 @@ pub const STANDARD_GO_ENV: &[(&str, &str)] = &[
 fn unset(name: &str) -> ConfigValue {
     ConfigValue {
         name: name.to_string(),
-        value: String::new(),
+        value: Secret::default(),
         source: Source::Unset,
         shadowed: Vec::new(),
     }
@@ -487,16 +488,13 @@ pub fn run_go_env_json(
     let out = out_reader.join().unwrap_or_default();
     let err = err_reader.join().unwrap_or_default();
     if !status.success() {
-        return Err(format!(
-            "`go env -json` failed ({status}): {}",
-            crate::redact::redact_text(err.trim())
-        ));
+        return Err(format!("`go env -json` failed ({status}): {}", err.trim()));
     }
     serde_json::from_str::<BTreeMap<String, String>>(&out)
         .map_err(|e| format!("`go env -json` printed something unexpected: {e}"))
 }
 
-/// Compares our values with `go env -json` on the shared keys (values redacted).
+/// Compares our values with `go env -json` on the shared keys.
 pub fn compare_with_go(
     config: &GoConfig,
     go_env: &BTreeMap<String, String>,
@@ -514,8 +512,8 @@ pub fn compare_with_go(
             };
             Some(GoEnvComparison {
                 name: key.to_string(),
-                ours: crate::redact::redact_text(ours),
-                go: crate::redact::redact_text(if key == "GOTOOLCHAIN" { ours } else { go }),
+                ours: ours.into(),
+                go: if key == "GOTOOLCHAIN" { ours } else { go }.into(),
                 agrees,
             })
         })
@@ -587,7 +585,7 @@ pub(crate) fn load_system() -> GoConfig {
         Err(e) => match e.split_once('\u{0}') {
             Some((go_path, error)) => GoToolCheck::Failed {
                 go_path: go_path.to_string(),
-                error: error.to_string(),
+                error: error.into(),
             },
             None => GoToolCheck::Missing { reason: e },
         },
@@ -715,7 +713,7 @@ mod tests {
         );
         // The env file wins over go.env; go.env does not show as shadowed under it.
         let s = c.value("GOSUMDB").unwrap();
-        assert_eq!((s.value.as_str(), s.shadowed.len()), ("off", 0));
+        assert_eq!((s.value.expose(), s.shadowed.len()), ("off", 0));
         assert!(matches!(s.source, Source::EnvFile { .. }));
         assert_eq!(c.get("GOTOOLCHAIN"), "auto");
         assert!(matches!(

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::gourl;
+use crate::redact::Secret;
 
 /// What happens after this entry fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,9 +40,9 @@ pub enum ProxyEntry {
     /// Internal entry added first when GONOPROXY is set and GOPROXY != "direct".
     Noproxy,
     /// A module proxy URL (scheme https, http or file) as cmd/go uses it (`https://` added
-    /// where Go adds it). May hold credentials: display with `redact`.
+    /// where Go adds it). May hold credentials: shown and serialized masked.
     Url {
-        url: String,
+        url: Secret,
         fallback: FallbackMode,
     },
     Direct,
@@ -57,19 +58,26 @@ impl ProxyEntry {
         }
     }
 
-    /// How cmd/go names the entry (`noproxy`, `direct`, `off`, or the URL, redacted).
-    pub fn display(&self) -> String {
+    /// How cmd/go names the entry (`noproxy`, `direct`, `off`, or the URL), credentials
+    /// included: compare with it, show it through [`Secret`]'s `Display`.
+    pub fn name(&self) -> Secret {
         match self {
             ProxyEntry::Noproxy => "noproxy".into(),
             ProxyEntry::Direct => "direct".into(),
             ProxyEntry::Off => "off".into(),
-            ProxyEntry::Url { url, .. } => crate::redact::redact_url(url),
+            ProxyEntry::Url { url, .. } => url.clone(),
         }
+    }
+
+    /// How cmd/go names the entry, credentials masked.
+    pub fn display(&self) -> String {
+        self.name().masked()
     }
 }
 
 /// proxyList: `goproxy` is GOPROXY, `gonoproxy` the effective GONOPROXY (GOPRIVATE default).
-/// Errors are cmd/go's texts (URLs in them redacted as Go's `URL.Redacted` does).
+/// Errors are cmd/go's texts (URLs in them masked as Go's `URL.Redacted` does; the copy of
+/// the input that url.Parse's errors quote masked too).
 pub fn proxy_list(goproxy: &str, gonoproxy: &str) -> Result<Vec<ProxyEntry>, String> {
     let mut list = Vec::new();
     if !gonoproxy.is_empty() && goproxy != "direct" {
@@ -116,7 +124,10 @@ pub fn proxy_list(goproxy: &str, gonoproxy: &str) -> Result<Vec<ProxyEntry>, Str
             entry.to_string()
         };
         check_proxy_url(&url)?;
-        list.push(ProxyEntry::Url { url, fallback });
+        list.push(ProxyEntry::Url {
+            url: url.into(),
+            fallback,
+        });
     }
     if list.is_empty() || (list.len() == 1 && list[0] == ProxyEntry::Noproxy) {
         return Err("GOPROXY list is not the empty string, but contains no entries".into());
@@ -143,7 +154,7 @@ fn is_abs(p: &str) -> bool {
 
 /// newProxyRepo's checks on a proxy base URL.
 pub fn check_proxy_url(url: &str) -> Result<gourl::GoUrl, String> {
-    let base = gourl::parse(url).map_err(|e| crate::redact::redact_text(&e))?;
+    let base = gourl::parse_masked(url)?;
     match base.scheme.as_str() {
         "http" | "https" => Ok(base),
         "file" => {

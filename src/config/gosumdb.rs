@@ -5,6 +5,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use super::gourl;
+use crate::redact::Secret;
 
 /// The built-in key for exactly `sum.golang.org` (cmd/go/internal/modfetch/key.go).
 pub const SUM_GOLANG_ORG_KEY: &str =
@@ -33,8 +34,9 @@ pub enum SumdbConfig {
         name: String,
         key: VerifierKey,
         /// An explicit URL from GOSUMDB (`key url`): used directly, bypassing GOPROXY.
-        /// None: reached through the GOPROXY list, else `https://<name>`.
-        url: Option<String>,
+        /// None: reached through the GOPROXY list, else `https://<name>`. May hold
+        /// credentials: shown and serialized masked.
+        url: Option<Secret>,
     },
 }
 
@@ -96,9 +98,8 @@ pub fn parse_gosumdb(gosumdb: &str) -> Result<SumdbConfig, String> {
     }
     let url = match fields.get(1) {
         Some(u) => {
-            gourl::parse(u)
-                .map_err(|e| crate::redact::redact_text(&format!("invalid GOSUMDB URL: {e}")))?;
-            Some(u.to_string())
+            gourl::parse_masked(u).map_err(|e| format!("invalid GOSUMDB URL: {e}"))?;
+            Some(Secret::new(*u))
         }
         None => None,
     };
@@ -200,7 +201,7 @@ mod tests {
         match parse_gosumdb("sum.golang.google.cn").unwrap() {
             SumdbConfig::On { name, url, .. } => {
                 assert_eq!(name, "sum.golang.org");
-                assert_eq!(url.as_deref(), Some("https://sum.golang.google.cn"));
+                assert_eq!(url.unwrap().expose(), "https://sum.golang.google.cn");
             }
             other => panic!("{other:?}"),
         }
@@ -209,7 +210,7 @@ mod tests {
         match parse_gosumdb(&format!("  {custom}\thttps://sumdb.corp.example/x ")).unwrap() {
             SumdbConfig::On { name, url, key } => {
                 assert_eq!(name, "sum.corp.example");
-                assert_eq!(url.as_deref(), Some("https://sumdb.corp.example/x"));
+                assert_eq!(url.unwrap().expose(), "https://sumdb.corp.example/x");
                 assert_eq!(key.public_key[31], 31);
             }
             other => panic!("{other:?}"),

@@ -38,7 +38,8 @@ impl GoUrl {
         split_host_port(&self.host).1
     }
 
-    /// url.URL.Redacted: String() with the password replaced by `xxxxx`.
+    /// url.URL.Redacted: String() with the password replaced by `xxxxx` (and, unlike Go, a
+    /// lone user too: it is a token).
     pub fn redacted(&self) -> String {
         self.to_string_with(true)
     }
@@ -61,10 +62,15 @@ impl GoUrl {
                         s.push_str("//");
                     }
                     if let Some(user) = &self.username {
-                        s.push_str(user);
-                        if let Some(pw) = &self.password {
-                            s.push(':');
-                            s.push_str(if redact { crate::redact::MASK } else { pw });
+                        match &self.password {
+                            Some(pw) => {
+                                s.push_str(user);
+                                s.push(':');
+                                s.push_str(if redact { crate::redact::MASK } else { pw });
+                            }
+                            // Go keeps a lone user; it is a token, so we mask it.
+                            None if redact => s.push_str(crate::redact::MASK),
+                            None => s.push_str(user),
                         }
                         s.push('@');
                     }
@@ -172,6 +178,23 @@ pub fn parse(raw: &str) -> Result<GoUrl, String> {
         url.fragment = frag.to_string();
     }
     Ok(url)
+}
+
+/// url.Parse with the error's copy of the input masked: Go's text quotes the raw URL,
+/// password included; ours never shows it.
+pub fn parse_masked(raw: &str) -> Result<GoUrl, String> {
+    parse(raw).map_err(|e| {
+        // The text quotes the whole input, or the part before `#`.
+        let quoted = [raw, raw.split('#').next().unwrap_or(raw)]
+            .into_iter()
+            .find(|q| e.starts_with(&format!("parse {}:", go_quote(q))))
+            .unwrap_or(raw);
+        e.replacen(
+            &go_quote(quoted),
+            &go_quote(&crate::redact::mask_url(quoted)),
+            1,
+        )
+    })
 }
 
 /// The part of url.Parse after the fragment is cut: the bare reason on error.
@@ -451,6 +474,12 @@ mod tests {
         assert_eq!(u.raw_query, "x=1");
         assert_eq!(u.fragment, "f");
         assert_eq!(u.redacted(), "https://u:xxxxx@proxy.example:3128/a/b?x=1#f");
+        // Go's error quotes the raw URL, password included; ours masks it.
+        let e = parse_masked("https://u:p%zz@host/x#f").unwrap_err();
+        assert_eq!(
+            e,
+            r#"parse "https://u:xxxxx@host/x": invalid URL escape "%zz""#
+        );
         let v6 = parse("http://[::1]:8080").unwrap();
         assert_eq!(v6.hostname(), "::1");
         assert_eq!(v6.port(), "8080");

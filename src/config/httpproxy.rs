@@ -13,9 +13,11 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 
 use super::{gourl, GoConfig};
+use crate::redact::Secret;
 
-/// A proxy URL as httpproxy parsed it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A proxy URL as httpproxy parsed it. Serialized without the password, and without the
+/// user when it stands alone (a token).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ProxyUrl {
     /// http, https, socks5 or socks5h (anything else is dialled like an http proxy by Go).
     pub scheme: String,
@@ -27,9 +29,9 @@ pub struct ProxyUrl {
     /// Whether the port was written in the value.
     pub port_explicit: bool,
     pub username: Option<String>,
-    /// The password; never print it: use `redacted()`. Not serialized.
+    /// The password; printed masked, never serialized.
     #[serde(skip)]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// Whether the value carried a password (serialized instead of the password).
     #[serde(default)]
     pub has_password: bool,
@@ -47,13 +49,13 @@ impl ProxyUrl {
         }
     }
 
-    fn render(&self, password: &str) -> String {
+    fn render(&self, password: Option<&str>) -> String {
         let mut s = format!("{}://", self.scheme);
         if let Some(u) = &self.username {
             s.push_str(u);
             if self.password.is_some() || self.has_password {
                 s.push(':');
-                s.push_str(password);
+                s.push_str(password.unwrap_or(crate::redact::MASK));
             }
             s.push('@');
         }
@@ -63,19 +65,19 @@ impl ProxyUrl {
 
     /// For display: the password (or a lone token) masked.
     pub fn redacted(&self) -> String {
-        crate::redact::redact_url(&self.render(crate::redact::MASK))
+        crate::redact::mask_url(&self.render(None))
     }
 
     /// The full URL including credentials (for connecting; never print it).
-    pub fn full_url(&self) -> String {
-        self.render(self.password.as_deref().unwrap_or(""))
+    pub fn full_url(&self) -> Secret {
+        Secret::new(self.render(Some(self.password.as_ref().map_or("", Secret::expose))))
     }
 
     /// The `Proxy-Authorization: Basic` value Go would send (None without userinfo).
     pub fn basic_auth(&self) -> Option<String> {
         use base64::Engine as _;
         let user = self.username.as_ref()?;
-        let pw = self.password.as_deref().unwrap_or("");
+        let pw = self.password.as_ref().map_or("", Secret::expose);
         Some(format!(
             "Basic {}",
             base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pw}"))
@@ -88,6 +90,46 @@ impl ProxyUrl {
             self.scheme.as_str(),
             "http" | "https" | "socks5" | "socks5h"
         )
+    }
+}
+
+impl Serialize for ProxyUrl {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            scheme: &'a str,
+            host: &'a str,
+            port: u16,
+            port_explicit: bool,
+            username: Option<&'a str>,
+            has_password: bool,
+            variable: &'a str,
+        }
+        let has_password = self.password.is_some() || self.has_password;
+        Shown {
+            scheme: &self.scheme,
+            host: &self.host,
+            port: self.port,
+            port_explicit: self.port_explicit,
+            // A user without a password is a token (`http://TOKEN@proxy`).
+            username: self.username.as_deref().map(|u| {
+                if has_password {
+                    u
+                } else {
+                    crate::redact::MASK
+                }
+            }),
+            has_password,
+            variable: &self.variable,
+        }
+        .serialize(s)
+    }
+}
+
+impl std::fmt::Display for ProxyUrl {
+    /// The proxy as it may be shown (credentials masked).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
     }
 }
 
@@ -120,21 +162,21 @@ impl ProxyChoice {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvalidProxyValue {
     pub variable: String,
-    /// Redacted value.
-    pub value: String,
-    /// Why (Go's parse error, redacted).
+    /// The value (shown masked).
+    pub value: Secret,
+    /// Why (Go's parse error, the value masked).
     pub error: String,
 }
 
 /// The proxy environment as httpproxy.FromEnvironment reads it (upper case first).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ProxyEnv {
-    /// The HTTP_PROXY value in use (never printed unredacted) and the variable it came from.
+    /// The HTTP_PROXY value in use (not serialized) and the variable it came from.
     #[serde(skip)]
-    pub http_proxy: String,
+    pub http_proxy: Secret,
     pub http_proxy_var: String,
     #[serde(skip)]
-    pub https_proxy: String,
+    pub https_proxy: Secret,
     pub https_proxy_var: String,
     pub no_proxy: String,
     pub no_proxy_var: String,
@@ -158,7 +200,7 @@ impl ProxyEnv {
     /// sets these: net/http reads the process environment).
     pub fn from_config(config: &GoConfig) -> ProxyEnv {
         let get = |name: &str| match config.value(name) {
-            Some(v) if v.source == super::Source::OsEnv => v.value.clone(),
+            Some(v) if v.source == super::Source::OsEnv => v.value.expose().to_string(),
             _ => String::new(),
         };
         Self::from_lookup(&get)
@@ -170,9 +212,9 @@ impl ProxyEnv {
         let (https_proxy, https_proxy_var) = env_any(get, ["HTTPS_PROXY", "https_proxy"]);
         let (no_proxy, no_proxy_var) = env_any(get, ["NO_PROXY", "no_proxy"]);
         ProxyEnv {
-            http_proxy,
+            http_proxy: http_proxy.into(),
             http_proxy_var,
-            https_proxy,
+            https_proxy: https_proxy.into(),
             https_proxy_var,
             no_proxy,
             no_proxy_var,
@@ -205,14 +247,14 @@ impl ProxyEnv {
 
     /// The parsed HTTP_PROXY (None when unset or ignored).
     pub fn http_proxy_url(&self) -> Option<ProxyUrl> {
-        parse_proxy(&self.http_proxy, &self.http_proxy_var)
+        parse_proxy(self.http_proxy.expose(), &self.http_proxy_var)
             .ok()
             .flatten()
     }
 
     /// The parsed HTTPS_PROXY (None when unset or ignored).
     pub fn https_proxy_url(&self) -> Option<ProxyUrl> {
-        parse_proxy(&self.https_proxy, &self.https_proxy_var)
+        parse_proxy(self.https_proxy.expose(), &self.https_proxy_var)
             .ok()
             .flatten()
     }
@@ -288,11 +330,11 @@ impl ProxyEnv {
             (&self.https_proxy, &self.https_proxy_var),
         ]
         .into_iter()
-        .filter_map(|(v, var)| match parse_proxy(v, var) {
+        .filter_map(|(v, var)| match parse_proxy(v.expose(), var) {
             Err(error) => Some(InvalidProxyValue {
                 variable: var.clone(),
-                value: crate::redact::redact_url(v),
-                error: crate::redact::redact_text(&error),
+                value: v.clone(),
+                error,
             }),
             Ok(_) => None,
         })
@@ -309,12 +351,13 @@ fn parse_addr(host: &str) -> Option<IpAddr> {
     no_zone.parse::<IpAddr>().ok()
 }
 
-/// httpproxy's parseProxy: Ok(None) for "", Err(Go's error) when Go ignores the value.
+/// httpproxy's parseProxy: Ok(None) for "", Err(Go's error, the value's credentials
+/// masked) when Go ignores the value.
 pub fn parse_proxy(value: &str, variable: &str) -> Result<Option<ProxyUrl>, String> {
     if value.is_empty() {
         return Ok(None);
     }
-    let first = gourl::parse(value);
+    let first = gourl::parse_masked(value);
     let parsed = match first {
         Ok(u) if !u.scheme.is_empty() && !u.host.is_empty() => u,
         other => match gourl::parse(&format!("http://{value}")) {
@@ -325,7 +368,7 @@ pub fn parse_proxy(value: &str, variable: &str) -> Result<Option<ProxyUrl>, Stri
                 Err(e) => {
                     return Err(format!(
                         "invalid proxy address {}: {e}",
-                        gourl::go_quote(value)
+                        gourl::go_quote(&crate::redact::mask_value(value))
                     ))
                 }
             },
@@ -351,7 +394,7 @@ pub fn parse_proxy(value: &str, variable: &str) -> Result<Option<ProxyUrl>, Stri
         port_explicit: !port_text.is_empty(),
         username: parsed.username.clone(),
         has_password: parsed.password.is_some(),
-        password: parsed.password.clone(),
+        password: parsed.password.clone().map(Secret::new),
         variable: variable.to_string(),
     }))
 }

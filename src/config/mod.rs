@@ -19,6 +19,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::redact::Secret;
+
 pub use goenv::{GoEnvComparison, GoToolCheck};
 pub use goproxy::{FallbackMode, ProxyEntry};
 pub use gosumdb::{SumdbConfig, VerifierKey};
@@ -100,15 +102,17 @@ pub enum Source {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shadowed {
     pub source: Source,
-    pub value: String,
+    /// May carry credentials (a proxy URL): shown and serialized masked.
+    pub value: Secret,
 }
 
 /// One variable's effective value and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfigValue {
     pub name: String,
-    /// The effective value ("" when unset).
-    pub value: String,
+    /// The effective value ("" when unset). May carry credentials (GOPROXY, GOSUMDB and proxy
+    /// URLs): shown and serialized masked.
+    pub value: Secret,
     pub source: Source,
     /// Lower-precedence values that exist but are not used, highest first.
     pub shadowed: Vec<Shadowed>,
@@ -176,26 +180,17 @@ impl GoConfig {
         self.values.iter().find(|v| v.name == name)
     }
 
-    /// A copy safe to print or serialize: every value passed through `crate::redact`.
-    pub fn redacted(&self) -> GoConfig {
-        let mut c = self.clone();
-        for v in &mut c.values {
-            v.value = crate::redact::redact_text(&v.value);
-            for s in &mut v.shadowed {
-                s.value = crate::redact::redact_text(&s.value);
-            }
-        }
-        // What `go env -json` printed holds the same values.
-        let go_tool = serde_json::to_string(&c.go_tool).unwrap_or_default();
-        if let Ok(t) = serde_json::from_str(&crate::redact::redact_text(&go_tool)) {
-            c.go_tool = t;
-        }
-        c
+    /// The effective value of a variable ("" when unset or unknown), credentials included:
+    /// for computing what Go does. To show a value, use [`GoConfig::shown`].
+    pub fn get(&self, name: &str) -> &str {
+        self.value(name).map_or("", |v| v.value.expose())
     }
 
-    /// The effective value of a variable ("" when unset or unknown).
-    pub fn get(&self, name: &str) -> &str {
-        self.value(name).map_or("", |v| v.value.as_str())
+    /// The effective value of a variable as it may be shown (credentials masked).
+    pub fn shown(&self, name: &str) -> String {
+        self.value(name)
+            .map(|v| v.value.masked())
+            .unwrap_or_default()
     }
 
     /// GONOPROXY as cmd/go uses it: GOPRIVATE when GONOPROXY is empty.

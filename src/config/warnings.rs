@@ -5,7 +5,6 @@ use crate::vocab::CauseId;
 use serde::{Deserialize, Serialize};
 
 use super::{pattern, GoConfig, GoToolCheck, Source};
-use crate::redact::redact_text;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfigWarning {
@@ -13,9 +12,9 @@ pub struct ConfigWarning {
     pub id: CauseId,
     /// The variable concerned (e.g. `GOPRIVATE`), "" when none.
     pub variable: String,
-    /// A one-line explanation, redacted.
+    /// A one-line explanation (values shown masked).
     pub message: String,
-    /// Go's own error text when Go would print one (redacted).
+    /// Go's own error text when Go would print one (credentials masked).
     pub go_error: Option<String>,
 }
 
@@ -23,8 +22,8 @@ fn warn(id: CauseId, variable: &str, message: String, go_error: Option<String>) 
     ConfigWarning {
         id,
         variable: variable.to_string(),
-        message: redact_text(&message),
-        go_error: go_error.map(|e| redact_text(&e)),
+        message,
+        go_error,
     }
 }
 
@@ -124,7 +123,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
                     var,
                     format!(
                         "{var} does not name a proxy host (value {:?}); Go still uses it, and every request through it fails",
-                        crate::redact::redact_url(if var.eq_ignore_ascii_case("HTTPS_PROXY") { &proxy_env.https_proxy } else { &proxy_env.http_proxy })
+                        if var.eq_ignore_ascii_case("HTTPS_PROXY") { &proxy_env.https_proxy } else { &proxy_env.http_proxy }.masked()
                     ),
                     None,
                 ));
@@ -217,7 +216,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
         } else {
             format!(
                 "GOPROXY={} does not parse; every module download fails",
-                config.get("GOPROXY")
+                config.shown("GOPROXY")
             )
         };
         out.push(warn(
@@ -246,7 +245,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
         Err(e) => out.push(warn(
             CauseId::ConfigGosumdbInvalid,
             "GOSUMDB",
-            format!("GOSUMDB={} does not parse; every checksum lookup fails", config.get("GOSUMDB")),
+            format!("GOSUMDB={} does not parse; every checksum lookup fails", config.shown("GOSUMDB")),
             Some(format!("verifying module: {e}")),
         )),
         Ok(super::SumdbConfig::Off) => out.push(warn(
@@ -261,7 +260,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
         out.push(warn(
             CauseId::ConfigGoproxyInvalid,
             "GOVCS",
-            format!("GOVCS={} does not parse", config.get("GOVCS")),
+            format!("GOVCS={} does not parse", config.shown("GOVCS")),
             Some(format!("go: {e}")),
         ));
     }
@@ -475,7 +474,7 @@ mod tests {
         no_go_env.goroot_go_env_present = false;
         for v in &mut no_go_env.values {
             if v.name == "GOPROXY" || v.name == "GOSUMDB" {
-                v.value.clear();
+                v.value = Default::default();
                 v.source = Source::Unset;
             }
         }

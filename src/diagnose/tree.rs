@@ -23,7 +23,7 @@ use crate::modfetch::simulate::{
 use crate::plan::private;
 use crate::probe::chain::EndpointFacts;
 use crate::probe::dns::{DnsAgreement, DnsClass, DnsFacts};
-use crate::redact::redact_text;
+use crate::redact::mask_value;
 
 /// Everything the tree reads.
 pub struct Inputs<'a> {
@@ -132,25 +132,27 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
         Some(m) => diagnose_failure(input, m, &mut d),
         None if input.prediction.inconclusive => {
             d.cause = CauseId::Inconclusive;
-            let unchecked_git = input
-                .prediction
-                .missing
-                .iter()
-                .any(|m| m.starts_with(crate::modfetch::simulate::UNCHECKED_PREFIX));
+            let unchecked_git = input.prediction.missing.iter().any(|m| {
+                m.expose()
+                    .starts_with(crate::modfetch::simulate::UNCHECKED_PREFIX)
+            });
             // What was not observed, language-neutral, for the catalog's summary.
             let not_observed: Vec<String> = input
                 .prediction
                 .missing
                 .iter()
-                .map(
-                    |m| match m.strip_prefix(crate::modfetch::simulate::UNCHECKED_PREFIX) {
-                        Some(what) => redact_text(
-                            what.strip_suffix(" (run with --vcs to check git access)")
-                                .unwrap_or(what),
-                        ),
-                        None => format!("GET {}", redact_text(m)),
-                    },
-                )
+                .map(|m| {
+                    match m
+                        .expose()
+                        .strip_prefix(crate::modfetch::simulate::UNCHECKED_PREFIX)
+                    {
+                        Some(what) => what
+                            .strip_suffix(" (run with --vcs to check git access)")
+                            .unwrap_or(what)
+                            .to_string(),
+                        None => format!("GET {}", m.expose()),
+                    }
+                })
                 .collect();
             d.fix_values.set("detail", not_observed.join("; "));
             if let Some(m) = input
@@ -178,14 +180,13 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
                 });
             }
             for missing in &input.prediction.missing {
-                let (fact, observation) =
-                    match missing.strip_prefix(crate::modfetch::simulate::UNCHECKED_PREFIX) {
-                        Some(what) => (redact_text(what), "not checked (needs --vcs)".to_string()),
-                        None => (
-                            format!("GET {}", redact_text(missing)),
-                            "not observed".to_string(),
-                        ),
-                    };
+                let (fact, observation) = match missing
+                    .expose()
+                    .strip_prefix(crate::modfetch::simulate::UNCHECKED_PREFIX)
+                {
+                    Some(what) => (mask_value(what), "not checked (needs --vcs)".to_string()),
+                    None => (format!("GET {missing}"), "not observed".to_string()),
+                };
                 d.evidence.push(Evidence { fact, observation });
             }
         }
@@ -235,7 +236,7 @@ fn winning_entry(m: &ModulePrediction) -> Option<String> {
         .iter()
         .flat_map(|s| s.attempts.iter())
         .find(|a| a.result == AttemptResult::Ok)
-        .map(|a| redact_text(&a.entry))
+        .map(|a| a.entry.to_string())
 }
 
 /// The attempt whose error Go reports for the module: the failed stage's attempt carrying the
@@ -302,21 +303,26 @@ fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Diagnosis) {
     if let Some(a) = attempt {
         d.evidence.push(Evidence {
             fact: match &a.url {
-                Some(u) => format!("GET {}", redact_text(u)),
-                None => format!("{} ({})", redact_text(&a.entry), module),
+                Some(u) => format!("GET {u}"),
+                None => format!("{} ({})", a.entry, module),
             },
-            observation: redact_text(a.error.as_deref().unwrap_or(a.result.as_str())),
+            observation: a
+                .error
+                .clone()
+                .unwrap_or_else(|| a.result.as_str().to_string()),
         });
         if !a.why.is_empty() {
             d.evidence.push(Evidence {
-                fact: format!("GOPROXY entry {}", redact_text(&a.entry)),
+                fact: format!("GOPROXY entry {}", a.entry),
                 observation: a.why.clone(),
             });
         }
     }
 
     // The network chain behind the failing URL, and what the resolvers said of its host.
-    let url = attempt.and_then(|a| a.url.clone());
+    let url = attempt
+        .and_then(|a| a.url.as_ref())
+        .map(|u| u.expose().to_string());
     let endpoint = url.as_deref().and_then(|u| input.facts.endpoint_for(u));
     let host = url
         .as_deref()
@@ -383,7 +389,7 @@ fn refine_by_evidence(
             .find(|c| c.significant && (c.skew_secs > 0.0) == ahead)
         {
             d.evidence.push(Evidence {
-                fact: format!("clock compared with {}", redact_text(&c.source)),
+                fact: format!("clock compared with {}", c.source),
                 observation: format!(
                     "local time {} vs server time {}: {:+.0} s",
                     c.local_time, c.server_date, c.skew_secs
@@ -524,9 +530,9 @@ fn password_hole(proxy: &str) -> String {
             Some((scheme, hostport)) => {
                 format!("{scheme}://{}:<password>@{hostport}", u.username())
             }
-            None => redact_text(proxy),
+            None => mask_value(proxy),
         },
-        _ => redact_text(proxy),
+        _ => mask_value(proxy),
     }
 }
 
@@ -574,9 +580,14 @@ fn fill_fix_values(
         .stages
         .iter()
         .find(|s| s.outcome == Outcome::Failed)
-        .and_then(|s| s.attempts.iter().rev().find_map(|a| a.url.clone()));
+        .and_then(|s| {
+            s.attempts
+                .iter()
+                .rev()
+                .find_map(|a| a.url.as_ref().map(|u| u.expose().to_string()))
+        });
     if let Some(u) = url.map(str::to_string).or(stage_url) {
-        v.set("url", redact_text(&u));
+        v.set("url", mask_value(&u));
     }
     if let Some(anchor) = endpoint
         .and_then(|e| e.target_tls())
@@ -602,20 +613,20 @@ fn fill_fix_values(
             .into_iter()
             .min_by_key(|(_, ms)| *ms)
         {
-            v.set("mirror", redact_text(&base));
+            v.set("mirror", mask_value(&base));
         }
     }
     let host = m.path.split('/').next().unwrap_or("");
-    // The proxy on Go's route, as the user wrote it (credentials masked).
+    // The proxy on Go's route, as the user wrote it.
     let route_proxy = endpoint
         .and_then(|e| e.proxy.as_ref())
-        .map(|p| p.proxy.clone())
+        .map(|p| p.proxy.expose().to_string())
         .or_else(|| first_set(cfg, &["HTTPS_PROXY", "https_proxy"]));
     match cause {
         CauseId::ConfigGoproxyOff => v.set("goproxy_new", goproxy_without_off(cfg.get("GOPROXY"))),
         CauseId::ConfigGoproxyInvalid => v.set(
             "goproxy_new",
-            redact_text(&repaired_goproxy(
+            mask_value(&repaired_goproxy(
                 cfg.get("GOPROXY"),
                 cfg.effective_gonoproxy(),
             )),
@@ -624,7 +635,7 @@ fn fill_fix_values(
         CauseId::GoproxyHttpError => {
             v.set(
                 "goproxy_new",
-                redact_text(&cfg.get("GOPROXY").replace(',', "|")),
+                mask_value(&cfg.get("GOPROXY").replace(',', "|")),
             );
             if let Some(Fetch::Status { code, reason, .. }) =
                 url.and_then(|u| input.facts.observations.http.get(u))
@@ -638,7 +649,7 @@ fn fill_fix_values(
                     let plain = format!("http://{rest}");
                     v.set(
                         "goproxy_new",
-                        redact_text(&cfg.get("GOPROXY").replace(base, &plain)),
+                        mask_value(&cfg.get("GOPROXY").replace(base, &plain)),
                     );
                 }
             }
@@ -688,17 +699,19 @@ fn fill_proxy_values(
 ) {
     let pf = endpoint.and_then(|e| e.proxy.as_ref());
     let Some((scheme, hostport)) = proxy_origin(proxy) else {
-        v.set("proxy", redact_text(proxy));
+        v.set("proxy", mask_value(proxy));
         return;
     };
     let corrected = match (cause, pf.and_then(|p| p.listener.as_deref())) {
         (CauseId::ProxySchemeMismatch, Some("socks5")) => format!("socks5://{hostport}"),
         (CauseId::ProxySchemeMismatch, _) if scheme != "http" => format!("http://{hostport}"),
-        _ => redact_text(proxy),
+        _ => mask_value(proxy),
     };
     v.set("proxy", corrected);
+    // The user name stays in the fix; a lone user is a token and becomes a hole too.
     let user = url::Url::parse(proxy)
         .ok()
+        .filter(|u| u.password().is_some())
         .map(|u| u.username().to_string())
         .filter(|u| !u.is_empty())
         .unwrap_or_else(|| "<user>".into());
@@ -718,17 +731,17 @@ fn is_network_cause(id: CauseId) -> bool {
 }
 
 fn add_endpoint_evidence(e: &EndpointFacts, d: &mut Diagnosis) {
-    let route = if e.route == "direct" {
+    let route = if e.route.expose() == "direct" {
         "direct".to_string()
     } else {
-        format!("via {}", redact_text(&e.route))
+        format!("via {}", e.route)
     };
     let observation = match &e.failure {
         Some(f) => format!(
             "{:?} failed ({}): {}",
             f.stage,
             f.class,
-            redact_text(&f.go_error)
+            mask_value(&f.go_error)
         )
         .to_lowercase(),
         None => format!("reachable in {:.0} ms", e.time_ms),
@@ -747,13 +760,8 @@ fn add_endpoint_evidence(e: &EndpointFacts, d: &mut Diagnosis) {
             ));
         }
         d.evidence.push(Evidence {
-            fact: format!(
-                "CONNECT {}:{} via {}",
-                e.host,
-                e.port,
-                redact_text(&e.route)
-            ),
-            observation: redact_text(&observation),
+            fact: format!("CONNECT {}:{} via {}", e.host, e.port, e.route),
+            observation: mask_value(&observation),
         });
     }
 }
@@ -911,8 +919,8 @@ fn explain_by_configuration(
             return CauseId::ConfigProxyValueInvalid;
         }
         // The probe reached the host directly although HTTPS_PROXY is set and NO_PROXY does
-        // not exempt it: Go's parser rejected the real value (the configuration seen here is
-        // redacted, so its own parse may succeed).
+        // not exempt it: Go's parser rejected the real value (a configuration read back from a
+        // report is masked, so its own parse may succeed).
         let proxy_parses = cfg.proxy_env().https_proxy_url().is_some();
         let go_ignored_proxy = endpoint.is_some_and(|e| e.proxy.is_none() && e.route == "direct")
             && proxy_parses
@@ -925,7 +933,7 @@ fn explain_by_configuration(
                 fact: var.clone(),
                 observation: format!(
                     "{} is set, but Go's route to the host is direct: Go could not parse the value and ignores it",
-                    redact_text(proxy)
+                    mask_value(proxy)
                 ),
             });
             d.fix_values.set("var", var.to_ascii_uppercase());
@@ -947,10 +955,10 @@ fn explain_by_configuration(
                     observation: format!(
                         "{no_proxy:?} exempts {} from HTTPS_PROXY={}",
                         u.host_str().unwrap_or(""),
-                        redact_text(proxy)
+                        mask_value(proxy)
                     ),
                 });
-                d.fix_values.set("proxy", redact_text(proxy));
+                d.fix_values.set("proxy", mask_value(proxy));
                 d.fix_values.set(
                     "noproxy_new",
                     remove_no_proxy_entry(&no_proxy, u.host_str().unwrap_or("")),
@@ -964,10 +972,10 @@ fn explain_by_configuration(
                     fact: "HTTP_PROXY / HTTPS_PROXY".into(),
                     observation: format!(
                         "HTTP_PROXY={} is set, HTTPS_PROXY is not: https requests go direct",
-                        redact_text(proxy)
+                        mask_value(proxy)
                     ),
                 });
-                d.fix_values.set("proxy", redact_text(proxy));
+                d.fix_values.set("proxy", mask_value(proxy));
                 return CauseId::ConfigHttpProxyOnly;
             }
             // HTTPS_PROXY written into the go env file: Go reads it only from the OS.
@@ -986,17 +994,17 @@ fn explain_by_configuration(
                     observation: match (&sys.https_proxy, &sys.pac_url) {
                         (Some(p), _) => format!(
                             "{} is configured in the OS, which Go does not read",
-                            redact_text(p)
+                            mask_value(p)
                         ),
                         (None, Some(pac)) => format!(
                             "a PAC script {} is configured in the OS, which Go does not read",
-                            redact_text(pac)
+                            mask_value(pac)
                         ),
                         _ => "a proxy is configured in the OS, which Go does not read".into(),
                     },
                 });
                 if let Some(p) = &sys.https_proxy {
-                    d.fix_values.set("proxy", redact_text(p));
+                    d.fix_values.set("proxy", mask_value(p));
                 }
                 if let Some(n) = &sys.no_proxy {
                     d.fix_values.set("noproxy_new", n);
@@ -1016,12 +1024,12 @@ fn explain_by_configuration(
                 fact: format!("{} ({})", stale.variable, stale.persisted_in),
                 observation: format!(
                     "persisted as {} but not set in this shell",
-                    redact_text(&stale.persisted)
+                    mask_value(&stale.persisted)
                 ),
             });
             d.fix_values.set("var", stale.variable.to_ascii_uppercase());
-            d.fix_values.set("value", redact_text(&stale.persisted));
-            d.fix_values.set("proxy", redact_text(&stale.persisted));
+            d.fix_values.set("value", mask_value(&stale.persisted));
+            d.fix_values.set("proxy", mask_value(&stale.persisted));
             return CauseId::ConfigStaleShellEnv;
         }
     }
@@ -1089,12 +1097,12 @@ fn refine_by_route(
     // `,` stopped Go at a network error although a later entry serves the module.
     if let Some(mirror) = comma_blocked_by(input, m, cause) {
         d.evidence.push(Evidence {
-            fact: format!("GOPROXY later entry {}", redact_text(&mirror)),
+            fact: format!("GOPROXY later entry {}", mask_value(&mirror)),
             observation:
                 "serves the module, but Go never reaches it: the entry before it is followed by `,`"
                     .into(),
         });
-        d.fix_values.set("mirror", redact_text(&mirror));
+        d.fix_values.set("mirror", mask_value(&mirror));
         // The working mirror first; the others keep their order behind it.
         let rest: Vec<&str> = cfg
             .get("GOPROXY")
@@ -1104,7 +1112,7 @@ fn refine_by_route(
             .collect();
         d.fix_values.set(
             "goproxy_new",
-            redact_text(&format!("{mirror},{}", rest.join(","))),
+            mask_value(&format!("{mirror},{}", rest.join(","))),
         );
         return CauseId::ConfigCommaBlocksFallback;
     }
@@ -1165,12 +1173,12 @@ fn refine_by_route(
                 fact: name.to_string(),
                 observation: format!(
                     "the OS environment sets {:?}, overriding {:?} from `go env -w`",
-                    redact_text(&v.value),
-                    redact_text(&sh.value)
+                    v.value.masked(),
+                    sh.value.masked()
                 ),
             });
             d.fix_values.set("var", name);
-            d.fix_values.set("value", redact_text(&sh.value));
+            d.fix_values.set("value", sh.value.masked());
             return CauseId::ConfigEnvOverridesGoenv;
         }
     }
@@ -1228,30 +1236,22 @@ fn comma_blocked_by(input: &Inputs, m: &ModulePrediction, cause: CauseId) -> Opt
     let entries = input.config.proxy_list().ok()?;
     let idx = entries.iter().position(|e| match e {
         ProxyEntry::Url { url, fallback } => {
-            *fallback == FallbackMode::OnNotFound && redact_text(url) == redact_text(&last.entry)
+            *fallback == FallbackMode::OnNotFound && *url == last.entry
         }
         _ => false,
     })?;
     // Which later entry answers the same request (same path under another base)?
-    let failing_url = last.url.as_deref()?;
+    let failing_url = last.url.as_ref()?.expose();
     let base = match &entries[idx] {
-        ProxyEntry::Url { url, .. } => url.trim_end_matches('/').to_string(),
+        ProxyEntry::Url { url, .. } => url.expose().trim_end_matches('/'),
         _ => return None,
     };
-    let suffix = failing_url
-        .strip_prefix(&redact_text(&base))
-        .or_else(|| failing_url.strip_prefix(&base))?;
+    let suffix = failing_url.strip_prefix(base)?;
     entries[idx + 1..].iter().find_map(|e| match e {
         ProxyEntry::Url { url, .. } => {
-            let candidate = format!("{}{}", url.trim_end_matches('/'), suffix);
-            match input
-                .facts
-                .observations
-                .http
-                .get(&candidate)
-                .or_else(|| input.facts.observations.http.get(&redact_text(&candidate)))
-            {
-                Some(Fetch::Status { code: 200, .. }) => Some(url.clone()),
+            let candidate = format!("{}{}", url.expose().trim_end_matches('/'), suffix);
+            match input.facts.observations.http.get(&candidate) {
+                Some(Fetch::Status { code: 200, .. }) => Some(url.expose().to_string()),
                 _ => None,
             }
         }
@@ -1297,7 +1297,7 @@ fn looks_private(input: &Inputs, m: &ModulePrediction, cause: CauseId) -> bool {
             .unwrap_or_default()
             .iter()
             .any(|e| match e {
-                ProxyEntry::Url { url, .. } => url::Url::parse(url)
+                ProxyEntry::Url { url, .. } => url::Url::parse(url.expose())
                     .ok()
                     .and_then(|u| u.host_str().and_then(domain))
                     .is_some_and(|d| d == dom),
@@ -1452,7 +1452,11 @@ fn slow_mirror(input: &Inputs, m: &ModulePrediction) -> Option<String> {
         .iter()
         .flat_map(|s| s.attempts.iter())
         .find_map(|a| {
-            let url = a.url.as_deref().filter(|_| a.result == AttemptResult::Ok)?;
+            let url = a
+                .url
+                .as_ref()
+                .map(|u| u.expose())
+                .filter(|_| a.result == AttemptResult::Ok)?;
             let took = input.facts.observations.http.get(url)?.elapsed_ms();
             let (alt, alt_ms) = observed_alternatives(input, url, &m.path)
                 .into_iter()
@@ -1460,9 +1464,9 @@ fn slow_mirror(input: &Inputs, m: &ModulePrediction) -> Option<String> {
             (took >= SLOW_MS && took >= 5 * alt_ms.max(1)).then(|| {
                 format!(
                     "{} took {took} ms for {}; {} answered the same request in {alt_ms} ms",
-                    redact_text(&a.entry),
+                    a.entry,
                     url.rsplit('/').next().unwrap_or(url),
-                    redact_text(&alt)
+                    mask_value(&alt)
                 )
             })
         })
@@ -1479,7 +1483,7 @@ fn stale_mirror(input: &Inputs, m: &ModulePrediction) -> Option<String> {
         .attempts
         .iter()
         .find(|a| a.result == AttemptResult::Ok)?;
-    let url = a.url.as_deref()?;
+    let url = a.url.as_ref()?.expose();
     let list_of = |u: &str| match input.facts.observations.http.get(u) {
         Some(Fetch::Status {
             code: 200, body, ..
@@ -1497,10 +1501,10 @@ fn stale_mirror(input: &Inputs, m: &ModulePrediction) -> Option<String> {
         (!has).then(|| {
             format!(
                 "{} lists up to {} for {}, but {} already has {newest}",
-                redact_text(&a.entry),
+                a.entry,
                 crate::modfetch::simulate::latest_from_list(&served).unwrap_or_default(),
                 m.path,
-                redact_text(other)
+                mask_value(other)
             )
         })
     })
@@ -1512,7 +1516,7 @@ fn collect_findings(input: &Inputs, d: &mut Diagnosis) {
         if id != d.cause && !d.findings.iter().any(|f| f.id == id && f.detail == detail) {
             d.findings.push(Finding {
                 id,
-                detail: redact_text(&detail),
+                detail: mask_value(&detail),
             });
         }
     };

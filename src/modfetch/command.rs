@@ -97,18 +97,18 @@ pub async fn run_probe(ctx: &Ctx, kind: &ProbeKind) -> anyhow::Result<u8> {
     if ctx.global.json {
         let report = ProbeReport {
             probe: name.into(),
-            config: sim.redacted(),
+            config: sim,
             prediction,
             observations,
         };
         println!(
             "{}",
-            crate::redact::redact_text(&serde_json::to_string_pretty(&report)?)
+            crate::redact::mask_text(&serde_json::to_string_pretty(&report)?)
         );
     } else {
         print!(
             "{}",
-            crate::redact::redact_text(&render_text(name, &sim, &prediction, &observations))
+            crate::redact::mask_text(&render_text(name, &sim, &prediction, &observations))
         );
     }
     Ok(code)
@@ -179,7 +179,7 @@ pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observatio
                 let timing = a
                     .url
                     .as_ref()
-                    .and_then(|u| obs.http.get(u))
+                    .and_then(|u| obs.http.get(u.expose()))
                     .map(|f| {
                         let mut t = format!(" ({} ms", f.elapsed_ms());
                         if let super::outcome::Fetch::Status { size, .. } = f {
@@ -198,7 +198,7 @@ pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observatio
                     "  {:<5} {:<9} {}{timing}\n",
                     st.stage,
                     a.result,
-                    a.url.clone().unwrap_or_else(|| a.entry.clone())
+                    a.url.as_ref().unwrap_or(&a.entry)
                 ));
                 if let Some(e) = &a.error {
                     s.push_str(&format!("        {}\n", e.replace('\n', "\n        ")));

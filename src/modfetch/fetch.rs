@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use super::outcome::{canonical_reason, Fetch};
 use super::simulate::{simulate, Observations, Prediction, SimConfig, SimTarget};
-use crate::config::{ProxyChoice, ProxyEntry, ProxyEnv};
+use crate::config::{ProxyChoice, ProxyEnv};
+use crate::redact::{go_error_url, mask_url};
 
 /// cmd/go's User-Agent for module fetches.
 pub const GO_USER_AGENT: &str = "GoCommand/1 (+https://go.dev/cmd/go)";
@@ -61,8 +62,8 @@ impl Fetcher {
         let route = match &self.proxy_env {
             Some(env) => match env.proxy_for(url) {
                 ProxyChoice::Direct => crate::probe::Route::Direct,
-                ProxyChoice::Via { proxy } => match url::Url::parse(&proxy.full_url()) {
-                    Ok(u) => crate::probe::Route::Proxy(u),
+                ProxyChoice::Via { proxy } => match crate::probe::Route::from_proxy_url(&proxy) {
+                    Ok(r) => r,
                     Err(e) => {
                         return Fetch::net_error(
                             &format!("invalid proxy URL {}: {e}", proxy.redacted()),
@@ -71,7 +72,7 @@ impl Fetcher {
                     }
                 },
                 ProxyChoice::Error { message } => {
-                    let shown = crate::redact::redact_url(url.as_str());
+                    let shown = go_error_url(url.as_str());
                     return Fetch::net_error(
                         &format!("Get {shown:?}: {message}"),
                         CauseId::ConfigProxyValueInvalid,
@@ -98,7 +99,7 @@ impl Fetcher {
                         c
                     }
                     Err(e) => {
-                        let shown = crate::redact::redact_url(url.as_str());
+                        let shown = go_error_url(url.as_str());
                         return Fetch::net_error(
                             &format!("Get {shown:?}: {e}"),
                             CauseId::ConfigProxyValueInvalid,
@@ -117,7 +118,9 @@ impl Fetcher {
         };
         let (key, proxy) = match &choice {
             ProxyChoice::Direct => ("direct".to_string(), None),
-            ProxyChoice::Via { proxy } => (proxy.full_url(), Some(proxy.clone())),
+            ProxyChoice::Via { proxy } => {
+                (proxy.full_url().expose().to_string(), Some(proxy.clone()))
+            }
             ProxyChoice::Error { message } => return Err(message.clone()),
         };
         let mut clients = self.clients.lock().await;
@@ -144,24 +147,32 @@ impl Fetcher {
                 }
             }));
         if let Some(p) = proxy {
-            let rp = reqwest::Proxy::all(p.full_url()).map_err(|e| e.to_string())?;
+            let rp = reqwest::Proxy::all(p.full_url().expose()).map_err(|e| {
+                format!(
+                    "invalid proxy URL {}: {}",
+                    p.redacted(),
+                    crate::probe::http::reqwest_error_chain(e)
+                )
+            })?;
             b = b.proxy(rp);
         }
-        let c = b.build().map_err(|e| e.to_string())?;
+        let c = b.build().map_err(crate::probe::http::reqwest_error_chain)?;
         clients.insert(key, c.clone());
         Ok(c)
     }
 
-    /// GET `url` (which may carry userinfo); keeps at most `keep` body bytes.
+    /// GET `url` (which may carry userinfo: it is sent, as Go sends it); keeps at most
+    /// `keep` body bytes.
     pub async fn get(&self, url: &str, keep: usize) -> Fetch {
         let start = Instant::now();
-        let shown = crate::redact::redact_url(url);
+        // As net/http names the URL in its errors.
+        let shown = go_error_url(url);
         let elapsed = |s: Instant| s.elapsed().as_millis() as u64;
         let parsed = match url::Url::parse(url) {
             Ok(u) => u,
             Err(e) => {
                 return Fetch::NetError {
-                    go_error: format!("parse {shown:?}: {e}"),
+                    go_error: format!("parse {:?}: {e}", mask_url(url)),
                     class: CauseId::ConfigGoproxyInvalid,
                     elapsed_ms: 0,
                 }
@@ -173,8 +184,12 @@ impl Fetcher {
         let has_auth = !user.is_empty() || pass.is_some();
         if has_auth {
             if parsed.scheme() == "http" {
+                // cmd/go's own check (web/http.go), with the URL Redacted.
                 return Fetch::NetError {
-                    go_error: format!("refusing to pass credentials to insecure URL: {shown}"),
+                    go_error: format!(
+                        "refusing to pass credentials to insecure URL: {}",
+                        mask_url(url)
+                    ),
                     class: CauseId::ConfigGoproxyInvalid,
                     elapsed_ms: 0,
                 };
@@ -212,7 +227,7 @@ impl Fetcher {
                 }
             }
             Ok(Err(e)) => {
-                let (go_error, class) = go_net_error(&shown, &parsed, &e);
+                let (go_error, class) = go_net_error(&shown, &parsed, &e.without_url());
                 return Fetch::NetError {
                     go_error,
                     class,
@@ -247,7 +262,7 @@ impl Fetcher {
                 Ok(Ok(None)) => break,
                 Ok(Err(e)) => {
                     return Fetch::NetError {
-                        go_error: format!("Get {shown:?}: reading body: {e}"),
+                        go_error: format!("Get {shown:?}: reading body: {}", e.without_url()),
                         class: CauseId::TcpReset,
                         elapsed_ms: elapsed(start),
                     }
@@ -356,26 +371,6 @@ fn go_net_error(shown: &str, url: &url::Url, e: &reqwest::Error) -> (String, Cau
     (format!("Get {shown:?}: {inner}"), class)
 }
 
-/// The real (credential-bearing) URL for a redacted one, using the configured proxies.
-pub fn unredact(url: &str, cfg: &SimConfig, sumdb_url: Option<&str>) -> String {
-    let mut bases: Vec<String> = cfg
-        .proxies
-        .iter()
-        .filter_map(|p| match p {
-            ProxyEntry::Url { url, .. } => Some(url.clone()),
-            _ => None,
-        })
-        .collect();
-    bases.extend(sumdb_url.map(str::to_string));
-    for real in bases {
-        let red = crate::redact::redact_url(&real);
-        if let Some(rest) = url.strip_prefix(red.trim_end_matches('/')) {
-            return format!("{}{rest}", real.trim_end_matches('/'));
-        }
-    }
-    url.to_string()
-}
-
 /// How much of a body to keep: all of small protocol files, the head of a zip.
 pub fn keep_for(url: &str) -> usize {
     if url.ends_with(".zip") {
@@ -400,10 +395,6 @@ where
     F: Fn(String) -> Fut,
     Fut: std::future::Future<Output = super::simulate::DirectOutcome>,
 {
-    let sumdb_url = match &cfg.sumdb {
-        Some(crate::config::SumdbConfig::On { url: Some(u), .. }) => Some(u.clone()),
-        _ => None,
-    };
     let mut pred = simulate(cfg, targets, &obs);
     for _ in 0..rounds {
         if pred.missing.is_empty() {
@@ -411,22 +402,21 @@ where
         }
         let mut http = vec![];
         let mut directs = vec![];
+        // The URLs come from the configuration as it is, credentials included: each request
+        // carries them as Go's would.
         for m in &pred.missing {
+            let m = m.expose();
             match m.strip_prefix("direct:") {
                 Some(p) => directs.push(p.to_string()),
                 // Unchecked repository access (no --vcs) is not something to fetch.
                 None if m.starts_with(super::simulate::UNCHECKED_PREFIX) => {}
-                None => http.push(m.clone()),
+                None => http.push(m.to_string()),
             }
         }
         if http.is_empty() && directs.is_empty() {
             break;
         }
-        let fetches = futures_join(http.iter().map(|u| {
-            let real = unredact(u, cfg, sumdb_url.as_deref());
-            async move { fetcher.get(&real, keep_for(&real)).await }
-        }))
-        .await;
+        let fetches = futures_join(http.iter().map(|u| fetcher.get(u, keep_for(u)))).await;
         for (u, f) in http.into_iter().zip(fetches) {
             obs.http.insert(u, f);
         }

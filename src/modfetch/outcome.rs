@@ -127,6 +127,8 @@ pub fn http_error_text(
     } else {
         format!("{code} {reason}")
     };
+    // cmd/go's HTTPError names url.Redacted().
+    let url = crate::redact::mask_url(url);
     let detail = error_detail(content_type, body);
     if detail.is_empty() {
         format!("reading {url}: {status}")

@@ -20,6 +20,7 @@ use super::outcome::{go_json_error, http_error_text, looks_like_html, looks_like
 use super::{dirhash, note, tlog};
 use crate::config::pattern::match_prefix_patterns;
 use crate::config::{FallbackMode, ProxyEntry, SumdbConfig};
+use crate::redact::Secret;
 
 /// Go's configuration as the simulation needs it (derived from `GoConfig`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,20 +37,6 @@ pub struct SimConfig {
 }
 
 impl SimConfig {
-    /// A copy safe to print or serialize: credentials in proxy URLs masked.
-    pub fn redacted(&self) -> SimConfig {
-        let mut c = self.clone();
-        for p in &mut c.proxies {
-            if let ProxyEntry::Url { url, .. } = p {
-                *url = crate::redact::redact_url(url);
-            }
-        }
-        if let Some(SumdbConfig::On { url: Some(u), .. }) = &mut c.sumdb {
-            *u = crate::redact::redact_url(u);
-        }
-        c
-    }
-
     pub fn from_config(cfg: &crate::config::GoConfig) -> SimConfig {
         let (proxies, goproxy_error) = match cfg.proxy_list() {
             Ok(p) => (p, None),
@@ -90,10 +77,13 @@ pub struct DirectOutcome {
     pub detail: Vec<String>,
 }
 
-/// Everything observed, keyed by (redacted) URL; direct-mode outcomes by module path;
+/// Everything observed, keyed by URL (credentials included; masked when serialized, and a
+/// report read back is simulated on its masked configuration, which builds the same masked
+/// URLs); direct-mode outcomes by module path;
 /// zip hashes (h1) by `path@version` when a zip was downloaded and hashed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Observations {
+    #[serde(serialize_with = "crate::redact::serialize_masked_keys")]
     pub http: BTreeMap<String, Fetch>,
     pub direct: BTreeMap<String, DirectOutcome>,
     pub zip_h1: BTreeMap<String, String>,
@@ -132,9 +122,10 @@ pub enum AttemptResult {
 /// One attempt at one entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attempt {
-    /// `noproxy`, `direct`, `off`, or the proxy URL (redacted).
-    pub entry: String,
-    pub url: Option<String>,
+    /// `noproxy`, `direct`, `off`, or the proxy URL (shown masked).
+    pub entry: Secret,
+    /// The request Go makes here (shown masked).
+    pub url: Option<Secret>,
     pub result: AttemptResult,
     /// What the attempt points at: `ok`, a cause, or `inconclusive` when not observed.
     pub class: CauseId,
@@ -224,7 +215,8 @@ pub struct ModulePrediction {
     /// false when the text is reconstructed from a documented format but was not checked
     /// against Go for this case.
     pub error_text_exact: bool,
-    /// How the checksum database is reached (URL base), or why it is not consulted.
+    /// How the checksum database is reached (URL base, credentials masked), or why it is not
+    /// consulted: a description for people.
     pub sumdb_route: String,
     pub assumptions: Vec<String>,
 }
@@ -240,8 +232,8 @@ pub struct Prediction {
     pub modules: Vec<ModulePrediction>,
     /// The first failing module's error text, as Go prints it.
     pub error_text: Option<String>,
-    /// URLs whose outcome is needed (fetch them and simulate again).
-    pub missing: Vec<String>,
+    /// URLs whose outcome is needed (fetch them and simulate again; shown masked).
+    pub missing: Vec<Secret>,
 }
 
 /// Predicts `go mod download` for each target.
@@ -269,7 +261,7 @@ pub fn simulate(cfg: &SimConfig, targets: &[SimTarget], obs: &Observations) -> P
         inconclusive,
         error_text: failed.and_then(|m| m.error_text.clone()),
         modules,
-        missing,
+        missing: missing.into_iter().map(Secret::new).collect(),
     }
 }
 
@@ -292,15 +284,6 @@ struct Walk<T> {
     result: Step<T>,
 }
 
-fn entry_name(e: &ProxyEntry) -> String {
-    match e {
-        ProxyEntry::Noproxy => "noproxy".into(),
-        ProxyEntry::Direct => "direct".into(),
-        ProxyEntry::Off => "off".into(),
-        ProxyEntry::Url { url, .. } => crate::redact::redact_url(url),
-    }
-}
-
 /// TryProxies: f per entry in order, Go's fall-through and error ranking.
 fn try_proxies<T>(
     entries: &[ProxyEntry],
@@ -314,7 +297,8 @@ fn try_proxies<T>(
     let mut rank = NOT_EXIST;
     for e in entries {
         let (url, step) = f(e);
-        let name = entry_name(e);
+        let url = url.map(Secret::new);
+        let name = e.name();
         match step {
             Step::Ok(v) => {
                 attempts.push(Attempt {
@@ -456,7 +440,7 @@ fn lookup(cfg: &SimConfig, entry: &ProxyEntry, path: &str) -> Lookup {
         ProxyEntry::Noproxy => {
             Lookup::Fail(not_exist(ERR_USE_PROXY, CauseId::GoproxyModuleNotFound))
         }
-        ProxyEntry::Url { url, .. } => Lookup::Proxy(crate::redact::redact_url(url)),
+        ProxyEntry::Url { url, .. } => Lookup::Proxy(url.expose().to_string()),
     }
 }
 
@@ -1038,7 +1022,7 @@ fn sumdb_stage(
         error: None,
     };
     let base = match url {
-        Some(u) => crate::redact::redact_url(u),
+        Some(u) => u.expose().to_string(),
         None => {
             let walk = try_proxies(&cfg.proxies, |e| match e {
                 ProxyEntry::Noproxy => (None, Step::Err(not_exist(ERR_USE_PROXY, CauseId::Ok))),
@@ -1046,7 +1030,7 @@ fn sumdb_stage(
                     (None, Step::Err(not_exist(ERR_PROXY_OFF, CauseId::Ok)))
                 }
                 ProxyEntry::Url { url, .. } => {
-                    let b = crate::redact::redact_url(url);
+                    let b = url.expose();
                     let sup = join_url(&b, &format!("sumdb/{name}/supported"));
                     let step = match get_bytes(obs, &sup) {
                         Step::Ok(_) => Step::Ok(join_url(&b, &format!("sumdb/{name}"))),
@@ -1083,7 +1067,7 @@ fn sumdb_stage(
             }
         }
     };
-    m.sumdb_route = base.clone();
+    m.sumdb_route = crate::redact::mask_url(&base);
     let res = sumdb_lookup(&base, key, name, &t.path, version, obs, &mut stage);
     match &res {
         SumdbResult::Failed(e) => {
@@ -1115,8 +1099,8 @@ fn sumdb_lookup(
     let shown_url = format!("{}/lookup/{ep}@{ev}", base.trim_end_matches('/'));
     let mut record_attempt = |url: &str, err: Option<&GoErr>| {
         stage.attempts.push(Attempt {
-            entry: base.to_string(),
-            url: Some(url.to_string()),
+            entry: base.into(),
+            url: Some(url.into()),
             result: if err.is_some() {
                 AttemptResult::Error
             } else {
@@ -1130,7 +1114,10 @@ fn sumdb_lookup(
     let data = match get_bytes(obs, &lookup_url) {
         Step::Missing(u) => return SumdbResult::Missing(u),
         Step::Err(mut e) => {
-            e.text = e.text.replace(&lookup_url, &shown_url);
+            // The text names the URL as Go does (Redacted, or `***` in net/http's errors).
+            for shown in [crate::redact::mask_url, crate::redact::go_error_url] {
+                e.text = e.text.replace(&shown(&lookup_url), &shown(&shown_url));
+            }
             e.class = match e.class {
                 CauseId::GoproxyModuleNotFound => CauseId::SumdbNotFound,
                 c if c.area() == Area::Goproxy => CauseId::SumdbUnreachable,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::pattern::match_prefix_patterns;
 use crate::config::{goproxy, FallbackMode, GoConfig, ProxyChoice, ProxyEntry, SumdbConfig};
-use crate::redact::redact_url;
+use crate::redact::{mask_value, Secret};
 
 /// A module to route, parsed from `PATH[@VERSION]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,7 +121,7 @@ impl ModuleTarget {
         let bad = |why: String| {
             Err(format!(
                 "invalid module {:?}: {why}; expected PATH[@VERSION], e.g. golang.org/x/text@v0.3.0",
-                redact_url(input)
+                mask_value(input)
             ))
         };
         if input.chars().any(char::is_whitespace) {
@@ -159,10 +159,10 @@ impl std::str::FromStr for ModuleTarget {
 pub enum StepAction {
     /// Ask this module proxy (first request: `list_url`).
     AskProxy {
-        /// The proxy base URL (redacted).
-        base: String,
-        /// `<base>/<escaped module>/@v/list` (redacted).
-        list_url: String,
+        /// The proxy base URL (shown masked).
+        base: Secret,
+        /// `<base>/<escaped module>/@v/list` (shown masked).
+        list_url: Secret,
     },
     /// Fetch directly from the origin (VCS / `?go-get=1`), under `direct` or `noproxy`.
     FetchDirect {
@@ -178,16 +178,16 @@ pub enum StepAction {
 /// One GOPROXY entry and what happens there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouteStep {
-    /// `noproxy`, `direct`, `off`, or the proxy URL (redacted).
-    pub entry: String,
+    /// `noproxy`, `direct`, `off`, or the proxy URL (shown masked).
+    pub entry: Secret,
     pub action: StepAction,
     /// How a failure here continues (`,` → only 404/410 go on; `|` → any error goes on).
     pub fallback: FallbackMode,
     /// The HTTP proxy the first request of this step goes through (None for Skip and for
     /// file:// proxies).
     pub http_proxy: Option<ProxyChoice>,
-    /// The URL `http_proxy` was computed for (redacted).
-    pub http_proxy_for_url: Option<String>,
+    /// The URL `http_proxy` was computed for (shown masked).
+    pub http_proxy_for_url: Option<Secret>,
 }
 
 /// How the checksum database is reached.
@@ -201,7 +201,7 @@ pub enum SumdbRoute {
     /// Consulted at an explicit URL from GOSUMDB (bypassing GOPROXY).
     Explicit {
         name: String,
-        url: String,
+        url: Secret,
         http_proxy: ProxyChoice,
     },
     /// Consulted by walking the GOPROXY list (`<proxy>/sumdb/<name>/supported`: 200 → that
@@ -218,10 +218,10 @@ pub enum SumdbRoute {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SumdbCandidate {
-    /// The proxy base URL (redacted).
-    pub proxy: String,
-    /// `<proxy>/sumdb/<name>/supported` (redacted).
-    pub supported_url: String,
+    /// The proxy base URL (shown masked).
+    pub proxy: Secret,
+    /// `<proxy>/sumdb/<name>/supported` (shown masked).
+    pub supported_url: Secret,
     pub fallback: FallbackMode,
     /// None for file:// proxies.
     pub http_proxy: Option<ProxyChoice>,
@@ -247,12 +247,12 @@ pub struct ModuleRoute {
     pub fetches_direct: bool,
     pub sumdb: SumdbRoute,
     /// Every outside service that learns this module path: module proxy URLs asked and the
-    /// checksum database route (redacted).
-    pub sent_to: Vec<String>,
+    /// checksum database route (shown masked).
+    pub sent_to: Vec<Secret>,
     /// The part of `sent_to` that is a well-known public service (proxy.golang.org,
-    /// sum.golang.org, goproxy.cn, goproxy.io, ...), redacted.
+    /// sum.golang.org, goproxy.cn, goproxy.io, ...), shown masked.
     #[serde(default)]
-    pub public_services: Vec<String>,
+    pub public_services: Vec<Secret>,
     /// Why the module looks private although no GOPRIVATE/GONOPROXY/GONOSUMDB pattern matches
     /// it (a pattern that would match once whitespace is trimmed, an internal-looking host,
     /// a GOINSECURE match); None when it looks public or is excluded.
@@ -348,18 +348,18 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
     for entry in &list {
         let direct = |steps: &mut Vec<RouteStep>| {
             steps.push(RouteStep {
-                entry: entry.display(),
+                entry: entry.name(),
                 action: StepAction::FetchDirect {
                     meta_url: meta_url.clone(),
                 },
                 fallback: entry.fallback(),
                 http_proxy: http_choice(&proxy_env, &meta_url),
-                http_proxy_for_url: Some(meta_url.clone()),
+                http_proxy_for_url: Some(meta_url.as_str().into()),
             })
         };
         let skip = |steps: &mut Vec<RouteStep>, go_error: &str| {
             steps.push(RouteStep {
-                entry: entry.display(),
+                entry: entry.name(),
                 action: StepAction::Skip {
                     go_error: go_error.into(),
                 },
@@ -380,21 +380,21 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
             ProxyEntry::Direct => direct(&mut steps),
             ProxyEntry::Noproxy => skip(&mut steps, "path does not match GOPRIVATE/GONOPROXY"),
             ProxyEntry::Url { url, fallback } => {
-                let base = goproxy::module_base_url(url, &escaped);
+                let base = goproxy::module_base_url(url.expose(), &escaped);
                 let list_url = format!("{base}/@v/list");
-                sent_to.push(redact_url(url));
-                if is_public_service(url) {
-                    public_services.push(redact_url(url));
+                sent_to.push(url.clone());
+                if is_public_service(url.expose()) {
+                    public_services.push(url.clone());
                 }
                 steps.push(RouteStep {
-                    entry: entry.display(),
+                    entry: entry.name(),
                     action: StepAction::AskProxy {
-                        base: redact_url(url),
-                        list_url: redact_url(&list_url),
+                        base: url.clone(),
+                        list_url: list_url.as_str().into(),
                     },
                     fallback: *fallback,
                     http_proxy: http_choice(&proxy_env, &list_url),
-                    http_proxy_for_url: Some(redact_url(&list_url)),
+                    http_proxy_for_url: Some(list_url.into()),
                 });
             }
         }
@@ -431,15 +431,15 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
                 url: Some(url),
                 ..
             }) => {
-                let what = format!("checksum database {name} at {}", redact_url(&url));
-                if is_public_service(&url) {
+                let what = Secret::new(format!("checksum database {name} at {}", url.expose()));
+                if is_public_service(url.expose()) {
                     public_services.push(what.clone());
                 }
                 sent_to.push(what);
                 SumdbRoute::Explicit {
-                    http_proxy: proxy_env.proxy_for_str(&join_url(&url, "lookup/x")),
+                    http_proxy: proxy_env.proxy_for_str(&join_url(url.expose(), "lookup/x")),
                     name,
-                    url: redact_url(&url),
+                    url,
                 }
             }
             Ok(SumdbConfig::On {
@@ -449,34 +449,35 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
                     .iter()
                     .filter_map(|e| match e {
                         ProxyEntry::Url { url, fallback } => {
-                            let supported = join_url(url, &format!("sumdb/{name}/supported"));
+                            let supported =
+                                join_url(url.expose(), &format!("sumdb/{name}/supported"));
                             Some(SumdbCandidate {
-                                proxy: redact_url(url),
-                                supported_url: redact_url(&supported),
-                                fallback: *fallback,
+                                proxy: url.clone(),
                                 http_proxy: http_choice(&proxy_env, &supported),
+                                supported_url: supported.into(),
+                                fallback: *fallback,
                             })
                         }
                         _ => None,
                     })
                     .collect();
                 let direct_url = format!("https://{name}");
-                let what = if candidates.is_empty() {
+                let what = Secret::new(if candidates.is_empty() {
                     format!("checksum database {name} at {direct_url}")
                 } else {
                     format!(
                         "checksum database {name} (through {}, else {direct_url})",
                         candidates
                             .iter()
-                            .map(|c| c.proxy.as_str())
+                            .map(|c| c.proxy.expose())
                             .collect::<Vec<_>>()
                             .join(", ")
                     )
-                };
+                });
                 let public = is_public_service(&direct_url)
-                    || list.iter().any(
-                        |e| matches!(e, ProxyEntry::Url { url, .. } if is_public_service(url)),
-                    );
+                    || list.iter().any(|e| {
+                        matches!(e, ProxyEntry::Url { url, .. } if is_public_service(url.expose()))
+                    });
                 if public {
                     public_services.push(what.clone());
                 }
@@ -590,7 +591,7 @@ mod tests {
         let r = route_module(&c, &target("git.corp.example/team/lib@v1.2.0"));
         assert!(!r.matches_goprivate && !r.matches_gonoproxy && !r.matches_gonosumdb);
         // GONOPROXY (= GOPRIVATE) is set, so the internal noproxy entry comes first.
-        let entries: Vec<&str> = r.steps.iter().map(|s| s.entry.as_str()).collect();
+        let entries: Vec<&str> = r.steps.iter().map(|s| s.entry.expose()).collect();
         assert_eq!(
             entries,
             [

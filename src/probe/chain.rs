@@ -15,6 +15,7 @@ use super::proxy::ProxyFacts;
 use super::tcp::{TcpAttempt, TcpClass};
 use super::tls::TlsFacts;
 use super::{ms, ProbeOptions, Route};
+use crate::redact::Secret;
 
 /// Where along the chain something failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,13 +57,13 @@ pub struct EndpointTimings {
 /// Everything learned while reaching one endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EndpointFacts {
-    /// The URL probed (credentials masked).
-    pub url: String,
+    /// The URL probed (shown masked).
+    pub url: Secret,
     pub scheme: String,
     pub host: String,
     pub port: u16,
-    /// `direct` or the proxy URL (credentials masked).
-    pub route: String,
+    /// `direct` or the proxy URL (shown masked).
+    pub route: Secret,
     /// Resolution of the target host (direct routes).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub dns: Option<ResolverAnswer>,
@@ -99,11 +100,16 @@ impl EndpointFacts {
     }
 
     /// The full error Go would print for `GET url` over this chain, e.g.
-    /// `Get "https://proxy.golang.org/x/@v/list": dial tcp: lookup proxy.golang.org on 127.0.0.53:53: no such host`.
+    /// `Get "https://proxy.golang.org/x/@v/list": dial tcp: lookup proxy.golang.org on 127.0.0.53:53: no such host`
+    /// (a password in `url` as net/http prints it: `***`).
     pub fn go_error(&self, url: &str) -> Option<String> {
-        self.failure
-            .as_ref()
-            .map(|f| crate::redact::redact_text(&format!("Get \"{url}\": {}", f.go_error)))
+        self.failure.as_ref().map(|f| {
+            format!(
+                "Get \"{}\": {}",
+                crate::redact::go_error_url(url),
+                f.go_error
+            )
+        })
     }
 }
 
@@ -140,11 +146,11 @@ pub async fn probe_endpoint(url: &url::Url, route: &Route, opts: &ProbeOptions) 
         .to_string();
     let port = url.port_or_known_default().unwrap_or(0);
     let mut f = EndpointFacts {
-        url: crate::redact::redact_url(url.as_str()),
+        url: url.as_str().into(),
         scheme: scheme.clone(),
         host: host.clone(),
         port,
-        route: route.display(),
+        route: route.name(),
         dns: None,
         tcp: Vec::new(),
         proxy: None,

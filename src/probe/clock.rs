@@ -9,8 +9,8 @@ pub const SIGNIFICANT_SKEW_SECS: f64 = 300.0;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClockFacts {
-    /// Where the reference time came from (a URL, credentials masked).
-    pub source: String,
+    /// Where the reference time came from (a URL; shown masked).
+    pub source: crate::redact::Secret,
     pub server_date: String,
     pub local_time: String,
     /// Local minus server, in seconds: positive means the local clock is ahead.
@@ -32,7 +32,7 @@ pub fn skew_from_date(
     // The Date header has one-second resolution.
     let skew_secs = (skew_secs * 10.0).round() / 10.0;
     Some(ClockFacts {
-        source: crate::redact::redact_url(source),
+        source: source.into(),
         server_date: date_header.trim().to_string(),
         local_time: httpdate::fmt_http_date(local),
         skew_secs,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::chain::{ChainCache, EndpointFacts, Stage};
 use super::{bounded, ms, ProbeOptions, Route};
+use crate::redact::{go_error_url, Secret};
 
 /// cmd/go's User-Agent.
 pub const GO_USER_AGENT: &str = "GoCommand/1 (+https://go.dev/cmd/go)";
@@ -51,24 +52,27 @@ pub struct HttpError {
     /// The root-cause identifier this points at: the chain's, or for an HTTP-level failure
     /// `goproxy.slow` (a server that never answers) or `goproxy.bad_response`.
     pub cause: CauseId,
-    /// The full text: `Get "URL": ...`.
+    /// The full text: `Get "URL": ...` (a password in URL as net/http prints it: `***`).
     pub go_error: String,
-    /// The HTTP library's own description.
+    /// The HTTP library's own description (without the URL).
     pub detail: String,
 }
 
 /// One GET (following redirects).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HttpFacts {
-    pub url: String,
-    pub route: String,
+    /// The URL asked (shown masked).
+    pub url: Secret,
+    /// `direct` or the proxy URL (shown masked).
+    pub route: Secret,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub content_type: Option<String>,
-    #[serde(default)]
+    /// What the server sent (shown masked: a `Location` may carry userinfo).
+    #[serde(default, serialize_with = "crate::redact::serialize_masked_values")]
     pub headers: BTreeMap<String, String>,
     /// Bytes of body read (at most the caller's limit).
     #[serde(default)]
@@ -79,13 +83,17 @@ pub struct HttpFacts {
     /// The body bytes (up to the limit); not serialized.
     #[serde(skip)]
     pub body: Vec<u8>,
-    /// The start of the body as text, credentials masked.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// The start of the body as text (shown masked).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        serialize_with = "crate::redact::serialize_masked_opt"
+    )]
     pub body_preview: Option<String>,
-    /// Each redirect target, in order (credentials masked).
+    /// Each redirect target, in order (shown masked).
     #[serde(default)]
-    pub redirects: Vec<String>,
-    pub final_url: String,
+    pub redirects: Vec<Secret>,
+    pub final_url: Secret,
     #[serde(default)]
     pub timings: HttpTimings,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -124,7 +132,13 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
         }
         cur = s.source();
     }
-    crate::redact::redact_text(&parts.join(": "))
+    parts.join(": ")
+}
+
+/// [`error_chain`] of a reqwest error without the URL reqwest puts in its text (it may carry
+/// credentials; Go's text names the URL once, in front).
+pub fn reqwest_error_chain(e: reqwest::Error) -> String {
+    error_chain(&e.without_url())
 }
 
 /// A reqwest builder with Go's trust, Go's User-Agent, no automatic redirects (they are
@@ -198,19 +212,20 @@ impl HttpClient {
                 if p.scheme().starts_with("socks") {
                     return Err(format!(
                         "HTTP GETs through SOCKS proxies are not supported by this build; use `gomod-diag probe proxy` for {}",
-                        crate::redact::redact_url(p.as_str())
+                        route.display()
                     ));
                 }
                 let proxy = reqwest::Proxy::all(p.as_str()).map_err(|e| {
                     format!(
-                        "invalid proxy URL {}: {e}",
-                        crate::redact::redact_url(p.as_str())
+                        "invalid proxy URL {}: {}",
+                        route.display(),
+                        reqwest_error_chain(e)
                     )
                 })?;
                 b.proxy(proxy)
             }
         };
-        let client = b.build().map_err(|e| error_chain(&e))?;
+        let client = b.build().map_err(reqwest_error_chain)?;
         Ok(HttpClient {
             client,
             route,
@@ -226,7 +241,8 @@ impl HttpClient {
     /// GETs `url` as cmd/go would, keeping at most `body_limit` bytes of the body.
     pub async fn fetch(&self, url: &url::Url, body_limit: usize) -> HttpFacts {
         let start = Instant::now();
-        let shown = crate::redact::redact_url(url.as_str());
+        // As net/http names the URL in its errors.
+        let shown = go_error_url(url.as_str());
         let mut f = unsent(url, &self.route, None, None);
         let mut current = url.clone();
         let resp = loop {
@@ -244,8 +260,8 @@ impl HttpClient {
                     break None;
                 }
                 Some(Err(e)) => {
-                    let detail = error_chain(&e);
                     let class = if e.is_timeout() { "timeout" } else { "error" };
+                    let detail = reqwest_error_chain(e);
                     f.error = Some(self.explain(&current, chain.as_deref(), class, detail));
                     f.chain = chain.filter(|c| !c.ok()).map(|c| (*c).clone());
                     break None;
@@ -275,32 +291,30 @@ impl HttpClient {
                             break None;
                         }
                     };
-                    f.redirects.push(crate::redact::redact_url(next.as_str()));
+                    f.redirects.push(next.as_str().into());
                     if f.redirects.len() > MAX_REDIRECTS {
                         f.error = Some(http_error(
                             "redirect",
                             CauseId::GoproxyBadResponse,
                             format!(
                                 "Get \"{}\": stopped after {MAX_REDIRECTS} redirects",
-                                crate::redact::redact_url(next.as_str())
+                                go_error_url(next.as_str())
                             ),
                             "too many redirects".into(),
                         ));
                         break None;
                     }
                     if current.scheme() == "https" && next.scheme() == "http" {
+                        // cmd/go's CheckRedirect error names both URLs (Redacted).
                         let text = format!(
                             "redirected from secure URL {} to insecure URL {}",
-                            crate::redact::redact_url(current.as_str()),
-                            crate::redact::redact_url(next.as_str())
+                            crate::redact::mask_url(current.as_str()),
+                            crate::redact::mask_url(next.as_str())
                         );
                         f.error = Some(http_error(
                             "insecure_redirect",
                             CauseId::GoproxyBadResponse,
-                            format!(
-                                "Get \"{}\": {text}",
-                                crate::redact::redact_url(next.as_str())
-                            ),
+                            format!("Get \"{}\": {text}", go_error_url(next.as_str())),
                             text,
                         ));
                         break None;
@@ -309,7 +323,7 @@ impl HttpClient {
                 }
             }
         };
-        f.final_url = crate::redact::redact_url(current.as_str());
+        f.final_url = current.as_str().into();
         if let Some(mut r) = resp {
             f.timings.first_byte_ms = Some(ms(start.elapsed()));
             f.status = Some(r.status().as_u16());
@@ -317,16 +331,17 @@ impl HttpClient {
             for (k, v) in r.headers() {
                 let k = k.as_str().to_ascii_lowercase();
                 if KEPT_HEADERS.contains(&k.as_str()) {
-                    f.headers.insert(
-                        k,
-                        crate::redact::redact_text(&String::from_utf8_lossy(v.as_bytes())),
-                    );
+                    f.headers
+                        .insert(k, String::from_utf8_lossy(v.as_bytes()).into_owned());
                 }
             }
             f.content_type = f.headers.get("content-type").cloned();
             if let Some(d) = f.headers.get("date") {
-                f.clock =
-                    super::clock::skew_from_date(&f.final_url, d, std::time::SystemTime::now());
+                f.clock = super::clock::skew_from_date(
+                    f.final_url.expose(),
+                    d,
+                    std::time::SystemTime::now(),
+                );
             }
             let read = async {
                 let mut body = Vec::new();
@@ -342,7 +357,7 @@ impl HttpClient {
                             }
                         }
                         Ok(None) => break,
-                        Err(e) => return (body, truncated, Some(error_chain(&e))),
+                        Err(e) => return (body, truncated, Some(reqwest_error_chain(e))),
                     }
                 }
                 (body, truncated, None)
@@ -357,7 +372,7 @@ impl HttpClient {
                             .chars()
                             .take(PREVIEW_CHARS)
                             .collect();
-                        f.body_preview = Some(crate::redact::redact_text(&text));
+                        f.body_preview = Some(text);
                     }
                     f.body = body;
                     if let Some(e) = err {
@@ -418,13 +433,13 @@ impl HttpClient {
         class: &str,
         detail: String,
     ) -> HttpError {
-        let shown_url = crate::redact::redact_url(url.as_str());
+        let shown_url = go_error_url(url.as_str());
         match chain.and_then(|c| c.failure.as_ref().map(|fl| (c, fl))) {
             Some((chain, fl)) => HttpError {
                 stage: fl.stage,
                 class: fl.class.clone(),
                 cause: fl.cause.unwrap_or(CauseId::GoproxyBadResponse),
-                go_error: chain.go_error(&shown_url).unwrap_or_default(),
+                go_error: chain.go_error(url.as_str()).unwrap_or_default(),
                 detail,
             },
             None => {
@@ -455,7 +470,7 @@ fn http_error(class: &str, cause: CauseId, go_error: String, detail: String) -> 
         stage: Stage::Http,
         class: class.to_string(),
         cause,
-        go_error: crate::redact::redact_text(&go_error),
+        go_error,
         detail,
     }
 }
@@ -474,13 +489,12 @@ pub async fn probe_http(
             // The GET itself cannot be sent (e.g. through SOCKS); the chain probe still tells
             // whether, and how, Go's request would fail on the way.
             let chain = cache.probe(url, route, opts).await;
-            let shown = crate::redact::redact_url(url.as_str());
             let error = match chain.failure.as_ref() {
                 Some(fl) => HttpError {
                     stage: fl.stage,
                     class: fl.class.clone(),
                     cause: fl.cause.unwrap_or(CauseId::GoproxyBadResponse),
-                    go_error: chain.go_error(&shown).unwrap_or_default(),
+                    go_error: chain.go_error(url.as_str()).unwrap_or_default(),
                     detail: e,
                 },
                 None => http_error(
@@ -503,8 +517,8 @@ fn unsent(
     chain: Option<EndpointFacts>,
 ) -> HttpFacts {
     HttpFacts {
-        url: crate::redact::redact_url(url.as_str()),
-        route: route.display(),
+        url: url.as_str().into(),
+        route: route.name(),
         status: None,
         reason: None,
         content_type: None,
@@ -514,7 +528,7 @@ fn unsent(
         body: Vec::new(),
         body_preview: None,
         redirects: Vec::new(),
-        final_url: crate::redact::redact_url(url.as_str()),
+        final_url: url.as_str().into(),
         timings: HttpTimings::default(),
         error,
         clock: None,

@@ -116,19 +116,31 @@ impl ProbeOptions {
 
 /// How a request reaches its target: directly, or through a proxy URL
 /// (http://, https://, socks5://, socks5h://, with optional user:password).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub enum Route {
     Direct,
     Proxy(url::Url),
 }
 
+impl std::fmt::Debug for Route {
+    /// Masked: the proxy URL may carry credentials.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Route({})", self.display())
+    }
+}
+
 impl Route {
+    /// `direct` or the proxy URL, credentials included (shown masked), for the facts.
+    pub fn name(&self) -> crate::redact::Secret {
+        match self {
+            Route::Direct => "direct".into(),
+            Route::Proxy(u) => u.as_str().into(),
+        }
+    }
+
     /// The route as shown in reports, credentials masked.
     pub fn display(&self) -> String {
-        match self {
-            Route::Direct => "direct".to_string(),
-            Route::Proxy(u) => crate::redact::redact_url(u.as_str()),
-        }
+        self.name().masked()
     }
 }
 
@@ -149,7 +161,7 @@ impl Route {
             .map_err(|e| format!("proxy {shown}: {e}"))?;
         if let Some(user) = &p.username {
             let _ = u.set_username(user);
-            let _ = u.set_password(p.password.as_deref());
+            let _ = u.set_password(p.password.as_ref().map(crate::redact::Secret::expose));
         }
         Ok(Route::Proxy(u))
     }
@@ -171,10 +183,7 @@ impl Route {
                 Route::from_proxy_url(&p).map_err(|e| format!("invalid --proxy: {e}; {accepted}"))
             }
             Ok(None) => Err(format!("empty --proxy; {accepted}")),
-            Err(e) => Err(format!(
-                "invalid --proxy: {}; {accepted}",
-                crate::redact::redact_text(&e)
-            )),
+            Err(e) => Err(format!("invalid --proxy: {e}; {accepted}")),
         }
     }
 

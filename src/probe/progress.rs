@@ -35,7 +35,7 @@ impl Progress {
             ProgressStyle::with_template("{spinner} {msg} {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
-        bar.set_message(crate::redact::redact_text(what));
+        bar.set_message(crate::redact::mask_text(what));
         if self.enabled {
             bar.enable_steady_tick(Duration::from_millis(100));
         }

@@ -62,14 +62,31 @@ pub struct ConnectReply {
     /// The schemes of every `Proxy-Authenticate` header (`Basic`, `NTLM`, `Negotiate`, ...).
     #[serde(default)]
     pub auth_schemes: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// The headers that name the proxy product, and the start of the body (at most 256
+    /// characters): what the proxy sent, shown masked.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        serialize_with = "crate::redact::serialize_masked_opt"
+    )]
     pub proxy_agent: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        serialize_with = "crate::redact::serialize_masked_opt"
+    )]
     pub via: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        serialize_with = "crate::redact::serialize_masked_opt"
+    )]
     pub server: Option<String>,
-    /// The start of the body (redacted, at most 256 characters).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        serialize_with = "crate::redact::serialize_masked_opt"
+    )]
     pub body_preview: Option<String>,
 }
 
@@ -104,8 +121,8 @@ pub struct ProxyTimings {
 /// Everything learned about going through one proxy to one target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProxyFacts {
-    /// The proxy URL, credentials masked.
-    pub proxy: String,
+    /// The proxy URL (shown masked).
+    pub proxy: crate::redact::Secret,
     pub scheme: String,
     pub proxy_addr: String,
     pub target: String,
@@ -215,9 +232,9 @@ pub fn parse_connect_reply(buf: &[u8]) -> Result<Option<(ConnectReply, usize)>, 
                             }
                         }
                     }
-                    "proxy-agent" => r.proxy_agent = Some(crate::redact::redact_text(&v)),
-                    "via" => r.via = Some(crate::redact::redact_text(&v)),
-                    "server" => r.server = Some(crate::redact::redact_text(&v)),
+                    "proxy-agent" => r.proxy_agent = Some(v),
+                    "via" => r.via = Some(v),
+                    "server" => r.server = Some(v),
                     _ => {}
                 }
             }
@@ -393,7 +410,7 @@ pub async fn probe_via(
     let proxy_addr = join_host_port(&phost, pport);
     let target = join_host_port(target_host, target_port);
     let mut f = ProxyFacts {
-        proxy: crate::redact::redact_url(proxy.as_str()),
+        proxy: proxy.as_str().into(),
         scheme: scheme.clone(),
         proxy_addr: proxy_addr.clone(),
         target: target.clone(),
@@ -412,9 +429,6 @@ pub async fn probe_via(
     };
     let done = |mut f: ProxyFacts| {
         f.time_ms = ms(start.elapsed());
-        if let Some(e) = &f.go_error {
-            f.go_error = Some(crate::redact::redact_text(e));
-        }
         f
     };
     if default_port(&scheme).is_none() || phost.is_empty() {
@@ -589,7 +603,7 @@ async fn http_connect(
                 }
                 if !body.is_empty() {
                     let text: String = String::from_utf8_lossy(&body).chars().take(256).collect();
-                    reply.body_preview = Some(crate::redact::redact_text(&text));
+                    reply.body_preview = Some(text);
                 }
                 f.go_error = Some(go_connect_error(&reply));
             }

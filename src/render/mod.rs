@@ -40,24 +40,27 @@ use crate::report::Report;
 
 /// Prints a report the way the flags ask (JSON, CI line, or the text report) and returns the
 /// exit code (README, "Exit codes").
+/// Credentials are masked by their types when the report is serialized or rendered; every
+/// line also passes the free-text net ([`crate::redact::mask_text`]) on its way out.
 pub fn emit(ctx: &Ctx, report: &Report, fail_on_findings: bool) -> u8 {
+    let out = crate::redact::mask_text;
     if ctx.global.json {
         let json = serde_json::to_string_pretty(report)
             .unwrap_or_else(|e| format!("{{\"error\":\"cannot serialize the report: {e}\"}}"));
-        println!("{}", crate::redact::redact_text(&json));
+        println!("{}", out(&json));
     } else if ctx.global.ci {
         if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
             for a in ci::github_annotations(report) {
-                println!("{a}");
+                println!("{}", out(&a));
             }
         }
-        println!("{}", ci::summary_line(report));
+        println!("{}", out(&ci::summary_line(report)));
     } else {
         let style = terminal::TextStyle {
             paint: Paint { on: ctx.color },
             verbose: ctx.global.verbose,
         };
-        print!("{}", terminal::render(report, style));
+        print!("{}", out(&terminal::render(report, style)));
     }
     crate::report::exit_code(&report.verdict, fail_on_findings)
 }

@@ -7,7 +7,7 @@ use comfy_table::{presets, ContentArrangement, Table};
 
 use super::Paint;
 use crate::modfetch::outcome::Fetch;
-use crate::redact::redact_text;
+use crate::redact::mask_value;
 use crate::report::Report;
 
 /// Output settings for the text report.
@@ -40,7 +40,7 @@ pub fn render(r: &Report, style: TextStyle) -> String {
     if style.verbose > 0 {
         let _ = writeln!(out, "\n{}", p.bold("All facts:"));
         let facts = serde_json::to_string_pretty(&r.facts).unwrap_or_default();
-        out.push_str(&redact_text(&facts));
+        out.push_str(&facts);
         out.push('\n');
     }
     out
@@ -87,10 +87,10 @@ pub fn probe_table(r: &Report, color: bool) -> Table {
         ]);
     }
     for e in &r.facts.endpoints {
-        let target = if e.route == "direct" {
+        let target = if e.route.expose() == "direct" {
             format!("{}:{}", e.host, e.port)
         } else {
-            format!("{}:{}\nvia {}", e.host, e.port, redact_text(&e.route))
+            format!("{}:{}\nvia {}", e.host, e.port, e.route)
         };
         let (stage, result) = match &e.failure {
             Some(f) => (
@@ -98,7 +98,7 @@ pub fn probe_table(r: &Report, color: bool) -> Table {
                 format!(
                     "{} — {}",
                     f.cause.map_or(f.class.clone(), |c| c.to_string()),
-                    redact_text(&f.go_error)
+                    f.go_error
                 ),
             ),
             None => (
@@ -133,7 +133,7 @@ pub fn probe_table(r: &Report, color: bool) -> Table {
             Fetch::NetError { class, .. } => class.to_string(),
         };
         t.add_row(vec![
-            redact_text(url),
+            mask_value(url),
             "http".into(),
             result,
             format!("{} ms", f.elapsed_ms()),
