@@ -15,15 +15,13 @@ use crate::config::httpproxy::ProxyChoice;
 use crate::config::warnings::ConfigWarning;
 use crate::config::{FallbackMode, GoConfig, ProxyEntry, Source};
 use crate::diagnose::fixes::FixValues;
+use crate::facts::observed::Fetch;
 use crate::facts::Facts;
-use crate::modfetch::outcome::Fetch;
-use crate::modfetch::simulate::{
-    Attempt, AttemptResult, ModulePrediction, Outcome, Prediction, StageName,
-};
 use crate::plan::private;
 use crate::probe::chain::EndpointFacts;
 use crate::probe::dns::{DnsAgreement, DnsClass, DnsFacts};
 use crate::redact::redact_text;
+use crate::simulate::{Attempt, AttemptResult, ModulePrediction, Outcome, Prediction, StageName};
 
 /// Everything the tree reads.
 pub struct Inputs<'a> {
@@ -136,14 +134,14 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
                 .prediction
                 .missing
                 .iter()
-                .any(|m| m.starts_with(crate::modfetch::simulate::UNCHECKED_PREFIX));
+                .any(|m| m.starts_with(crate::simulate::UNCHECKED_PREFIX));
             // What was not observed, language-neutral, for the catalog's summary.
             let not_observed: Vec<String> = input
                 .prediction
                 .missing
                 .iter()
                 .map(
-                    |m| match m.strip_prefix(crate::modfetch::simulate::UNCHECKED_PREFIX) {
+                    |m| match m.strip_prefix(crate::simulate::UNCHECKED_PREFIX) {
                         Some(what) => redact_text(
                             what.strip_suffix(" (run with --vcs to check git access)")
                                 .unwrap_or(what),
@@ -179,7 +177,7 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
             }
             for missing in &input.prediction.missing {
                 let (fact, observation) =
-                    match missing.strip_prefix(crate::modfetch::simulate::UNCHECKED_PREFIX) {
+                    match missing.strip_prefix(crate::simulate::UNCHECKED_PREFIX) {
                         Some(what) => (redact_text(what), "not checked (needs --vcs)".to_string()),
                         None => (
                             format!("GET {}", redact_text(missing)),
@@ -424,7 +422,7 @@ fn refine_by_evidence(
 
 /// The entry (URL base) of a GOPROXY request URL: the part before `/<escaped module>/@`.
 fn split_proxy_url<'u>(url: &'u str, module_path: &str) -> Option<(&'u str, &'u str)> {
-    let esc = crate::modfetch::escape::escape_path(module_path).ok()?;
+    let esc = crate::vocab::module::escape_path(module_path).ok()?;
     let needle = format!("/{esc}/@");
     let i = url.find(&needle)?;
     Some((&url[..i], &url[i..]))
@@ -1278,7 +1276,7 @@ fn looks_private(input: &Inputs, m: &ModulePrediction, cause: CauseId) -> bool {
         || input.facts.observations.http.iter().any(|(u, f)| {
             let public = u.starts_with("https://proxy.golang.org/")
                 || u.starts_with("https://sum.golang.org/");
-            let about_module = crate::modfetch::escape::escape_path(&m.path)
+            let about_module = crate::vocab::module::escape_path(&m.path)
                 .is_ok_and(|e| u.contains(&format!("/{e}/@")) || u.contains(&format!("/{e}@")));
             matches!(f, Fetch::Status { code: 404 | 410, body, .. }
                 if public && about_module
@@ -1490,7 +1488,7 @@ fn stale_mirror(input: &Inputs, m: &ModulePrediction) -> Option<String> {
     let (base, suffix) = split_proxy_url(url, &m.path)?;
     input.facts.observations.http.keys().find_map(|u| {
         let other = u.strip_suffix(suffix).filter(|o| *o != base)?;
-        let newest = crate::modfetch::simulate::latest_from_list(&list_of(u)?)?;
+        let newest = crate::vocab::module::latest_from_list(&list_of(u)?)?;
         let has = served
             .lines()
             .any(|l| l.split_whitespace().next() == Some(&newest));
@@ -1498,7 +1496,7 @@ fn stale_mirror(input: &Inputs, m: &ModulePrediction) -> Option<String> {
             format!(
                 "{} lists up to {} for {}, but {} already has {newest}",
                 redact_text(&a.entry),
-                crate::modfetch::simulate::latest_from_list(&served).unwrap_or_default(),
+                crate::vocab::module::latest_from_list(&served).unwrap_or_default(),
                 m.path,
                 redact_text(other)
             )

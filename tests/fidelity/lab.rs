@@ -181,8 +181,8 @@ fn pki() -> &'static Pki {
     })
 }
 
-fn sumdb_signer() -> gomod_diag::modfetch::note::Signer {
-    gomod_diag::modfetch::note::Signer::from_seed(SUMDB_NAME, &[7u8; 32]).expect("signer")
+fn sumdb_signer() -> gomod_diag::simulate::proto::note::Signer {
+    gomod_diag::simulate::proto::note::Signer::from_seed(SUMDB_NAME, &[7u8; 32]).expect("signer")
 }
 
 /// GOSUMDB for the lab: the lab database's key under the name sum.golang.org.

@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use gomod_diag::modfetch::{dirhash, escape, note, tlog};
+use gomod_diag::simulate::proto::{dirhash, note, tlog};
+use gomod_diag::vocab::module as escape;
 use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::service::service_fn;
