@@ -24,6 +24,9 @@ pub enum TlsClass {
     InterceptionTrusted,
     /// Go does not trust the chain's anchor.
     Untrusted,
+    /// Go does not trust the chain because the server left out an intermediate (see
+    /// [`super::trust::missing_issuer`]); the error Go prints is the same as for `Untrusted`.
+    IncompleteChain,
     HostnameMismatch,
     Expired,
     NotYetValid,
@@ -48,6 +51,7 @@ impl TlsClass {
             TlsClass::Ok => return None,
             TlsClass::InterceptionTrusted => "tls.interception_trusted",
             TlsClass::Untrusted => "tls.untrusted_interception",
+            TlsClass::IncompleteChain => "tls.incomplete_chain",
             TlsClass::HostnameMismatch => "tls.hostname_mismatch",
             TlsClass::Expired => "tls.expired",
             TlsClass::NotYetValid => "tls.not_yet_valid",
@@ -75,6 +79,9 @@ pub struct CertInfo {
     pub not_after: String,
     pub is_ca: bool,
     pub sha256: String,
+    /// AIA caIssuers: where the certificate's issuer is published.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub ca_issuers: Vec<String>,
 }
 
 /// What one trust store thinks of the chain.
@@ -113,6 +120,9 @@ pub struct TlsFacts {
     /// The anchor the chain claims (`CN, O=Org` of the top certificate's issuer).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub anchor: Option<String>,
+    /// For `incomplete_chain`: the certificate the server did not send.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub missing_issuer: Option<super::trust::MissingIssuer>,
     /// For `not_tls`: what the peer sent instead (its HTTP status line, or bytes in hex).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub peer_response: Option<String>,
@@ -274,7 +284,7 @@ pub fn rfc3339(secs: i64) -> String {
     )
 }
 
-fn short_name(name: &x509_parser::x509::X509Name<'_>) -> String {
+pub(crate) fn short_name(name: &x509_parser::x509::X509Name<'_>) -> String {
     let cn = name
         .iter_common_name()
         .next()
@@ -325,6 +335,7 @@ pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
         not_after: rfc3339(c.validity().not_after.timestamp()),
         is_ca: c.is_ca(),
         sha256: digest.as_ref().iter().map(|b| format!("{b:02x}")).collect(),
+        ca_issuers: super::trust::ca_issuer_urls(&c),
     })
 }
 
@@ -507,6 +518,7 @@ where
         mozilla_trust: None,
         go_roots: trust.go_source.clone(),
         anchor: None,
+        missing_issuer: None,
         peer_response: None,
         alert: None,
         time_ms: 0.0,
@@ -607,10 +619,23 @@ where
                 let t = go_alert_text(*a);
                 facts.alert = Some(t.clone());
                 facts.go_error = Some(format!("remote error: tls: {t}"));
-            } else if let Some((_, Err(ve))) = &recorded {
+            } else if let Some((chain, Err(ve))) = &recorded {
                 let (class, text) = classify_cert_error(ve, facts.chain.first(), &host);
                 facts.class = class;
                 facts.go_error = Some(text);
+                // Same text from Go; the chain itself tells whether the server left out
+                // an intermediate.
+                let unknown_issuer = matches!(
+                    ve,
+                    rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)
+                );
+                if unknown_issuer {
+                    facts.missing_issuer =
+                        super::trust::missing_issuer(chain, trust.go_anchors.as_deref());
+                    if facts.missing_issuer.is_some() {
+                        facts.class = TlsClass::IncompleteChain;
+                    }
+                }
             } else if let Some(re) = &rustls_err {
                 facts.class = TlsClass::Other;
                 facts.go_error = Some(format!("tls: {re}"));
@@ -670,6 +695,7 @@ mod tests {
             not_after: String::new(),
             is_ca: false,
             sha256: String::new(),
+            ca_issuers: vec![],
         };
         assert_eq!(
             go_hostname_error(&leaf, "proxy.golang.org"),
@@ -756,6 +782,7 @@ mod tests {
             go: store(Some(&ca)),
             mozilla: store(Some(&ca)),
             go_source: "test".into(),
+            go_anchors: None,
         };
         let s = tokio::net::TcpStream::connect(addr).await.unwrap();
         let (f, stream) = handshake_with(&trust, s, "good.test", Duration::from_secs(2)).await;
@@ -772,6 +799,7 @@ mod tests {
             go: store(Some(&ca)),
             mozilla: store(None),
             go_source: "test".into(),
+            go_anchors: None,
         };
         let s = tokio::net::TcpStream::connect(addr).await.unwrap();
         let (f, _) = handshake_with(&trust, s, "good.test", Duration::from_secs(2)).await;
