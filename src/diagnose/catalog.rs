@@ -112,6 +112,7 @@ builtin_checks!(
     "tls.not_tls",
     "tls.handshake_timeout",
     "tls.handshake_failure",
+    "tls.incomplete_chain",
     "tls.interception_trusted",
     "proxy.unreachable",
     "proxy.auth_required",
