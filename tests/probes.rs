@@ -1336,6 +1336,25 @@ fn tls_leaf_without_its_intermediate_is_an_incomplete_chain() {
     );
     assert_eq!(s(&t["missing_issuer"]["ca_issuers"][0]), url);
     assert_eq!(t["chain"].as_array().map(Vec::len), Some(1));
+    let mut text = lab.command();
+    text.args([
+        "probe",
+        "tls",
+        &target("site.test", leaf_only),
+        "--timeout",
+        "2s",
+    ]);
+    for (k, v) in resolving(&lab, &[("site.test", leaf_only)]) {
+        text.env(k, v);
+    }
+    let text = String::from_utf8_lossy(&text.output().unwrap().stdout).into_owned();
+    assert!(
+        text.contains("not sent")
+            && text.contains(&format!(
+                "Lab Issuing CA 1, O=gomod-diag tests (published at {url})"
+            )),
+        "{text}"
+    );
 
     // The same leaf with its intermediate is fine: the root is trusted, only the link lacked.
     let mut full = inter.issue_leaf_only(&["site.test"], url);
