@@ -14,10 +14,11 @@ use crate::diagnose::catalog::{fill_summary, Catalog};
 use crate::diagnose::fixes::{fixes_for, RenderedFixes};
 use crate::diagnose::tree::{self, Diagnosis, Evidence, Inputs};
 use crate::facts::Facts;
-use crate::modfetch::simulate::{simulate, Prediction, SimConfig, SimTarget};
+use crate::modfetch::simulate::{simulate, Prediction, SimConfig, SimTarget, StageName};
 use crate::plan::{route_module, ModuleRoute, ModuleTarget};
 use crate::redact::redact_text;
 use crate::shell::Shell;
+use crate::vocab::CauseId;
 
 /// Bumped on every incompatible change of the report's shape.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -49,7 +50,7 @@ pub struct Report {
 /// A cause or finding, with its catalog text in the report's language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VerdictItem {
-    pub id: String,
+    pub id: CauseId,
     pub title: String,
     /// The cause: one sentence with the real values. A finding: its detail.
     pub summary: String,
@@ -84,8 +85,8 @@ pub struct Style<'a> {
 
 /// Titles, explanations and fixes from the catalog for a language-neutral diagnosis.
 pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
-    let item = |id: &str, summary: &str, with_explanation: bool| {
-        let entry = style.catalog.get(id, style.lang);
+    let item = |id: CauseId, summary: &str, with_explanation: bool| {
+        let entry = style.catalog.get(id.as_str(), style.lang);
         // The cause's sentence from the catalog in the report's language; the tree's
         // (English) sentence when the entry has none or a value it names is unknown.
         let summary = entry
@@ -95,7 +96,7 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
             .and_then(|t| fill_summary(t, &d.fix_values, style.lang))
             .unwrap_or_else(|| summary.to_string());
         VerdictItem {
-            id: id.to_string(),
+            id,
             title: entry
                 .as_ref()
                 .map(|e| e.title.clone())
@@ -119,20 +120,20 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
     Verdict {
         go_will_succeed: d.go_will_succeed,
         inconclusive: d.inconclusive,
-        cause: item(&d.cause, &d.summary, true),
+        cause: item(d.cause, &d.summary, true),
         module: d.module.clone(),
         findings: d
             .findings
             .iter()
-            .map(|f| item(&f.id, &f.detail, false))
+            .map(|f| item(f.id, &f.detail, false))
             .collect(),
         evidence: d.evidence.clone(),
-        fixes: if d.cause == "ok" {
+        fixes: if d.cause == CauseId::Ok {
             None
         } else {
             fixes_for(
                 style.catalog,
-                &d.cause,
+                d.cause,
                 style.lang,
                 style.shell,
                 &d.fix_values,
@@ -234,7 +235,7 @@ pub fn rediagnose(mut report: Report, style: &Style) -> Result<Report, String> {
         .prediction
         .modules
         .iter()
-        .any(|m| m.stages.iter().any(|s| s.stage == "zip"));
+        .any(|m| m.stages.iter().any(|s| s.stage == StageName::Zip));
     report.prediction = simulate(
         &SimConfig::from_config(&report.config),
         &sim_targets(&report.plan, check_zip),

@@ -92,7 +92,7 @@ fn every_corpus_case_classifies_to_its_expected_cause() {
             ));
         }
         for also in &c.also {
-            if !ex.causes.iter().any(|x| &x.id == also) {
+            if !ex.causes.iter().any(|x| x.id == *also) {
                 mismatches.push(format!("{name}: {also} missing from the ranked causes"));
             }
         }
@@ -599,7 +599,7 @@ fn live_go_errors_against_loopback_classify_correctly() {
         let text = go_download(home.path(), vars);
         let got = explain(&text)
             .top()
-            .map(|c| c.id.clone())
+            .map(|c| c.id.as_str())
             .unwrap_or_default();
         if got != *want {
             mismatches.push(format!(

@@ -194,7 +194,7 @@ async fn gold_404_everywhere_and_410() {
     );
     assert_eq!(p.modules[0].stages[0].attempts.len(), 2);
     assert_eq!(
-        p.modules[0].cause.as_deref(),
+        p.modules[0].cause.map(|c| c.as_str()),
         Some("goproxy.module_not_found")
     );
 }
@@ -216,7 +216,10 @@ async fn gold_sumdb_lookup_404() {
             l.url()
         )
     );
-    assert_eq!(p.modules[0].cause.as_deref(), Some("sumdb.not_found"));
+    assert_eq!(
+        p.modules[0].cause.map(|c| c.as_str()),
+        Some("sumdb.not_found")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -229,7 +232,10 @@ async fn gold_tampered_tree_note() {
         "example.com/hello@v1.0.0",
     )
     .await;
-    assert_eq!(p.modules[0].cause.as_deref(), Some("sumdb.bad_signature"));
+    assert_eq!(
+        p.modules[0].cause.map(|c| c.as_str()),
+        Some("sumdb.bad_signature")
+    );
     assert!(p
         .error_text
         .unwrap()
@@ -255,7 +261,7 @@ async fn gold_checksum_mismatch() {
     )
     .await;
     assert_eq!(
-        p.modules[0].cause.as_deref(),
+        p.modules[0].cause.map(|c| c.as_str()),
         Some("sumdb.checksum_mismatch")
     );
     assert!(p.error_text.unwrap().contains("SECURITY ERROR"));
@@ -291,7 +297,7 @@ async fn network_error_comma_stops_pipe_falls_through() {
         p.error_text.unwrap(),
         "go: example.com/hello@v1.1.0: Get \"http://127.0.0.1:1/example.com/hello/@v/v1.1.0.info\": dial tcp 127.0.0.1:1: connect: connection refused"
     );
-    assert_eq!(p.modules[0].cause.as_deref(), Some("tcp.refused"));
+    assert_eq!(p.modules[0].cause.map(|c| c.as_str()), Some("tcp.refused"));
     assert_eq!(
         p.modules[0].stages[0].attempts.len(),
         1,
@@ -365,7 +371,7 @@ async fn sumdb_supported_200_404_500() {
     )
     .await;
     assert_eq!(
-        p.modules[0].cause.as_deref(),
+        p.modules[0].cause.map(|c| c.as_str()),
         Some("sumdb.proxy_route_broken")
     );
     // 404: Go goes to https://<name> directly (not reachable here: the outcome is recorded
@@ -381,7 +387,7 @@ async fn sumdb_supported_200_404_500() {
         url.into(),
         gomod_diag::modfetch::outcome::Fetch::net_error(
             &format!("Get {url:?}: dial tcp: lookup sum.lab.test: no such host"),
-            "dns.no_resolution",
+            gomod_diag::vocab::CauseId::DnsNoResolution,
         ),
     );
     let (p, _) = observe(
@@ -413,7 +419,7 @@ async fn private_module_with_and_without_goprivate() {
     .await;
     assert!(!p.go_will_succeed);
     assert_eq!(
-        p.modules[0].cause.as_deref(),
+        p.modules[0].cause.map(|c| c.as_str()),
         Some("goproxy.module_not_found")
     );
     assert!(l
@@ -426,7 +432,7 @@ async fn private_module_with_and_without_goprivate() {
         ok: true,
         go_error: None,
         not_found: false,
-        class: "ok".into(),
+        class: gomod_diag::vocab::CauseId::Ok,
         verified: true,
         unchecked: None,
         detail: vec![],
@@ -455,12 +461,15 @@ async fn goproxy_off_with_and_without_gonoproxy() {
         p.error_text.unwrap(),
         "go: example.com/hello@v1.0.0: module lookup disabled by GOPROXY=off"
     );
-    assert_eq!(p.modules[0].cause.as_deref(), Some("config.goproxy_off"));
+    assert_eq!(
+        p.modules[0].cause.map(|c| c.as_str()),
+        Some("config.goproxy_off")
+    );
     let ok = DirectOutcome {
         ok: true,
         go_error: None,
         not_found: false,
-        class: "ok".into(),
+        class: gomod_diag::vocab::CauseId::Ok,
         verified: true,
         unchecked: None,
         detail: vec![],
@@ -493,7 +502,7 @@ async fn direct_mode_without_go_import_meta() {
             "unrecognized import path \"corp.example/private\": {err}"
         )),
         not_found: true,
-        class: "vcs.meta_missing".into(),
+        class: gomod_diag::vocab::CauseId::VcsMetaMissing,
         verified: true,
         unchecked: None,
         detail: vec![],
@@ -508,7 +517,10 @@ async fn direct_mode_without_go_import_meta() {
         p.error_text.unwrap(),
         "go: corp.example/private@v1.0.0: unrecognized import path \"corp.example/private\": parse https://corp.example/private?go-get=1: no go-import meta tags ()"
     );
-    assert_eq!(p.modules[0].cause.as_deref(), Some("vcs.meta_missing"));
+    assert_eq!(
+        p.modules[0].cause.map(|c| c.as_str()),
+        Some("vcs.meta_missing")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -524,7 +536,7 @@ async fn proxy_faults_are_classified() {
         l.fault(".info", fault.clone());
         let p = assert_gold(&[("GOPROXY", &l.url())], "example.com/hello@v1.0.0").await;
         assert_eq!(
-            p.modules[0].cause.as_deref(),
+            p.modules[0].cause.map(|c| c.as_str()),
             Some(cause),
             "{fault:?}: {p:#?}"
         );

@@ -125,7 +125,11 @@ fn reports_round_trip_through_json() {
         let again = report::rediagnose(back, &style).unwrap();
         assert_eq!(again.verdict.cause.id, built.verdict.cause.id, "{name}");
         let ids = |r: &report::Report| -> Vec<String> {
-            r.verdict.findings.iter().map(|f| f.id.clone()).collect()
+            r.verdict
+                .findings
+                .iter()
+                .map(|f| f.id.to_string())
+                .collect()
         };
         assert_eq!(ids(&again), ids(&built), "{name}");
         assert_eq!(again.verdict.go_error, built.verdict.go_error, "{name}");

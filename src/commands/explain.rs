@@ -4,6 +4,7 @@
 //! `-` or nothing reads standard input. Exit codes: 1 when a cause was identified, 3 when
 //! nothing in the text is a known Go network error, 2 when the input cannot be read.
 
+use crate::vocab::CauseId;
 use std::io::Read;
 
 use anyhow::{bail, Context};
@@ -28,7 +29,7 @@ pub async fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<u8> {
     let goprivate = std::env::var("GOPRIVATE").unwrap_or_default();
     let values = fix_values(&ex, &goprivate);
     let fix = ex.top().and_then(|c| {
-        crate::diagnose::fixes::fixes_for(&catalog, &c.id, ctx.lang, ctx.shell, &values)
+        crate::diagnose::fixes::fixes_for(&catalog, c.id, ctx.lang, ctx.shell, &values)
     });
 
     if ctx.global.json {
@@ -175,7 +176,7 @@ fn render_text(
     let _ = writeln!(out, "{}", l.causes);
     for (i, c) in ex.causes.iter().enumerate() {
         let title = catalog
-            .get(&c.id, ctx.lang)
+            .get(c.id.as_str(), ctx.lang)
             .map(|e| e.title)
             .unwrap_or_default();
         let _ = writeln!(
@@ -208,7 +209,7 @@ fn render_text(
         }
     }
     let top = &ex.causes[0];
-    if let Some(entry) = catalog.get(&top.id, ctx.lang) {
+    if let Some(entry) = catalog.get(top.id.as_str(), ctx.lang) {
         let steps = render_fix(&entry, ctx.shell, values);
         let _ = writeln!(
             out,
@@ -268,14 +269,14 @@ async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyho
                     match r {
                         ProbeRequest::Dns(name) => {
                             let f = dns::probe_dns(name, opts).await;
-                            let cause = (!f.ok()).then(|| "dns.no_resolution".to_string());
+                            let cause = (!f.ok()).then_some(CauseId::DnsNoResolution);
                             (format!("dns {name}"), cause, serde_json::to_value(&f).ok())
                         }
                         ProbeRequest::Tcp(addr) => {
                             match crate::probe::parse_host_port(addr, None) {
                                 Ok((host, port)) => {
                                     let f = tcp::probe_tcp(&host, port, opts).await;
-                                    let cause = f.class.cause_id().map(str::to_string);
+                                    let cause = f.class.cause_id();
                                     (format!("tcp {addr}"), cause, serde_json::to_value(&f).ok())
                                 }
                                 Err(e) => (
@@ -312,7 +313,7 @@ async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyho
         url: &str,
         proxy: Option<&str>,
         opts: &ProbeOptions,
-    ) -> (String, Option<String>, Option<serde_json::Value>) {
+    ) -> (String, Option<CauseId>, Option<serde_json::Value>) {
         let Ok(u) = url::Url::parse(url) else {
             return (format!("http {url}"), None, None);
         };
@@ -331,19 +332,19 @@ async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyho
             redact_text(url)
         );
         let f = chain::probe_endpoint(&u, &route, opts).await;
-        let cause = f.failure.as_ref().map(|x| x.cause.clone());
+        let cause = f.failure.as_ref().and_then(|x| x.cause);
         (label, cause, serde_json::to_value(&f).ok())
     }
 
-    let failures: Vec<&(String, Option<String>, Option<serde_json::Value>)> =
+    let failures: Vec<&(String, Option<CauseId>, Option<serde_json::Value>)> =
         results.iter().filter(|r| r.1.is_some()).collect();
-    let top = ex.top().map(|c| c.id.clone());
+    let top = ex.top().map(|c| c.id);
     // The confirmed cause: the explained one if a probe shows it, else what the probes show.
     let confirmed = failures
         .iter()
         .find(|r| r.1 == top)
         .or_else(|| failures.first())
-        .and_then(|r| r.1.clone());
+        .and_then(|r| r.1);
     if ctx.global.json {
         let mut doc = serde_json::json!({
             "probes": results.iter().map(|(what, cause, facts)| serde_json::json!({
@@ -357,11 +358,11 @@ async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyho
     } else {
         println!("\nProbes on this network:");
         for (what, cause, _) in &results {
-            println!("  {}: {}", what, cause.as_deref().unwrap_or("ok"));
+            println!("  {}: {}", what, cause.unwrap_or(CauseId::Ok));
         }
         match (&confirmed, &top) {
             (Some(c), Some(t)) if c == t => println!("\nConfirmed here: {c}."),
-            (Some(c), _) => println!("\nThis network shows {c} (the text alone suggested {}).", top.as_deref().unwrap_or("nothing")),
+            (Some(c), _) => println!("\nThis network shows {c} (the text alone suggested {}).", top.map_or("nothing", CauseId::as_str)),
             (None, _) => println!("\nEvery probe succeeds on this network now: the failure may have been elsewhere or transient."),
         }
     }

@@ -2,6 +2,7 @@
 //! alone, like dig / telnet / openssl s_client / curl -x, classified with Go's semantics.
 //! Exit code: 0 when the probe's result is ok, 1 when it classified a failure, 2 for bad input.
 
+use crate::vocab::CauseId;
 use anyhow::anyhow;
 
 use crate::app::Ctx;
@@ -217,7 +218,7 @@ fn render_dns(f: &DnsFacts) -> String {
         );
     }
     if !f.hints.is_empty() {
-        line(&mut o, "points at", f.hints.join(", "));
+        line(&mut o, "points at", crate::vocab::cause::join(&f.hints));
     }
     line(
         &mut o,
@@ -360,7 +361,7 @@ fn render_endpoint(f: &EndpointFacts) -> String {
             "FAIL at {} ({} → {}): {}",
             snake(&fl.stage),
             fl.class,
-            fl.cause,
+            fl.cause.map_or("-", CauseId::as_str),
             fl.go_error
         ),
     };
@@ -432,7 +433,11 @@ fn render_proxy(f: &ProxyFacts) -> String {
         (probe::proxy::ProxyClass::Ok, _) => {
             "proxy ok, but TLS through the tunnel fails".to_string()
         }
-        (c, Some(e)) => format!("FAIL {} ({}): {e}", snake(&c), c.cause_id().unwrap_or("")),
+        (c, Some(e)) => format!(
+            "FAIL {} ({}): {e}",
+            snake(&c),
+            c.cause_id().map_or("", CauseId::as_str)
+        ),
         (c, None) => format!("FAIL {}", snake(&c)),
     };
     line(&mut o, "proxy result", r);
@@ -517,11 +522,7 @@ fn render_http(f: &HttpFacts) -> String {
                 "FAIL at {} ({}{}): {}",
                 snake(&e.stage),
                 e.class,
-                if e.cause.is_empty() {
-                    String::new()
-                } else {
-                    format!(" → {}", e.cause)
-                },
+                format!(" → {}", e.cause),
                 e.go_error
             ),
         ),

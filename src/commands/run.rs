@@ -278,9 +278,10 @@ fn precise_net_errors(obs: &mut Observations, endpoints: &[chain::EndpointFacts]
         let (Some(text), Some(f)) = (e.go_error(url), &e.failure) else {
             continue;
         };
-        if *go_error != text || *class != f.cause {
+        let Some(cause) = f.cause else { continue };
+        if *go_error != text || *class != cause {
             *go_error = text;
-            *class = f.cause.clone();
+            *class = cause;
             changed = true;
         }
     }

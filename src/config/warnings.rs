@@ -1,6 +1,7 @@
 //! Configuration warnings, by identifier from ROOT_CAUSES.md: things that are true about the
 //! configuration alone (no network) and that a user needs to know.
 
+use crate::vocab::CauseId;
 use serde::{Deserialize, Serialize};
 
 use super::{pattern, GoConfig, GoToolCheck, Source};
@@ -9,7 +10,7 @@ use crate::redact::redact_text;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfigWarning {
     /// A ROOT_CAUSES.md identifier, e.g. `config.http_proxy_only`.
-    pub id: String,
+    pub id: CauseId,
     /// The variable concerned (e.g. `GOPRIVATE`), "" when none.
     pub variable: String,
     /// A one-line explanation, redacted.
@@ -18,9 +19,9 @@ pub struct ConfigWarning {
     pub go_error: Option<String>,
 }
 
-fn warn(id: &str, variable: &str, message: String, go_error: Option<String>) -> ConfigWarning {
+fn warn(id: CauseId, variable: &str, message: String, go_error: Option<String>) -> ConfigWarning {
     ConfigWarning {
-        id: id.to_string(),
+        id,
         variable: variable.to_string(),
         message: redact_text(&message),
         go_error: go_error.map(|e| redact_text(&e)),
@@ -53,7 +54,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
             if let Source::EnvFile { path } = &sh.source {
                 if sh.value != v.value {
                     out.push(warn(
-                        "config.env_overrides_goenv",
+                        CauseId::ConfigEnvOverridesGoenv,
                         &v.name,
                         format!(
                             "{name}={os} from the OS environment overrides {name}={file} set with `go env -w` in {path}; Go uses the OS value",
@@ -77,7 +78,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
             continue;
         }
         out.push(warn(
-            "config.proxy_via_go_env",
+            CauseId::ConfigProxyViaGoEnv,
             key,
             format!(
                 "{key} is written in the go env file {} but Go's HTTP client reads it only from the OS environment: it has no effect there",
@@ -92,7 +93,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
     let has_https = !proxy_env.https_proxy.is_empty();
     if has_http && !has_https {
         out.push(warn(
-            "config.http_proxy_only",
+            CauseId::ConfigHttpProxyOnly,
             &proxy_env.http_proxy_var,
             format!(
                 "{} is set but HTTPS_PROXY is not: Go sends https:// requests (module proxies, checksum database, ?go-get=1) without a proxy",
@@ -103,7 +104,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
     }
     for bad in proxy_env.invalid_values() {
         out.push(warn(
-            "config.proxy_value_invalid",
+            CauseId::ConfigProxyValueInvalid,
             &bad.variable,
             format!(
                 "{}={} does not parse, and Go silently ignores it (no proxy is used)",
@@ -119,7 +120,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
         if let Some(p) = url {
             if p.host.is_empty() {
                 out.push(warn(
-                    "config.proxy_value_invalid",
+                    CauseId::ConfigProxyValueInvalid,
                     var,
                     format!(
                         "{var} does not name a proxy host (value {:?}); Go still uses it, and every request through it fails",
@@ -129,7 +130,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
                 ));
             } else if !p.scheme_supported() {
                 out.push(warn(
-                    "config.proxy_value_invalid",
+                    CauseId::ConfigProxyValueInvalid,
                     var,
                     format!(
                         "{var}={} uses the scheme {:?}; Go supports only http, https, socks5 and socks5h proxies",
@@ -140,7 +141,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
                 ));
             } else if p.port == 0 {
                 out.push(warn(
-                    "config.proxy_value_invalid",
+                    CauseId::ConfigProxyValueInvalid,
                     var,
                     format!("{var}={} has an invalid port", p.redacted()),
                     None,
@@ -150,7 +151,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
     }
     if proxy_env.cgi && has_http {
         out.push(warn(
-            "config.proxy_value_invalid",
+            CauseId::ConfigProxyValueInvalid,
             "REQUEST_METHOD",
             "REQUEST_METHOD is set (a CGI environment): Go refuses HTTP_PROXY for http:// requests".into(),
             Some("refusing to use HTTP_PROXY value in CGI environment; see golang.org/s/cgihttpproxy".into()),
@@ -177,7 +178,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
         };
         for e in entries {
             out.push(warn(
-                "config.pattern_whitespace",
+                CauseId::ConfigPatternWhitespace,
                 var,
                 format!(
                     "{var} entry {e:?} contains whitespace; Go does not trim entries, so it never matches (write {:?})",
@@ -189,7 +190,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
         if var != "GOVCS" {
             for e in pattern::bad_entries(value) {
                 out.push(warn(
-                    "config.pattern_whitespace",
+                    CauseId::ConfigPatternWhitespace,
                     var,
                     format!("{var} entry {e:?} is not a valid glob (syntax error in pattern); Go ignores it"),
                     None,
@@ -219,14 +220,19 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
                 config.get("GOPROXY")
             )
         };
-        out.push(warn("config.goproxy_invalid", "GOPROXY", message, Some(e)));
+        out.push(warn(
+            CauseId::ConfigGoproxyInvalid,
+            "GOPROXY",
+            message,
+            Some(e),
+        ));
     } else if config
         .proxy_list()
         .is_ok_and(|l| l.contains(&super::ProxyEntry::Off))
     {
         let exempt = config.effective_gonoproxy();
         out.push(warn(
-            "config.goproxy_off",
+            CauseId::ConfigGoproxyOff,
             "GOPROXY",
             if exempt.is_empty() {
                 "GOPROXY contains off: module lookups stop there with \"module lookup disabled by GOPROXY=off\"".to_string()
@@ -238,13 +244,13 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
     }
     match config.sumdb() {
         Err(e) => out.push(warn(
-            "config.gosumdb_invalid",
+            CauseId::ConfigGosumdbInvalid,
             "GOSUMDB",
             format!("GOSUMDB={} does not parse; every checksum lookup fails", config.get("GOSUMDB")),
             Some(format!("verifying module: {e}")),
         )),
         Ok(super::SumdbConfig::Off) => out.push(warn(
-            "config.insecure_settings",
+            CauseId::ConfigInsecureSettings,
             "GOSUMDB",
             "GOSUMDB=off: downloads of modules missing from go.sum are not verified against the checksum database".into(),
             None,
@@ -253,7 +259,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
     }
     if let Err(e) = config.govcs() {
         out.push(warn(
-            "config.goproxy_invalid",
+            CauseId::ConfigGoproxyInvalid,
             "GOVCS",
             format!("GOVCS={} does not parse", config.get("GOVCS")),
             Some(format!("go: {e}")),
@@ -261,7 +267,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
     }
     if let Some(b) = is_broad(config.effective_gonosumdb()) {
         out.push(warn(
-            "config.insecure_settings",
+            CauseId::ConfigInsecureSettings,
             "GONOSUMDB",
             format!("GONOSUMDB (or GOPRIVATE) contains the broad pattern {b:?}: checksum verification is skipped for most or all modules"),
             None,
@@ -269,7 +275,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
     }
     if let Some(b) = is_broad(config.get("GOINSECURE")) {
         out.push(warn(
-            "config.insecure_settings",
+            CauseId::ConfigInsecureSettings,
             "GOINSECURE",
             format!("GOINSECURE contains the broad pattern {b:?}: direct fetches may use plain HTTP and skip certificate checks for most or all modules"),
             None,
@@ -283,7 +289,7 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
             || f.starts_with("--insecure=")
     }) {
         out.push(warn(
-            "config.insecure_settings",
+            CauseId::ConfigInsecureSettings,
             "GOFLAGS",
             "GOFLAGS contains -insecure, which Go no longer supports: `go get` fails at once; use GOINSECURE for specific hosts".into(),
             Some("go: -insecure flag is no longer supported; use GOINSECURE instead".into()),
@@ -291,13 +297,13 @@ pub fn check(config: &GoConfig) -> Vec<ConfigWarning> {
     }
     match &config.go_tool {
         GoToolCheck::Missing { reason } => out.push(warn(
-            "local.go_missing",
+            CauseId::LocalGoMissing,
             "PATH",
             format!("{reason}: the effective configuration was computed from the environment and the env file"),
             None,
         )),
         GoToolCheck::Failed { go_path, error } => out.push(warn(
-            "local.go_missing",
+            CauseId::LocalGoMissing,
             "PATH",
             format!("{go_path} could not report its configuration ({error}); the effective configuration was computed from the environment and the env file"),
             None,
@@ -315,10 +321,8 @@ mod tests {
         crate::config::test_config(pairs, env_file)
     }
 
-    fn ids(ws: &[ConfigWarning]) -> Vec<(&str, &str)> {
-        ws.iter()
-            .map(|w| (w.id.as_str(), w.variable.as_str()))
-            .collect()
+    fn ids(ws: &[ConfigWarning]) -> Vec<(CauseId, &str)> {
+        ws.iter().map(|w| (w.id, w.variable.as_str())).collect()
     }
 
     #[test]
@@ -342,8 +346,8 @@ mod tests {
         assert_eq!(
             ids(&ws),
             vec![
-                ("config.http_proxy_only", "HTTP_PROXY"),
-                ("config.pattern_whitespace", "GOPRIVATE")
+                (CauseId::ConfigHttpProxyOnly, "HTTP_PROXY"),
+                (CauseId::ConfigPatternWhitespace, "GOPRIVATE")
             ]
         );
         assert!(
@@ -364,8 +368,8 @@ mod tests {
         assert_eq!(
             ids(&ws),
             vec![
-                ("config.env_overrides_goenv", "GOPROXY"),
-                ("config.proxy_via_go_env", "HTTPS_PROXY"),
+                (CauseId::ConfigEnvOverridesGoenv, "GOPROXY"),
+                (CauseId::ConfigProxyViaGoEnv, "HTTPS_PROXY"),
             ]
         );
         assert_eq!(
@@ -393,19 +397,19 @@ mod tests {
         ));
         let got = ids(&ws);
         for want in [
-            ("config.proxy_value_invalid", "HTTPS_PROXY"),
-            ("config.proxy_value_invalid", "HTTP_PROXY"),
-            ("config.proxy_value_invalid", "REQUEST_METHOD"),
-            ("config.goproxy_invalid", "GOPROXY"),
-            ("config.gosumdb_invalid", "GOSUMDB"),
-            ("config.goproxy_invalid", "GOVCS"),
+            (CauseId::ConfigProxyValueInvalid, "HTTPS_PROXY"),
+            (CauseId::ConfigProxyValueInvalid, "HTTP_PROXY"),
+            (CauseId::ConfigProxyValueInvalid, "REQUEST_METHOD"),
+            (CauseId::ConfigGoproxyInvalid, "GOPROXY"),
+            (CauseId::ConfigGosumdbInvalid, "GOSUMDB"),
+            (CauseId::ConfigGoproxyInvalid, "GOVCS"),
         ] {
             assert!(got.contains(&want), "{want:?} not in {got:?}");
         }
         let blank = check(&config(&[("HTTPS_PROXY", " ")], None));
         assert_eq!(
             ids(&blank),
-            vec![("config.proxy_value_invalid", "HTTPS_PROXY")]
+            vec![(CauseId::ConfigProxyValueInvalid, "HTTPS_PROXY")]
         );
         assert!(blank[0].message.contains("does not name a proxy host"));
         let gp = ws.iter().find(|w| w.variable == "GOPROXY").unwrap();
@@ -435,11 +439,11 @@ mod tests {
         assert_eq!(
             ids(&ws),
             vec![
-                ("config.goproxy_off", "GOPROXY"),
-                ("config.insecure_settings", "GOSUMDB"),
-                ("config.insecure_settings", "GONOSUMDB"),
-                ("config.insecure_settings", "GOINSECURE"),
-                ("config.insecure_settings", "GOFLAGS"),
+                (CauseId::ConfigGoproxyOff, "GOPROXY"),
+                (CauseId::ConfigInsecureSettings, "GOSUMDB"),
+                (CauseId::ConfigInsecureSettings, "GONOSUMDB"),
+                (CauseId::ConfigInsecureSettings, "GOINSECURE"),
+                (CauseId::ConfigInsecureSettings, "GOFLAGS"),
             ]
         );
         assert_eq!(
@@ -466,7 +470,7 @@ mod tests {
         c.go_tool = GoToolCheck::Missing {
             reason: "no `go` executable on PATH".into(),
         };
-        assert_eq!(ids(&check(&c)), vec![("local.go_missing", "PATH")]);
+        assert_eq!(ids(&check(&c)), vec![(CauseId::LocalGoMissing, "PATH")]);
         let mut no_go_env = config(&[("HOME", "/h")], None);
         no_go_env.goroot_go_env_present = false;
         for v in &mut no_go_env.values {
@@ -479,8 +483,8 @@ mod tests {
         assert_eq!(
             ids(&ws),
             vec![
-                ("config.goproxy_invalid", "GOPROXY"),
-                ("config.gosumdb_invalid", "GOSUMDB")
+                (CauseId::ConfigGoproxyInvalid, "GOPROXY"),
+                (CauseId::ConfigGosumdbInvalid, "GOSUMDB")
             ]
         );
         assert!(ws[0].message.contains("go.env"), "{}", ws[0].message);

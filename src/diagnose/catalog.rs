@@ -54,6 +54,9 @@
 //! and an English title and explanation; Chinese falls back to English). Unknown fields or
 //! placeholders are errors naming the file.
 
+pub use crate::vocab::cause::ALL_IDS;
+use crate::vocab::cause::BUILTIN_FILES;
+use crate::vocab::CauseId;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -63,83 +66,6 @@ use serde::{Deserialize, Serialize};
 use crate::cli::Lang;
 use crate::diagnose::fixes::FixValues;
 use crate::shell::{self, Shell};
-
-macro_rules! builtin_checks {
-    ($($id:literal),* $(,)?) => {
-        /// Every identifier the built-in catalog has (ROOT_CAUSES.md plus additions).
-        pub const ALL_IDS: &[&str] = &[$($id),*];
-        const BUILTIN_FILES: &[(&str, &str)] = &[
-            $(($id, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/checks/", $id, ".toml")))),*
-        ];
-    };
-}
-
-builtin_checks!(
-    "ok",
-    "inconclusive",
-    "config.goproxy_off",
-    "config.goproxy_invalid",
-    "config.gosumdb_invalid",
-    "config.pattern_whitespace",
-    "config.env_overrides_goenv",
-    "config.http_proxy_only",
-    "config.proxy_value_invalid",
-    "config.no_proxy_bypass",
-    "config.system_proxy_ignored",
-    "config.stale_shell_env",
-    "config.private_not_excluded",
-    "config.comma_blocks_fallback",
-    "config.insecure_settings",
-    "config.proxy_via_go_env",
-    "local.clock_skew",
-    "local.go_missing",
-    "dns.no_resolution",
-    "dns.system_resolver_down",
-    "dns.nxdomain_filtered",
-    "dns.hijacked",
-    "dns.hosts_override",
-    "dns.public_resolver_blocked",
-    "tcp.refused",
-    "tcp.timeout",
-    "tcp.unreachable",
-    "tcp.reset",
-    "tcp.ipv6_broken",
-    "tls.untrusted_interception",
-    "tls.hostname_mismatch",
-    "tls.expired",
-    "tls.not_yet_valid",
-    "tls.reset_during_handshake",
-    "tls.not_tls",
-    "tls.handshake_timeout",
-    "tls.handshake_failure",
-    "tls.incomplete_chain",
-    "tls.interception_trusted",
-    "proxy.unreachable",
-    "proxy.auth_required",
-    "proxy.auth_rejected",
-    "proxy.auth_unsupported",
-    "proxy.connect_denied",
-    "proxy.upstream_failed",
-    "proxy.scheme_mismatch",
-    "proxy.not_a_proxy",
-    "goproxy.http_error",
-    "goproxy.forbidden",
-    "goproxy.captive_portal",
-    "goproxy.module_not_found",
-    "goproxy.slow",
-    "goproxy.stale_mirror",
-    "goproxy.invalid_info",
-    "sumdb.unreachable",
-    "sumdb.proxy_route_broken",
-    "sumdb.not_found",
-    "sumdb.bad_signature",
-    "sumdb.checksum_mismatch",
-    "vcs.git_missing",
-    "vcs.meta_missing",
-    "vcs.auth_required",
-    "vcs.ssh_blocked",
-    "vcs.govcs_denied",
-);
 
 /// The placeholders templates may use, with the hole shown when no value is known (en, zh).
 pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
@@ -348,6 +274,12 @@ impl Catalog {
             let entry = parse_entry(&file, text)
                 .and_then(|raw| complete_entry(&file, raw))
                 .unwrap_or_else(|e| panic!("built-in catalog is broken: {e}"));
+            assert_eq!(
+                entry.id,
+                id.as_str(),
+                "{}: id differs from the file name",
+                file.display()
+            );
             entries.insert(entry.id.clone(), entry);
         }
         Catalog { entries }
@@ -396,13 +328,13 @@ impl Catalog {
     }
 
     /// The entry with both languages.
-    pub fn entry(&self, id: &str) -> Option<&CheckEntry> {
-        self.entries.get(id)
+    pub fn entry(&self, id: impl AsRef<str>) -> Option<&CheckEntry> {
+        self.entries.get(id.as_ref())
     }
 
     /// The entry seen in one language.
-    pub fn get(&self, id: &str, lang: Lang) -> Option<Entry> {
-        let e = self.entries.get(id)?;
+    pub fn get(&self, id: impl AsRef<str>, lang: Lang) -> Option<Entry> {
+        let e = self.entries.get(id.as_ref())?;
         let texts = match lang {
             Lang::En => &e.en,
             Lang::Zh => &e.zh,
@@ -1020,7 +952,7 @@ mod tests {
             }
         }
         // A safer fix exists everywhere: only the private-module case offers GONOSUMDB, after GOPRIVATE.
-        assert_eq!(flagged, vec!["sumdb.not_found"]);
+        assert_eq!(flagged, vec![CauseId::SumdbNotFound]);
         assert!(step_weakens(&StepTemplate {
             go_env_w: Some("GOSUMDB=off".into()),
             ..Default::default()
@@ -1167,9 +1099,9 @@ mod tests {
         );
     }
 
-    fn diagnosis(cause: &str, tree_summary: &str, values: FixValues) -> Diagnosis {
+    fn diagnosis(cause: CauseId, tree_summary: &str, values: FixValues) -> Diagnosis {
         Diagnosis {
-            cause: cause.into(),
+            cause,
             summary: tree_summary.into(),
             module: values.get("module").map(str::to_string),
             findings: vec![],
@@ -1195,7 +1127,7 @@ mod tests {
     fn zh_verdict_states_the_cause_in_chinese_with_the_real_values() {
         let tree_sentence = "The system resolver says proxy.golang.org does not exist, so Go cannot fetch golang.org/x/text@v0.14.0.";
         let d = diagnosis(
-            "dns.nxdomain_filtered",
+            CauseId::DnsNxdomainFiltered,
             tree_sentence,
             FixValues::new()
                 .with("host", "proxy.golang.org")
@@ -1209,7 +1141,7 @@ mod tests {
             "{zh}"
         );
         let en_template = Catalog::builtin()
-            .get("dns.nxdomain_filtered", Lang::En)
+            .get(CauseId::DnsNxdomainFiltered, Lang::En)
             .unwrap()
             .summary
             .unwrap();
@@ -1226,7 +1158,7 @@ mod tests {
     fn a_summary_value_that_is_unknown_keeps_the_trees_sentence() {
         // No host: the template cannot be filled, so no `{host}` or `<host name>` hole shows.
         let d = diagnosis(
-            "tcp.refused",
+            CauseId::TcpRefused,
             "Connections to the server are refused.",
             FixValues::new().with("module", "golang.org/x/text@v0.14.0"),
         );
@@ -1236,9 +1168,6 @@ mod tests {
                 "Connections to the server are refused."
             );
         }
-        // An identifier without a catalog entry keeps the tree's sentence too.
-        let d = diagnosis("corp.unknown", "Something broke.", FixValues::new());
-        assert_eq!(verdict_summary(&d, Lang::Zh), "Something broke.");
     }
 
     #[test]
@@ -1476,7 +1405,7 @@ mod tests {
             .with("goprivate_new", "git.corp.example,*.internal.example");
         for lang in [Lang::En, Lang::Zh] {
             for shell in SHELLS {
-                let e = cat.get("config.private_not_excluded", lang).unwrap();
+                let e = cat.get(CauseId::ConfigPrivateNotExcluded, lang).unwrap();
                 let steps = render_fix(&e, shell, &values);
                 let cmds: Vec<_> = steps.iter().filter_map(|s| s.command.clone()).collect();
                 assert!(
@@ -1526,19 +1455,23 @@ explanation = "Internal module hosts resolve only on the VPN."
         write(dir.path(), "README.txt", "not a check");
         let cat = Catalog::with_overlay(dir.path()).unwrap();
         let builtin = Catalog::builtin();
-        let e = cat.get("tls.untrusted_interception", Lang::En).unwrap();
-        let b = builtin.get("tls.untrusted_interception", Lang::En).unwrap();
+        let e = cat
+            .get(CauseId::TlsUntrustedInterception, Lang::En)
+            .unwrap();
+        let b = builtin
+            .get(CauseId::TlsUntrustedInterception, Lang::En)
+            .unwrap();
         assert_eq!(e.title, "Corp TLS inspection: install the Corp Root CA");
         assert_eq!(
             e.summary.as_deref(),
             Some("Corp TLS inspection intercepts {host}: install the Corp Root CA.")
         );
         assert_eq!(
-            cat.get("tls.untrusted_interception", Lang::Zh)
+            cat.get(CauseId::TlsUntrustedInterception, Lang::Zh)
                 .unwrap()
                 .summary,
             builtin
-                .get("tls.untrusted_interception", Lang::Zh)
+                .get(CauseId::TlsUntrustedInterception, Lang::Zh)
                 .unwrap()
                 .summary,
             "the Chinese summary is kept"
@@ -1553,11 +1486,11 @@ explanation = "Internal module hosts resolve only on the VPN."
         assert_eq!(e.steps[0].en, "Install the Corp Root CA from the wiki");
         // Chinese title was not overridden.
         assert_eq!(
-            cat.get("tls.untrusted_interception", Lang::Zh)
+            cat.get(CauseId::TlsUntrustedInterception, Lang::Zh)
                 .unwrap()
                 .title,
             builtin
-                .get("tls.untrusted_interception", Lang::Zh)
+                .get(CauseId::TlsUntrustedInterception, Lang::Zh)
                 .unwrap()
                 .title
         );
@@ -1578,7 +1511,7 @@ explanation = "Internal module hosts resolve only on the VPN."
             "id = \"proxy.unreachable\"\n[[fix]]\nen = \"Call the helpdesk\"\nzh = \"联系服务台\"\n",
         );
         let cat = Catalog::with_overlay(dir.path()).unwrap();
-        let e = cat.get("proxy.unreachable", Lang::Zh).unwrap();
+        let e = cat.get(CauseId::ProxyUnreachable, Lang::Zh).unwrap();
         let steps = render_fix(&e, Shell::Fish, &FixValues::new());
         assert_eq!(steps.len(), 1);
         assert_eq!(steps[0].text, "联系服务台");

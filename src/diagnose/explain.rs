@@ -11,11 +11,12 @@
 
 use crate::cli::Lang;
 use crate::redact::{redact_text, redact_url};
+use crate::vocab::{Area, CauseId};
 
 /// One candidate cause.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cause {
-    pub id: String,
+    pub id: CauseId,
     /// 0.0 ..= 1.0; the ranking key.
     pub confidence: f64,
     /// One line: why this id, in terms of the text.
@@ -98,7 +99,7 @@ pub fn explain_in(text: &str, lang: Lang) -> Explanation {
                     c.matched = matched;
                 }
                 None => found.push(Cause {
-                    id: id.to_string(),
+                    id,
                     confidence,
                     reason,
                     matched,
@@ -115,7 +116,7 @@ pub fn explain_in(text: &str, lang: Lang) -> Explanation {
         };
         upsert(
             &mut found,
-            "sumdb.checksum_mismatch",
+            CauseId::SumdbChecksumMismatch,
             0.95,
             reason,
             "SECURITY ERROR",
@@ -129,12 +130,12 @@ pub fn explain_in(text: &str, lang: Lang) -> Explanation {
     }
 }
 
-fn upsert(found: &mut Vec<Cause>, id: &str, confidence: f64, reason: &str, matched: &str) {
+fn upsert(found: &mut Vec<Cause>, id: CauseId, confidence: f64, reason: &str, matched: &str) {
     match found.iter_mut().find(|c| c.id == id) {
         Some(c) if c.confidence >= confidence => {}
         Some(c) => c.confidence = confidence,
         None => found.push(Cause {
-            id: id.to_string(),
+            id,
             confidence,
             reason: reason.to_string(),
             matched: matched.to_string(),
@@ -184,13 +185,13 @@ fn excerpt(record: &str) -> String {
 
 /// A candidate cause of one record, with its reason in both languages.
 struct Hit {
-    id: &'static str,
+    id: CauseId,
     confidence: f64,
     en: String,
     zh: String,
 }
 
-fn hit(id: &'static str, confidence: f64, en: impl Into<String>, zh: impl Into<String>) -> Hit {
+fn hit(id: CauseId, confidence: f64, en: impl Into<String>, zh: impl Into<String>) -> Hit {
     Hit {
         id,
         confidence,
@@ -219,7 +220,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             .trim();
         if var.to_ascii_uppercase().ends_with("_PROXY") {
             return vec![hit(
-                "config.proxy_via_go_env",
+                CauseId::ConfigProxyViaGoEnv,
                 0.95,
                 format!("`go env -w` cannot set {var}: it is an OS environment variable"),
                 format!("`go env -w` 不能设置 {var}：它是系统环境变量"),
@@ -228,7 +229,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
     }
     if has("-insecure flag is no longer supported") {
         return vec![hit(
-            "config.insecure_settings",
+            CauseId::ConfigInsecureSettings,
             0.9,
             "-insecure was removed from go get; GOINSECURE (narrowly) replaces it",
             "go get 已移除 -insecure；应改用（范围尽量小的）GOINSECURE",
@@ -236,7 +237,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
     }
     if has("module lookup disabled by GOPROXY=off") {
         return vec![hit(
-            "config.goproxy_off",
+            CauseId::ConfigGoproxyOff,
             0.95,
             "GOPROXY=off: Go is not allowed to download modules",
             "GOPROXY=off：Go 不允许下载模块",
@@ -244,7 +245,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
     }
     if has("invalid proxy URL") || has("GOPROXY list is not the empty string") {
         return vec![hit(
-            "config.goproxy_invalid",
+            CauseId::ConfigGoproxyInvalid,
             0.95,
             "Go cannot parse GOPROXY",
             "Go 无法解析 GOPROXY",
@@ -252,7 +253,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
     }
     if has("invalid GOSUMDB") || has("missing GOSUMDB") {
         return vec![hit(
-            "config.gosumdb_invalid",
+            CauseId::ConfigGosumdbInvalid,
             0.95,
             "Go cannot parse GOSUMDB",
             "Go 无法解析 GOSUMDB",
@@ -260,7 +261,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
     }
     if has("GOVCS disallows") {
         return vec![hit(
-            "vcs.govcs_denied",
+            CauseId::VcsGovcsDenied,
             0.95,
             "GOVCS does not allow the version control tool this module needs",
             "GOVCS 不允许使用该模块所需的版本控制工具",
@@ -268,7 +269,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
     }
     if (has("executable file not found") && has("\"git\"")) || has("missing Git command") {
         return vec![hit(
-            "vcs.git_missing",
+            CauseId::VcsGitMissing,
             0.95,
             "direct mode runs git, and git is not on PATH",
             "直连模式需要运行 git，但 PATH 中没有 git",
@@ -278,7 +279,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
     // Checksum database integrity.
     if has("checksum mismatch") {
         return vec![hit(
-            "sumdb.checksum_mismatch",
+            CauseId::SumdbChecksumMismatch,
             0.95,
             "the downloaded content does not match the recorded checksum",
             "下载的内容与记录的校验和不一致",
@@ -292,7 +293,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
         || (has("unknown key") && has("verifying"))
     {
         return vec![hit(
-            "sumdb.bad_signature",
+            CauseId::SumdbBadSignature,
             0.9,
             "the checksum database's signed tree head does not verify",
             "校验和数据库的签名树头验证失败",
@@ -307,7 +308,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             || after.contains("server gave HTTP response to HTTPS client")
         {
             return vec![hit(
-                "proxy.scheme_mismatch",
+                CauseId::ProxySchemeMismatch,
                 0.9,
                 "Go speaks TLS to the proxy (https:// proxy URL) but the proxy speaks plain HTTP",
                 "Go 用 TLS 连接代理（代理 URL 是 https://），但代理说的是明文 HTTP",
@@ -323,7 +324,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
                 || after.contains("connection reset by peer"))
         {
             return vec![hit(
-                "proxy.scheme_mismatch",
+                CauseId::ProxySchemeMismatch,
                 0.75,
                 "the TLS handshake with the proxy fails: an https:// proxy URL for a plain-HTTP proxy?",
                 "与代理的 TLS 握手失败：是不是给明文 HTTP 代理写了 https:// 的代理 URL？",
@@ -341,7 +342,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             }
         }
         return vec![hit(
-            "proxy.unreachable",
+            CauseId::ProxyUnreachable,
             0.9,
             format!(
                 "Go cannot connect to the proxy {}: {}",
@@ -359,7 +360,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
         let after = &own[i..];
         if after.contains("authentication failed") {
             return vec![hit(
-                "proxy.auth_rejected",
+                CauseId::ProxyAuthRejected,
                 0.85,
                 "the SOCKS proxy rejects the user name and password",
                 "SOCKS 代理拒绝了用户名和密码",
@@ -367,7 +368,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
         }
         if after.contains(": dial tcp") {
             return vec![hit(
-                "proxy.unreachable",
+                CauseId::ProxyUnreachable,
                 0.9,
                 format!(
                     "Go cannot connect to the SOCKS proxy: {}",
@@ -387,14 +388,14 @@ fn classify_record(record: &str) -> Vec<Hit> {
         .any(|w| after.contains(w))
         {
             return vec![hit(
-                "proxy.upstream_failed",
+                CauseId::ProxyUpstreamFailed,
                 0.8,
                 "the SOCKS proxy cannot reach the target",
                 "SOCKS 代理连不上目标主机",
             )];
         }
         return vec![hit(
-            "proxy.not_a_proxy",
+            CauseId::ProxyNotAProxy,
             0.5,
             "the SOCKS handshake with the proxy fails",
             "与代理的 SOCKS 握手失败",
@@ -404,32 +405,32 @@ fn classify_record(record: &str) -> Vec<Hit> {
         let hits = match reason {
             "Proxy Authentication Required" => vec![
                 hit(
-                    "proxy.auth_required",
+                    CauseId::ProxyAuthRequired,
                     0.85,
                     "the proxy answers the CONNECT with 407 Proxy Authentication Required",
                     "代理对 CONNECT 请求返回 407 Proxy Authentication Required",
                 ),
                 hit(
-                    "proxy.auth_unsupported",
+                    CauseId::ProxyAuthUnsupported,
                     0.4,
                     "Go can only send Basic credentials; an NTLM/Kerberos proxy fails the same way",
                     "Go 只能发送 Basic 凭据；NTLM/Kerberos 代理也会这样失败",
                 ),
                 hit(
-                    "proxy.auth_rejected",
+                    CauseId::ProxyAuthRejected,
                     0.35,
                     "if the proxy URL has credentials, the proxy rejects them",
                     "如果代理 URL 里带了凭据，说明代理拒绝了它们",
                 ),
             ],
             "Forbidden" | "Method Not Allowed" | "Unauthorized" => vec![hit(
-                "proxy.connect_denied",
+                CauseId::ProxyConnectDenied,
                 0.85,
                 format!("the proxy refuses the CONNECT: {reason}"),
                 format!("代理拒绝了 CONNECT 请求：{reason}"),
             )],
             _ => vec![hit(
-                "proxy.upstream_failed",
+                CauseId::ProxyUpstreamFailed,
                 0.85,
                 format!("the proxy cannot reach the target: {reason}"),
                 format!("代理连不上目标主机：{reason}"),
@@ -440,7 +441,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
     if has("malformed HTTP response") || has("malformed HTTP status code") {
         let via_connect = own.contains("Get \"https://");
         return vec![hit(
-            "proxy.not_a_proxy",
+            CauseId::ProxyNotAProxy,
             if via_connect { 0.75 } else { 0.5 },
             "the answer to Go's request is not HTTP: the proxy address points at another service",
             "Go 收到的回应不是 HTTP：代理地址指向了别的服务",
@@ -456,7 +457,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
         if let Some((url, code, text)) = http_status(own) {
             if url.ends_with("/supported") && code != 404 && code != 410 {
                 return vec![hit(
-                    "sumdb.proxy_route_broken",
+                    CauseId::SumdbProxyRouteBroken,
                     0.9,
                     format!("the proxy's checksum-database endpoint answers {code} {text}"),
                     format!("代理的校验和数据库接口返回 {code} {text}"),
@@ -464,12 +465,12 @@ fn classify_record(record: &str) -> Vec<Hit> {
             }
             if code == 404 || code == 410 {
                 let mut hits = vec![hit(
-                    "sumdb.not_found",
+                    CauseId::SumdbNotFound,
                     0.9,
                     format!("the checksum database answers {code} {text}: it has no record of the module"), format!("校验和数据库返回 {code} {text}：没有该模块的记录")
                 )];
                 hits.push(hit(
-                    "config.private_not_excluded",
+                    CauseId::ConfigPrivateNotExcluded,
                     0.45,
                     "a module the checksum database cannot see is usually private: GOPRIVATE",
                     "校验和数据库看不到的模块通常是私有模块：需要 GOPRIVATE",
@@ -478,16 +479,16 @@ fn classify_record(record: &str) -> Vec<Hit> {
             }
             return vec![
                 hit(
-                    "sumdb.unreachable",
+                    CauseId::SumdbUnreachable,
                     0.85,
                     format!("the checksum database route answers {code} {text}"),
                     format!("访问校验和数据库的路径返回 {code} {text}"),
                 ),
                 hit(
                     if code == 401 || code == 403 {
-                        "goproxy.forbidden"
+                        CauseId::GoproxyForbidden
                     } else {
-                        "goproxy.http_error"
+                        CauseId::GoproxyHttpError
                     },
                     0.5,
                     format!("HTTP {code} {text}"),
@@ -498,7 +499,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
         let transport = classify_transport(own);
         if let Some(first) = transport.first() {
             let mut hits = vec![hit(
-                "sumdb.unreachable",
+                CauseId::SumdbUnreachable,
                 0.9,
                 format!("the checksum database cannot be reached: {}", first.en),
                 format!("无法访问校验和数据库：{}", first.zh),
@@ -519,13 +520,13 @@ fn classify_record(record: &str) -> Vec<Hit> {
         return match code {
             404 | 410 if go_get => vec![
                 hit(
-                    "goproxy.module_not_found",
+                    CauseId::GoproxyModuleNotFound,
                     0.65,
                     format!("the host answers {code} {text} for the module's ?go-get=1 page"),
                     format!("主机对该模块的 ?go-get=1 页面返回 {code} {text}"),
                 ),
                 hit(
-                    "vcs.meta_missing",
+                    CauseId::VcsMetaMissing,
                     0.45,
                     "a private host may return 404 to an anonymous ?go-get=1 request",
                     "私有主机可能对匿名的 ?go-get=1 请求返回 404",
@@ -533,7 +534,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
             ],
             404 | 410 => {
                 let mut hits = vec![hit(
-                    "goproxy.module_not_found",
+                    CauseId::GoproxyModuleNotFound,
                     0.7,
                     format!("the module proxy answers {code} {text}"),
                     format!("模块代理返回 {code} {text}"),
@@ -541,7 +542,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
                 // A public proxy has never heard of it: a private module sent to the wrong place?
                 if PUBLIC_PROXIES.iter().any(|p| url.contains(p)) {
                     hits.push(hit(
-                        "config.private_not_excluded",
+                        CauseId::ConfigPrivateNotExcluded,
                         0.4,
                         "if the module is private, GOPRIVATE keeps it away from public proxies",
                         "如果这是私有模块，需要用 GOPRIVATE 让它不经过公共代理",
@@ -550,25 +551,25 @@ fn classify_record(record: &str) -> Vec<Hit> {
                 hits
             }
             401 | 403 => vec![hit(
-                "goproxy.forbidden",
+                CauseId::GoproxyForbidden,
                 0.85,
                 format!("the module proxy answers {code} {text}"),
                 format!("模块代理返回 {code} {text}"),
             )],
             407 => vec![hit(
-                "proxy.auth_required",
+                CauseId::ProxyAuthRequired,
                 0.8,
                 "the HTTP proxy answers 407 Proxy Authentication Required",
                 "HTTP 代理返回 407 Proxy Authentication Required",
             )],
             429 | 500..=599 => vec![hit(
-                "goproxy.http_error",
+                CauseId::GoproxyHttpError,
                 0.85,
                 format!("the module proxy answers {code} {text}"),
                 format!("模块代理返回 {code} {text}"),
             )],
             _ => vec![hit(
-                "goproxy.http_error",
+                CauseId::GoproxyHttpError,
                 0.5,
                 format!("the module proxy answers {code} {text}"),
                 format!("模块代理返回 {code} {text}"),
@@ -577,7 +578,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
     }
     if has("invalid character '<' looking for beginning of value") {
         return vec![hit(
-            "goproxy.captive_portal",
+            CauseId::GoproxyCaptivePortal,
             0.85,
             "an HTML page came back where Go expected JSON",
             "Go 期望 JSON，返回的却是 HTML 页面",
@@ -585,7 +586,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
     }
     if has("zip: not a valid zip file") {
         return vec![hit(
-            "goproxy.captive_portal",
+            CauseId::GoproxyCaptivePortal,
             0.7,
             "the .zip Go downloaded is not a zip file (often an HTML page)",
             "Go 下载的 .zip 不是 zip 文件（通常是一个 HTML 页面）",
@@ -593,7 +594,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
     }
     if has("no go-import meta tags") {
         return vec![hit(
-            "vcs.meta_missing",
+            CauseId::VcsMetaMissing,
             0.9,
             "the ?go-get=1 page has no go-import meta tag",
             "?go-get=1 页面里没有 go-import meta 标签",
@@ -619,7 +620,7 @@ fn classify_record(record: &str) -> Vec<Hit> {
         || has("cannot find module providing package")
     {
         return vec![hit(
-            "goproxy.module_not_found",
+            CauseId::GoproxyModuleNotFound,
             0.75,
             "the version or module does not exist",
             "该版本或模块不存在",
@@ -707,7 +708,7 @@ fn classify_git(s: &str) -> Option<Hit> {
         || has("Repository not found")
     {
         return Some(hit(
-            "vcs.auth_required",
+            CauseId::VcsAuthRequired,
             0.9,
             "git needs credentials and cmd/go disables its prompts",
             "git 需要凭据，而 cmd/go 禁用了它的交互提示",
@@ -715,7 +716,7 @@ fn classify_git(s: &str) -> Option<Hit> {
     }
     if (has("port 22") || has("port 9418")) && !has("port 443") {
         return Some(hit(
-            "vcs.ssh_blocked",
+            CauseId::VcsSshBlocked,
             0.85,
             "git uses ssh (port 22) or git:// (port 9418), which this network blocks",
             "git 走 ssh（22 端口）或 git://（9418 端口），而这个网络封了这些端口",
@@ -723,7 +724,7 @@ fn classify_git(s: &str) -> Option<Hit> {
     }
     if has("Could not resolve host") || has("Could not resolve proxy") {
         return Some(hit(
-            "dns.no_resolution",
+            CauseId::DnsNoResolution,
             0.7,
             "git cannot resolve the repository's host name",
             "git 无法解析仓库的主机名",
@@ -732,14 +733,14 @@ fn classify_git(s: &str) -> Option<Hit> {
     if has("SSL certificate problem") || has("server certificate verification failed") {
         if has("certificate has expired") {
             return Some(hit(
-                "tls.expired",
+                CauseId::TlsExpired,
                 0.75,
                 "git: the server's certificate has expired",
                 "git：服务器证书已过期",
             ));
         }
         return Some(hit(
-            "tls.untrusted_interception",
+            CauseId::TlsUntrustedInterception,
             0.8,
             "git does not trust the certificate chain (TLS inspection?)",
             "git 不信任证书链（TLS 审查？）",
@@ -747,7 +748,7 @@ fn classify_git(s: &str) -> Option<Hit> {
     }
     if has("Received HTTP code 407") || has("Proxy CONNECT aborted") {
         return Some(hit(
-            "proxy.auth_required",
+            CauseId::ProxyAuthRequired,
             0.75,
             "git's proxy asks for authentication",
             "git 使用的代理要求认证",
@@ -759,7 +760,7 @@ fn classify_git(s: &str) -> Option<Hit> {
         || has("Recv failure")
     {
         return Some(hit(
-            "tls.reset_during_handshake",
+            CauseId::TlsResetDuringHandshake,
             0.7,
             "git's TLS connection is cut during the handshake",
             "git 的 TLS 连接在握手时被切断",
@@ -768,7 +769,7 @@ fn classify_git(s: &str) -> Option<Hit> {
     if has("Failed to connect to") || has("Couldn't connect to server") {
         if has("Connection refused") {
             return Some(hit(
-                "tcp.refused",
+                CauseId::TcpRefused,
                 0.75,
                 "git: connection refused",
                 "git：连接被拒绝",
@@ -776,14 +777,14 @@ fn classify_git(s: &str) -> Option<Hit> {
         }
         if has("timed out") || has("Timed out") {
             return Some(hit(
-                "tcp.timeout",
+                CauseId::TcpTimeout,
                 0.75,
                 "git: the connection times out",
                 "git：连接超时",
             ));
         }
         return Some(hit(
-            "tcp.timeout",
+            CauseId::TcpTimeout,
             0.5,
             "git cannot connect to the host",
             "git 连不上主机",
@@ -796,7 +797,7 @@ fn classify_tls(s: &str) -> Vec<Hit> {
     let has = |w: &str| s.contains(w);
     if has("certificate signed by unknown authority") || has("certificate is not trusted") {
         return vec![hit(
-            "tls.untrusted_interception",
+            CauseId::TlsUntrustedInterception,
             0.9,
             "the certificate chain ends in a CA Go does not trust (TLS inspection?)",
             "证书链的根 CA 不受 Go 信任（TLS 审查？）",
@@ -807,7 +808,7 @@ fn classify_tls(s: &str) -> Vec<Hit> {
         || has("x509: cannot validate certificate for")
     {
         return vec![hit(
-            "tls.hostname_mismatch",
+            CauseId::TlsHostnameMismatch,
             0.9,
             "the certificate belongs to another name: the wrong server answered",
             "证书属于别的域名：应答的是错误的服务器",
@@ -815,9 +816,9 @@ fn classify_tls(s: &str) -> Vec<Hit> {
     }
     if has("certificate has expired or is not yet valid") {
         let (id, what, what_zh) = if has(" is before ") {
-            ("tls.not_yet_valid", "is not valid yet", "尚未生效")
+            (CauseId::TlsNotYetValid, "is not valid yet", "尚未生效")
         } else {
-            ("tls.expired", "has expired", "已过期")
+            (CauseId::TlsExpired, "has expired", "已过期")
         };
         return vec![
             hit(
@@ -827,7 +828,7 @@ fn classify_tls(s: &str) -> Vec<Hit> {
                 format!("服务器证书{what_zh}"),
             ),
             hit(
-                "local.clock_skew",
+                CauseId::LocalClockSkew,
                 0.4,
                 "or this machine's clock is wrong (compare the current time in the message)",
                 "也可能是本机时钟不准（对比报错中的 current time）",
@@ -838,7 +839,7 @@ fn classify_tls(s: &str) -> Vec<Hit> {
         || has("server gave HTTP response to HTTPS client")
     {
         return vec![hit(
-            "tls.not_tls",
+            CauseId::TlsNotTls,
             0.85,
             "the server does not speak TLS on that port",
             "该端口上的服务不是 TLS",
@@ -846,7 +847,7 @@ fn classify_tls(s: &str) -> Vec<Hit> {
     }
     if has("TLS handshake timeout") {
         return vec![hit(
-            "tls.handshake_timeout",
+            CauseId::TlsHandshakeTimeout,
             0.85,
             "TCP connects but the TLS handshake does not complete",
             "TCP 能连上，但 TLS 握手没有完成",
@@ -855,7 +856,7 @@ fn classify_tls(s: &str) -> Vec<Hit> {
     if has("remote error: tls:") || has("tls: no supported versions") || has("tls: no cipher suite")
     {
         return vec![hit(
-            "tls.handshake_failure",
+            CauseId::TlsHandshakeFailure,
             0.85,
             "the server aborts the TLS handshake with an alert",
             "服务器用告警中止了 TLS 握手",
@@ -874,7 +875,7 @@ fn classify_transport(s: &str) -> Vec<Hit> {
             || has("no data of the requested type")
         {
             return vec![hit(
-                "dns.nxdomain_filtered",
+                CauseId::DnsNxdomainFiltered,
                 0.7,
                 format!(
                     "the system resolver says {} does not exist (compare with a public resolver: --probe)",
@@ -884,7 +885,7 @@ fn classify_transport(s: &str) -> Vec<Hit> {
         }
         if has("server misbehaving") {
             return vec![hit(
-                "dns.system_resolver_down",
+                CauseId::DnsSystemResolverDown,
                 0.8,
                 "the system resolver fails (SERVFAIL: server misbehaving)",
                 "系统 DNS 出错（SERVFAIL：server misbehaving）",
@@ -895,13 +896,13 @@ fn classify_transport(s: &str) -> Vec<Hit> {
         {
             return vec![
                 hit(
-                    "dns.system_resolver_down",
+                    CauseId::DnsSystemResolverDown,
                     0.7,
                     "the system resolver does not answer",
                     "系统 DNS 没有应答",
                 ),
                 hit(
-                    "dns.no_resolution",
+                    CauseId::DnsNoResolution,
                     0.4,
                     "or this machine is offline",
                     "也可能本机没有联网",
@@ -911,13 +912,13 @@ fn classify_transport(s: &str) -> Vec<Hit> {
         if (has(":53:") || has("dial udp")) && (has("network is unreachable") || has("refused")) {
             return vec![
                 hit(
-                    "dns.no_resolution",
+                    CauseId::DnsNoResolution,
                     0.75,
                     "the DNS server itself cannot be reached: offline?",
                     "连 DNS 服务器本身都访问不到：没有联网？",
                 ),
                 hit(
-                    "dns.system_resolver_down",
+                    CauseId::DnsSystemResolverDown,
                     0.4,
                     "or the configured resolver is down",
                     "也可能是配置的 DNS 服务器宕了",
@@ -927,13 +928,13 @@ fn classify_transport(s: &str) -> Vec<Hit> {
         if has("i/o timeout") {
             return vec![
                 hit(
-                    "dns.system_resolver_down",
+                    CauseId::DnsSystemResolverDown,
                     0.75,
                     "the system resolver times out",
                     "系统 DNS 超时",
                 ),
                 hit(
-                    "dns.no_resolution",
+                    CauseId::DnsNoResolution,
                     0.4,
                     "or DNS is blocked entirely",
                     "也可能 DNS 被整体屏蔽",
@@ -945,7 +946,7 @@ fn classify_transport(s: &str) -> Vec<Hit> {
     let addr = redact_text(&addr);
     if has("connection refused") || has("actively refused") {
         return vec![hit(
-            "tcp.refused",
+            CauseId::TcpRefused,
             0.85,
             format!("{addr} refuses the connection: nothing listens, or a firewall rejects"),
             format!("{addr} 拒绝连接：没有服务在监听，或被防火墙拒绝"),
@@ -957,7 +958,7 @@ fn classify_transport(s: &str) -> Vec<Hit> {
         || has("operation timed out")
     {
         return vec![hit(
-            "tcp.timeout",
+            CauseId::TcpTimeout,
             0.85,
             format!("connecting to {addr} times out: packets are dropped"),
             format!("连接 {addr} 超时：数据包被丢弃"),
@@ -969,14 +970,14 @@ fn classify_transport(s: &str) -> Vec<Hit> {
         || has("unreachable host")
     {
         let mut hits = vec![hit(
-            "tcp.unreachable",
+            CauseId::TcpUnreachable,
             0.85,
             format!("no route to {addr}"),
             format!("没有到 {addr} 的路由"),
         )];
         if addr.starts_with('[') {
             hits.push(hit(
-                "tcp.ipv6_broken",
+                CauseId::TcpIpv6Broken,
                 0.4,
                 "the address is IPv6: this machine may lack IPv6 connectivity",
                 "这是 IPv6 地址：本机可能没有 IPv6 网络",
@@ -989,15 +990,15 @@ fn classify_transport(s: &str) -> Vec<Hit> {
         if https {
             return vec![
                 hit(
-                    "tls.reset_during_handshake",
+                    CauseId::TlsResetDuringHandshake,
                     0.7,
                     format!("the connection to {addr} is reset (on an https URL, typically right after the TLS ClientHello)"), format!("到 {addr} 的连接被重置（在 https URL 上，通常发生在 TLS ClientHello 之后）")
                 ),
-                hit("tcp.reset", 0.55, "the connection is reset", "连接被重置"),
+                hit(CauseId::TcpReset, 0.55, "the connection is reset", "连接被重置"),
             ];
         }
         return vec![hit(
-            "tcp.reset",
+            CauseId::TcpReset,
             0.8,
             format!("the connection to {addr} is reset"),
             format!("到 {addr} 的连接被重置"),
@@ -1010,17 +1011,22 @@ fn classify_transport(s: &str) -> Vec<Hit> {
     {
         return vec![
             hit(
-                "tls.reset_during_handshake",
+                CauseId::TlsResetDuringHandshake,
                 0.65,
                 "the server closes the connection right after the TLS ClientHello (EOF)",
                 "服务器在 TLS ClientHello 之后立即关闭了连接（EOF）",
             ),
-            hit("tcp.reset", 0.4, "the connection is closed", "连接被关闭"),
+            hit(
+                CauseId::TcpReset,
+                0.4,
+                "the connection is closed",
+                "连接被关闭",
+            ),
         ];
     }
     if has("unexpected EOF") {
         return vec![hit(
-            "tcp.reset",
+            CauseId::TcpReset,
             0.5,
             "the connection breaks during the download",
             "下载过程中连接中断",
@@ -1028,7 +1034,7 @@ fn classify_transport(s: &str) -> Vec<Hit> {
     }
     if has("i/o timeout") {
         return vec![hit(
-            "tcp.timeout",
+            CauseId::TcpTimeout,
             0.5,
             "a network operation times out",
             "某个网络操作超时",
@@ -1277,13 +1283,12 @@ pub fn probe_requests(ex: &Explanation) -> Vec<ProbeRequest> {
         .filter_map(|u| Some((u.host_str()?.to_string(), u.port_or_known_default()?)))
         .collect();
     for cause in ex.causes.iter().filter(|c| c.confidence >= 0.5) {
-        let area = cause.id.split('.').next().unwrap_or("");
-        match area {
-            "dns" => e
+        match cause.id.area() {
+            Area::Dns => e
                 .hosts
                 .iter()
                 .for_each(|h| add(ProbeRequest::Dns(h.clone()))),
-            "tcp" => {
+            Area::Tcp => {
                 e.addrs
                     .iter()
                     .for_each(|a| add(ProbeRequest::Tcp(a.clone())));
@@ -1291,23 +1296,23 @@ pub fn probe_requests(ex: &Explanation) -> Vec<ProbeRequest> {
                     .iter()
                     .for_each(|(h, p)| add(ProbeRequest::Tcp(format!("{h}:{p}"))));
             }
-            "tls" => https_hosts
+            Area::Tls => https_hosts
                 .iter()
                 .for_each(|(h, p)| add(ProbeRequest::Tls(h.clone(), *p))),
-            "proxy" => e
+            Area::Proxy => e
                 .proxies
                 .iter()
                 .for_each(|p| add(ProbeRequest::Proxy(p.clone()))),
-            "goproxy" | "sumdb" | "config" => e
+            Area::Goproxy | Area::Sumdb | Area::Config => e
                 .urls
                 .iter()
                 .filter(|u| u.starts_with("http"))
                 .for_each(|u| add(ProbeRequest::Http(u.clone()))),
-            "vcs" if cause.id == "vcs.ssh_blocked" => e
+            Area::Vcs if cause.id == CauseId::VcsSshBlocked => e
                 .hosts
                 .iter()
                 .for_each(|h| add(ProbeRequest::Tcp(format!("{h}:22")))),
-            "vcs" => e
+            Area::Vcs => e
                 .urls
                 .iter()
                 .filter(|u| u.contains("?go-get=1"))
@@ -1331,10 +1336,10 @@ pub fn fix_values(ex: &Explanation, goprivate: &str) -> crate::diagnose::fixes::
     let e = &ex.entities;
     let mut v = crate::diagnose::fixes::FixValues::new();
     if let Some(p) = e.proxies.first() {
-        let top = ex.top().map_or("", |c| c.id.as_str());
+        let top = ex.top().map(|c| c.id);
         // The usual scheme mistake is https:// for a plain-HTTP proxy: suggest http://.
         let proxy = match p.strip_prefix("https://") {
-            Some(rest) if top == "proxy.scheme_mismatch" => format!("http://{rest}"),
+            Some(rest) if top == Some(CauseId::ProxySchemeMismatch) => format!("http://{rest}"),
             _ => p.clone(),
         };
         v.set("proxy_auth", with_credential_holes(&proxy));
@@ -1391,29 +1396,26 @@ pub fn fix_values(ex: &Explanation, goprivate: &str) -> crate::diagnose::fixes::
 mod tests {
     use super::*;
 
-    fn top(text: &str) -> String {
-        explain(text)
-            .top()
-            .map(|c| c.id.clone())
-            .unwrap_or_else(|| "none".into())
+    fn top(text: &str) -> &'static str {
+        explain(text).top().map_or("none", |c| c.id.as_str())
     }
 
     #[test]
     fn context_decides_look_alikes() {
         let cases = [
-            ("go: m@v1.0.0: Get \"https://proxy.golang.org/m/@v/v1.0.0.info\": dial tcp 1.2.3.4:443: i/o timeout", "tcp.timeout"),
-            ("go: m@v1.0.0: Get \"https://proxy.golang.org/m/@v/v1.0.0.info\": proxyconnect tcp: dial tcp 10.0.0.1:3128: i/o timeout", "proxy.unreachable"),
-            ("go: m@v1.0.0: Get \"https://proxy.golang.org/x\": proxyconnect tcp: dial tcp: lookup proxy.corp on 127.0.0.53:53: no such host", "proxy.unreachable"),
-            ("go: m@v1.0.0: verifying module: m@v1.0.0: Get \"https://sum.golang.org/lookup/m@v1.0.0\": dial tcp 1.2.3.4:443: i/o timeout", "sumdb.unreachable"),
-            ("go: m@v1.0.0: reading https://proxy.golang.org/m/@v/v1.0.0.info: 404 Not Found", "goproxy.module_not_found"),
-            ("go: m@v1.0.0: verifying module: m@v1.0.0: reading https://sum.golang.org/lookup/m@v1.0.0: 404 Not Found", "sumdb.not_found"),
-            ("go: m@v1.0.0: Get \"https://proxy.golang.org/x\": Forbidden", "proxy.connect_denied"),
-            ("go: m@v1.0.0: reading https://proxy.golang.org/x: 403 Forbidden", "goproxy.forbidden"),
-            ("./main.go:3:1: syntax error", "none"),
-            ("", "none"),
+            ("go: m@v1.0.0: Get \"https://proxy.golang.org/m/@v/v1.0.0.info\": dial tcp 1.2.3.4:443: i/o timeout", Some(CauseId::TcpTimeout)),
+            ("go: m@v1.0.0: Get \"https://proxy.golang.org/m/@v/v1.0.0.info\": proxyconnect tcp: dial tcp 10.0.0.1:3128: i/o timeout", Some(CauseId::ProxyUnreachable)),
+            ("go: m@v1.0.0: Get \"https://proxy.golang.org/x\": proxyconnect tcp: dial tcp: lookup proxy.corp on 127.0.0.53:53: no such host", Some(CauseId::ProxyUnreachable)),
+            ("go: m@v1.0.0: verifying module: m@v1.0.0: Get \"https://sum.golang.org/lookup/m@v1.0.0\": dial tcp 1.2.3.4:443: i/o timeout", Some(CauseId::SumdbUnreachable)),
+            ("go: m@v1.0.0: reading https://proxy.golang.org/m/@v/v1.0.0.info: 404 Not Found", Some(CauseId::GoproxyModuleNotFound)),
+            ("go: m@v1.0.0: verifying module: m@v1.0.0: reading https://sum.golang.org/lookup/m@v1.0.0: 404 Not Found", Some(CauseId::SumdbNotFound)),
+            ("go: m@v1.0.0: Get \"https://proxy.golang.org/x\": Forbidden", Some(CauseId::ProxyConnectDenied)),
+            ("go: m@v1.0.0: reading https://proxy.golang.org/x: 403 Forbidden", Some(CauseId::GoproxyForbidden)),
+            ("./main.go:3:1: syntax error", None),
+            ("", None),
         ];
         for (text, want) in cases {
-            assert_eq!(top(text), want, "{text}");
+            assert_eq!(top(text), want.map_or("none", CauseId::as_str), "{text}");
         }
     }
 
@@ -1449,8 +1451,8 @@ mod tests {
     #[test]
     fn sumdb_transport_error_keeps_the_transport_class_as_secondary() {
         let ex = explain("go: m@v1.0.0: verifying module: m@v1.0.0: Get \"https://sum.golang.org/lookup/m@v1.0.0\": dial tcp 1.2.3.4:443: i/o timeout");
-        let ids: Vec<_> = ex.causes.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids, vec!["sumdb.unreachable", "tcp.timeout"]);
+        let ids: Vec<_> = ex.causes.iter().map(|c| c.id).collect();
+        assert_eq!(ids, vec![CauseId::SumdbUnreachable, CauseId::TcpTimeout]);
         assert!(ex.causes[0].confidence > ex.causes[1].confidence);
     }
 
@@ -1458,9 +1460,9 @@ mod tests {
     fn server_response_text_does_not_classify_the_local_network() {
         let t = "go: a.corp/x@v1.0.0: reading https://proxy.golang.org/a.corp/x/@v/v1.0.0.info: 404 Not Found\n\tserver response: not found: dial tcp: lookup a.corp on 8.8.8.8:53: no such host";
         let ex = explain(t);
-        assert_eq!(ex.causes[0].id, "goproxy.module_not_found");
+        assert_eq!(ex.causes[0].id, CauseId::GoproxyModuleNotFound);
         assert!(
-            !ex.causes.iter().any(|c| c.id.starts_with("dns.")),
+            !ex.causes.iter().any(|c| c.id.area() == Area::Dns),
             "{:?}",
             ex.causes
         );
@@ -1468,7 +1470,7 @@ mod tests {
         assert!(ex
             .causes
             .iter()
-            .any(|c| c.id == "config.private_not_excluded"));
+            .any(|c| c.id == CauseId::ConfigPrivateNotExcluded));
     }
 
     #[test]
@@ -1547,7 +1549,7 @@ mod tests {
     #[test]
     fn fix_values_for_proxy_causes() {
         let ex = explain("$ export HTTPS_PROXY=https://127.0.0.1:7890\ngo: m.example/x@v1.0.0: Get \"https://proxy.golang.org/x\": proxyconnect tcp: tls: first record does not look like a TLS handshake");
-        assert_eq!(ex.top().unwrap().id, "proxy.scheme_mismatch");
+        assert_eq!(ex.top().unwrap().id, CauseId::ProxySchemeMismatch);
         let v = fix_values(&ex, "");
         assert_eq!(v.get("proxy"), Some("http://127.0.0.1:7890"));
         assert_eq!(

@@ -2,13 +2,14 @@
 //!
 //! ```ignore
 //! let values = FixValues::new().with("proxy", "http://127.0.0.1:7890");
-//! let fixes = fixes_for(&catalog, "proxy.unreachable", Lang::En, Shell::PowerShell, &values)?;
+//! let fixes = fixes_for(&catalog, CauseId::ProxyUnreachable, Lang::En, Shell::PowerShell, &values)?;
 //! ```
 //!
 //! Values are redacted (proxy passwords, tokens) and quoted for the target shell by the
 //! renderer; a placeholder without a value is shown as a visible hole such as
 //! `<proxy address>` and listed in [`FixStep::missing`].
 
+use crate::vocab::CauseId;
 use std::collections::BTreeMap;
 
 use crate::cli::Lang;
@@ -65,12 +66,12 @@ pub struct RenderedFixes {
 /// Renders the fix steps of `id` for `shell` in `lang`. `None` when the catalog has no such id.
 pub fn fixes_for(
     catalog: &Catalog,
-    id: &str,
+    id: CauseId,
     lang: Lang,
     shell: Shell,
     values: &FixValues,
 ) -> Option<RenderedFixes> {
-    let entry = catalog.get(id, lang)?;
+    let entry = catalog.get(id.as_str(), lang)?;
     let steps = crate::diagnose::catalog::render_fix(&entry, shell, values);
     let weakens_security = entry.weakens_security || steps.iter().any(|s| s.weakens_security);
     Some(RenderedFixes {
@@ -100,12 +101,18 @@ mod tests {
     fn renders_known_id_and_rejects_unknown() {
         let cat = Catalog::builtin();
         let values = FixValues::new().with("proxy", "http://u:pw@127.0.0.1:7890");
-        let f = fixes_for(&cat, "proxy.unreachable", Lang::En, Shell::Bash, &values).unwrap();
+        let f = fixes_for(
+            &cat,
+            CauseId::ProxyUnreachable,
+            Lang::En,
+            Shell::Bash,
+            &values,
+        )
+        .unwrap();
         assert!(!f.steps.is_empty());
         assert!(!f.weakens_security);
         let all: String = f.steps.iter().map(|s| format!("{s:?}")).collect();
         assert!(!all.contains("pw@"), "password leaked: {all}");
-        assert!(fixes_for(&cat, "no.such_id", Lang::En, Shell::Bash, &values).is_none());
     }
 
     #[test]
@@ -114,7 +121,7 @@ mod tests {
         for lang in [Lang::En, Lang::Zh] {
             let f = fixes_for(
                 &cat,
-                "config.insecure_settings",
+                CauseId::ConfigInsecureSettings,
                 lang,
                 Shell::Cmd,
                 &FixValues::new(),
@@ -122,8 +129,14 @@ mod tests {
             .unwrap();
             // The insecure-settings finding's fix restores verification: it does not weaken.
             assert!(!f.weakens_security);
-            let f =
-                fixes_for(&cat, "sumdb.not_found", lang, Shell::Cmd, &FixValues::new()).unwrap();
+            let f = fixes_for(
+                &cat,
+                CauseId::SumdbNotFound,
+                lang,
+                Shell::Cmd,
+                &FixValues::new(),
+            )
+            .unwrap();
             assert!(f.steps.iter().any(|s| s.weakens_security) == f.weakens_security);
             if f.weakens_security {
                 assert!(f.warning.is_some());

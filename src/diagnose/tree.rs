@@ -8,6 +8,7 @@
 //! explains it. A red probe off Go's path (a blocked 8.8.8.8) is evidence or a finding, never
 //! the cause.
 
+use crate::vocab::{Area, CauseId};
 use serde::{Deserialize, Serialize};
 
 use crate::config::httpproxy::ProxyChoice;
@@ -16,7 +17,9 @@ use crate::config::{FallbackMode, GoConfig, ProxyEntry, Source};
 use crate::diagnose::fixes::FixValues;
 use crate::facts::Facts;
 use crate::modfetch::outcome::Fetch;
-use crate::modfetch::simulate::{Attempt, ModulePrediction, Outcome, Prediction};
+use crate::modfetch::simulate::{
+    Attempt, AttemptResult, ModulePrediction, Outcome, Prediction, StageName,
+};
 use crate::probe::chain::EndpointFacts;
 use crate::probe::dns::{DnsAgreement, DnsClass, DnsFacts};
 use crate::redact::redact_text;
@@ -64,7 +67,7 @@ pub struct Evidence {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub id: String,
+    pub id: CauseId,
     pub detail: String,
 }
 
@@ -73,7 +76,7 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnosis {
     /// A ROOT_CAUSES.md identifier, or `ok`.
-    pub cause: String,
+    pub cause: CauseId,
     /// One sentence with the real values, in English. The report prefers the catalog's
     /// `summary` in the user's language, filled from `fix_values`; this is its fallback.
     pub summary: String,
@@ -124,7 +127,7 @@ const INTERNAL_TLDS: &[&str] = &[
 
 pub fn diagnose(input: &Inputs) -> Diagnosis {
     let mut d = Diagnosis {
-        cause: "ok".into(),
+        cause: CauseId::Ok,
         summary: String::new(),
         module: None,
         findings: vec![],
@@ -142,7 +145,7 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
     match failed {
         Some(m) => diagnose_failure(input, m, &mut d),
         None if input.prediction.inconclusive => {
-            d.cause = "inconclusive".into();
+            d.cause = CauseId::Inconclusive;
             let unchecked_git = input
                 .prediction
                 .missing
@@ -201,7 +204,7 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
             }
         }
         None => {
-            d.cause = "ok".into();
+            d.cause = CauseId::Ok;
             let served: Vec<(String, String)> = input
                 .prediction
                 .modules
@@ -245,7 +248,7 @@ fn winning_entry(m: &ModulePrediction) -> Option<String> {
     m.stages
         .iter()
         .flat_map(|s| s.attempts.iter())
-        .find(|a| a.result == "ok")
+        .find(|a| a.result == AttemptResult::Ok)
         .map(|a| redact_text(&a.entry))
 }
 
@@ -260,7 +263,13 @@ fn deciding_attempt(m: &ModulePrediction) -> Option<&Attempt> {
                 .is_some_and(|ae| e.contains(ae.as_str()) || ae.contains(e.as_str()))
         })
     });
-    by_error.or_else(|| stage.attempts.iter().rev().find(|a| a.result != "ok"))
+    by_error.or_else(|| {
+        stage
+            .attempts
+            .iter()
+            .rev()
+            .find(|a| a.result != AttemptResult::Ok)
+    })
 }
 
 fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Diagnosis) {
@@ -283,21 +292,20 @@ fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Diagnosis) {
     let attempt = deciding_attempt(m);
     let mut cause = m
         .cause
-        .clone()
-        .or_else(|| attempt.map(|a| a.class.clone()))
-        .unwrap_or_else(|| "inconclusive".into());
+        .or_else(|| attempt.map(|a| a.class))
+        .unwrap_or(CauseId::Inconclusive);
     // A server that accepts the connection but never sends a response: Go has no timeout
     // there and hangs. On the way to the checksum database that is an unreachable database;
-    // anywhere else a stalled module proxy.
-    if cause == "timeout" {
+    // anywhere else a stalled module proxy (the probes' class for such a server).
+    if cause == CauseId::GoproxySlow {
         let stalled_at_sumdb = m
             .stages
             .iter()
-            .any(|s| s.outcome == Outcome::Failed && s.stage == "sumdb");
+            .any(|s| s.outcome == Outcome::Failed && s.stage == StageName::Sumdb);
         cause = if stalled_at_sumdb {
-            "sumdb.unreachable"
+            CauseId::SumdbUnreachable
         } else {
-            "goproxy.slow"
+            CauseId::GoproxySlow
         }
         .into();
         d.evidence.push(Evidence {
@@ -311,7 +319,7 @@ fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Diagnosis) {
                 Some(u) => format!("GET {}", redact_text(u)),
                 None => format!("{} ({})", redact_text(&a.entry), module),
             },
-            observation: redact_text(a.error.as_deref().unwrap_or(&a.result)),
+            observation: redact_text(a.error.as_deref().unwrap_or(a.result.as_str())),
         });
         if !a.why.is_empty() {
             d.evidence.push(Evidence {
@@ -333,22 +341,22 @@ fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Diagnosis) {
     }
     if let Some(e) = endpoint {
         add_endpoint_evidence(e, d);
-        if let Some(f) = &e.failure {
-            cause = f.cause.clone();
+        if let Some(c) = e.failure.as_ref().and_then(|f| f.cause) {
+            cause = c;
         }
     }
     let dns = host.as_deref().and_then(|h| input.facts.dns_for(h));
     if let Some(dns) = dns {
         add_dns_evidence(dns, d);
     }
-    if is_network_cause(&cause) {
-        cause = refine_network(&cause, endpoint, dns, host.as_deref(), d);
-        cause = explain_by_configuration(input, &cause, url.as_deref(), endpoint, d);
+    if is_network_cause(cause) {
+        cause = refine_network(cause, endpoint, dns, host.as_deref(), d);
+        cause = explain_by_configuration(input, cause, url.as_deref(), endpoint, d);
     }
-    cause = refine_by_route(input, m, &cause, d);
-    cause = refine_by_evidence(input, m, &cause, endpoint, url.as_deref(), d);
-    fill_fix_values(input, m, &cause, endpoint, dns, url.as_deref(), d);
-    if cause.starts_with("proxy.") {
+    cause = refine_by_route(input, m, cause, d);
+    cause = refine_by_evidence(input, m, cause, endpoint, url.as_deref(), d);
+    fill_fix_values(input, m, cause, endpoint, dns, url.as_deref(), d);
+    if cause.area() == Area::Proxy {
         if let Some(given) = proxy_as_given(d) {
             d.fix_values.set("proxy_given", given);
         }
@@ -356,7 +364,7 @@ fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Diagnosis) {
     if cause == "inconclusive" && d.fix_values.get("detail").is_none() {
         d.fix_values.set("detail", &module);
     }
-    d.summary = summary_for(&cause, &module, host.as_deref(), d);
+    d.summary = summary_for(cause, &module, host.as_deref(), d);
     d.cause = cause;
 }
 
@@ -373,15 +381,15 @@ fn failed_stage(m: &ModulePrediction) -> Option<&str> {
 fn refine_by_evidence(
     input: &Inputs,
     m: &ModulePrediction,
-    cause: &str,
+    cause: CauseId,
     endpoint: Option<&EndpointFacts>,
     url: Option<&str>,
     d: &mut Diagnosis,
-) -> String {
+) -> CauseId {
     // A certificate is "expired" (or "not yet valid") because the local clock is off: the
     // clock is what to fix, not the server.
-    if matches!(cause, "tls.expired" | "tls.not_yet_valid") {
-        let ahead = cause == "tls.expired";
+    if matches!(cause, CauseId::TlsExpired | CauseId::TlsNotYetValid) {
+        let ahead = cause == CauseId::TlsExpired;
         if let Some(c) = input
             .facts
             .clock
@@ -398,34 +406,34 @@ fn refine_by_evidence(
             d.fix_values.set("value", human_skew(c.skew_secs));
             d.fix_values
                 .set("skew_secs", format!("{:+.0}", c.skew_secs));
-            return "local.clock_skew".into();
+            return CauseId::LocalClockSkew;
         }
     }
     // An HTML body on a 5xx/429 is a server's error page, not a login page.
-    if cause == "goproxy.captive_portal" {
+    if cause == CauseId::GoproxyCaptivePortal {
         if let Some(Fetch::Status { code, .. }) =
             url.and_then(|u| input.facts.observations.http.get(u))
         {
             if *code == 429 || *code >= 500 {
-                return "goproxy.http_error".into();
+                return CauseId::GoproxyHttpError;
             }
         }
     }
     // The route to the checksum database fails at the network level: the fix is another
     // route to the same database (GOSUMDB mirror, a proxy that serves /sumdb), whatever the
     // transport detail (kept in the evidence).
-    let transport = cause.starts_with("tcp.")
+    let transport = cause.area() == Area::Tcp
         || matches!(
             cause,
-            "tls.reset_during_handshake"
-                | "tls.handshake_timeout"
-                | "dns.no_resolution"
-                | "dns.nxdomain_filtered"
+            CauseId::TlsResetDuringHandshake
+                | CauseId::TlsHandshakeTimeout
+                | CauseId::DnsNoResolution
+                | CauseId::DnsNxdomainFiltered
         );
     if failed_stage(m) == Some("sumdb") && transport && endpoint.is_none_or(|e| e.proxy.is_none()) {
-        return "sumdb.unreachable".into();
+        return CauseId::SumdbUnreachable;
     }
-    cause.to_string()
+    cause
 }
 
 /// The entry (URL base) of a GOPROXY request URL: the part before `/<escaped module>/@`.
@@ -566,7 +574,7 @@ fn proxy_origin(proxy: &str) -> Option<(String, String)> {
 fn fill_fix_values(
     input: &Inputs,
     m: &ModulePrediction,
-    cause: &str,
+    cause: CauseId,
     endpoint: Option<&EndpointFacts>,
     dns: Option<&DnsFacts>,
     url: Option<&str>,
@@ -587,7 +595,7 @@ fn fill_fix_values(
     if let Some(anchor) = endpoint
         .and_then(|e| e.target_tls())
         .and_then(|t| t.anchor.clone())
-        .filter(|_| cause == "tls.untrusted_interception")
+        .filter(|_| cause == CauseId::TlsUntrustedInterception)
     {
         v.set("ca_name", anchor);
     }
@@ -623,16 +631,16 @@ fn fill_fix_values(
         .map(|p| p.proxy.clone())
         .or_else(|| first_set(cfg, &["HTTPS_PROXY", "https_proxy"]));
     match cause {
-        "config.goproxy_off" => v.set("goproxy_new", goproxy_without_off(cfg.get("GOPROXY"))),
-        "config.goproxy_invalid" => v.set(
+        CauseId::ConfigGoproxyOff => v.set("goproxy_new", goproxy_without_off(cfg.get("GOPROXY"))),
+        CauseId::ConfigGoproxyInvalid => v.set(
             "goproxy_new",
             redact_text(&repaired_goproxy(
                 cfg.get("GOPROXY"),
                 cfg.effective_gonoproxy(),
             )),
         ),
-        "config.gosumdb_invalid" => v.set("sumdb", "sum.golang.org"),
-        "goproxy.http_error" => {
+        CauseId::ConfigGosumdbInvalid => v.set("sumdb", "sum.golang.org"),
+        CauseId::GoproxyHttpError => {
             v.set(
                 "goproxy_new",
                 redact_text(&cfg.get("GOPROXY").replace(',', "|")),
@@ -643,7 +651,7 @@ fn fill_fix_values(
                 v.set("value", format!("{code} {reason}"));
             }
         }
-        "tls.not_tls" => {
+        CauseId::TlsNotTls => {
             if let Some((base, _)) = url.and_then(|u| split_proxy_url(u, &m.path)) {
                 if let Some(rest) = base.strip_prefix("https://") {
                     let plain = format!("http://{rest}");
@@ -654,13 +662,13 @@ fn fill_fix_values(
                 }
             }
         }
-        "dns.hijacked" | "dns.hosts_override" => {
+        CauseId::DnsHijacked | CauseId::DnsHostsOverride => {
             if let Some(dns) = dns {
                 let addrs: Vec<String> = dns.system.addrs().iter().map(|a| a.to_string()).collect();
                 v.set("value", addrs.join(", "));
             }
         }
-        "vcs.govcs_denied" => {
+        CauseId::VcsGovcsDenied => {
             let err = m.error_text.clone().unwrap_or_default();
             let vcs = err
                 .split("disallows using ")
@@ -679,8 +687,8 @@ fn fill_fix_values(
                 },
             );
         }
-        c if c.starts_with("vcs.") => v.set("host", host),
-        c if c.starts_with("proxy.") => {
+        c if c.area() == Area::Vcs => v.set("host", host),
+        c if c.area() == Area::Proxy => {
             if let Some(p) = &route_proxy {
                 fill_proxy_values(c, p, endpoint, v);
             }
@@ -703,7 +711,7 @@ const PUBLIC_MODULE_HOSTS: &[&str] = &[
 /// `proxy` (the proxy to use, corrected when the scheme is wrong), `proxy_auth` (the URL
 /// with credential holes) and `value` (the schemes a proxy offers).
 fn fill_proxy_values(
-    cause: &str,
+    cause: CauseId,
     proxy: &str,
     endpoint: Option<&EndpointFacts>,
     v: &mut FixValues,
@@ -714,8 +722,8 @@ fn fill_proxy_values(
         return;
     };
     let corrected = match (cause, pf.and_then(|p| p.listener.as_deref())) {
-        ("proxy.scheme_mismatch", Some("socks5")) => format!("socks5://{hostport}"),
-        ("proxy.scheme_mismatch", _) if scheme != "http" => format!("http://{hostport}"),
+        (CauseId::ProxySchemeMismatch, Some("socks5")) => format!("socks5://{hostport}"),
+        (CauseId::ProxySchemeMismatch, _) if scheme != "http" => format!("http://{hostport}"),
         _ => redact_text(proxy),
     };
     v.set("proxy", corrected);
@@ -735,10 +743,8 @@ fn fill_proxy_values(
     }
 }
 
-fn is_network_cause(id: &str) -> bool {
-    ["dns.", "tcp.", "tls.", "proxy."]
-        .iter()
-        .any(|p| id.starts_with(p))
+fn is_network_cause(id: CauseId) -> bool {
+    matches!(id.area(), Area::Dns | Area::Tcp | Area::Tls | Area::Proxy)
 }
 
 fn add_endpoint_evidence(e: &EndpointFacts, d: &mut Diagnosis) {
@@ -826,28 +832,28 @@ fn public_says_nxdomain(dns: &DnsFacts) -> bool {
 
 /// Names the DNS-level cause behind a failing chain by comparing resolvers.
 fn refine_network(
-    cause: &str,
+    cause: CauseId,
     endpoint: Option<&EndpointFacts>,
     dns: Option<&DnsFacts>,
     host: Option<&str>,
     d: &mut Diagnosis,
-) -> String {
+) -> CauseId {
     // Proxy legs are the proxy's business: its DNS/TCP failures are proxy.unreachable.
     if endpoint.is_some_and(|e| e.proxy.is_some()) {
-        return cause.to_string();
+        return cause;
     }
     let Some(dns) = dns else {
-        return cause.to_string();
+        return cause;
     };
     let well_known = host.is_some_and(|h| {
         WELL_KNOWN_PUBLIC_HOSTS
             .iter()
             .any(|k| h.eq_ignore_ascii_case(k))
     });
-    if cause.starts_with("dns.") {
+    if cause.area() == Area::Dns {
         return match dns.system.class {
             DnsClass::Nxdomain | DnsClass::NoRecords if public_answered(dns) => {
-                "dns.nxdomain_filtered".into()
+                CauseId::DnsNxdomainFiltered
             }
             DnsClass::Nxdomain | DnsClass::NoRecords
                 if well_known && !public_says_nxdomain(dns) =>
@@ -857,7 +863,7 @@ fn refine_network(
                     observation:
                         "a public Go service: it exists, so the negative answer is a filter".into(),
                 });
-                "dns.nxdomain_filtered".into()
+                CauseId::DnsNxdomainFiltered
             }
             DnsClass::Timeout
             | DnsClass::Unreachable
@@ -866,24 +872,24 @@ fn refine_network(
             | DnsClass::Error
                 if public_answered(dns) =>
             {
-                "dns.system_resolver_down".into()
+                CauseId::DnsSystemResolverDown
             }
-            _ => "dns.no_resolution".into(),
+            _ => CauseId::DnsNoResolution,
         };
     }
     // The name resolved, but the address led to the wrong server: which answer was wrong?
     let wrong_server = matches!(
         cause,
-        "tls.hostname_mismatch"
-            | "tls.untrusted_interception"
-            | "tcp.refused"
-            | "tcp.timeout"
-            | "tcp.unreachable"
-            | "tls.not_tls"
+        CauseId::TlsHostnameMismatch
+            | CauseId::TlsUntrustedInterception
+            | CauseId::TcpRefused
+            | CauseId::TcpTimeout
+            | CauseId::TcpUnreachable
+            | CauseId::TlsNotTls
     );
     if wrong_server && dns.system.class.answered() {
         if dns.hosts.is_some() {
-            return "dns.hosts_override".into();
+            return CauseId::DnsHostsOverride;
         }
         let differs = dns.agreement == DnsAgreement::Different;
         let sinkhole = !public_answered(dns)
@@ -894,31 +900,32 @@ fn refine_network(
                 .iter()
                 .any(|ip| ip.is_unspecified() || ip.is_loopback());
         if differs || sinkhole {
-            return "dns.hijacked".into();
+            return CauseId::DnsHijacked;
         }
     }
-    cause.to_string()
+    cause
 }
 
 /// A network failure that the configuration explains (and fixes) is a configuration cause.
 fn explain_by_configuration(
     input: &Inputs,
-    cause: &str,
+    cause: CauseId,
     url: Option<&str>,
     endpoint: Option<&EndpointFacts>,
     d: &mut Diagnosis,
-) -> String {
+) -> CauseId {
     let cfg = input.config;
     let direct_route = endpoint.is_none_or(|e| e.proxy.is_none());
-    let transport_failure =
-        !cause.starts_with("proxy.") && cause != "tls.hostname_mismatch" && cause != "tls.expired";
+    let transport_failure = cause.area() != Area::Proxy
+        && cause != CauseId::TlsHostnameMismatch
+        && cause != CauseId::TlsExpired;
     let https_proxy = first_set(cfg, &["HTTPS_PROXY", "https_proxy"]);
     let http_proxy = first_set(cfg, &["HTTP_PROXY", "http_proxy"]);
     let is_https = url.is_some_and(|u| u.starts_with("https://"));
     if direct_route && transport_failure && is_https {
         // HTTPS_PROXY is set but does not parse: Go silently ignores it and goes direct.
         if let Some(w) = input.warnings.iter().find(|w| {
-            w.id == "config.proxy_value_invalid"
+            w.id == CauseId::ConfigProxyValueInvalid
                 && w.variable.eq_ignore_ascii_case("HTTPS_PROXY")
                 && !cfg.get(&w.variable).is_empty()
         }) {
@@ -931,7 +938,7 @@ fn explain_by_configuration(
                 "proxy",
                 password_hole(&repaired_proxy_value(cfg.get(&w.variable))),
             );
-            return "config.proxy_value_invalid".into();
+            return CauseId::ConfigProxyValueInvalid;
         }
         // The probe reached the host directly although HTTPS_PROXY is set and NO_PROXY does
         // not exempt it: Go's parser rejected the real value (the configuration seen here is
@@ -954,7 +961,7 @@ fn explain_by_configuration(
             d.fix_values.set("var", var.to_ascii_uppercase());
             d.fix_values
                 .set("proxy", password_hole(&repaired_proxy_value(proxy)));
-            return "config.proxy_value_invalid".into();
+            return CauseId::ConfigProxyValueInvalid;
         }
         // NO_PROXY sent a host around the configured (and valid) proxy.
         if let (Some(proxy), Some(u), true) = (
@@ -978,7 +985,7 @@ fn explain_by_configuration(
                     "noproxy_new",
                     remove_no_proxy_entry(&no_proxy, u.host_str().unwrap_or("")),
                 );
-                return "config.no_proxy_bypass".into();
+                return CauseId::ConfigNoProxyBypass;
             }
         }
         if https_proxy.is_none() {
@@ -991,7 +998,7 @@ fn explain_by_configuration(
                     ),
                 });
                 d.fix_values.set("proxy", redact_text(proxy));
-                return "config.http_proxy_only".into();
+                return CauseId::ConfigHttpProxyOnly;
             }
             // HTTPS_PROXY written into the go env file: Go reads it only from the OS.
             if let Some(key) = cfg.env_file_ignored_keys.iter().find(|k| is_proxy_var(k)) {
@@ -1001,7 +1008,7 @@ fn explain_by_configuration(
                         "sets {key}, which Go reads only from the OS environment: no proxy is used"
                     ),
                 });
-                return "config.proxy_via_go_env".into();
+                return CauseId::ConfigProxyViaGoEnv;
             }
             if let Some(sys) = &input.system_proxy {
                 d.evidence.push(Evidence {
@@ -1024,7 +1031,7 @@ fn explain_by_configuration(
                 if let Some(n) = &sys.no_proxy {
                     d.fix_values.set("noproxy_new", n);
                 }
-                return "config.system_proxy_ignored".into();
+                return CauseId::ConfigSystemProxyIgnored;
             }
         }
     }
@@ -1045,10 +1052,10 @@ fn explain_by_configuration(
             d.fix_values.set("var", stale.variable.to_ascii_uppercase());
             d.fix_values.set("value", redact_text(&stale.persisted));
             d.fix_values.set("proxy", redact_text(&stale.persisted));
-            return "config.stale_shell_env".into();
+            return CauseId::ConfigStaleShellEnv;
         }
     }
-    cause.to_string()
+    cause
 }
 
 fn is_proxy_var(name: &str) -> bool {
@@ -1076,32 +1083,37 @@ fn first_set(cfg: &GoConfig, names: &[&str]) -> Option<String> {
 }
 
 /// Causes that only the route (GOPROXY list, GOPRIVATE) explains.
-fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Diagnosis) -> String {
+fn refine_by_route(
+    input: &Inputs,
+    m: &ModulePrediction,
+    cause: CauseId,
+    d: &mut Diagnosis,
+) -> CauseId {
     let cfg = input.config;
     let error = m.error_text.clone().unwrap_or_default();
     if error.contains("module lookup disabled by GOPROXY=off") {
-        return "config.goproxy_off".into();
+        return CauseId::ConfigGoproxyOff;
     }
     // GOPROXY itself (the warnings use the same id for a malformed GOVCS, which does not
     // stop the proxy path).
     if let Some(w) = input
         .warnings
         .iter()
-        .find(|w| w.id == "config.goproxy_invalid" && w.variable == "GOPROXY")
+        .find(|w| w.id == CauseId::ConfigGoproxyInvalid && w.variable == "GOPROXY")
     {
         d.evidence.push(Evidence {
             fact: "GOPROXY".into(),
             observation: w.message.clone(),
         });
-        return "config.goproxy_invalid".into();
+        return CauseId::ConfigGoproxyInvalid;
     }
-    if (error.contains("GOSUMDB") || cause == "config.gosumdb_invalid")
+    if (error.contains("GOSUMDB") || cause == CauseId::ConfigGosumdbInvalid)
         && input
             .warnings
             .iter()
-            .any(|w| w.id == "config.gosumdb_invalid")
+            .any(|w| w.id == CauseId::ConfigGosumdbInvalid)
     {
-        return "config.gosumdb_invalid".into();
+        return CauseId::ConfigGosumdbInvalid;
     }
 
     // `,` stopped Go at a network error although a later entry serves the module.
@@ -1124,7 +1136,7 @@ fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Di
             "goproxy_new",
             redact_text(&format!("{mirror},{}", rest.join(","))),
         );
-        return "config.comma_blocks_fallback".into();
+        return CauseId::ConfigCommaBlocksFallback;
     }
 
     // A private module sent to public services.
@@ -1145,7 +1157,7 @@ fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Di
             });
             d.fix_values.set("var", var);
             d.fix_values.set("value", fixed);
-            return "config.pattern_whitespace".into();
+            return CauseId::ConfigPatternWhitespace;
         }
     }
     if !route_private && looks_private(input, m, cause) {
@@ -1157,7 +1169,7 @@ fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Di
                 cfg.get("GOPRIVATE")
             ),
         });
-        return "config.private_not_excluded".into();
+        return CauseId::ConfigPrivateNotExcluded;
     }
 
     // An OS variable overriding `go env -w` on the variable that decided the route.
@@ -1189,18 +1201,21 @@ fn refine_by_route(input: &Inputs, m: &ModulePrediction, cause: &str, d: &mut Di
             });
             d.fix_values.set("var", name);
             d.fix_values.set("value", redact_text(&sh.value));
-            return "config.env_overrides_goenv".into();
+            return CauseId::ConfigEnvOverridesGoenv;
         }
     }
-    cause.to_string()
+    cause
 }
 
 /// Causes where a source said the module is unknown or unreachable for it (what a private
 /// module looks like from outside).
-fn is_not_found(cause: &str) -> bool {
+fn is_not_found(cause: CauseId) -> bool {
     matches!(
         cause,
-        "sumdb.not_found" | "goproxy.module_not_found" | "vcs.auth_required" | "vcs.meta_missing"
+        CauseId::SumdbNotFound
+            | CauseId::GoproxyModuleNotFound
+            | CauseId::VcsAuthRequired
+            | CauseId::VcsMetaMissing
     )
 }
 
@@ -1231,8 +1246,11 @@ fn whitespace_entry_for(cfg: &GoConfig, path: &str) -> Option<(String, String)> 
 
 /// The later GOPROXY entry that served the module's failing stage, when Go stopped before it
 /// because of a `,`.
-fn comma_blocked_by(input: &Inputs, m: &ModulePrediction, cause: &str) -> Option<String> {
-    if cause.ends_with("not_found") {
+fn comma_blocked_by(input: &Inputs, m: &ModulePrediction, cause: CauseId) -> Option<String> {
+    if matches!(
+        cause,
+        CauseId::GoproxyModuleNotFound | CauseId::SumdbNotFound
+    ) {
         return None;
     }
     let stage = m.stages.iter().find(|s| s.outcome == Outcome::Failed)?;
@@ -1273,7 +1291,7 @@ fn comma_blocked_by(input: &Inputs, m: &ModulePrediction, cause: &str) -> Option
 
 /// "The module is private": the public services say not found, direct mode needs
 /// credentials, or its host is internal.
-fn looks_private(input: &Inputs, m: &ModulePrediction, cause: &str) -> bool {
+fn looks_private(input: &Inputs, m: &ModulePrediction, cause: CauseId) -> bool {
     let host = m.path.split('/').next().unwrap_or("");
     // An internal name: an internal top-level domain, or a label such as `corp` / `internal`
     // below the registrable domain's suffix (git.corp.example, gitlab.internal.acme.com).
@@ -1323,12 +1341,12 @@ fn looks_private(input: &Inputs, m: &ModulePrediction, cause: &str) -> bool {
             })
     });
     match cause {
-        "sumdb.not_found" => {
+        CauseId::SumdbNotFound => {
             internal_tld || public_nx || public_says_unreachable || same_domain_mirror
         }
         // Only a module Go sent to a module proxy first can be "not excluded": with
         // GOPROXY=direct nothing public was asked.
-        "goproxy.module_not_found" | "vcs.auth_required" | "vcs.meta_missing"
+        CauseId::GoproxyModuleNotFound | CauseId::VcsAuthRequired | CauseId::VcsMetaMissing
             if m.stages
                 .iter()
                 .flat_map(|s| &s.attempts)
@@ -1341,7 +1359,7 @@ fn looks_private(input: &Inputs, m: &ModulePrediction, cause: &str) -> bool {
                     .observations
                     .direct
                     .get(&m.path)
-                    .is_some_and(|o| o.class == "vcs.auth_required")
+                    .is_some_and(|o| o.class == CauseId::VcsAuthRequired)
         }
         _ => false,
     }
@@ -1402,59 +1420,59 @@ fn remove_no_proxy_entry(no_proxy: &str, host: &str) -> String {
         .join(",")
 }
 
-fn summary_for(cause: &str, module: &str, host: Option<&str>, d: &Diagnosis) -> String {
+fn summary_for(cause: CauseId, module: &str, host: Option<&str>, d: &Diagnosis) -> String {
     let host = host.unwrap_or("the server");
     let v = |k: &str| d.fix_values.get(k).unwrap_or("").to_string();
     match cause {
-        "dns.nxdomain_filtered" => format!("The system resolver says {host} does not exist, so Go cannot fetch {module}."),
-        "dns.no_resolution" => format!("{host} cannot be resolved: no resolver answers, so Go cannot fetch {module}."),
-        "dns.system_resolver_down" => format!("The system resolver does not answer for {host} while a public resolver does."),
-        "dns.hijacked" => format!("The system resolver's answer for {host} leads to the wrong server."),
-        "dns.hosts_override" => format!("The hosts file pins {host} to an address that does not serve it."),
-        "tcp.refused" => format!("Connections to {host} are refused."),
-        "tcp.timeout" => format!("Connections to {host} time out: packets are dropped."),
-        "tcp.unreachable" => format!("{host} is unreachable: no route."),
-        "tcp.reset" => format!("Connections to {host} are reset."),
-        "tls.untrusted_interception" => format!("The TLS certificate for {host} is issued by {}, which Go does not trust: the connection is intercepted.", if v("ca_name").is_empty() { "an unknown CA".into() } else { v("ca_name") }),
-        "tls.hostname_mismatch" => format!("The server at {host} presents a certificate for another name."),
-        "tls.expired" => format!("The certificate of {host} has expired."),
-        "tls.not_yet_valid" => format!("The certificate of {host} is not valid yet."),
-        "tls.reset_during_handshake" => format!("The connection to {host} is cut right after the TLS ClientHello (name-based blocking)."),
-        "tls.not_tls" => format!("{host} does not speak TLS on that port."),
-        "tls.handshake_timeout" => format!("The TLS handshake with {host} never completes."),
-        "tls.handshake_failure" => format!("{host} aborts the TLS handshake."),
-        "config.http_proxy_only" => format!("HTTP_PROXY is set but HTTPS_PROXY is not, so Go reaches {host} without the proxy and fails."),
-        "config.system_proxy_ignored" => format!("A proxy is configured in the OS, but Go reads only HTTPS_PROXY, so it reaches {host} directly and fails."),
-        "config.stale_shell_env" => format!("{} is saved in your environment but this terminal was opened before: Go runs without it.", v("var")),
-        "config.no_proxy_bypass" => format!("NO_PROXY exempts {host} from the proxy, and it is not reachable directly."),
-        "config.comma_blocks_fallback" => format!("GOPROXY's first entry fails with a network error and the `,` after it stops Go, although {} works.", v("mirror")),
-        "config.private_not_excluded" => format!("{module} is private, but GOPRIVATE does not cover it: Go asks the public proxy and checksum database."),
-        "config.env_overrides_goenv" => format!("The OS environment's {} overrides the value you set with `go env -w`.", v("var")),
-        "config.goproxy_off" => format!("GOPROXY=off and {module} is not exempted by GOPRIVATE/GONOPROXY."),
-        "config.goproxy_invalid" => "GOPROXY does not parse: Go refuses to run with it.".into(),
-        "config.gosumdb_invalid" => "GOSUMDB is malformed: Go cannot verify modules.".into(),
-        other if other.starts_with("proxy.") => proxy_summary(other, host, d),
-        "goproxy.http_error" => format!("{host} answers {} for {module}, and Go does not try the next GOPROXY entry after that error.", if v("value").is_empty() { "an error".into() } else { v("value") }),
-        "goproxy.forbidden" => format!("{host} refuses the request for {module} (401/403): it wants credentials."),
-        "goproxy.captive_portal" => format!("A web page (a login or portal page) comes back from {host} instead of module data."),
-        "goproxy.module_not_found" => format!("No source has {module}: every GOPROXY entry (and direct mode) says it does not exist."),
-        "sumdb.proxy_route_broken" => format!("{host}'s checksum-database endpoint fails, so Go cannot verify {module}."),
-        "sumdb.bad_signature" => "The checksum database's signed tree head does not verify with the configured key.".into(),
-        "sumdb.checksum_mismatch" => format!("What was downloaded for {module} does not match the checksum database's record."),
-        "vcs.git_missing" => format!("Direct mode needs git for {module}, and git is not installed."),
-        "vcs.meta_missing" => format!("{} serves no go-import meta tag for {} (a login page, or not a Go host).", v("host"), v("module_path")),
-        "vcs.auth_required" => format!("git needs credentials for {} and Go disables the prompt.", v("host")),
-        "vcs.ssh_blocked" => format!("git reaches {} over ssh (an insteadOf rewrite or an ssh remote), and that port is blocked.", v("host")),
-        "vcs.govcs_denied" => format!("GOVCS does not allow {} for {}.", v("vcs"), v("module_path")),
-        "local.clock_skew" => format!("The local clock is {}, so the certificate of {host} looks invalid.", v("value")),
-        "sumdb.unreachable" => format!("The checksum database cannot be reached ({host}), so Go cannot verify {module}."),
-        "sumdb.not_found" => format!("The checksum database has no record of {module}: it is private, but GONOSUMDB/GOPRIVATE do not cover it."),
-        "config.pattern_whitespace" => format!("{} has an entry with a space, so it does not cover {module}.", v("var")),
-        "config.proxy_value_invalid" => format!("{} does not parse, so Go ignores it and reaches {host} directly, which fails.", v("var")),
-        "config.proxy_via_go_env" => format!("HTTPS_PROXY is in the go env file, where Go does not read it: Go reaches {host} directly and fails."),
-        other if other.starts_with("goproxy.") => format!("The module proxy fails for {module} ({other})."),
-        other if other.starts_with("sumdb.") => format!("The checksum database fails for {module} ({other})."),
-        other if other.starts_with("vcs.") => format!("Fetching {module} directly fails ({other})."),
+        CauseId::DnsNxdomainFiltered => format!("The system resolver says {host} does not exist, so Go cannot fetch {module}."),
+        CauseId::DnsNoResolution => format!("{host} cannot be resolved: no resolver answers, so Go cannot fetch {module}."),
+        CauseId::DnsSystemResolverDown => format!("The system resolver does not answer for {host} while a public resolver does."),
+        CauseId::DnsHijacked => format!("The system resolver's answer for {host} leads to the wrong server."),
+        CauseId::DnsHostsOverride => format!("The hosts file pins {host} to an address that does not serve it."),
+        CauseId::TcpRefused => format!("Connections to {host} are refused."),
+        CauseId::TcpTimeout => format!("Connections to {host} time out: packets are dropped."),
+        CauseId::TcpUnreachable => format!("{host} is unreachable: no route."),
+        CauseId::TcpReset => format!("Connections to {host} are reset."),
+        CauseId::TlsUntrustedInterception => format!("The TLS certificate for {host} is issued by {}, which Go does not trust: the connection is intercepted.", if v("ca_name").is_empty() { "an unknown CA".into() } else { v("ca_name") }),
+        CauseId::TlsHostnameMismatch => format!("The server at {host} presents a certificate for another name."),
+        CauseId::TlsExpired => format!("The certificate of {host} has expired."),
+        CauseId::TlsNotYetValid => format!("The certificate of {host} is not valid yet."),
+        CauseId::TlsResetDuringHandshake => format!("The connection to {host} is cut right after the TLS ClientHello (name-based blocking)."),
+        CauseId::TlsNotTls => format!("{host} does not speak TLS on that port."),
+        CauseId::TlsHandshakeTimeout => format!("The TLS handshake with {host} never completes."),
+        CauseId::TlsHandshakeFailure => format!("{host} aborts the TLS handshake."),
+        CauseId::ConfigHttpProxyOnly => format!("HTTP_PROXY is set but HTTPS_PROXY is not, so Go reaches {host} without the proxy and fails."),
+        CauseId::ConfigSystemProxyIgnored => format!("A proxy is configured in the OS, but Go reads only HTTPS_PROXY, so it reaches {host} directly and fails."),
+        CauseId::ConfigStaleShellEnv => format!("{} is saved in your environment but this terminal was opened before: Go runs without it.", v("var")),
+        CauseId::ConfigNoProxyBypass => format!("NO_PROXY exempts {host} from the proxy, and it is not reachable directly."),
+        CauseId::ConfigCommaBlocksFallback => format!("GOPROXY's first entry fails with a network error and the `,` after it stops Go, although {} works.", v("mirror")),
+        CauseId::ConfigPrivateNotExcluded => format!("{module} is private, but GOPRIVATE does not cover it: Go asks the public proxy and checksum database."),
+        CauseId::ConfigEnvOverridesGoenv => format!("The OS environment's {} overrides the value you set with `go env -w`.", v("var")),
+        CauseId::ConfigGoproxyOff => format!("GOPROXY=off and {module} is not exempted by GOPRIVATE/GONOPROXY."),
+        CauseId::ConfigGoproxyInvalid => "GOPROXY does not parse: Go refuses to run with it.".into(),
+        CauseId::ConfigGosumdbInvalid => "GOSUMDB is malformed: Go cannot verify modules.".into(),
+        other if other.area() == Area::Proxy => proxy_summary(other, host, d),
+        CauseId::GoproxyHttpError => format!("{host} answers {} for {module}, and Go does not try the next GOPROXY entry after that error.", if v("value").is_empty() { "an error".into() } else { v("value") }),
+        CauseId::GoproxyForbidden => format!("{host} refuses the request for {module} (401/403): it wants credentials."),
+        CauseId::GoproxyCaptivePortal => format!("A web page (a login or portal page) comes back from {host} instead of module data."),
+        CauseId::GoproxyModuleNotFound => format!("No source has {module}: every GOPROXY entry (and direct mode) says it does not exist."),
+        CauseId::SumdbProxyRouteBroken => format!("{host}'s checksum-database endpoint fails, so Go cannot verify {module}."),
+        CauseId::SumdbBadSignature => "The checksum database's signed tree head does not verify with the configured key.".into(),
+        CauseId::SumdbChecksumMismatch => format!("What was downloaded for {module} does not match the checksum database's record."),
+        CauseId::VcsGitMissing => format!("Direct mode needs git for {module}, and git is not installed."),
+        CauseId::VcsMetaMissing => format!("{} serves no go-import meta tag for {} (a login page, or not a Go host).", v("host"), v("module_path")),
+        CauseId::VcsAuthRequired => format!("git needs credentials for {} and Go disables the prompt.", v("host")),
+        CauseId::VcsSshBlocked => format!("git reaches {} over ssh (an insteadOf rewrite or an ssh remote), and that port is blocked.", v("host")),
+        CauseId::VcsGovcsDenied => format!("GOVCS does not allow {} for {}.", v("vcs"), v("module_path")),
+        CauseId::LocalClockSkew => format!("The local clock is {}, so the certificate of {host} looks invalid.", v("value")),
+        CauseId::SumdbUnreachable => format!("The checksum database cannot be reached ({host}), so Go cannot verify {module}."),
+        CauseId::SumdbNotFound => format!("The checksum database has no record of {module}: it is private, but GONOSUMDB/GOPRIVATE do not cover it."),
+        CauseId::ConfigPatternWhitespace => format!("{} has an entry with a space, so it does not cover {module}.", v("var")),
+        CauseId::ConfigProxyValueInvalid => format!("{} does not parse, so Go ignores it and reaches {host} directly, which fails.", v("var")),
+        CauseId::ConfigProxyViaGoEnv => format!("HTTPS_PROXY is in the go env file, where Go does not read it: Go reaches {host} directly and fails."),
+        other if other.area() == Area::Goproxy => format!("The module proxy fails for {module} ({other})."),
+        other if other.area() == Area::Sumdb => format!("The checksum database fails for {module} ({other})."),
+        other if other.area() == Area::Vcs => format!("Fetching {module} directly fails ({other})."),
         other => format!("Go fails for {module} ({other})."),
     }
 }
@@ -1467,28 +1485,30 @@ fn proxy_as_given(d: &Diagnosis) -> Option<String> {
 }
 
 /// One sentence for a proxy cause, naming the proxy.
-fn proxy_summary(cause: &str, host: &str, d: &Diagnosis) -> String {
+fn proxy_summary(cause: CauseId, host: &str, d: &Diagnosis) -> String {
     let given = proxy_as_given(d).unwrap_or_else(|| "the HTTP proxy".into());
     let schemes = d.fix_values.get("value").unwrap_or("other schemes");
     match cause {
-        "proxy.unreachable" => {
+        CauseId::ProxyUnreachable => {
             format!("The proxy {given} cannot be reached (is the proxy client running?).")
         }
-        "proxy.auth_required" => format!(
+        CauseId::ProxyAuthRequired => format!(
             "The proxy {given} requires a user name and password (407), and HTTPS_PROXY has none."
         ),
-        "proxy.auth_rejected" => {
+        CauseId::ProxyAuthRejected => {
             format!("The proxy {given} rejects the credentials in HTTPS_PROXY (407).")
         }
-        "proxy.auth_unsupported" => {
+        CauseId::ProxyAuthUnsupported => {
             format!("The proxy {given} accepts only {schemes}, which Go cannot do.")
         }
-        "proxy.connect_denied" => format!("The proxy {given} refuses to connect to {host}."),
-        "proxy.upstream_failed" => format!("The proxy {given} cannot reach {host} itself."),
-        "proxy.scheme_mismatch" => {
+        CauseId::ProxyConnectDenied => format!("The proxy {given} refuses to connect to {host}."),
+        CauseId::ProxyUpstreamFailed => format!("The proxy {given} cannot reach {host} itself."),
+        CauseId::ProxySchemeMismatch => {
             format!("HTTPS_PROXY={given} uses the wrong scheme for what listens there.")
         }
-        "proxy.not_a_proxy" => format!("What answers at {given} is not an HTTP or SOCKS proxy."),
+        CauseId::ProxyNotAProxy => {
+            format!("What answers at {given} is not an HTTP or SOCKS proxy.")
+        }
         other => format!("The HTTP proxy {given} fails ({other}) on the way to {host}."),
     }
 }
@@ -1499,7 +1519,7 @@ fn slow_mirror(input: &Inputs, m: &ModulePrediction) -> Option<String> {
         .iter()
         .flat_map(|s| s.attempts.iter())
         .find_map(|a| {
-            let url = a.url.as_deref().filter(|_| a.result == "ok")?;
+            let url = a.url.as_deref().filter(|_| a.result == AttemptResult::Ok)?;
             let took = input.facts.observations.http.get(url)?.elapsed_ms();
             let (alt, alt_ms) = observed_alternatives(input, url, &m.path)
                 .into_iter()
@@ -1521,8 +1541,11 @@ const SLOW_MS: u64 = 2000;
 
 /// The version list Go used lacks the newest version another source lists.
 fn stale_mirror(input: &Inputs, m: &ModulePrediction) -> Option<String> {
-    let stage = m.stages.iter().find(|s| s.stage == "list")?;
-    let a = stage.attempts.iter().find(|a| a.result == "ok")?;
+    let stage = m.stages.iter().find(|s| s.stage == StageName::List)?;
+    let a = stage
+        .attempts
+        .iter()
+        .find(|a| a.result == AttemptResult::Ok)?;
     let url = a.url.as_deref()?;
     let list_of = |u: &str| match input.facts.observations.http.get(u) {
         Some(Fetch::Status {
@@ -1552,20 +1575,20 @@ fn stale_mirror(input: &Inputs, m: &ModulePrediction) -> Option<String> {
 
 /// Everything true and worth telling that is not the cause.
 fn collect_findings(input: &Inputs, d: &mut Diagnosis) {
-    let mut add = |id: &str, detail: String| {
+    let mut add = |id: CauseId, detail: String| {
         if id != d.cause && !d.findings.iter().any(|f| f.id == id && f.detail == detail) {
             d.findings.push(Finding {
-                id: id.to_string(),
+                id,
                 detail: redact_text(&detail),
             });
         }
     };
     for w in input.warnings {
-        add(&w.id, w.message.clone());
+        add(w.id, w.message.clone());
     }
     for e in &input.facts.endpoints {
         for f in &e.findings {
-            add(f, format!("{}:{}", e.host, e.port));
+            add(*f, format!("{}:{}", e.host, e.port));
         }
     }
     for dns in &input.facts.dns {
@@ -1574,33 +1597,33 @@ fn collect_findings(input: &Inputs, d: &mut Diagnosis) {
         if public_failed && dns.system.class.answered() {
             let servers: Vec<&str> = dns.public.iter().map(|p| p.server.as_str()).collect();
             add(
-                "dns.public_resolver_blocked",
+                CauseId::DnsPublicResolverBlocked,
                 format!("{} cannot be reached from this network", servers.join(", ")),
             );
         }
     }
     for m in &input.prediction.modules {
         if let Some(detail) = slow_mirror(input, m) {
-            add("goproxy.slow", detail);
+            add(CauseId::GoproxySlow, detail);
         }
         if let Some(detail) = stale_mirror(input, m) {
-            add("goproxy.stale_mirror", detail);
+            add(CauseId::GoproxyStaleMirror, detail);
         }
     }
     for c in &input.facts.clock {
         if c.significant {
             add(
-                "local.clock_skew",
+                CauseId::LocalClockSkew,
                 format!("local clock is {:+.0} s off {}", c.skew_secs, c.source),
             );
         }
     }
     if let Some(sys) = &input.system_proxy {
-        if d.cause != "config.system_proxy_ignored"
+        if d.cause != CauseId::ConfigSystemProxyIgnored
             && first_set(input.config, &["HTTPS_PROXY", "https_proxy"]).is_none()
         {
             add(
-                "config.system_proxy_ignored",
+                CauseId::ConfigSystemProxyIgnored,
                 format!(
                     "a proxy is configured in {} but Go does not read it",
                     sys.source
@@ -1610,7 +1633,7 @@ fn collect_findings(input: &Inputs, d: &mut Diagnosis) {
     }
     for s in &input.stale_env {
         add(
-            "config.stale_shell_env",
+            CauseId::ConfigStaleShellEnv,
             format!(
                 "{} is persisted in {} but differs in this shell",
                 s.variable, s.persisted_in

@@ -7,11 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use super::direct::{probe_direct, DirectOptions};
 use super::fetch::{observe, Fetcher};
-use super::simulate::{Observations, Outcome, Prediction, SimConfig, SimTarget};
+use super::simulate::{
+    AttemptResult, Observations, Outcome, Prediction, SimConfig, SimTarget, StageName,
+};
 use crate::app::Ctx;
 use crate::cli::ProbeKind;
 use crate::config::GoConfig;
 use crate::exit;
+use crate::vocab::CauseId;
 
 /// The JSON document of `probe goproxy|sumdb --json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -116,7 +119,7 @@ fn exit_code(name: &str, p: &Prediction) -> u8 {
         let stage = p
             .modules
             .first()
-            .and_then(|m| m.stages.iter().find(|s| s.stage == "sumdb"));
+            .and_then(|m| m.stages.iter().find(|s| s.stage == StageName::Sumdb));
         return match stage.map(|s| s.outcome) {
             Some(Outcome::Failed) => exit::GO_WILL_FAIL,
             Some(Outcome::Unknown) => exit::INCONCLUSIVE,
@@ -169,7 +172,7 @@ pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observatio
                 .unwrap_or("latest")
         ));
         for st in &m.stages {
-            if name == "sumdb" && st.stage != "sumdb" && st.outcome == Outcome::Ok {
+            if name == "sumdb" && st.stage != StageName::Sumdb && st.outcome == Outcome::Ok {
                 continue;
             }
             for a in &st.attempts {
@@ -181,7 +184,7 @@ pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observatio
                         let mut t = format!(" ({} ms", f.elapsed_ms());
                         if let super::outcome::Fetch::Status { size, .. } = f {
                             t.push_str(&format!(", {size} bytes"));
-                            if st.stage == "zip" && a.result == "ok" {
+                            if st.stage == StageName::Zip && a.result == AttemptResult::Ok {
                                 // Whole milliseconds: a loopback zip can take "0 ms".
                                 let secs = f.elapsed_ms().max(1) as f64 / 1000.0;
                                 t.push_str(&format!(", {:.1} MB/s", *size as f64 / 1e6 / secs));
@@ -220,7 +223,7 @@ pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observatio
         let m = p.modules.iter().find(|m| m.outcome == Outcome::Failed);
         s.push_str(&format!(
             "Prediction: Go will fail ({}). It will print{}:\n",
-            m.and_then(|m| m.cause.clone()).unwrap_or_default(),
+            m.and_then(|m| m.cause).map_or("", CauseId::as_str),
             if m.is_some_and(|m| !m.error_text_exact) {
                 " (approximately)"
             } else {

@@ -4,6 +4,7 @@
 //! proxy settings, `url.<base>.insteadOf` rewrites to ssh/git:// and whether their port is
 //! reachable, and with `--vcs`, `git ls-remote` with prompts disabled).
 
+use crate::vocab::CauseId;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -445,7 +446,7 @@ pub fn ls_remote_error_text(remote: &str, dir: &str, status: &str, stderr: &str)
 }
 
 /// The ROOT_CAUSES identifier for git's stderr after a failed `git ls-remote`.
-pub fn classify_git_stderr(stderr: &str) -> &'static str {
+pub fn classify_git_stderr(stderr: &str) -> CauseId {
     let has = |s: &str| stderr.contains(s);
     let lower = stderr.to_ascii_lowercase();
     if has("ssh: connect to host")
@@ -454,7 +455,7 @@ pub fn classify_git_stderr(stderr: &str) -> &'static str {
         || has("fatal: unable to connect to")
         || has("fatal: unable to look up")
     {
-        "vcs.ssh_blocked"
+        CauseId::VcsSshBlocked
     } else if has("could not read Username")
         || has("could not read Password")
         || has("terminal prompts disabled")
@@ -465,25 +466,25 @@ pub fn classify_git_stderr(stderr: &str) -> &'static str {
         || has("returned error: 401")
         || has("returned error: 403")
     {
-        "vcs.auth_required"
+        CauseId::VcsAuthRequired
     } else if has("Received HTTP code 407") || has("CONNECT tunnel failed, response 407") {
-        "proxy.auth_required"
+        CauseId::ProxyAuthRequired
     } else if has("SSL certificate problem") || has("server certificate verification failed") {
-        "tls.untrusted_interception"
+        CauseId::TlsUntrustedInterception
     } else if has("Could not resolve host") {
-        "dns.no_resolution"
+        CauseId::DnsNoResolution
     } else if lower.contains("timed out") || has("Timeout was reached") {
-        "tcp.timeout"
+        CauseId::TcpTimeout
     } else if has("Failed to connect to") || has("Couldn't connect to server") {
-        "tcp.refused"
+        CauseId::TcpRefused
     } else if has("Repository not found")
         || has("returned error: 404")
         || lower.contains("not found")
     {
-        "goproxy.module_not_found"
+        CauseId::GoproxyModuleNotFound
     } else {
         // The usual reason git fails on a repository that Go must fetch directly.
-        "vcs.auth_required"
+        CauseId::VcsAuthRequired
     }
 }
 
@@ -642,18 +643,18 @@ pub async fn probe_direct_with(
 ) -> DirectOutcome {
     let mut detail = vec![];
     let fail =
-        |go_error: String, not_found: bool, class: &str, detail: Vec<String>| DirectOutcome {
+        |go_error: String, not_found: bool, class: CauseId, detail: Vec<String>| DirectOutcome {
             ok: false,
             go_error: Some(go_error),
             not_found,
-            class: class.into(),
+            class,
             verified: true,
             unchecked: None,
             detail,
         };
     let root = match static_repo_root(path) {
         Some(Ok(r)) => r,
-        Some(Err(e)) => return fail(e, true, "goproxy.module_not_found", detail),
+        Some(Err(e)) => return fail(e, true, CauseId::GoproxyModuleNotFound, detail),
         None => {
             let url = go_get_url(path);
             let f = fetcher.get(&url, 1 << 20).await;
@@ -661,14 +662,14 @@ pub async fn probe_direct_with(
                 Ok(r) => r,
                 Err(e) => {
                     let class = match &f {
-                        Fetch::NetError { class, .. } => class.clone(),
-                        _ => "vcs.meta_missing".into(),
+                        Fetch::NetError { class, .. } => *class,
+                        _ => CauseId::VcsMetaMissing,
                     };
                     detail.push(format!("GET {url}: no usable go-import meta tag"));
                     return fail(
                         format!("unrecognized import path {path:?}: {e}"),
                         true,
-                        &class,
+                        class,
                         detail,
                     );
                 }
@@ -683,7 +684,7 @@ pub async fn probe_direct_with(
         ok: true,
         go_error: None,
         not_found: false,
-        class: "ok".into(),
+        class: CauseId::Ok,
         verified: false,
         unchecked,
         detail,
@@ -694,7 +695,7 @@ pub async fn probe_direct_with(
     if let Some(rules) = &opts.govcs {
         let private = crate::config::pattern::match_prefix_patterns(&opts.goprivate, &root.root);
         if let Err(e) = rules.allows(&root.root, private, &root.vcs) {
-            return fail(e, false, "vcs.govcs_denied", detail);
+            return fail(e, false, CauseId::VcsGovcsDenied, detail);
         }
     }
     if root.vcs != "git" {
@@ -724,7 +725,7 @@ pub async fn probe_direct_with(
         } else {
             git_missing_text(&exec)
         };
-        return fail(text, false, "vcs.git_missing", detail);
+        return fail(text, false, CauseId::VcsGitMissing, detail);
     }
     // git's own view: its proxy and URL rewrites.
     if let Ok(o) = run_cmd(git, &["config", "--get", "http.proxy"], env, t).await {
@@ -768,7 +769,7 @@ pub async fn probe_direct_with(
         fail(
             ls_remote_error_text(remote_arg, &work_dir, "exit status 128", &stderr),
             false,
-            "vcs.ssh_blocked",
+            CauseId::VcsSshBlocked,
             detail,
         )
     };
@@ -807,7 +808,7 @@ pub async fn probe_direct_with(
                 ok: true,
                 go_error: None,
                 not_found: false,
-                class: "ok".into(),
+                class: CauseId::Ok,
                 verified: true,
                 unchecked: None,
                 detail,
@@ -840,7 +841,7 @@ pub async fn probe_direct_with(
         Err(RunFailure::Spawn(e)) => fail(
             git_missing_text(&exec_error_text("git", &e)),
             false,
-            "vcs.git_missing",
+            CauseId::VcsGitMissing,
             detail,
         ),
         Err(RunFailure::Timeout) => {
@@ -853,7 +854,7 @@ pub async fn probe_direct_with(
             fail(
                 format!("git ls-remote -q --end-of-options {}: no answer within {t:?} (Go has no timeout and would wait)", root.repo),
                 false,
-                "tcp.timeout",
+                CauseId::TcpTimeout,
                 detail,
             )
         }
@@ -987,7 +988,7 @@ mod tests {
             ls_remote_error_text("https://github.com/lab/private", &dir, "exit status 128", auth),
             format!("invalid version: git ls-remote -q --end-of-options https://github.com/lab/private in {dir}: exit status 128:\n\tfatal: could not read Username for 'https://github.com': terminal prompts disabled\nConfirm the import path was entered correctly.\nIf this is a private repository, see https://go.dev/doc/faq#git_https for additional information.")
         );
-        assert_eq!(classify_git_stderr(auth), "vcs.auth_required");
+        assert_eq!(classify_git_stderr(auth), CauseId::VcsAuthRequired);
         let ssh = connect_failure_stderr("ssh", "github.com", 22, ConnectFailure::Refused);
         let dir = vcs_work_dir(
             "/tmp/.tmptIrYCq/gopath/pkg/mod/",
@@ -997,7 +998,7 @@ mod tests {
             ls_remote_error_text("https://github.com/lab/tool", &dir, "exit status 128", &format!("{ssh}\n")),
             "invalid version: git ls-remote -q --end-of-options https://github.com/lab/tool in /tmp/.tmptIrYCq/gopath/pkg/mod/cache/vcs/678e069dda3a98f6c059562e71a28622cb09eb06367aee75eb5ae03e74bb60f7: exit status 128:\n\tssh: connect to host github.com port 22: Connection refused\r\n\tfatal: Could not read from remote repository.\n\t\n\tPlease make sure you have the correct access rights\n\tand the repository exists."
         );
-        assert_eq!(classify_git_stderr(&ssh), "vcs.ssh_blocked");
+        assert_eq!(classify_git_stderr(&ssh), CauseId::VcsSshBlocked);
         assert_eq!(
             git_missing_text(&exec_error_text(
                 "git",
@@ -1011,17 +1012,17 @@ mod tests {
     #[test]
     fn git_stderr_classes() {
         for (stderr, class) in [
-            ("ssh: connect to host h port 22: Connection timed out\r\nfatal: Could not read from remote repository.", "vcs.ssh_blocked"),
-            ("ssh: Could not resolve hostname h: Name or service not known", "vcs.ssh_blocked"),
-            ("git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.", "vcs.auth_required"),
-            ("remote: HTTP Basic: Access denied\nfatal: Authentication failed for 'https://gitlab.com/x/'", "vcs.auth_required"),
-            ("fatal: unable to access 'https://h/x/': SSL certificate problem: unable to get local issuer certificate", "tls.untrusted_interception"),
-            ("fatal: unable to access 'https://h/x/': Could not resolve host: h", "dns.no_resolution"),
-            ("fatal: unable to access 'https://h/x/': Failed to connect to h port 443 after 0 ms: Connection refused", "tcp.refused"),
-            ("fatal: unable to access 'http://127.0.0.1:1/lab/tool/': Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server", "tcp.refused"),
-            ("fatal: unable to access 'https://h/x/': Failed to connect to h port 443 after 130000 ms: Connection timed out", "tcp.timeout"),
-            ("fatal: unable to access 'https://h/x/': Received HTTP code 407 from proxy after CONNECT", "proxy.auth_required"),
-            ("remote: Repository not found.\nfatal: repository 'https://github.com/x/y/' not found", "goproxy.module_not_found"),
+            ("ssh: connect to host h port 22: Connection timed out\r\nfatal: Could not read from remote repository.", CauseId::VcsSshBlocked),
+            ("ssh: Could not resolve hostname h: Name or service not known", CauseId::VcsSshBlocked),
+            ("git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.", CauseId::VcsAuthRequired),
+            ("remote: HTTP Basic: Access denied\nfatal: Authentication failed for 'https://gitlab.com/x/'", CauseId::VcsAuthRequired),
+            ("fatal: unable to access 'https://h/x/': SSL certificate problem: unable to get local issuer certificate", CauseId::TlsUntrustedInterception),
+            ("fatal: unable to access 'https://h/x/': Could not resolve host: h", CauseId::DnsNoResolution),
+            ("fatal: unable to access 'https://h/x/': Failed to connect to h port 443 after 0 ms: Connection refused", CauseId::TcpRefused),
+            ("fatal: unable to access 'http://127.0.0.1:1/lab/tool/': Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server", CauseId::TcpRefused),
+            ("fatal: unable to access 'https://h/x/': Failed to connect to h port 443 after 130000 ms: Connection timed out", CauseId::TcpTimeout),
+            ("fatal: unable to access 'https://h/x/': Received HTTP code 407 from proxy after CONNECT", CauseId::ProxyAuthRequired),
+            ("remote: Repository not found.\nfatal: repository 'https://github.com/x/y/' not found", CauseId::GoproxyModuleNotFound),
         ] {
             assert_eq!(classify_git_stderr(stderr), class, "{stderr}");
         }

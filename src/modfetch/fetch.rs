@@ -3,6 +3,7 @@
 //! plain http), turned into [`Fetch`] outcomes; and the loop that runs the simulation,
 //! fetches what it says is missing, and runs it again.
 
+use crate::vocab::CauseId;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -65,7 +66,7 @@ impl Fetcher {
                     Err(e) => {
                         return Fetch::net_error(
                             &format!("invalid proxy URL {}: {e}", proxy.redacted()),
-                            "config.proxy_value_invalid",
+                            CauseId::ConfigProxyValueInvalid,
                         )
                     }
                 },
@@ -73,7 +74,7 @@ impl Fetcher {
                     let shown = crate::redact::redact_url(url.as_str());
                     return Fetch::net_error(
                         &format!("Get {shown:?}: {message}"),
-                        "config.proxy_value_invalid",
+                        CauseId::ConfigProxyValueInvalid,
                     );
                 }
             },
@@ -100,7 +101,7 @@ impl Fetcher {
                         let shown = crate::redact::redact_url(url.as_str());
                         return Fetch::net_error(
                             &format!("Get {shown:?}: {e}"),
-                            "config.proxy_value_invalid",
+                            CauseId::ConfigProxyValueInvalid,
                         );
                     }
                 },
@@ -161,7 +162,7 @@ impl Fetcher {
             Err(e) => {
                 return Fetch::NetError {
                     go_error: format!("parse {shown:?}: {e}"),
-                    class: "config.goproxy_invalid".into(),
+                    class: CauseId::ConfigGoproxyInvalid,
                     elapsed_ms: 0,
                 }
             }
@@ -174,7 +175,7 @@ impl Fetcher {
             if parsed.scheme() == "http" {
                 return Fetch::NetError {
                     go_error: format!("refusing to pass credentials to insecure URL: {shown}"),
-                    class: "config.goproxy_invalid".into(),
+                    class: CauseId::ConfigGoproxyInvalid,
                     elapsed_ms: 0,
                 };
             }
@@ -190,7 +191,7 @@ impl Fetcher {
             Err(msg) => {
                 return Fetch::NetError {
                     go_error: format!("Get {shown:?}: {msg}"),
-                    class: "config.proxy_value_invalid".into(),
+                    class: CauseId::ConfigProxyValueInvalid,
                     elapsed_ms: 0,
                 }
             }
@@ -206,7 +207,7 @@ impl Fetcher {
                         "Get {shown:?}: no response within {:?} (Go itself has no timeout and would keep waiting)",
                         self.timeout
                     ),
-                    class: "goproxy.slow".into(),
+                    class: CauseId::GoproxySlow,
                     elapsed_ms: elapsed(start),
                 }
             }
@@ -247,7 +248,7 @@ impl Fetcher {
                 Ok(Err(e)) => {
                     return Fetch::NetError {
                         go_error: format!("Get {shown:?}: reading body: {e}"),
-                        class: "tcp.reset".into(),
+                        class: CauseId::TcpReset,
                         elapsed_ms: elapsed(start),
                     }
                 }
@@ -256,7 +257,7 @@ impl Fetcher {
                         go_error: format!(
                         "Get {shown:?}: body stalled after {size} bytes (Go would keep waiting)"
                     ),
-                        class: "goproxy.slow".into(),
+                        class: CauseId::GoproxySlow,
                         elapsed_ms: elapsed(start),
                     }
                 }
@@ -282,7 +283,7 @@ fn percent_decode(s: &str) -> String {
 
 /// Go's text for a transport failure (`Get "URL": dial tcp ADDR: connect: connection
 /// refused`) and its class, reconstructed from the error chain.
-fn go_net_error(shown: &str, url: &url::Url, e: &reqwest::Error) -> (String, String) {
+fn go_net_error(shown: &str, url: &url::Url, e: &reqwest::Error) -> (String, CauseId) {
     let host = url
         .host_str()
         .unwrap_or("")
@@ -309,7 +310,7 @@ fn go_net_error(shown: &str, url: &url::Url, e: &reqwest::Error) -> (String, Str
         if matches!(io_kind, Some(K::ConnectionRefused)) || all.contains("connection refused") {
             (
                 format!("dial tcp {addr}: connect: connection refused"),
-                "tcp.refused",
+                CauseId::TcpRefused,
             )
         } else if all.contains("dns error")
             || all.contains("failed to lookup")
@@ -317,35 +318,42 @@ fn go_net_error(shown: &str, url: &url::Url, e: &reqwest::Error) -> (String, Str
         {
             (
                 format!("dial tcp: lookup {host}: no such host"),
-                "dns.no_resolution",
+                CauseId::DnsNoResolution,
             )
         } else if matches!(io_kind, Some(K::TimedOut)) || all.contains("timed out") {
-            (format!("dial tcp {addr}: i/o timeout"), "tcp.timeout")
+            (format!("dial tcp {addr}: i/o timeout"), CauseId::TcpTimeout)
         } else if all.contains("network is unreachable") {
             (
                 format!("dial tcp {addr}: connect: network is unreachable"),
-                "tcp.unreachable",
+                CauseId::TcpUnreachable,
             )
         } else if all.contains("no route to host") {
             (
                 format!("dial tcp {addr}: connect: no route to host"),
-                "tcp.unreachable",
+                CauseId::TcpUnreachable,
             )
         } else if all.contains("connection closed before message completed")
             || all.contains("incomplete message")
         {
-            ("EOF".to_string(), "tcp.reset")
+            ("EOF".to_string(), CauseId::TcpReset)
         } else if matches!(io_kind, Some(K::ConnectionReset)) || all.contains("connection reset") {
-            ("read: connection reset by peer".to_string(), "tcp.reset")
+            (
+                "read: connection reset by peer".to_string(),
+                CauseId::TcpReset,
+            )
         } else if all.contains("certificate") || all.contains("tls") {
             (
                 chain.last().cloned().unwrap_or_default(),
-                "tls.handshake_failure",
+                CauseId::TlsHandshakeFailure,
             )
         } else {
-            (chain.last().cloned().unwrap_or_default(), "unknown")
+            // Connected, but the answer is not usable HTTP (malformed, oversized headers).
+            (
+                chain.last().cloned().unwrap_or_default(),
+                CauseId::GoproxyBadResponse,
+            )
         };
-    (format!("Get {shown:?}: {inner}"), class.to_string())
+    (format!("Get {shown:?}: {inner}"), class)
 }
 
 /// The real (credential-bearing) URL for a redacted one, using the configured proxies.

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::vocab::CauseId;
+
 /// The outcome of one GET, as cmd/go's web package would see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -20,11 +22,11 @@ pub enum Fetch {
         size: u64,
         elapsed_ms: u64,
     },
-    /// No HTTP response: Go's full error text (`Get "URL": dial tcp ...`) and a class
-    /// (a ROOT_CAUSES identifier such as `tcp.refused`, or `unknown`).
+    /// No HTTP response: Go's full error text (`Get "URL": dial tcp ...`) and the cause it
+    /// points at (`tcp.refused`; `goproxy.bad_response` for an unusable HTTP answer).
     NetError {
         go_error: String,
-        class: String,
+        class: CauseId,
         elapsed_ms: u64,
     },
 }
@@ -41,10 +43,10 @@ impl Fetch {
         }
     }
 
-    pub fn net_error(go_error: &str, class: &str) -> Fetch {
+    pub fn net_error(go_error: &str, class: CauseId) -> Fetch {
         Fetch::NetError {
             go_error: go_error.to_string(),
-            class: class.to_string(),
+            class,
             elapsed_ms: 0,
         }
     }
@@ -64,11 +66,7 @@ impl From<&crate::probe::http::HttpFacts> for Fetch {
         match &f.error {
             Some(e) => Fetch::NetError {
                 go_error: e.go_error.clone(),
-                class: if e.cause.is_empty() {
-                    e.class.clone()
-                } else {
-                    e.cause.clone()
-                },
+                class: e.cause,
                 elapsed_ms,
             },
             None => {

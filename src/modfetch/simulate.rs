@@ -10,6 +10,7 @@
 //! before the zip is fetched). When a needed outcome is missing, the URL is listed in
 //! `missing` and the module's outcome is `unknown`: the caller fetches it and runs again.
 
+use crate::vocab::{Area, CauseId};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -78,8 +79,8 @@ pub struct DirectOutcome {
     pub go_error: Option<String>,
     /// The error is a "not found" for TryProxies (e.g. `unrecognized import path`).
     pub not_found: bool,
-    /// ROOT_CAUSES identifier (`vcs.meta_missing`, `vcs.git_missing`, ...), `ok` when fine.
-    pub class: String,
+    /// What decides the outcome (`vcs.meta_missing`, `vcs.git_missing`, ...), `ok` when fine.
+    pub class: CauseId,
     /// false when the repository itself was not contacted (no `--vcs`): ok is an assumption.
     pub verified: bool,
     /// The repository access that decides the outcome but was not checked (e.g. `git
@@ -116,25 +117,93 @@ pub enum Outcome {
     Unknown,
 }
 
+/// How one attempt at one GOPROXY entry (or step) ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptResult {
+    Ok,
+    /// 404/410 or Go's internal "not found": TryProxies goes on to the next entry.
+    NotFound,
+    Error,
+    /// The outcome was not observed.
+    Unknown,
+}
+
 /// One attempt at one entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attempt {
     /// `noproxy`, `direct`, `off`, or the proxy URL (redacted).
     pub entry: String,
     pub url: Option<String>,
-    /// `ok`, `not_found` or `error`.
-    pub result: String,
-    /// ROOT_CAUSES identifier or `ok`.
-    pub class: String,
+    pub result: AttemptResult,
+    /// What the attempt points at: `ok`, a cause, or `inconclusive` when not observed.
+    pub class: CauseId,
     pub error: Option<String>,
     /// Why Go goes on (or stops) after this attempt.
     pub why: String,
 }
 
-/// One step of the download (`info`, `list`, `mod`, `sumdb`, `zip`).
+impl AttemptResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptResult::Ok => "ok",
+            AttemptResult::NotFound => "not_found",
+            AttemptResult::Error => "error",
+            AttemptResult::Unknown => "unknown",
+        }
+    }
+}
+
+impl PartialEq<&str> for AttemptResult {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for AttemptResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// The steps of `go mod download`, in Go's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageName {
+    /// `@v/VERSION.info` (a version given).
+    Info,
+    /// `@v/list` and `@latest` (no version given).
+    List,
+    /// `@v/VERSION.mod`.
+    Mod,
+    /// The checksum database lookup.
+    Sumdb,
+    /// `@v/VERSION.zip`.
+    Zip,
+}
+
+impl StageName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageName::Info => "info",
+            StageName::List => "list",
+            StageName::Mod => "mod",
+            StageName::Sumdb => "sumdb",
+            StageName::Zip => "zip",
+        }
+    }
+}
+
+impl std::fmt::Display for StageName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// One step of the download.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stage {
-    pub stage: String,
+    pub stage: StageName,
     pub attempts: Vec<Attempt>,
     pub outcome: Outcome,
     pub error: Option<String>,
@@ -148,8 +217,8 @@ pub struct ModulePrediction {
     pub resolved_version: Option<String>,
     pub outcome: Outcome,
     pub stages: Vec<Stage>,
-    /// The primary cause (ROOT_CAUSES id) when Go fails.
-    pub cause: Option<String>,
+    /// The primary cause when Go fails.
+    pub cause: Option<CauseId>,
     /// The complete error Go prints (`go: M@V: ...`).
     pub error_text: Option<String>,
     /// false when the text is reconstructed from a documented format but was not checked
@@ -209,7 +278,7 @@ pub fn simulate(cfg: &SimConfig, targets: &[SimTarget], obs: &Observations) -> P
 struct GoErr {
     text: String,
     not_exist: bool,
-    class: String,
+    class: CauseId,
 }
 
 enum Step<T> {
@@ -251,8 +320,8 @@ fn try_proxies<T>(
                 attempts.push(Attempt {
                     entry: name,
                     url,
-                    result: "ok".into(),
-                    class: "ok".into(),
+                    result: AttemptResult::Ok,
+                    class: CauseId::Ok,
                     error: None,
                     why: "success: Go stops here".into(),
                 });
@@ -269,8 +338,8 @@ fn try_proxies<T>(
                 attempts.push(Attempt {
                     entry: name,
                     url,
-                    result: "unknown".into(),
-                    class: "unknown".into(),
+                    result: AttemptResult::Unknown,
+                    class: CauseId::Inconclusive,
                     error: None,
                     why,
                 });
@@ -305,8 +374,12 @@ fn try_proxies<T>(
                 attempts.push(Attempt {
                     entry: name,
                     url,
-                    result: if err.not_exist { "not_found" } else { "error" }.into(),
-                    class: err.class.clone(),
+                    result: if err.not_exist {
+                        AttemptResult::NotFound
+                    } else {
+                        AttemptResult::Error
+                    },
+                    class: err.class,
                     error: Some(err.text.clone()),
                     why,
                 });
@@ -319,7 +392,7 @@ fn try_proxies<T>(
     let err = best.unwrap_or(GoErr {
         text: "GOPROXY list is not the empty string, but contains no entries".into(),
         not_exist: false,
-        class: "config.goproxy_invalid".into(),
+        class: CauseId::ConfigGoproxyInvalid,
     });
     Walk {
         attempts,
@@ -331,11 +404,11 @@ const ERR_PROXY_OFF: &str = "module lookup disabled by GOPROXY=off";
 const ERR_NOPROXY: &str = "disabled by GOPRIVATE/GONOPROXY";
 const ERR_USE_PROXY: &str = "path does not match GOPRIVATE/GONOPROXY";
 
-fn not_exist(text: &str, class: &str) -> GoErr {
+fn not_exist(text: &str, class: CauseId) -> GoErr {
     GoErr {
         text: text.into(),
         not_exist: true,
-        class: class.into(),
+        class,
     }
 }
 
@@ -374,13 +447,15 @@ fn lookup(cfg: &SimConfig, entry: &ProxyEntry, path: &str) -> Lookup {
     if match_prefix_patterns(&cfg.gonoproxy, path) {
         return match entry {
             ProxyEntry::Noproxy | ProxyEntry::Direct => Lookup::Direct,
-            _ => Lookup::Fail(not_exist(ERR_NOPROXY, "goproxy.module_not_found")),
+            _ => Lookup::Fail(not_exist(ERR_NOPROXY, CauseId::GoproxyModuleNotFound)),
         };
     }
     match entry {
-        ProxyEntry::Off => Lookup::Fail(not_exist(ERR_PROXY_OFF, "config.goproxy_off")),
+        ProxyEntry::Off => Lookup::Fail(not_exist(ERR_PROXY_OFF, CauseId::ConfigGoproxyOff)),
         ProxyEntry::Direct => Lookup::Direct,
-        ProxyEntry::Noproxy => Lookup::Fail(not_exist(ERR_USE_PROXY, "goproxy.module_not_found")),
+        ProxyEntry::Noproxy => {
+            Lookup::Fail(not_exist(ERR_USE_PROXY, CauseId::GoproxyModuleNotFound))
+        }
         ProxyEntry::Url { url, .. } => Lookup::Proxy(crate::redact::redact_url(url)),
     }
 }
@@ -396,11 +471,11 @@ fn status_err(url: &str, f: &Fetch) -> GoErr {
             ..
         } => {
             let class = match code {
-                404 | 410 => "goproxy.module_not_found",
-                401 | 403 => "goproxy.forbidden",
-                407 => "proxy.auth_required",
-                _ if looks_like_html(content_type, body) => "goproxy.captive_portal",
-                _ => "goproxy.http_error",
+                404 | 410 => CauseId::GoproxyModuleNotFound,
+                401 | 403 => CauseId::GoproxyForbidden,
+                407 => CauseId::ProxyAuthRequired,
+                _ if looks_like_html(content_type, body) => CauseId::GoproxyCaptivePortal,
+                _ => CauseId::GoproxyHttpError,
             };
             GoErr {
                 text: http_error_text(url, *code, reason, content_type, body),
@@ -476,14 +551,14 @@ fn direct_query_step(obs: &Observations, path: &str) -> Step<String> {
     }
 }
 
-fn stage_from<T>(name: &str, walk: &Walk<T>) -> Stage {
+fn stage_from<T>(name: StageName, walk: &Walk<T>) -> Stage {
     let (outcome, error) = match &walk.result {
         Step::Ok(_) => (Outcome::Ok, None),
         Step::Err(e) => (Outcome::Failed, Some(e.text.clone())),
         Step::Missing(_) => (Outcome::Unknown, None),
     };
     Stage {
-        stage: name.into(),
+        stage: name,
         attempts: walk.attempts.clone(),
         outcome,
         error,
@@ -496,9 +571,9 @@ fn content_info(body: &[u8], base: &str, version: &str) -> Result<String, GoErr>
             text: format!("invalid response from proxy {base:?}: {e}"),
             not_exist: false,
             class: if looks_like_html("", body) {
-                "goproxy.captive_portal"
+                CauseId::GoproxyCaptivePortal
             } else {
-                "goproxy.invalid_info"
+                CauseId::GoproxyInvalidInfo
             }
             .into(),
         });
@@ -515,7 +590,7 @@ fn content_info(body: &[u8], base: &str, version: &str) -> Result<String, GoErr>
         return Err(GoErr {
             text: format!("proxy returned info for version {got} instead of requested version"),
             not_exist: false,
-            class: "goproxy.invalid_info".into(),
+            class: CauseId::GoproxyInvalidInfo,
         });
     }
     Ok(got)
@@ -557,13 +632,13 @@ fn simulate_module(
     };
     if let Some(e) = &cfg.goproxy_error {
         m.outcome = Outcome::Failed;
-        m.cause = Some("config.goproxy_invalid".into());
+        m.cause = Some(CauseId::ConfigGoproxyInvalid);
         m.error_text = Some(format!("go: {e}"));
         return m;
     }
     let Ok(esc_path) = escape_path(&t.path) else {
         m.outcome = Outcome::Failed;
-        m.cause = Some("goproxy.module_not_found".into());
+        m.cause = Some(CauseId::GoproxyModuleNotFound);
         m.error_text = Some(format!("go: malformed module path {:?}", t.path));
         m.error_text_exact = false;
         return m;
@@ -594,7 +669,7 @@ fn simulate_module(
                     (Some(url), step)
                 }
             });
-            m.stages.push(stage_from("info", &walk));
+            m.stages.push(stage_from(StageName::Info, &walk));
             match walk.result {
                 Step::Ok(_) => v.clone(),
                 Step::Err(e) => {
@@ -651,7 +726,7 @@ fn simulate_module(
                                                     go_json_error(&b).unwrap_or_default()
                                                 ),
                                                 not_exist: false,
-                                                class: "goproxy.invalid_info".into(),
+                                                class: CauseId::GoproxyInvalidInfo,
                                             }),
                                         }
                                     }
@@ -666,7 +741,7 @@ fn simulate_module(
                     (Some(url), step)
                 }
             });
-            m.stages.push(stage_from("list", &walk));
+            m.stages.push(stage_from(StageName::List, &walk));
             match walk.result {
                 Step::Ok(v) => v,
                 Step::Err(e) => {
@@ -703,7 +778,7 @@ fn simulate_module(
             (Some(url), step)
         }
     });
-    m.stages.push(stage_from("mod", &walk));
+    m.stages.push(stage_from(StageName::Mod, &walk));
     let go_mod: Option<Vec<u8>> = match walk.result {
         Step::Ok(b) => {
             // `go mod download` stores any 200 body as go.mod (observed with go 1.27); only
@@ -774,9 +849,9 @@ fn simulate_module(
                         text: "zip: not a valid zip file".into(),
                         not_exist: false,
                         class: if looks_like_html("", &body) {
-                            "goproxy.captive_portal"
+                            CauseId::GoproxyCaptivePortal
                         } else {
-                            "goproxy.http_error"
+                            CauseId::GoproxyHttpError
                         }
                         .into(),
                     }),
@@ -787,7 +862,7 @@ fn simulate_module(
                 (Some(url), step)
             }
         });
-        m.stages.push(stage_from("zip", &walk));
+        m.stages.push(stage_from(StageName::Zip, &walk));
         match walk.result {
             Step::Ok(()) => {}
             Step::Err(e) if e.text.starts_with("zip: ") => {
@@ -848,12 +923,12 @@ fn check_line(
         Some(theirs) => GoErr {
             text: format!("verifying {noun}: checksum mismatch\n\tdownloaded: {have}\n\t{db}: {theirs}{SUMDB_MISMATCH}"),
             not_exist: false,
-            class: "sumdb.checksum_mismatch".into(),
+            class: CauseId::SumdbChecksumMismatch,
         },
         None => GoErr {
             text: format!("verifying {noun}: checksum missing from sumdb response{SUMDB_ABSENT}"),
             not_exist: false,
-            class: "sumdb.checksum_mismatch".into(),
+            class: CauseId::SumdbChecksumMismatch,
         },
     })
 }
@@ -945,7 +1020,7 @@ fn sumdb_stage(
         return SumdbResult::Failed(GoErr {
             text: e.clone(),
             not_exist: false,
-            class: "config.gosumdb_invalid".into(),
+            class: CauseId::ConfigGosumdbInvalid,
         });
     }
     let Some(SumdbConfig::On { name, key, url }) = &cfg.sumdb else {
@@ -957,7 +1032,7 @@ fn sumdb_stage(
         return SumdbResult::NotUsed;
     }
     let mut stage = Stage {
-        stage: "sumdb".into(),
+        stage: StageName::Sumdb,
         attempts: vec![],
         outcome: Outcome::Ok,
         error: None,
@@ -966,9 +1041,9 @@ fn sumdb_stage(
         Some(u) => crate::redact::redact_url(u),
         None => {
             let walk = try_proxies(&cfg.proxies, |e| match e {
-                ProxyEntry::Noproxy => (None, Step::Err(not_exist(ERR_USE_PROXY, "ok"))),
+                ProxyEntry::Noproxy => (None, Step::Err(not_exist(ERR_USE_PROXY, CauseId::Ok))),
                 ProxyEntry::Direct | ProxyEntry::Off => {
-                    (None, Step::Err(not_exist(ERR_PROXY_OFF, "ok")))
+                    (None, Step::Err(not_exist(ERR_PROXY_OFF, CauseId::Ok)))
                 }
                 ProxyEntry::Url { url, .. } => {
                     let b = crate::redact::redact_url(url);
@@ -976,8 +1051,8 @@ fn sumdb_stage(
                     let step = match get_bytes(obs, &sup) {
                         Step::Ok(_) => Step::Ok(join_url(&b, &format!("sumdb/{name}"))),
                         Step::Err(mut e) => {
-                            if !e.not_exist && e.class.starts_with("goproxy.") {
-                                e.class = "sumdb.proxy_route_broken".into();
+                            if !e.not_exist && e.class.area() == Area::Goproxy {
+                                e.class = CauseId::SumdbProxyRouteBroken;
                             }
                             Step::Err(e)
                         }
@@ -992,9 +1067,9 @@ fn sumdb_stage(
                 Step::Missing(u) => return SumdbResult::Missing(u),
                 Step::Err(e) if e.not_exist => format!("https://{name}"),
                 Step::Err(mut e) => {
-                    if !e.class.starts_with("sumdb.") {
-                        e.class = if e.class.starts_with("goproxy.") {
-                            "sumdb.proxy_route_broken".into()
+                    if e.class.area() != Area::Sumdb {
+                        e.class = if e.class.area() == Area::Goproxy {
+                            CauseId::SumdbProxyRouteBroken
                         } else {
                             e.class
                         };
@@ -1042,8 +1117,12 @@ fn sumdb_lookup(
         stage.attempts.push(Attempt {
             entry: base.to_string(),
             url: Some(url.to_string()),
-            result: if err.is_some() { "error" } else { "ok" }.into(),
-            class: err.map_or("ok".into(), |e| e.class.clone()),
+            result: if err.is_some() {
+                AttemptResult::Error
+            } else {
+                AttemptResult::Ok
+            },
+            class: err.map_or(CauseId::Ok, |e| e.class),
             error: err.map(|e| e.text.clone()),
             why: "the checksum database has no fallback".into(),
         })
@@ -1052,10 +1131,10 @@ fn sumdb_lookup(
         Step::Missing(u) => return SumdbResult::Missing(u),
         Step::Err(mut e) => {
             e.text = e.text.replace(&lookup_url, &shown_url);
-            e.class = match e.class.as_str() {
-                "goproxy.module_not_found" => "sumdb.not_found".into(),
-                c if c.starts_with("goproxy.") => "sumdb.unreachable".into(),
-                _ => e.class,
+            e.class = match e.class {
+                CauseId::GoproxyModuleNotFound => CauseId::SumdbNotFound,
+                c if c.area() == Area::Goproxy => CauseId::SumdbUnreachable,
+                c => c,
             };
             record_attempt(&lookup_url, Some(&e));
             return SumdbResult::Failed(e);
@@ -1063,16 +1142,16 @@ fn sumdb_lookup(
         Step::Ok(d) => d,
     };
     record_attempt(&lookup_url, None);
-    let bad = |text: String, class: &str| {
+    let bad = |text: String, class: CauseId| {
         SumdbResult::Failed(GoErr {
             text,
             not_exist: false,
-            class: class.into(),
+            class,
         })
     };
     let (id, text, tree_msg) = match tlog::parse_record(&data) {
         Ok(x) => x,
-        Err(e) => return bad(e, "sumdb.bad_signature"),
+        Err(e) => return bad(e, CauseId::SumdbBadSignature),
     };
     let verifier = note::Verifier {
         name: key.name.clone(),
@@ -1087,7 +1166,7 @@ fn sumdb_lookup(
                     "reading tree note: {e}\nnote:\n{}",
                     String::from_utf8_lossy(&tree_msg)
                 ),
-                "sumdb.bad_signature",
+                CauseId::SumdbBadSignature,
             )
         }
     };
@@ -1096,13 +1175,13 @@ fn sumdb_lookup(
         Err(e) => {
             return bad(
                 format!("reading tree: {e}\ntree:\n{}", opened.text),
-                "sumdb.bad_signature",
+                CauseId::SumdbBadSignature,
             )
         }
     };
     let plan = match tlog::plan_record_tiles(&tree, id) {
         Ok(p) => p,
-        Err(e) => return bad(e, "sumdb.bad_signature"),
+        Err(e) => return bad(e, CauseId::SumdbBadSignature),
     };
     let mut datas = vec![];
     let mut first_err: Option<GoErr> = None;
@@ -1138,7 +1217,7 @@ fn sumdb_lookup(
                 datas.push(d);
             }
             Err(mut e) => {
-                e.class = "sumdb.unreachable".into();
+                e.class = CauseId::SumdbUnreachable;
                 record_attempt(&url, Some(&e));
                 first_err.get_or_insert(e);
                 datas.push(vec![]);
@@ -1149,7 +1228,7 @@ fn sumdb_lookup(
         return SumdbResult::Failed(e);
     }
     if let Err(e) = tlog::verify_record(&tree, &plan, &datas, &text) {
-        return bad(e, "sumdb.bad_signature");
+        return bad(e, CauseId::SumdbBadSignature);
     }
     let lines = text
         .lines()
@@ -1284,7 +1363,7 @@ mod tests {
                 ok: false,
                 go_error: Some("unrecognized import path \"example.com/m\": https fetch: x".into()),
                 not_found: true,
-                class: "vcs.meta_missing".into(),
+                class: CauseId::VcsMetaMissing,
                 verified: true,
                 unchecked: None,
                 detail: vec![],
@@ -1299,7 +1378,7 @@ mod tests {
             p.error_text.unwrap(),
             "go: example.com/m@v1.0.0: unrecognized import path \"example.com/m\": https fetch: x"
         );
-        assert_eq!(p.modules[0].cause.as_deref(), Some("vcs.meta_missing"));
+        assert_eq!(p.modules[0].cause, Some(CauseId::VcsMetaMissing));
     }
 
     #[test]
@@ -1335,10 +1414,7 @@ mod tests {
             &target(),
             &obs(&o),
         );
-        assert_eq!(
-            p.modules[0].cause.as_deref(),
-            Some("sumdb.proxy_route_broken")
-        );
+        assert_eq!(p.modules[0].cause, Some(CauseId::SumdbProxyRouteBroken));
         assert!(p
             .error_text
             .unwrap()
@@ -1431,7 +1507,7 @@ mod tests {
                 ok: false,
                 go_error: Some("invalid version: git ls-remote -q --end-of-options https://example.com/m in /c/cache/vcs/x: exit status 128:\n\tfatal: x".into()),
                 not_found: false,
-                class: "vcs.auth_required".into(),
+                class: CauseId::VcsAuthRequired,
                 verified: true,
                 unchecked: None,
                 detail: vec![],
@@ -1463,7 +1539,7 @@ mod tests {
                 ok: true,
                 go_error: None,
                 not_found: false,
-                class: "ok".into(),
+                class: CauseId::Ok,
                 verified: false,
                 unchecked: Some("git ls-remote -q --end-of-options https://example.com/m".into()),
                 detail: vec![],

@@ -2,6 +2,7 @@
 //! proxy (DNS → TCP → [TLS] → CONNECT/SOCKS) → TLS through the tunnel. Chains for different
 //! endpoints run concurrently; [`ChainCache`] makes many URLs on one host probe it once.
 
+use crate::vocab::CauseId;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -34,8 +35,9 @@ pub struct Failure {
     /// The stage's own classification (`nxdomain`, `refused`, `untrusted`, `auth_required`, ...).
     pub class: String,
     /// The root-cause identifier this failure points at on its own (the decision tree may
-    /// refine it with other facts, e.g. the DNS comparison).
-    pub cause: String,
+    /// refine it with other facts, e.g. the DNS comparison); none for a class of its own.
+    #[serde(with = "crate::vocab::cause::empty_is_none", default)]
+    pub cause: Option<CauseId>,
     /// The error Go prints after `Get "URL": `.
     pub go_error: String,
 }
@@ -80,7 +82,7 @@ pub struct EndpointFacts {
     pub timings: EndpointTimings,
     /// A finding on success (e.g. `tls.interception_trusted`, `tcp.ipv6_broken`).
     #[serde(default)]
-    pub findings: Vec<String>,
+    pub findings: Vec<CauseId>,
     pub time_ms: f64,
 }
 
@@ -108,13 +110,13 @@ impl EndpointFacts {
 fn fail(
     stage: Stage,
     class: impl Into<String>,
-    cause: &str,
+    cause: Option<CauseId>,
     go_error: impl Into<String>,
 ) -> Option<Failure> {
     Some(Failure {
         stage,
         class: class.into(),
-        cause: cause.to_string(),
+        cause,
         go_error: go_error.into(),
     })
 }
@@ -156,7 +158,7 @@ pub async fn probe_endpoint(url: &url::Url, route: &Route, opts: &ProbeOptions) 
         f.failure = fail(
             Stage::Input,
             "unsupported_url",
-            "",
+            Some(CauseId::ConfigGoproxyInvalid),
             format!("unsupported protocol scheme \"{scheme}\""),
         );
         return f;
@@ -169,7 +171,7 @@ pub async fn probe_endpoint(url: &url::Url, route: &Route, opts: &ProbeOptions) 
                 f.failure = fail(
                     Stage::Proxy,
                     snake(&pf.class),
-                    pf.class.cause_id().unwrap_or(""),
+                    pf.class.cause_id(),
                     pf.go_error.clone().unwrap_or_default(),
                 );
             } else if let Some(t) = &pf.tunnel_tls {
@@ -177,11 +179,11 @@ pub async fn probe_endpoint(url: &url::Url, route: &Route, opts: &ProbeOptions) 
                     f.failure = fail(
                         Stage::Tls,
                         snake(&t.class),
-                        t.class.cause_id().unwrap_or(""),
+                        t.class.cause_id(),
                         t.go_error.clone().unwrap_or_default(),
                     );
                 } else if let Some(id) = t.class.cause_id() {
-                    f.findings.push(id.to_string());
+                    f.findings.push(id);
                 }
             }
             f.proxy = Some(pf);
@@ -206,7 +208,7 @@ async fn direct(f: &mut EndpointFacts, host: &str, port: u16, tls: bool, opts: &
         f.failure = fail(
             Stage::Dns,
             snake(&dns.class),
-            "dns.no_resolution",
+            Some(CauseId::DnsNoResolution),
             format!("dial tcp: {}", dns.go_error.clone().unwrap_or_default()),
         );
         f.dns = Some(dns);
@@ -222,13 +224,13 @@ async fn direct(f: &mut EndpointFacts, host: &str, port: u16, tls: bool, opts: &
     f.tcp = attempts;
     let (class, ipv6_broken, go) = super::tcp::summarize(&f.tcp);
     if ipv6_broken {
-        f.findings.push("tcp.ipv6_broken".into());
+        f.findings.push(CauseId::TcpIpv6Broken);
     }
     let Some(stream) = stream else {
         f.failure = fail(
             Stage::Tcp,
             snake(&class),
-            class.cause_id().unwrap_or("tcp.unreachable"),
+            class.cause_id().or(Some(CauseId::TcpUnreachable)),
             go.unwrap_or_default(),
         );
         return;
@@ -263,17 +265,13 @@ async fn direct(f: &mut EndpointFacts, host: &str, port: u16, tls: bool, opts: &
         let reset_without_hello =
             t.class == super::tls::TlsClass::Reset && reset_before_hello(&peer, opts).await;
         let (stage, class, cause) = if reset_without_hello {
-            (Stage::Tcp, "reset".to_string(), "tcp.reset")
+            (Stage::Tcp, "reset".to_string(), Some(CauseId::TcpReset))
         } else {
-            (
-                Stage::Tls,
-                snake(&t.class),
-                t.class.cause_id().unwrap_or(""),
-            )
+            (Stage::Tls, snake(&t.class), t.class.cause_id())
         };
         f.failure = fail(stage, class, cause, t.go_error.clone().unwrap_or_default());
     } else if let Some(id) = t.class.cause_id() {
-        f.findings.push(id.to_string());
+        f.findings.push(id);
     }
     f.tls = Some(t);
 }

@@ -1,5 +1,6 @@
 //! Clock skew: the local clock compared with the `Date` header of HTTP servers that answered.
 
+use crate::vocab::CauseId;
 use serde::{Deserialize, Serialize};
 
 /// Beyond this, certificate validity checks start to fail for fresh certificates, and the
@@ -40,8 +41,8 @@ pub fn skew_from_date(
 }
 
 /// The root-cause identifier when the skew is large.
-pub fn cause(f: &ClockFacts) -> Option<&'static str> {
-    f.significant.then_some("local.clock_skew")
+pub fn cause(f: &ClockFacts) -> Option<CauseId> {
+    f.significant.then_some(CauseId::LocalClockSkew)
 }
 
 #[cfg(test)]
@@ -56,7 +57,7 @@ mod tests {
         let f = skew_from_date("https://x", server, base + Duration::from_secs(3600)).unwrap();
         assert_eq!(f.skew_secs, 3600.0);
         assert!(f.significant);
-        assert_eq!(cause(&f), Some("local.clock_skew"));
+        assert_eq!(cause(&f), Some(CauseId::LocalClockSkew));
         let f = skew_from_date("https://x", server, base - Duration::from_secs(2)).unwrap();
         assert_eq!(f.skew_secs, -2.0);
         assert!(!f.significant);

@@ -5,6 +5,7 @@
 //! Queries are sent by hand (hickory-proto messages over tokio sockets) so that every fact is
 //! tied to one server, one transport, one rcode, and one timing.
 
+use crate::vocab::CauseId;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -157,7 +158,7 @@ pub struct DnsFacts {
     pub bogons: Vec<Bogon>,
     /// Root-cause identifiers these facts suggest (the decision tree has the final word).
     #[serde(default)]
-    pub hints: Vec<String>,
+    pub hints: Vec<CauseId>,
     pub time_ms: f64,
 }
 
@@ -253,7 +254,7 @@ pub fn compare(system: &ResolverAnswer, public: Option<&ResolverAnswer>) -> DnsA
 }
 
 /// The root-cause identifiers a set of DNS facts points at.
-pub fn hints(f: &DnsFacts) -> Vec<String> {
+pub fn hints(f: &DnsFacts) -> Vec<CauseId> {
     let mut out = Vec::new();
     let public_answer = f
         .public
@@ -269,23 +270,23 @@ pub fn hints(f: &DnsFacts) -> Vec<String> {
     let sys = f.system.class;
     if f.hosts.is_some() {
         if matches!(f.agreement, DnsAgreement::Different) {
-            out.push("dns.hosts_override".to_string());
+            out.push(CauseId::DnsHostsOverride);
         }
     } else if !sys.answered() && public_answer.is_none() {
-        out.push("dns.no_resolution".to_string());
+        out.push(CauseId::DnsNoResolution);
     } else if sys.is_transport_failure() && public_answer.is_some() {
-        out.push("dns.system_resolver_down".to_string());
+        out.push(CauseId::DnsSystemResolverDown);
     } else if matches!(sys, DnsClass::Nxdomain | DnsClass::NoRecords) && public_answer.is_some() {
-        out.push("dns.nxdomain_filtered".to_string());
+        out.push(CauseId::DnsNxdomainFiltered);
     } else if matches!(f.agreement, DnsAgreement::Different)
         || (sys.answered()
             && f.bogons.iter().any(|b| b.resolver == ResolverKind::System)
             && public_answer.is_some_and(|p| p.addrs().iter().all(|a| bogon_kind(*a).is_none())))
     {
-        out.push("dns.hijacked".to_string());
+        out.push(CauseId::DnsHijacked);
     }
     if all_public_unreachable {
-        out.push("dns.public_resolver_blocked".to_string());
+        out.push(CauseId::DnsPublicResolverBlocked);
     }
     out
 }
@@ -1170,15 +1171,15 @@ mod tests {
             hints: vec![],
             time_ms: 0.0,
         };
-        assert_eq!(hints(&f), vec!["dns.nxdomain_filtered"]);
+        assert_eq!(hints(&f), vec![CauseId::DnsNxdomainFiltered]);
         f.system = ans(DnsClass::Timeout, &[]);
-        assert_eq!(hints(&f), vec!["dns.system_resolver_down"]);
+        assert_eq!(hints(&f), vec![CauseId::DnsSystemResolverDown]);
         f.public = vec![ans(DnsClass::Unreachable, &[])];
         assert_eq!(
             hints(&f),
-            vec!["dns.no_resolution", "dns.public_resolver_blocked"]
+            vec![CauseId::DnsNoResolution, CauseId::DnsPublicResolverBlocked]
         );
         f.system = ans(DnsClass::Answered, &["1.1.1.1"]);
-        assert_eq!(hints(&f), vec!["dns.public_resolver_blocked"]);
+        assert_eq!(hints(&f), vec![CauseId::DnsPublicResolverBlocked]);
     }
 }

@@ -2,6 +2,7 @@
 //! explicitly or none, Go's trust, at most 10 redirects and never https → http), with the
 //! precise error class and Go's full error text taken from the endpoint's chain probe.
 
+use crate::vocab::CauseId;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -47,8 +48,9 @@ pub struct HttpError {
     /// The stage's classification (`nxdomain`, `refused`, `untrusted`, `auth_required`,
     /// `timeout`, `redirect`, ...).
     pub class: String,
-    /// The root-cause identifier this points at (may be empty for HTTP-level errors).
-    pub cause: String,
+    /// The root-cause identifier this points at: the chain's, or for an HTTP-level failure
+    /// `goproxy.slow` (a server that never answers) or `goproxy.bad_response`.
+    pub cause: CauseId,
     /// The full text: `Get "URL": ...`.
     pub go_error: String,
     /// The HTTP library's own description.
@@ -264,6 +266,7 @@ impl HttpClient {
                         Err(e) => {
                             f.error = Some(http_error(
                                 "bad_redirect",
+                                CauseId::GoproxyBadResponse,
                                 format!(
                                     "Get \"{shown}\": failed to parse Location header {loc:?}: {e}"
                                 ),
@@ -276,6 +279,7 @@ impl HttpClient {
                     if f.redirects.len() > MAX_REDIRECTS {
                         f.error = Some(http_error(
                             "redirect",
+                            CauseId::GoproxyBadResponse,
                             format!(
                                 "Get \"{}\": stopped after {MAX_REDIRECTS} redirects",
                                 crate::redact::redact_url(next.as_str())
@@ -292,6 +296,7 @@ impl HttpClient {
                         );
                         f.error = Some(http_error(
                             "insecure_redirect",
+                            CauseId::GoproxyBadResponse,
                             format!(
                                 "Get \"{}\": {text}",
                                 crate::redact::redact_url(next.as_str())
@@ -356,11 +361,16 @@ impl HttpClient {
                     }
                     f.body = body;
                     if let Some(e) = err {
-                        f.error = Some(http_error("body", format!("Get \"{shown}\": {e}"), e));
+                        f.error = Some(http_error(
+                            "body",
+                            CauseId::GoproxyBadResponse,
+                            format!("Get \"{shown}\": {e}"),
+                            e,
+                        ));
                     }
                 }
                 None => {
-                    f.error = Some(http_error("body_timeout", format!("Get \"{shown}\": reading the body took longer than {budget:?} (Go would keep waiting)"), "body timeout".into()));
+                    f.error = Some(http_error("body_timeout", CauseId::GoproxySlow, format!("Get \"{shown}\": reading the body took longer than {budget:?} (Go would keep waiting)"), "body timeout".into()));
                 }
             }
         }
@@ -413,20 +423,25 @@ impl HttpClient {
             Some((chain, fl)) => HttpError {
                 stage: fl.stage,
                 class: fl.class.clone(),
-                cause: fl.cause.clone(),
+                cause: fl.cause.unwrap_or(CauseId::GoproxyBadResponse),
                 go_error: chain.go_error(&shown_url).unwrap_or_default(),
                 detail,
             },
             None => {
-                let go = if class == "timeout" {
-                    format!("Get \"{shown_url}\": no response headers within the probe timeout (Go has no timeout here and would keep waiting)")
+                // Connected, but no usable answer: a server that never sends its headers
+                // stalls Go (it has no timeout here); anything else is a broken answer.
+                let (go, cause) = if class == "timeout" {
+                    (format!("Get \"{shown_url}\": no response headers within the probe timeout (Go has no timeout here and would keep waiting)"), CauseId::GoproxySlow)
                 } else {
-                    format!("Get \"{shown_url}\": {detail}")
+                    (
+                        format!("Get \"{shown_url}\": {detail}"),
+                        CauseId::GoproxyBadResponse,
+                    )
                 };
                 HttpError {
                     stage: Stage::Http,
                     class: class.to_string(),
-                    cause: String::new(),
+                    cause,
                     go_error: go,
                     detail,
                 }
@@ -435,11 +450,11 @@ impl HttpClient {
     }
 }
 
-fn http_error(class: &str, go_error: String, detail: String) -> HttpError {
+fn http_error(class: &str, cause: CauseId, go_error: String, detail: String) -> HttpError {
     HttpError {
         stage: Stage::Http,
         class: class.to_string(),
-        cause: String::new(),
+        cause,
         go_error: crate::redact::redact_text(&go_error),
         detail,
     }
@@ -464,11 +479,16 @@ pub async fn probe_http(
                 Some(fl) => HttpError {
                     stage: fl.stage,
                     class: fl.class.clone(),
-                    cause: fl.cause.clone(),
+                    cause: fl.cause.unwrap_or(CauseId::GoproxyBadResponse),
                     go_error: chain.go_error(&shown).unwrap_or_default(),
                     detail: e,
                 },
-                None => http_error("unsupported", e.clone(), e),
+                None => http_error(
+                    "unsupported",
+                    CauseId::ConfigProxyValueInvalid,
+                    e.clone(),
+                    e,
+                ),
             };
             unsent(url, route, Some(error), Some((*chain).clone()))
         }

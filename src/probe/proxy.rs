@@ -4,6 +4,7 @@
 //! Go sends the target's host name to a SOCKS5 proxy for both socks5:// and socks5h://
 //! (net/http: "socks5" is treated the same as "socks5h"), so this probe does too.
 
+use crate::vocab::CauseId;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -36,18 +37,18 @@ pub enum ProxyClass {
 }
 
 impl ProxyClass {
-    pub fn cause_id(self) -> Option<&'static str> {
+    pub fn cause_id(self) -> Option<CauseId> {
         Some(match self {
             ProxyClass::Ok => return None,
-            ProxyClass::Unreachable => "proxy.unreachable",
-            ProxyClass::AuthRequired => "proxy.auth_required",
-            ProxyClass::AuthRejected => "proxy.auth_rejected",
-            ProxyClass::AuthUnsupported => "proxy.auth_unsupported",
-            ProxyClass::ConnectDenied => "proxy.connect_denied",
-            ProxyClass::UpstreamFailed => "proxy.upstream_failed",
-            ProxyClass::SchemeMismatch => "proxy.scheme_mismatch",
-            ProxyClass::NotAProxy | ProxyClass::Other => "proxy.not_a_proxy",
-            ProxyClass::ProxyTlsFailed => "proxy.unreachable",
+            ProxyClass::Unreachable => CauseId::ProxyUnreachable,
+            ProxyClass::AuthRequired => CauseId::ProxyAuthRequired,
+            ProxyClass::AuthRejected => CauseId::ProxyAuthRejected,
+            ProxyClass::AuthUnsupported => CauseId::ProxyAuthUnsupported,
+            ProxyClass::ConnectDenied => CauseId::ProxyConnectDenied,
+            ProxyClass::UpstreamFailed => CauseId::ProxyUpstreamFailed,
+            ProxyClass::SchemeMismatch => CauseId::ProxySchemeMismatch,
+            ProxyClass::NotAProxy | ProxyClass::Other => CauseId::ProxyNotAProxy,
+            ProxyClass::ProxyTlsFailed => CauseId::ProxyUnreachable,
         })
     }
 }

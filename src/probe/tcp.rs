@@ -1,5 +1,6 @@
 //! TCP connects: to each resolved address (IPv4 and IPv6 separately) and to proxies.
 
+use crate::vocab::CauseId;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -26,14 +27,14 @@ pub enum TcpClass {
 
 impl TcpClass {
     /// The root-cause identifier of a failure.
-    pub fn cause_id(self) -> Option<&'static str> {
+    pub fn cause_id(self) -> Option<CauseId> {
         match self {
             TcpClass::Connected => None,
-            TcpClass::Refused => Some("tcp.refused"),
-            TcpClass::Timeout => Some("tcp.timeout"),
-            TcpClass::Unreachable => Some("tcp.unreachable"),
-            TcpClass::Reset => Some("tcp.reset"),
-            TcpClass::Other => Some("tcp.unreachable"),
+            TcpClass::Refused => Some(CauseId::TcpRefused),
+            TcpClass::Timeout => Some(CauseId::TcpTimeout),
+            TcpClass::Unreachable => Some(CauseId::TcpUnreachable),
+            TcpClass::Reset => Some(CauseId::TcpReset),
+            TcpClass::Other => Some(CauseId::TcpUnreachable),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! first), capturing the peer's chain even when verification fails, and judging it against
 //! Go's trust and Mozilla's roots.
 
+use crate::vocab::CauseId;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -46,19 +47,19 @@ impl TlsClass {
         matches!(self, TlsClass::Ok | TlsClass::InterceptionTrusted)
     }
     /// The root-cause (or finding) identifier.
-    pub fn cause_id(self) -> Option<&'static str> {
+    pub fn cause_id(self) -> Option<CauseId> {
         Some(match self {
             TlsClass::Ok => return None,
-            TlsClass::InterceptionTrusted => "tls.interception_trusted",
-            TlsClass::Untrusted => "tls.untrusted_interception",
-            TlsClass::IncompleteChain => "tls.incomplete_chain",
-            TlsClass::HostnameMismatch => "tls.hostname_mismatch",
-            TlsClass::Expired => "tls.expired",
-            TlsClass::NotYetValid => "tls.not_yet_valid",
-            TlsClass::Reset => "tls.reset_during_handshake",
-            TlsClass::NotTls => "tls.not_tls",
-            TlsClass::Timeout => "tls.handshake_timeout",
-            TlsClass::Alert | TlsClass::Other => "tls.handshake_failure",
+            TlsClass::InterceptionTrusted => CauseId::TlsInterceptionTrusted,
+            TlsClass::Untrusted => CauseId::TlsUntrustedInterception,
+            TlsClass::IncompleteChain => CauseId::TlsIncompleteChain,
+            TlsClass::HostnameMismatch => CauseId::TlsHostnameMismatch,
+            TlsClass::Expired => CauseId::TlsExpired,
+            TlsClass::NotYetValid => CauseId::TlsNotYetValid,
+            TlsClass::Reset => CauseId::TlsResetDuringHandshake,
+            TlsClass::NotTls => CauseId::TlsNotTls,
+            TlsClass::Timeout => CauseId::TlsHandshakeTimeout,
+            TlsClass::Alert | TlsClass::Other => CauseId::TlsHandshakeFailure,
         })
     }
 }
@@ -804,7 +805,7 @@ mod tests {
         let s = tokio::net::TcpStream::connect(addr).await.unwrap();
         let (f, _) = handshake_with(&trust, s, "good.test", Duration::from_secs(2)).await;
         assert_eq!(f.class, TlsClass::InterceptionTrusted);
-        assert_eq!(f.class.cause_id(), Some("tls.interception_trusted"));
+        assert_eq!(f.class.cause_id(), Some(CauseId::TlsInterceptionTrusted));
         assert!(f.class.ok());
     }
 

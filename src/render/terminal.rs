@@ -1,6 +1,7 @@
 //! The terminal report: a compact table of the probes, then the verdict — the cause in one
 //! sentence, the evidence, the fix commands, what Go would print, and the findings.
 
+use crate::vocab::CauseId;
 use std::fmt::Write as _;
 
 use comfy_table::{presets, ContentArrangement, Table};
@@ -95,14 +96,18 @@ pub fn probe_table(r: &Report, color: bool) -> Table {
         let (stage, result) = match &e.failure {
             Some(f) => (
                 format!("{:?}", f.stage).to_lowercase(),
-                format!("{} — {}", f.cause, redact_text(&f.go_error)),
+                format!(
+                    "{} — {}",
+                    f.cause.map_or(f.class.clone(), |c| c.to_string()),
+                    redact_text(&f.go_error)
+                ),
             ),
             None => (
                 "tls".into(),
                 if e.findings.is_empty() {
                     "ok".into()
                 } else {
-                    format!("ok ({})", e.findings.join(", "))
+                    format!("ok ({})", crate::vocab::cause::join(&e.findings))
                 },
             ),
         };
@@ -126,7 +131,7 @@ pub fn probe_table(r: &Report, color: bool) -> Table {
                     }
                 )
             }
-            Fetch::NetError { class, .. } => class.clone(),
+            Fetch::NetError { class, .. } => class.to_string(),
         };
         t.add_row(vec![
             redact_text(url),
@@ -139,7 +144,7 @@ pub fn probe_table(r: &Report, color: bool) -> Table {
         t.add_row(vec![
             module.clone(),
             "direct".into(),
-            d.class.clone(),
+            d.class.to_string(),
             String::new(),
         ]);
     }

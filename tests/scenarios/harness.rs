@@ -293,7 +293,7 @@ fn observations(sc: &Scenario) -> Observations {
                 elapsed_ms,
             } => Fetch::NetError {
                 go_error: error.clone(),
-                class: class.clone(),
+                class: class.parse().unwrap_or_else(|e| panic!("{url}: {e}")),
                 elapsed_ms: *elapsed_ms,
             },
         };
