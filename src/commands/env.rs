@@ -9,7 +9,7 @@ use crate::config::goenv::GoEnvComparison;
 use crate::config::{warnings, ConfigWarning, GoConfig, GoToolCheck, ProxyChoice, Source};
 use crate::exit;
 use crate::plan::{route_module, ModuleRoute, ModuleTarget, StepAction, SumdbRoute};
-use crate::redact::{redact_text, redact_url};
+use crate::redact::redact_text;
 
 /// What `gomod-diag env --json` prints (everything redacted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -374,26 +374,9 @@ pub fn render_route(cfg: &GoConfig, route: &ModuleRoute, color: bool) -> String 
     out
 }
 
-/// GOPRIVATE with whitespace trimmed from every entry and the module's host added when no
-/// entry covers it.
+/// GOPRIVATE made to cover the module (entries trimmed, the organisation's pattern added).
 pub fn suggested_goprivate(cfg: &GoConfig, module_path: &str) -> String {
-    let mut entries: Vec<String> = cfg
-        .get("GOPRIVATE")
-        .split(',')
-        .map(|e| e.trim().to_string())
-        .filter(|e| !e.is_empty())
-        .collect();
-    let joined = entries.join(",");
-    if !crate::config::pattern::match_prefix_patterns(&joined, module_path) {
-        entries.push(
-            module_path
-                .split('/')
-                .next()
-                .unwrap_or(module_path)
-                .to_string(),
-        );
-    }
-    redact_url(&entries.join(","))
+    crate::plan::private::covering(cfg.get("GOPRIVATE"), module_path)
 }
 
 #[cfg(test)]

@@ -56,7 +56,6 @@
 
 pub use crate::vocab::cause::ALL_IDS;
 use crate::vocab::cause::BUILTIN_FILES;
-use crate::vocab::CauseId;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -802,6 +801,7 @@ pub fn render_fix(entry: &Entry, shell: Shell, values: &FixValues) -> Vec<FixSte
 mod tests {
     use super::*;
     use crate::diagnose::tree::Diagnosis;
+    use crate::vocab::CauseId;
 
     const SHELLS: [Shell; 5] = [
         Shell::Bash,

@@ -1366,26 +1366,8 @@ pub fn fix_values(ex: &Explanation, goprivate: &str) -> crate::diagnose::fixes::
         v.set("module", m.clone());
         let path = m.split('@').next().unwrap_or(m);
         v.set("module_path", path);
-        let pattern = path.split('/').next().unwrap_or(path);
-        v.set("pattern", pattern);
-        let existing: Vec<&str> = goprivate
-            .split(',')
-            .filter(|p| !p.trim().is_empty())
-            .collect();
-        let new = if existing.iter().any(|p| p.trim() == pattern) {
-            existing
-                .iter()
-                .map(|p| p.trim())
-                .collect::<Vec<_>>()
-                .join(",")
-        } else {
-            existing
-                .iter()
-                .map(|p| p.trim())
-                .chain(std::iter::once(pattern))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        v.set("pattern", crate::plan::private::suggested_pattern(path));
+        let new = crate::plan::private::covering(goprivate, path);
         v.set("goprivate_new", new.clone());
         v.set("gonosumdb_new", new);
     }

@@ -20,6 +20,7 @@ use crate::modfetch::outcome::Fetch;
 use crate::modfetch::simulate::{
     Attempt, AttemptResult, ModulePrediction, Outcome, Prediction, StageName,
 };
+use crate::plan::private;
 use crate::probe::chain::EndpointFacts;
 use crate::probe::dns::{DnsAgreement, DnsClass, DnsFacts};
 use crate::redact::redact_text;
@@ -108,21 +109,6 @@ const WELL_KNOWN_PUBLIC_HOSTS: &[&str] = &[
     "gopkg.in",
     "google.golang.org",
     "go.googlesource.com",
-];
-
-/// Host name labels that name an organisation's internal network.
-const INTERNAL_LABELS: &[&str] = &["corp", "internal", "intranet", "intra", "lan"];
-
-/// Top-level domains that only exist inside organisations.
-const INTERNAL_TLDS: &[&str] = &[
-    "corp",
-    "internal",
-    "intranet",
-    "lan",
-    "local",
-    "home",
-    "private",
-    "localdomain",
 ];
 
 pub fn diagnose(input: &Inputs) -> Diagnosis {
@@ -278,15 +264,15 @@ fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Diagnosis) {
     d.module = Some(module.clone());
     d.fix_values.set("module", &module);
     d.fix_values.set("module_path", &m.path);
-    let pattern = private_pattern(&m.path);
-    d.fix_values.set("pattern", &pattern);
+    d.fix_values
+        .set("pattern", private::suggested_pattern(&m.path));
     d.fix_values.set(
         "goprivate_new",
-        append_pattern(cfg.get("GOPRIVATE"), &pattern),
+        private::covering(cfg.get("GOPRIVATE"), &m.path),
     );
     d.fix_values.set(
         "gonosumdb_new",
-        append_pattern(cfg.get("GONOSUMDB"), &pattern),
+        private::covering(cfg.get("GONOSUMDB"), &m.path),
     );
 
     let attempt = deciding_attempt(m);
@@ -630,12 +616,7 @@ fn fill_fix_values(
             v.set("mirror", redact_text(&base));
         }
     }
-    // GOPRIVATE suggestions only for paths that can be private (not golang.org/x/...).
     let host = m.path.split('/').next().unwrap_or("");
-    if PUBLIC_MODULE_HOSTS.contains(&host) {
-        v.set("goprivate_new", "");
-        v.set("gonosumdb_new", "");
-    }
     // The proxy on Go's route, as the user wrote it (credentials masked).
     let route_proxy = endpoint
         .and_then(|e| e.proxy.as_ref())
@@ -687,7 +668,7 @@ fn fill_fix_values(
                 .and_then(|r| r.split_whitespace().next())
                 .unwrap_or("");
             v.set("vcs", vcs);
-            let rule = format!("{}:{vcs}", private_pattern(&m.path));
+            let rule = format!("{}:{vcs}", private::suggested_pattern(&m.path));
             let current = cfg.get("GOVCS");
             v.set(
                 "govcs_new",
@@ -707,17 +688,6 @@ fn fill_fix_values(
         _ => {}
     }
 }
-
-/// Module hosts that are public by definition: never suggest them for GOPRIVATE.
-const PUBLIC_MODULE_HOSTS: &[&str] = &[
-    "golang.org",
-    "google.golang.org",
-    "gopkg.in",
-    "go.uber.org",
-    "k8s.io",
-    "cloud.google.com",
-    "go.opentelemetry.io",
-];
 
 /// `proxy` (the proxy to use, corrected when the scheme is wrong), `proxy_auth` (the URL
 /// with credential holes) and `value` (the schemes a proxy offers).
@@ -1269,7 +1239,7 @@ fn whitespace_entry_for(cfg: &GoConfig, path: &str) -> Option<(String, String)> 
             let hit = crate::config::pattern::whitespace_entries(value)
                 .iter()
                 .any(|e| crate::config::pattern::match_prefix_patterns(e.trim(), path));
-            hit.then(|| (var.to_string(), append_pattern(value, "")))
+            hit.then(|| (var.to_string(), private::trimmed_list(value).join(",")))
         })
 }
 
@@ -1322,15 +1292,9 @@ fn comma_blocked_by(input: &Inputs, m: &ModulePrediction, cause: CauseId) -> Opt
 /// credentials, or its host is internal.
 fn looks_private(input: &Inputs, m: &ModulePrediction, cause: CauseId) -> bool {
     let host = m.path.split('/').next().unwrap_or("");
-    // An internal name: an internal top-level domain, or a label such as `corp` / `internal`
-    // below the registrable domain's suffix (git.corp.example, gitlab.internal.acme.com).
-    let labels: Vec<String> = host.split('.').map(str::to_ascii_lowercase).collect();
-    let internal_tld = labels
-        .last()
-        .is_some_and(|tld| INTERNAL_TLDS.contains(&tld.as_str()))
-        || labels[..labels.len().saturating_sub(1)]
-            .iter()
-            .any(|l| INTERNAL_LABELS.contains(&l.as_str()));
+    // An internal name (internal or reserved top-level domain, internal label, company
+    // code server): plan/private.rs, the same rule `env` uses.
+    let internal_tld = private::internal_host(host).is_some();
     let public_nx = input
         .facts
         .dns_for(host)
@@ -1403,37 +1367,6 @@ const PUBLIC_CANNOT_REACH: &[&str] = &[
     "terminal prompts disabled",
     "Repository not found",
 ];
-
-/// The GOPRIVATE pattern for a module: its host for internal hosts, `host/org` for the big
-/// public forges (a private repo on github.com must not make all of github.com private).
-pub fn private_pattern(path: &str) -> String {
-    let mut parts = path.split('/');
-    let host = parts.next().unwrap_or("");
-    let forges = [
-        "github.com",
-        "gitlab.com",
-        "bitbucket.org",
-        "gitee.com",
-        "codeberg.org",
-    ];
-    match parts.next() {
-        Some(org) if forges.contains(&host) => format!("{host}/{org}"),
-        _ => host.to_string(),
-    }
-}
-
-/// `existing,pattern` — with entries trimmed of the whitespace that keeps Go from matching.
-fn append_pattern(existing: &str, pattern: &str) -> String {
-    let mut entries: Vec<String> = existing
-        .split(',')
-        .map(|e| e.trim().to_string())
-        .filter(|e| !e.is_empty())
-        .collect();
-    if !pattern.is_empty() && !entries.iter().any(|e| e == pattern) {
-        entries.push(pattern.to_string());
-    }
-    entries.join(",")
-}
 
 fn remove_no_proxy_entry(no_proxy: &str, host: &str) -> String {
     let host = host.to_ascii_lowercase();
@@ -1675,28 +1608,6 @@ fn collect_findings(input: &Inputs, d: &mut Diagnosis) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn private_patterns() {
-        assert_eq!(
-            private_pattern("git.corp.example/team/lib"),
-            "git.corp.example"
-        );
-        assert_eq!(
-            private_pattern("github.com/acme/secret/v2"),
-            "github.com/acme"
-        );
-        assert_eq!(private_pattern("gitlab.com/grp"), "gitlab.com/grp");
-    }
-
-    #[test]
-    fn goprivate_append_trims_and_dedups() {
-        assert_eq!(
-            append_pattern("github.com/acme, git.corp.example", "git.corp.example"),
-            "github.com/acme,git.corp.example"
-        );
-        assert_eq!(append_pattern("", "x.example"), "x.example");
-    }
 
     #[test]
     fn goproxy_repairs() {

@@ -1,7 +1,6 @@
 //! The terminal report: a compact table of the probes, then the verdict — the cause in one
 //! sentence, the evidence, the fix commands, what Go would print, and the findings.
 
-use crate::vocab::CauseId;
 use std::fmt::Write as _;
 
 use comfy_table::{presets, ContentArrangement, Table};

@@ -4,6 +4,8 @@
 //! reference/go-network-semantics.md §1–§3): for each GOPROXY entry, in order, what cmd/go
 //! does for this module and how it falls through; then how the checksum database is reached.
 
+pub mod private;
+
 use serde::{Deserialize, Serialize};
 
 use crate::config::pattern::match_prefix_patterns;
@@ -287,22 +289,6 @@ fn http_choice(config_proxy: &crate::config::ProxyEnv, url: &str) -> Option<Prox
     }
 }
 
-/// Top-level domains and host words that are not on the public internet.
-const INTERNAL_SUFFIXES: &[&str] = &[
-    ".corp",
-    ".internal",
-    ".intranet",
-    ".lan",
-    ".local",
-    ".localdomain",
-    ".home",
-    ".private",
-    ".example",
-    ".test",
-    ".invalid",
-    ".localhost",
-];
-
 /// Why a path that matches no private pattern still looks private (see ModuleRoute).
 fn private_hint(config: &GoConfig, path: &str) -> Option<String> {
     for var in ["GOPRIVATE", "GONOPROXY", "GONOSUMDB"] {
@@ -319,58 +305,14 @@ fn private_hint(config: &GoConfig, path: &str) -> Option<String> {
         }
     }
     let host = path.split('/').next().unwrap_or("");
-    let host_l = host.to_ascii_lowercase();
-    if let Some(sfx) = INTERNAL_SUFFIXES.iter().find(|s| host_l.ends_with(*s)) {
-        return Some(format!(
-            "its host {host} ends in {sfx}, which is not a public domain"
-        ));
-    }
-    if host_l.parse::<std::net::IpAddr>().is_ok() {
-        return Some(format!("its host {host} is an IP address"));
-    }
-    let first_label = host_l.split('.').next().unwrap_or("");
-    if matches!(
-        first_label,
-        "git"
-            | "gitlab"
-            | "gitea"
-            | "gerrit"
-            | "code"
-            | "scm"
-            | "src"
-            | "dev"
-            | "corp"
-            | "internal"
-            | "intranet"
-    ) && !KNOWN_PUBLIC
-        .iter()
-        .any(|p| host_l == *p || host_l.ends_with(&format!(".{p}")))
-        && host_l.split('.').count() >= 3
-    {
-        return Some(format!(
-            "its host {host} looks like a company's own code server"
-        ));
+    if let Some(reason) = private::internal_host(host) {
+        return Some(reason);
     }
     if match_prefix_patterns(config.get("GOINSECURE"), path) {
         return Some("it matches GOINSECURE (a host you reach without TLS checks)".into());
     }
     None
 }
-
-/// Public module proxies and checksum databases (and their well-known mirrors).
-const PUBLIC_SERVICES: &[&str] = &[
-    "proxy.golang.org",
-    "sum.golang.org",
-    "sum.golang.google.cn",
-    "goproxy.cn",
-    "goproxy.io",
-    "proxy.golang.com.cn",
-    "mirrors.aliyun.com",
-    "goproxy.baidu.com",
-    "mirrors.cloud.tencent.com",
-    "repo.huaweicloud.com",
-    "gocenter.io",
-];
 
 /// Whether a URL's host is a well-known public Go service.
 fn is_public_service(url: &str) -> bool {
@@ -381,25 +323,8 @@ fn is_public_service(url: &str) -> bool {
         .next()
         .unwrap_or("");
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let host = host.split(':').next().unwrap_or("").to_ascii_lowercase();
-    PUBLIC_SERVICES
-        .iter()
-        .any(|p| host == *p || host.ends_with(&format!(".{p}")))
+    private::is_public_service_host(host.split(':').next().unwrap_or(""))
 }
-
-/// Public code hosts whose modules are public.
-const KNOWN_PUBLIC: &[&str] = &[
-    "github.com",
-    "gitlab.com",
-    "bitbucket.org",
-    "golang.org",
-    "go.googlesource.com",
-    "gitee.com",
-    "codeberg.org",
-    "sr.ht",
-    "gopkg.in",
-    "google.golang.org",
-];
 
 /// For each GOPROXY entry in Go's order what cmd/go does for this module, and how the
 /// checksum database is reached.
