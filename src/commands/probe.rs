@@ -304,6 +304,10 @@ fn tls_lines(o: &mut String, t: &TlsFacts, label: &str) {
     if let Some(a) = &t.anchor {
         line(o, "  anchor", a);
     }
+    if let Some(m) = &t.missing_issuer {
+        let at = m.ca_issuers.join(", ");
+        line(o, "  not sent", format!("{} (published at {at})", m.name));
+    }
     if let Some(g) = &t.go_trust {
         line(
             o,

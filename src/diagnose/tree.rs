@@ -583,6 +583,17 @@ fn fill_fix_values(
     {
         v.set("ca_name", anchor);
     }
+    // The intermediate the server did not send, and where its CA publishes it.
+    if let Some(m) = endpoint
+        .and_then(|e| e.target_tls())
+        .and_then(|t| t.missing_issuer.as_ref())
+        .filter(|_| cause == CauseId::TlsIncompleteChain)
+    {
+        v.set("ca_name", &m.name);
+        if let Some(u) = m.ca_issuers.first() {
+            v.set("value", redact_text(u));
+        }
+    }
     if let Some(e) = endpoint {
         let addr = e
             .tcp
@@ -754,6 +765,22 @@ fn add_endpoint_evidence(e: &EndpointFacts, d: &mut Diagnosis) {
             observation: redact_text(&observation),
         });
     }
+    if let Some(t) = e.target_tls() {
+        if let Some(m) = &t.missing_issuer {
+            d.evidence.push(Evidence {
+                fact: format!("certificate chain from {}", e.host),
+                observation: redact_text(&format!(
+                    "{}, not its issuer {}, which its CA publishes at {} (browsers download it, Go does not)",
+                    match t.chain.len() {
+                        1 => "only the server's own certificate was sent".to_string(),
+                        n => format!("{n} certificates were sent"),
+                    },
+                    m.name,
+                    m.ca_issuers.join(", ")
+                )),
+            });
+        }
+    }
 }
 
 fn add_dns_evidence(dns: &DnsFacts, d: &mut Diagnosis) {
@@ -884,9 +911,11 @@ fn explain_by_configuration(
 ) -> CauseId {
     let cfg = input.config;
     let direct_route = endpoint.is_none_or(|e| e.proxy.is_none());
+    // What the server's own certificate says does not change with the route to it.
     let transport_failure = cause.area() != Area::Proxy
         && cause != CauseId::TlsHostnameMismatch
-        && cause != CauseId::TlsExpired;
+        && cause != CauseId::TlsExpired
+        && cause != CauseId::TlsIncompleteChain;
     let https_proxy = first_set(cfg, &["HTTPS_PROXY", "https_proxy"]);
     let http_proxy = first_set(cfg, &["HTTP_PROXY", "http_proxy"]);
     let is_https = url.is_some_and(|u| u.starts_with("https://"));
@@ -1366,6 +1395,7 @@ fn summary_for(cause: CauseId, module: &str, host: Option<&str>, d: &Diagnosis) 
         CauseId::TcpReset => format!("Connections to {host} are reset."),
         CauseId::TlsUntrustedInterception => format!("The TLS certificate for {host} is issued by {}, which Go does not trust: the connection is intercepted.", if v("ca_name").is_empty() { "an unknown CA".into() } else { v("ca_name") }),
         CauseId::TlsHostnameMismatch => format!("The server at {host} presents a certificate for another name."),
+        CauseId::TlsIncompleteChain => format!("{host} sends its certificate without the intermediate certificate ({}) that links it to a trusted root, and Go does not download missing intermediates.", if v("ca_name").is_empty() { "its issuer".into() } else { v("ca_name") }),
         CauseId::TlsExpired => format!("The certificate of {host} has expired."),
         CauseId::TlsNotYetValid => format!("The certificate of {host} is not valid yet."),
         CauseId::TlsResetDuringHandshake => format!("The connection to {host} is cut right after the TLS ClientHello (name-based blocking)."),
