@@ -519,10 +519,10 @@ fn render_http(f: &HttpFacts) -> String {
             &mut o,
             "result",
             format!(
-                "FAIL at {} ({}{}): {}",
+                "FAIL at {} ({} → {}): {}",
                 snake(&e.stage),
                 e.class,
-                format!(" → {}", e.cause),
+                e.cause,
                 e.go_error
             ),
         ),

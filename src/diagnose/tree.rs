@@ -290,8 +290,7 @@ fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Diagnosis) {
             CauseId::SumdbUnreachable
         } else {
             CauseId::GoproxySlow
-        }
-        .into();
+        };
         d.evidence.push(Evidence {
             fact: "response".into(),
             observation: "the server accepted the connection but sent no response headers; Go has no timeout here and would wait indefinitely".into(),

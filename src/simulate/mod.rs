@@ -430,7 +430,7 @@ fn status_err(url: &str, f: &Fetch) -> GoErr {
             GoErr {
                 text: http_error_text(url, *code, reason, content_type, body),
                 not_exist: *code == 404 || *code == 410,
-                class: class.into(),
+                class,
             }
         }
         Fetch::NetError {
@@ -438,7 +438,7 @@ fn status_err(url: &str, f: &Fetch) -> GoErr {
         } => GoErr {
             text: go_error.clone(),
             not_exist: false,
-            class: class.clone(),
+            class: *class,
         },
     }
 }
@@ -481,7 +481,7 @@ fn direct_step(obs: &Observations, path: &str) -> Step<()> {
                 .clone()
                 .unwrap_or_else(|| "direct fetch failed".into()),
             not_exist: d.not_found,
-            class: d.class.clone(),
+            class: d.class,
         }),
     }
 }
@@ -524,8 +524,7 @@ fn content_info(body: &[u8], base: &str, version: &str) -> Result<String, GoErr>
                 CauseId::GoproxyCaptivePortal
             } else {
                 CauseId::GoproxyInvalidInfo
-            }
-            .into(),
+            },
         });
     }
     let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
@@ -577,7 +576,7 @@ fn simulate_module(
     };
     let fail = |m: &mut ModulePrediction, prefix: &str, e: &GoErr| {
         m.outcome = Outcome::Failed;
-        m.cause = Some(e.class.clone());
+        m.cause = Some(e.class);
         m.error_text = Some(format!("go: {prefix}: {}", e.text));
     };
     if let Some(e) = &cfg.goproxy_error {
@@ -802,8 +801,7 @@ fn simulate_module(
                             CauseId::GoproxyCaptivePortal
                         } else {
                             CauseId::GoproxyHttpError
-                        }
-                        .into(),
+                        },
                     }),
                     Step::Ok(_) => Step::Ok(()),
                     Step::Err(e) => Step::Err(e),
@@ -1149,6 +1147,7 @@ fn sumdb_lookup(
 mod tests {
     use super::*;
     use crate::config::gosumdb::parse_verifier_key;
+    use crate::facts::DirectOutcome;
 
     const A: &str = "https://a.test";
     const B: &str = "https://b.test";
