@@ -1,12 +1,10 @@
 //! `gomod-diag [run]` end to end: the real binary against the loopback module proxy and
-//! checksum database (tests/modlab), checking the user-facing contract of the README — the
+//! checksum database (tests/it/modlab), checking the user-facing contract of the README — the
 //! JSON report, `report FILE|-`, `--ci` with GitHub Actions annotations, `--fail-on findings`,
 //! exit codes 0/1/2/3, and colour only on a terminal (never with NO_COLOR).
 //!
 //! Nothing leaves loopback: GOPROXY is a 127.0.0.x URL without `direct`, GOSUMDB names its
 //! loopback URL (or is `off`), and the public resolver is 127.0.0.1:9.
-
-mod modlab;
 
 use std::io::Read;
 use std::os::fd::{FromRawFd, OwnedFd};
@@ -14,8 +12,9 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 
 use assert_cmd::Command;
-use modlab::{Fault, LabServer, ModuleStore, SumDb};
 use serde_json::Value;
+
+use crate::modlab::{Fault, LabServer, ModuleStore, SumDb};
 
 const MODULE: &str = "example.com/hello@v1.0.0";
 

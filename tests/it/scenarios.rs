@@ -6,10 +6,9 @@
 //! environment (+ env file), the plan, Facts, the simulation of cmd/go, then `report::build`
 //! with the built-in catalog, once per shell the scenario checks. Pure and fast: no network.
 //!
-//! Every identifier in ROOT_CAUSES.md (and in the catalog) must be the expected cause or an
+//! Every identifier in docs/ROOT_CAUSES.md (and in the catalog) must be the expected cause or an
 //! expected finding of at least one scenario (`every_root_cause_is_covered`).
 
-#[path = "scenarios/harness.rs"]
 mod harness;
 
 use std::collections::BTreeSet;
