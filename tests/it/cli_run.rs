@@ -521,6 +521,14 @@ fn on_terminal(
         )
     };
     assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+    // openpty's descriptors are inheritable; in a test binary shared with other suites a child
+    // spawned meanwhile by another thread would keep the slave open, and the read below would
+    // not end when our child exits. (The child still gets the slave: dup2 clears the flag.)
+    for fd in [master, slave] {
+        // SAFETY: fcntl on descriptors we own; F_SETFD takes an int flag.
+        let rc = unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+        assert_eq!(rc, 0, "fcntl: {}", std::io::Error::last_os_error());
+    }
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
     let home = tempfile::tempdir().unwrap();
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("gomod-diag"));
