@@ -12,7 +12,7 @@
 //!   tampered note, connection reset).
 //!
 //! Real Go accepts it: `GOPROXY=http://127.0.0.1:PORT`,
-//! `GOSUMDB="<verifier key> http://127.0.0.1:PORT"` (see tests/modfetch.rs).
+//! `GOSUMDB="<verifier key> http://127.0.0.1:PORT"` (see tests/it/modfetch.rs).
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;

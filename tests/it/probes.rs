@@ -1,18 +1,17 @@
-//! The probes against loopback fixture servers (tests/netlab): one test per classification,
+//! The probes against loopback fixture servers (tests/it/netlab): one test per classification,
 //! each driving the real binary with `--json`. Nothing leaves the machine: the public
 //! resolver is 127.0.0.1:9 or a fixture, and names resolve through a fixture DNS server.
-
-mod netlab;
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use hickory_resolver::proto::op::ResponseCode;
-use netlab::dns::DnsMode;
-use netlab::proxy::{targets, ProxyMode, SocksMode};
-use netlab::tls::TlsMode;
-use netlab::Lab;
 use serde_json::Value;
+
+use crate::netlab::dns::DnsMode;
+use crate::netlab::proxy::{targets, ProxyMode, SocksMode};
+use crate::netlab::tls::TlsMode;
+use crate::netlab::{self, Lab};
 
 struct Out {
     code: i32,

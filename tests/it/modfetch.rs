@@ -1,8 +1,6 @@
-//! The module protocol against loopback fixtures (tests/modlab): the real `go` accepts the
+//! The module protocol against loopback fixtures (tests/it/modlab): the real `go` accepts the
 //! fixture proxy and checksum database; the simulation's predicted error texts equal Go's;
 //! and the acceptance scenarios of cmd/go's fetch walk.
-
-mod modlab;
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -15,7 +13,8 @@ use gomod_diag::modfetch::direct::{
 };
 use gomod_diag::modfetch::fetch::{observe, Fetcher};
 use gomod_diag::simulate::{Outcome, Prediction, SimConfig, SimTarget};
-use modlab::{Fault, LabServer, ModuleStore, SumDb};
+
+use crate::modlab::{Fault, LabServer, ModuleStore, SumDb};
 
 fn config(vars: &[(&str, &str)]) -> GoConfig {
     let mut env: BTreeMap<String, String> = BTreeMap::new();
