@@ -6,7 +6,7 @@
 //! - concurrency: 20 endpoint chains at once through the library (healthy, then silent with a
 //!   2 s run timeout), to show a run costs the slowest chain, not the sum.
 
-#[path = "../tests/netlab/mod.rs"]
+#[path = "../tests/it/netlab/mod.rs"]
 mod netlab;
 
 use std::time::{Duration, Instant};

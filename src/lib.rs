@@ -19,4 +19,5 @@ pub mod redact;
 pub mod render;
 pub mod report;
 pub mod shell;
+pub mod simulate;
 pub mod vocab;

@@ -14,10 +14,10 @@ use crate::diagnose::catalog::{fill_summary, Catalog};
 use crate::diagnose::fixes::{fixes_for, RenderedFixes};
 use crate::diagnose::tree::{self, Diagnosis, Evidence, Inputs};
 use crate::facts::Facts;
-use crate::modfetch::simulate::{simulate, Prediction, SimConfig, SimTarget, StageName};
 use crate::plan::{route_module, ModuleRoute, ModuleTarget};
 use crate::redact::redact_text;
 use crate::shell::Shell;
+use crate::simulate::{simulate, Prediction, SimConfig, SimTarget, StageName};
 use crate::vocab::CauseId;
 
 /// Bumped on every incompatible change of the report's shape.

@@ -13,9 +13,9 @@
 mod gorun;
 #[path = "fidelity/lab.rs"]
 mod lab;
-#[path = "modlab/mod.rs"]
+#[path = "it/modlab/mod.rs"]
 mod modlab;
-#[path = "netlab/mod.rs"]
+#[path = "it/netlab/mod.rs"]
 mod netlab;
 #[path = "fidelity/netns.rs"]
 mod netns;

@@ -305,6 +305,10 @@ fn tls_lines(o: &mut String, t: &TlsFacts, label: &str) {
     if let Some(a) = &t.anchor {
         line(o, "  anchor", a);
     }
+    if let Some(m) = &t.missing_issuer {
+        let at = m.ca_issuers.join(", ");
+        line(o, "  not sent", format!("{} (published at {at})", m.name));
+    }
     if let Some(g) = &t.go_trust {
         line(
             o,
@@ -516,10 +520,10 @@ fn render_http(f: &HttpFacts) -> String {
             &mut o,
             "result",
             format!(
-                "FAIL at {} ({}{}): {}",
+                "FAIL at {} ({} → {}): {}",
                 snake(&e.stage),
                 e.class,
-                format!(" → {}", e.cause),
+                e.cause,
                 e.go_error
             ),
         ),

@@ -7,16 +7,17 @@ use std::time::{Instant, SystemTime};
 use crate::app::Ctx;
 use crate::cli::{FailOn, RunArgs};
 use crate::config::GoConfig;
+use crate::facts::observed::Fetch;
+use crate::facts::Observations;
 use crate::facts::{rfc3339, Facts, TargetChoice};
 use crate::modfetch::direct::{probe_direct_with, DirectOptions, GitSetup};
 use crate::modfetch::fetch::{observe, Fetcher};
-use crate::modfetch::outcome::Fetch;
-use crate::modfetch::simulate::{simulate, Observations, Prediction, SimConfig};
 use crate::modfetch::targets::{select_targets, RoutePatterns};
 use crate::plan::{route_module, ModuleRoute, ModuleTarget};
 use crate::probe::progress::Progress;
 use crate::probe::{chain, dns, ProbeOptions, Route};
 use crate::report::{self, Style};
+use crate::simulate::{simulate, Prediction, SimConfig};
 
 /// How many simulate → fetch rounds a run may take (each round follows Go one step further:
 /// list → info → mod → sumdb → tiles).
@@ -213,10 +214,9 @@ fn alternative_requests(
     }
     let mut out = BTreeSet::new();
     for m in &prediction.modules {
-        let failed = m.outcome == crate::modfetch::simulate::Outcome::Failed;
+        let failed = m.outcome == crate::simulate::Outcome::Failed;
         for stage in &m.stages {
-            let stopped_here =
-                failed && stage.outcome == crate::modfetch::simulate::Outcome::Failed;
+            let stopped_here = failed && stage.outcome == crate::simulate::Outcome::Failed;
             if !stopped_here && !matches!(stage.stage.as_str(), "list" | "info") {
                 continue;
             }

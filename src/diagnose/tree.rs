@@ -15,15 +15,13 @@ use crate::config::httpproxy::ProxyChoice;
 use crate::config::warnings::ConfigWarning;
 use crate::config::{FallbackMode, GoConfig, ProxyEntry, Source};
 use crate::diagnose::fixes::FixValues;
+use crate::facts::observed::Fetch;
 use crate::facts::Facts;
-use crate::modfetch::outcome::Fetch;
-use crate::modfetch::simulate::{
-    Attempt, AttemptResult, ModulePrediction, Outcome, Prediction, StageName,
-};
 use crate::plan::private;
 use crate::probe::chain::EndpointFacts;
 use crate::probe::dns::{DnsAgreement, DnsClass, DnsFacts};
 use crate::redact::mask_value;
+use crate::simulate::{Attempt, AttemptResult, ModulePrediction, Outcome, Prediction, StageName};
 
 /// Everything the tree reads.
 pub struct Inputs<'a> {
@@ -132,27 +130,25 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
         Some(m) => diagnose_failure(input, m, &mut d),
         None if input.prediction.inconclusive => {
             d.cause = CauseId::Inconclusive;
-            let unchecked_git = input.prediction.missing.iter().any(|m| {
-                m.expose()
-                    .starts_with(crate::modfetch::simulate::UNCHECKED_PREFIX)
-            });
+            let unchecked_git = input
+                .prediction
+                .missing
+                .iter()
+                .any(|m| m.expose().starts_with(crate::simulate::UNCHECKED_PREFIX));
             // What was not observed, language-neutral, for the catalog's summary.
             let not_observed: Vec<String> = input
                 .prediction
                 .missing
                 .iter()
-                .map(|m| {
-                    match m
-                        .expose()
-                        .strip_prefix(crate::modfetch::simulate::UNCHECKED_PREFIX)
-                    {
+                .map(
+                    |m| match m.expose().strip_prefix(crate::simulate::UNCHECKED_PREFIX) {
                         Some(what) => what
                             .strip_suffix(" (run with --vcs to check git access)")
                             .unwrap_or(what)
                             .to_string(),
                         None => format!("GET {}", m.expose()),
-                    }
-                })
+                    },
+                )
                 .collect();
             d.fix_values.set("detail", not_observed.join("; "));
             if let Some(m) = input
@@ -182,7 +178,7 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
             for missing in &input.prediction.missing {
                 let (fact, observation) = match missing
                     .expose()
-                    .strip_prefix(crate::modfetch::simulate::UNCHECKED_PREFIX)
+                    .strip_prefix(crate::simulate::UNCHECKED_PREFIX)
                 {
                     Some(what) => (mask_value(what), "not checked (needs --vcs)".to_string()),
                     None => (format!("GET {missing}"), "not observed".to_string()),
@@ -293,8 +289,7 @@ fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Diagnosis) {
             CauseId::SumdbUnreachable
         } else {
             CauseId::GoproxySlow
-        }
-        .into();
+        };
         d.evidence.push(Evidence {
             fact: "response".into(),
             observation: "the server accepted the connection but sent no response headers; Go has no timeout here and would wait indefinitely".into(),
@@ -430,7 +425,7 @@ fn refine_by_evidence(
 
 /// The entry (URL base) of a GOPROXY request URL: the part before `/<escaped module>/@`.
 fn split_proxy_url<'u>(url: &'u str, module_path: &str) -> Option<(&'u str, &'u str)> {
-    let esc = crate::modfetch::escape::escape_path(module_path).ok()?;
+    let esc = crate::vocab::module::escape_path(module_path).ok()?;
     let needle = format!("/{esc}/@");
     let i = url.find(&needle)?;
     Some((&url[..i], &url[i..]))
@@ -595,6 +590,17 @@ fn fill_fix_values(
         .filter(|_| cause == CauseId::TlsUntrustedInterception)
     {
         v.set("ca_name", anchor);
+    }
+    // The intermediate the server did not send, and where its CA publishes it.
+    if let Some(m) = endpoint
+        .and_then(|e| e.target_tls())
+        .and_then(|t| t.missing_issuer.as_ref())
+        .filter(|_| cause == CauseId::TlsIncompleteChain)
+    {
+        v.set("ca_name", &m.name);
+        if let Some(u) = m.ca_issuers.first() {
+            v.set("value", mask_value(u));
+        }
     }
     if let Some(e) = endpoint {
         let addr = e
@@ -764,6 +770,22 @@ fn add_endpoint_evidence(e: &EndpointFacts, d: &mut Diagnosis) {
             observation: mask_value(&observation),
         });
     }
+    if let Some(t) = e.target_tls() {
+        if let Some(m) = &t.missing_issuer {
+            d.evidence.push(Evidence {
+                fact: format!("certificate chain from {}", e.host),
+                observation: mask_value(&format!(
+                    "{}, not its issuer {}, which its CA publishes at {} (browsers download it, Go does not)",
+                    match t.chain.len() {
+                        1 => "only the server's own certificate was sent".to_string(),
+                        n => format!("{n} certificates were sent"),
+                    },
+                    m.name,
+                    m.ca_issuers.join(", ")
+                )),
+            });
+        }
+    }
 }
 
 fn add_dns_evidence(dns: &DnsFacts, d: &mut Diagnosis) {
@@ -894,9 +916,11 @@ fn explain_by_configuration(
 ) -> CauseId {
     let cfg = input.config;
     let direct_route = endpoint.is_none_or(|e| e.proxy.is_none());
+    // What the server's own certificate says does not change with the route to it.
     let transport_failure = cause.area() != Area::Proxy
         && cause != CauseId::TlsHostnameMismatch
-        && cause != CauseId::TlsExpired;
+        && cause != CauseId::TlsExpired
+        && cause != CauseId::TlsIncompleteChain;
     let https_proxy = first_set(cfg, &["HTTPS_PROXY", "https_proxy"]);
     let http_proxy = first_set(cfg, &["HTTP_PROXY", "http_proxy"]);
     let is_https = url.is_some_and(|u| u.starts_with("https://"));
@@ -1278,7 +1302,7 @@ fn looks_private(input: &Inputs, m: &ModulePrediction, cause: CauseId) -> bool {
         || input.facts.observations.http.iter().any(|(u, f)| {
             let public = u.starts_with("https://proxy.golang.org/")
                 || u.starts_with("https://sum.golang.org/");
-            let about_module = crate::modfetch::escape::escape_path(&m.path)
+            let about_module = crate::vocab::module::escape_path(&m.path)
                 .is_ok_and(|e| u.contains(&format!("/{e}/@")) || u.contains(&format!("/{e}@")));
             matches!(f, Fetch::Status { code: 404 | 410, body, .. }
                 if public && about_module
@@ -1368,6 +1392,7 @@ fn summary_for(cause: CauseId, module: &str, host: Option<&str>, d: &Diagnosis) 
         CauseId::TcpReset => format!("Connections to {host} are reset."),
         CauseId::TlsUntrustedInterception => format!("The TLS certificate for {host} is issued by {}, which Go does not trust: the connection is intercepted.", if v("ca_name").is_empty() { "an unknown CA".into() } else { v("ca_name") }),
         CauseId::TlsHostnameMismatch => format!("The server at {host} presents a certificate for another name."),
+        CauseId::TlsIncompleteChain => format!("{host} sends its certificate without the intermediate certificate ({}) that links it to a trusted root, and Go does not download missing intermediates.", if v("ca_name").is_empty() { "its issuer".into() } else { v("ca_name") }),
         CauseId::TlsExpired => format!("The certificate of {host} has expired."),
         CauseId::TlsNotYetValid => format!("The certificate of {host} is not valid yet."),
         CauseId::TlsResetDuringHandshake => format!("The connection to {host} is cut right after the TLS ClientHello (name-based blocking)."),
@@ -1494,7 +1519,7 @@ fn stale_mirror(input: &Inputs, m: &ModulePrediction) -> Option<String> {
     let (base, suffix) = split_proxy_url(url, &m.path)?;
     input.facts.observations.http.keys().find_map(|u| {
         let other = u.strip_suffix(suffix).filter(|o| *o != base)?;
-        let newest = crate::modfetch::simulate::latest_from_list(&list_of(u)?)?;
+        let newest = crate::vocab::module::latest_from_list(&list_of(u)?)?;
         let has = served
             .lines()
             .any(|l| l.split_whitespace().next() == Some(&newest));
@@ -1502,7 +1527,7 @@ fn stale_mirror(input: &Inputs, m: &ModulePrediction) -> Option<String> {
             format!(
                 "{} lists up to {} for {}, but {} already has {newest}",
                 a.entry,
-                crate::modfetch::simulate::latest_from_list(&served).unwrap_or_default(),
+                crate::vocab::module::latest_from_list(&served).unwrap_or_default(),
                 m.path,
                 mask_value(other)
             )

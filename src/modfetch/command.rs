@@ -7,13 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use super::direct::{probe_direct, DirectOptions};
 use super::fetch::{observe, Fetcher};
-use super::simulate::{
-    AttemptResult, Observations, Outcome, Prediction, SimConfig, SimTarget, StageName,
-};
 use crate::app::Ctx;
 use crate::cli::ProbeKind;
 use crate::config::GoConfig;
 use crate::exit;
+use crate::facts::Observations;
+use crate::simulate::{AttemptResult, Outcome, Prediction, SimConfig, SimTarget, StageName};
 use crate::vocab::CauseId;
 
 /// The JSON document of `probe goproxy|sumdb --json`.
@@ -182,7 +181,7 @@ pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observatio
                     .and_then(|u| obs.http.get(u.expose()))
                     .map(|f| {
                         let mut t = format!(" ({} ms", f.elapsed_ms());
-                        if let super::outcome::Fetch::Status { size, .. } = f {
+                        if let crate::facts::Fetch::Status { size, .. } = f {
                             t.push_str(&format!(", {size} bytes"));
                             if st.stage == StageName::Zip && a.result == AttemptResult::Ok {
                                 // Whole milliseconds: a loopback zip can take "0 ms".

@@ -10,8 +10,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::fetch::Fetcher;
-use super::outcome::{http_error_text, Fetch};
-use super::simulate::DirectOutcome;
+use crate::facts::observed::{http_error_text, Fetch};
+use crate::facts::DirectOutcome;
 
 /// The repository Go found for a module path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

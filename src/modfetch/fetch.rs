@@ -7,10 +7,11 @@ use crate::vocab::CauseId;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use super::outcome::{canonical_reason, Fetch};
-use super::simulate::{simulate, Observations, Prediction, SimConfig, SimTarget};
 use crate::config::{ProxyChoice, ProxyEnv};
+use crate::facts::observed::{canonical_reason, Fetch};
+use crate::facts::Observations;
 use crate::redact::{go_error_url, mask_url};
+use crate::simulate::{simulate, Prediction, SimConfig, SimTarget};
 
 /// cmd/go's User-Agent for module fetches.
 pub const GO_USER_AGENT: &str = "GoCommand/1 (+https://go.dev/cmd/go)";
@@ -393,7 +394,7 @@ pub async fn observe<F, Fut>(
 ) -> (Prediction, Observations)
 where
     F: Fn(String) -> Fut,
-    Fut: std::future::Future<Output = super::simulate::DirectOutcome>,
+    Fut: std::future::Future<Output = crate::facts::DirectOutcome>,
 {
     let mut pred = simulate(cfg, targets, &obs);
     for _ in 0..rounds {
@@ -409,7 +410,7 @@ where
             match m.strip_prefix("direct:") {
                 Some(p) => directs.push(p.to_string()),
                 // Unchecked repository access (no --vcs) is not something to fetch.
-                None if m.starts_with(super::simulate::UNCHECKED_PREFIX) => {}
+                None if m.starts_with(crate::simulate::UNCHECKED_PREFIX) => {}
                 None => http.push(m.to_string()),
             }
         }

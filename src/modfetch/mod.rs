@@ -1,13 +1,8 @@
-//! The Go module protocol: GOPROXY requests, the checksum database, direct mode, and the
-//! simulation of cmd/go.
+//! The Go module protocol on the wire (I/O): the GOPROXY and checksum-database requests Go
+//! makes, direct mode (`?go-get=1`, git), and the `probe module` command's edge. What the
+//! requests observe is recorded in `facts`; `simulate` replays it.
 
 pub mod command;
 pub mod direct;
-pub mod dirhash;
-pub mod escape;
 pub mod fetch;
-pub mod note;
-pub mod outcome;
-pub mod simulate;
 pub mod targets;
-pub mod tlog;

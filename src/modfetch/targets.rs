@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::simulate::SimTarget;
 use crate::config::pattern::match_prefix_patterns;
+use crate::simulate::SimTarget;
 
 /// The module probed outside a Go module: small, stable, public, and fetched by most users.
 pub const DEFAULT_MODULE: &str = "golang.org/x/text";

@@ -25,6 +25,9 @@ pub enum TlsClass {
     InterceptionTrusted,
     /// Go does not trust the chain's anchor.
     Untrusted,
+    /// Go does not trust the chain because the server left out an intermediate (see
+    /// [`super::trust::missing_issuer`]); the error Go prints is the same as for `Untrusted`.
+    IncompleteChain,
     HostnameMismatch,
     Expired,
     NotYetValid,
@@ -49,6 +52,7 @@ impl TlsClass {
             TlsClass::Ok => return None,
             TlsClass::InterceptionTrusted => CauseId::TlsInterceptionTrusted,
             TlsClass::Untrusted => CauseId::TlsUntrustedInterception,
+            TlsClass::IncompleteChain => CauseId::TlsIncompleteChain,
             TlsClass::HostnameMismatch => CauseId::TlsHostnameMismatch,
             TlsClass::Expired => CauseId::TlsExpired,
             TlsClass::NotYetValid => CauseId::TlsNotYetValid,
@@ -76,6 +80,9 @@ pub struct CertInfo {
     pub not_after: String,
     pub is_ca: bool,
     pub sha256: String,
+    /// AIA caIssuers: where the certificate's issuer is published.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub ca_issuers: Vec<String>,
 }
 
 /// What one trust store thinks of the chain.
@@ -114,6 +121,9 @@ pub struct TlsFacts {
     /// The anchor the chain claims (`CN, O=Org` of the top certificate's issuer).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub anchor: Option<String>,
+    /// For `incomplete_chain`: the certificate the server did not send.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub missing_issuer: Option<super::trust::MissingIssuer>,
     /// For `not_tls`: what the peer sent instead (its HTTP status line, or bytes in hex).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub peer_response: Option<String>,
@@ -275,7 +285,7 @@ pub fn rfc3339(secs: i64) -> String {
     )
 }
 
-fn short_name(name: &x509_parser::x509::X509Name<'_>) -> String {
+pub(crate) fn short_name(name: &x509_parser::x509::X509Name<'_>) -> String {
     let cn = name
         .iter_common_name()
         .next()
@@ -326,6 +336,7 @@ pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
         not_after: rfc3339(c.validity().not_after.timestamp()),
         is_ca: c.is_ca(),
         sha256: digest.as_ref().iter().map(|b| format!("{b:02x}")).collect(),
+        ca_issuers: super::trust::ca_issuer_urls(&c),
     })
 }
 
@@ -508,6 +519,7 @@ where
         mozilla_trust: None,
         go_roots: trust.go_source.clone(),
         anchor: None,
+        missing_issuer: None,
         peer_response: None,
         alert: None,
         time_ms: 0.0,
@@ -608,10 +620,23 @@ where
                 let t = go_alert_text(*a);
                 facts.alert = Some(t.clone());
                 facts.go_error = Some(format!("remote error: tls: {t}"));
-            } else if let Some((_, Err(ve))) = &recorded {
+            } else if let Some((chain, Err(ve))) = &recorded {
                 let (class, text) = classify_cert_error(ve, facts.chain.first(), &host);
                 facts.class = class;
                 facts.go_error = Some(text);
+                // Same text from Go; the chain itself tells whether the server left out
+                // an intermediate.
+                let unknown_issuer = matches!(
+                    ve,
+                    rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)
+                );
+                if unknown_issuer {
+                    facts.missing_issuer =
+                        super::trust::missing_issuer(chain, trust.go_anchors.as_deref());
+                    if facts.missing_issuer.is_some() {
+                        facts.class = TlsClass::IncompleteChain;
+                    }
+                }
             } else if let Some(re) = &rustls_err {
                 facts.class = TlsClass::Other;
                 facts.go_error = Some(format!("tls: {re}"));
@@ -671,6 +696,7 @@ mod tests {
             not_after: String::new(),
             is_ca: false,
             sha256: String::new(),
+            ca_issuers: vec![],
         };
         assert_eq!(
             go_hostname_error(&leaf, "proxy.golang.org"),
@@ -757,6 +783,7 @@ mod tests {
             go: store(Some(&ca)),
             mozilla: store(Some(&ca)),
             go_source: "test".into(),
+            go_anchors: None,
         };
         let s = tokio::net::TcpStream::connect(addr).await.unwrap();
         let (f, stream) = handshake_with(&trust, s, "good.test", Duration::from_secs(2)).await;
@@ -773,6 +800,7 @@ mod tests {
             go: store(Some(&ca)),
             mozilla: store(None),
             go_source: "test".into(),
+            go_anchors: None,
         };
         let s = tokio::net::TcpStream::connect(addr).await.unwrap();
         let (f, _) = handshake_with(&trust, s, "good.test", Duration::from_secs(2)).await;

@@ -103,6 +103,9 @@ pub enum TlsFault {
     PlainHttp,
     Silent,
     Alert,
+    /// The site's certificate alone, issued by an intermediate of the lab root (which the
+    /// clients trust) and naming where that intermediate is published (AIA), not sending it.
+    LeafOnly,
 }
 
 /// An HTTP-level fault on a host's backend (modlab faults, by path substring).
@@ -146,6 +149,9 @@ pub enum Fault {
     NoGit,
     /// `$HOME/.gitconfig` has this text.
     GitConfig(&'static str),
+    /// The clients' SSL_CERT_DIR holds the intermediate that a `LeafOnly` site does not send
+    /// (the client-side fix of `tls.incomplete_chain`).
+    IntermediateInCertDir,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -165,6 +171,8 @@ pub const PROXY_PASS: &str = "s3cret";
 struct Pki {
     lab: TestCa,
     rogue: TestCa,
+    /// An intermediate of `lab`, for servers that forget to send it.
+    lab_issuing: TestCa,
 }
 
 impl Pki {
@@ -175,14 +183,19 @@ impl Pki {
 
 fn pki() -> &'static Pki {
     static PKI: OnceLock<Pki> = OnceLock::new();
-    PKI.get_or_init(|| Pki {
-        lab: TestCa::new("gomod-diag lab root CA", "gomod-diag fidelity lab"),
-        rogue: TestCa::new("Corporate TLS Inspection CA", "ACME"),
+    PKI.get_or_init(|| {
+        let lab = TestCa::new("gomod-diag lab root CA", "gomod-diag fidelity lab");
+        let lab_issuing = lab.intermediate("gomod-diag lab issuing CA", "gomod-diag fidelity lab");
+        Pki {
+            lab,
+            rogue: TestCa::new("Corporate TLS Inspection CA", "ACME"),
+            lab_issuing,
+        }
     })
 }
 
-fn sumdb_signer() -> gomod_diag::modfetch::note::Signer {
-    gomod_diag::modfetch::note::Signer::from_seed(SUMDB_NAME, &[7u8; 32]).expect("signer")
+fn sumdb_signer() -> gomod_diag::simulate::proto::note::Signer {
+    gomod_diag::simulate::proto::note::Signer::from_seed(SUMDB_NAME, &[7u8; 32]).expect("signer")
 }
 
 /// GOSUMDB for the lab: the lab database's key under the name sum.golang.org.
@@ -276,6 +289,7 @@ impl Lab {
         let mut env_file: Option<&str> = None;
         let mut no_git = false;
         let mut git_config: Option<&str> = None;
+        let mut intermediate_in_cert_dir = false;
         for f in faults {
             match *f {
                 Fault::DnsNxdomain(n) => {
@@ -309,6 +323,7 @@ impl Lab {
                 Fault::GoEnvFile(t) => env_file = Some(t),
                 Fault::NoGit => no_git = true,
                 Fault::GitConfig(t) => git_config = Some(t),
+                Fault::IntermediateInCertDir => intermediate_in_cert_dir = true,
             }
         }
         ns.write_hosts(&hosts_file).expect("hosts file");
@@ -352,6 +367,13 @@ impl Lab {
                 Some(TlsFault::PlainHttp) => SiteSpec::Raw(SiteMode::PlainHttp),
                 Some(TlsFault::Silent) => SiteSpec::Raw(SiteMode::Silent),
                 Some(TlsFault::Alert) => SiteSpec::Raw(SiteMode::Alert),
+                Some(TlsFault::LeafOnly) => SiteSpec::Tls(
+                    super::netlab::tls::server_config(
+                        &p.lab_issuing
+                            .issue_leaf_only(&[name], "http://ca.lab.example/issuing.crt"),
+                    ),
+                    name,
+                ),
             };
             sites.push((sock(*client, 443), spec));
         }
@@ -481,6 +503,13 @@ impl Lab {
         }
         if let Some(text) = git_config {
             std::fs::write(home.path().join(".gitconfig"), text).expect("gitconfig");
+        }
+        if intermediate_in_cert_dir {
+            let dir = home.path().join(".config/go-certs");
+            std::fs::create_dir_all(&dir).expect("cert dir");
+            std::fs::write(dir.join("issuing.pem"), pki().lab_issuing.cert_pem())
+                .expect("intermediate");
+            set(&mut env, "SSL_CERT_DIR", &dir.display().to_string());
         }
         Lab {
             ns,

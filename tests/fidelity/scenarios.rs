@@ -612,6 +612,24 @@ pub fn all() -> Vec<Scenario> {
             GoOk,
             "ok",
         ),
+        // The mirror sends its certificate without the intermediate (the root is trusted).
+        s(
+            "tls.incomplete_chain",
+            M,
+            &[],
+            &[Tls(PGO, TlsFault::LeafOnly)],
+            Fails("tls_unknown_authority", PGO),
+            "tls.incomplete_chain",
+        ),
+        // ... and its client-side fix: the intermediate in SSL_CERT_DIR.
+        s(
+            "combo.incomplete_chain_intermediate_in_cert_dir",
+            M,
+            &[],
+            &[Tls(PGO, TlsFault::LeafOnly), IntermediateInCertDir],
+            GoOk,
+            "ok",
+        ),
     ]
 }
 

@@ -1,5 +1,5 @@
 //! Binding adapters for the fidelity lab: the lab needs servers on FIXED addresses inside a
-//! namespace (127.0.0.53:53, 127.0.1.1:443, ...), while tests/netlab binds fresh addresses on
+//! namespace (127.0.0.53:53, 127.0.1.1:443, ...), while tests/it/netlab binds fresh addresses on
 //! its own runtime. So the sockets are bound here and the protocol work is netlab's (DNS
 //! answers, the CONNECT proxy) or modlab's (the module proxy and checksum database behind a
 //! TLS front). The raw TLS fault modes below mirror netlab's `TlsMode` because netlab does not

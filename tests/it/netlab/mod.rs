@@ -4,7 +4,7 @@
 //! port, so tests run in parallel without clashing; nothing ever leaves the machine.
 //!
 //! ```ignore
-//! mod netlab;
+//! mod netlab; // tests/it/main.rs; other binaries: #[path = "it/netlab/mod.rs"]
 //! let lab = netlab::Lab::new();
 //! let dns = lab.dns(netlab::dns::DnsMode::zone(&[("good.test", ip)]));   // SocketAddr
 //! let leaf = lab.ca.issue(&["good.test"]);                                 // from the test CA

@@ -12,7 +12,7 @@
 //!   tampered note, connection reset).
 //!
 //! Real Go accepts it: `GOPROXY=http://127.0.0.1:PORT`,
-//! `GOSUMDB="<verifier key> http://127.0.0.1:PORT"` (see tests/modfetch.rs).
+//! `GOSUMDB="<verifier key> http://127.0.0.1:PORT"` (see tests/it/modfetch.rs).
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use gomod_diag::modfetch::{dirhash, escape, note, tlog};
+use gomod_diag::simulate::proto::{dirhash, note, tlog};
+use gomod_diag::vocab::module as escape;
 use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::service::service_fn;

@@ -37,15 +37,17 @@ use serde_json::{json, Map, Value};
 use gomod_diag::cli::Lang;
 use gomod_diag::config::{ConfigInputs, FileInput, GoConfig, GoToolCheck, OsKind};
 use gomod_diag::diagnose::catalog::Catalog;
+use gomod_diag::facts::observed::{canonical_reason, Fetch};
+use gomod_diag::facts::{DirectOutcome, Observations};
 use gomod_diag::facts::{Facts, TargetChoice};
-use gomod_diag::modfetch::escape::{escape_path, escape_version};
-use gomod_diag::modfetch::outcome::{canonical_reason, Fetch};
-use gomod_diag::modfetch::simulate::{join_url, simulate, DirectOutcome, Observations, SimConfig};
-use gomod_diag::modfetch::{dirhash, note, tlog};
 use gomod_diag::plan::{route_module, ModuleTarget};
 use gomod_diag::probe::dns::{self, Bogon, DnsFacts};
 use gomod_diag::report::{self, Report, Style};
 use gomod_diag::shell::Shell;
+use gomod_diag::simulate::proto::{dirhash, note, tlog};
+use gomod_diag::simulate::{simulate, SimConfig};
+use gomod_diag::vocab::module::join_url;
+use gomod_diag::vocab::module::{escape_path, escape_version};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -234,7 +236,7 @@ fn module_of_url(sc: &Scenario, url: &str) -> Option<(String, String, String)> {
         .into_iter()
         .map(|t| t.path)
         .find(|p| escape_path(p).is_ok_and(|e| before.ends_with(&format!("/{e}"))))?;
-    let version = gomod_diag::modfetch::escape::unescape(ver)?;
+    let version = gomod_diag::vocab::module::unescape(ver)?;
     Some((path, version, ext.to_string()))
 }
 

@@ -1,12 +1,10 @@
 //! `gomod-diag [run]` end to end: the real binary against the loopback module proxy and
-//! checksum database (tests/modlab), checking the user-facing contract of the README — the
+//! checksum database (tests/it/modlab), checking the user-facing contract of the README — the
 //! JSON report, `report FILE|-`, `--ci` with GitHub Actions annotations, `--fail-on findings`,
 //! exit codes 0/1/2/3, and colour only on a terminal (never with NO_COLOR).
 //!
 //! Nothing leaves loopback: GOPROXY is a 127.0.0.x URL without `direct`, GOSUMDB names its
 //! loopback URL (or is `off`), and the public resolver is 127.0.0.1:9.
-
-mod modlab;
 
 use std::io::Read;
 use std::os::fd::{FromRawFd, OwnedFd};
@@ -14,8 +12,9 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 
 use assert_cmd::Command;
-use modlab::{Fault, LabServer, ModuleStore, SumDb};
 use serde_json::Value;
+
+use crate::modlab::{Fault, LabServer, ModuleStore, SumDb};
 
 const MODULE: &str = "example.com/hello@v1.0.0";
 
@@ -522,6 +521,14 @@ fn on_terminal(
         )
     };
     assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+    // openpty's descriptors are inheritable; in a test binary shared with other suites a child
+    // spawned meanwhile by another thread would keep the slave open, and the read below would
+    // not end when our child exits. (The child still gets the slave: dup2 clears the flag.)
+    for fd in [master, slave] {
+        // SAFETY: fcntl on descriptors we own; F_SETFD takes an int flag.
+        let rc = unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+        assert_eq!(rc, 0, "fcntl: {}", std::io::Error::last_os_error());
+    }
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
     let home = tempfile::tempdir().unwrap();
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("gomod-diag"));

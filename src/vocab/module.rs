@@ -78,6 +78,76 @@ pub fn split_path_version(target: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// `<base>/<rest>` with the base's trailing slashes collapsed (web.Join), the path escaped
+/// as Go's net/url writes it (so `!` in an escaped module path is sent and printed as `%21`).
+pub fn join_url(base: &str, rest: &str) -> String {
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        go_escape_path(rest.trim_start_matches('/'))
+    )
+}
+
+/// net/url's path escaping (shouldEscape with encodePath).
+pub fn go_escape_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-_.~$&+,/:;=@".contains(&b);
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The highest release version in a `@v/list` body (pre-releases only when no release).
+pub fn latest_from_list(list: &str) -> Option<String> {
+    let versions: Vec<&str> = list
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|v| parse_semver(v).is_some())
+        .collect();
+    let releases: Vec<&str> = versions
+        .iter()
+        .copied()
+        .filter(|v| !v.contains('-'))
+        .collect();
+    let pool = if releases.is_empty() {
+        &versions
+    } else {
+        &releases
+    };
+    pool.iter()
+        .max_by(|a, b| cmp_semver(a, b))
+        .map(|v| v.to_string())
+}
+
+fn parse_semver(v: &str) -> Option<(u64, u64, u64, String)> {
+    let rest = v.strip_prefix('v')?;
+    let (core, pre) = match rest.split_once(['-', '+']) {
+        Some((c, p)) => (c, p.to_string()),
+        None => (rest, String::new()),
+    };
+    let mut it = core.split('.');
+    let a = it.next()?.parse().ok()?;
+    let b = it.next()?.parse().ok()?;
+    let c = it.next()?.parse().ok()?;
+    it.next().is_none().then_some((a, b, c, pre))
+}
+
+fn cmp_semver(a: &str, b: &str) -> std::cmp::Ordering {
+    let (pa, pb) = (parse_semver(a).unwrap(), parse_semver(b).unwrap());
+    (pa.0, pa.1, pa.2).cmp(&(pb.0, pb.1, pb.2)).then_with(|| {
+        match (pa.3.is_empty(), pb.3.is_empty()) {
+            (true, false) => std::cmp::Ordering::Greater,
+            (false, true) => std::cmp::Ordering::Less,
+            _ => pa.3.cmp(&pb.3),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

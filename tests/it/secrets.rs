@@ -9,9 +9,9 @@
 //! every output mode, and checks both directions: no secret printed, and no request sent with
 //! masked credentials (what a locked-out corporate account looks like from the inside).
 
-mod netlab;
-
 use assert_cmd::Command;
+
+use crate::netlab;
 
 const SECRETS: &[&str] = &[
     "hunter2pw",

@@ -1,6 +1,8 @@
 //! What one request observed, in the form the simulation consumes. The probes fill it (from
 //! any HTTP client); the simulation never does I/O.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::vocab::CauseId;
@@ -85,6 +87,38 @@ impl From<&crate::probe::http::HttpFacts> for Fetch {
             }
         }
     }
+}
+
+/// What direct mode (VCS / `?go-get=1`) gave for a module, summarized by the direct probe.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DirectOutcome {
+    /// Direct mode would produce the module.
+    pub ok: bool,
+    /// Go's error text for the module (without the `go: M@V: ` prefix), when not ok.
+    pub go_error: Option<String>,
+    /// The error is a "not found" for TryProxies (e.g. `unrecognized import path`).
+    pub not_found: bool,
+    /// What decides the outcome (`vcs.meta_missing`, `vcs.git_missing`, ...), `ok` when fine.
+    pub class: CauseId,
+    /// false when the repository itself was not contacted (no `--vcs`): ok is an assumption.
+    pub verified: bool,
+    /// The repository access that decides the outcome but was not checked (e.g. `git
+    /// ls-remote -q --end-of-options URL` without `--vcs`): Go's outcome is unknown, not ok.
+    #[serde(default)]
+    pub unchecked: Option<String>,
+    pub detail: Vec<String>,
+}
+
+/// Everything observed, keyed by URL (credentials included; masked when serialized, and a
+/// report read back is simulated on its masked configuration, which builds the same masked
+/// URLs); direct-mode outcomes by module path;
+/// zip hashes (h1) by `path@version` when a zip was downloaded and hashed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Observations {
+    #[serde(serialize_with = "crate::redact::serialize_masked_keys")]
+    pub http: BTreeMap<String, Fetch>,
+    pub direct: BTreeMap<String, DirectOutcome>,
+    pub zip_h1: BTreeMap<String, String>,
 }
 
 /// The reason phrase net/http prints for a status code (http.StatusText).

@@ -1,18 +1,17 @@
-//! The probes against loopback fixture servers (tests/netlab): one test per classification,
+//! The probes against loopback fixture servers (tests/it/netlab): one test per classification,
 //! each driving the real binary with `--json`. Nothing leaves the machine: the public
 //! resolver is 127.0.0.1:9 or a fixture, and names resolve through a fixture DNS server.
-
-mod netlab;
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use hickory_resolver::proto::op::ResponseCode;
-use netlab::dns::DnsMode;
-use netlab::proxy::{targets, ProxyMode, SocksMode};
-use netlab::tls::TlsMode;
-use netlab::Lab;
 use serde_json::Value;
+
+use crate::netlab::dns::DnsMode;
+use crate::netlab::proxy::{targets, ProxyMode, SocksMode};
+use crate::netlab::tls::TlsMode;
+use crate::netlab::{self, Lab};
 
 struct Out {
     code: i32,
@@ -1306,4 +1305,88 @@ fn bad_inputs_name_the_accepted_form() {
         assert_eq!(o.code, 2, "{args:?}: {}{}", o.stdout, o.stderr);
         assert!(o.stderr.contains(needle), "{args:?}: {}", o.stderr);
     }
+}
+
+// ------------------------------------------------------------------ incomplete chain
+
+/// A server that sends only its leaf, issued by an intermediate of the CA the binary trusts.
+#[test]
+fn tls_leaf_without_its_intermediate_is_an_incomplete_chain() {
+    let lab = Lab::new();
+    let inter = lab.ca.intermediate("Lab Issuing CA 1", "gomod-diag tests");
+    let url = "http://ca.lab.test/issuing-ca-1.crt";
+    let leaf_only = lab.tls(TlsMode::serve(
+        inter.issue_leaf_only(&["site.test"], url),
+        netlab::http::ok("hi"),
+    ));
+    let o = tls_probe(&lab, "site.test", leaf_only);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    let t = &o.json["tls"];
+    assert_eq!(s(&t["class"]), "incomplete_chain", "{}", o.stdout);
+    assert_eq!(
+        s(&t["go_error"]),
+        "tls: failed to verify certificate: x509: certificate signed by unknown authority",
+        "Go's own text, the same as for an untrusted CA"
+    );
+    assert_eq!(s(&o.json["failure"]["cause"]), "tls.incomplete_chain");
+    assert_eq!(
+        s(&t["missing_issuer"]["name"]),
+        "Lab Issuing CA 1, O=gomod-diag tests"
+    );
+    assert_eq!(s(&t["missing_issuer"]["ca_issuers"][0]), url);
+    assert_eq!(t["chain"].as_array().map(Vec::len), Some(1));
+    let mut text = lab.command();
+    text.args([
+        "probe",
+        "tls",
+        &target("site.test", leaf_only),
+        "--timeout",
+        "2s",
+    ]);
+    for (k, v) in resolving(&lab, &[("site.test", leaf_only)]) {
+        text.env(k, v);
+    }
+    let text = String::from_utf8_lossy(&text.output().unwrap().stdout).into_owned();
+    assert!(
+        text.contains("not sent")
+            && text.contains(&format!(
+                "Lab Issuing CA 1, O=gomod-diag tests (published at {url})"
+            )),
+        "{text}"
+    );
+
+    // The same leaf with its intermediate is fine: the root is trusted, only the link lacked.
+    let mut full = inter.issue_leaf_only(&["site.test"], url);
+    full.chain.push(inter.cert_der());
+    let complete = lab.tls(TlsMode::serve(full, netlab::http::ok("hi")));
+    let o = tls_probe(&lab, "site.test", complete);
+    assert_eq!(o.json["tls"]["go_trust"]["trusted"], true, "{}", o.stdout);
+
+    // The client-side fix: Go reads the intermediate from SSL_CERT_DIR (the bundle stays).
+    let dir = lab.dir.path().join("extra-certs");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("issuing-ca-1.pem"), inter.cert_pem()).unwrap();
+    let mut env = resolving(&lab, &[("site.test", leaf_only)]);
+    env.push(("SSL_CERT_DIR", dir.display().to_string()));
+    let o = run(
+        &lab,
+        &["probe", "tls", &target("site.test", leaf_only)],
+        &env,
+    );
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert_eq!(o.json["tls"]["go_trust"]["trusted"], true, "{}", o.stdout);
+}
+
+/// An intercepting CA's leaf sent alone (no published issuer) stays an untrusted CA.
+#[test]
+fn tls_interception_leaf_alone_stays_untrusted() {
+    let lab = Lab::new();
+    let mut leaf = lab.interception_ca.issue(&["proxy.golang.org"]);
+    leaf.chain.truncate(1);
+    let srv = lab.tls(TlsMode::serve(leaf, netlab::http::ok("hi")));
+    let o = tls_probe(&lab, "proxy.golang.org", srv);
+    let t = &o.json["tls"];
+    assert_eq!(s(&t["class"]), "untrusted", "{}", o.stdout);
+    assert!(t["missing_issuer"].is_null());
+    assert_eq!(s(&o.json["failure"]["cause"]), "tls.untrusted_interception");
 }

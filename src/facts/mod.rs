@@ -4,10 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::modfetch::simulate::Observations;
+pub mod observed;
+
 use crate::probe::chain::EndpointFacts;
 use crate::probe::clock::ClockFacts;
 use crate::probe::dns::DnsFacts;
+pub use observed::{DirectOutcome, Fetch, Observations};
 
 /// A module that was probed, and why it was chosen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,13 +11,16 @@
 //! `missing` and the module's outcome is `unknown`: the caller fetches it and runs again.
 
 use crate::vocab::{Area, CauseId};
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::escape::{escape_path, escape_version};
-use super::outcome::{go_json_error, http_error_text, looks_like_html, looks_like_zip, Fetch};
-use super::{dirhash, note, tlog};
+use crate::facts::observed::{
+    go_json_error, http_error_text, looks_like_html, looks_like_zip, Fetch, Observations,
+};
+use crate::vocab::module::{escape_path, escape_version, join_url, latest_from_list};
+use proto::{dirhash, note, tlog};
+
+pub mod proto;
 use crate::config::pattern::match_prefix_patterns;
 use crate::config::{FallbackMode, ProxyEntry, SumdbConfig};
 use crate::redact::Secret;
@@ -55,38 +58,6 @@ impl SimConfig {
             gosumdb_error,
         }
     }
-}
-
-/// What direct mode (VCS / `?go-get=1`) gave for a module, summarized by the direct probe.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DirectOutcome {
-    /// Direct mode would produce the module.
-    pub ok: bool,
-    /// Go's error text for the module (without the `go: M@V: ` prefix), when not ok.
-    pub go_error: Option<String>,
-    /// The error is a "not found" for TryProxies (e.g. `unrecognized import path`).
-    pub not_found: bool,
-    /// What decides the outcome (`vcs.meta_missing`, `vcs.git_missing`, ...), `ok` when fine.
-    pub class: CauseId,
-    /// false when the repository itself was not contacted (no `--vcs`): ok is an assumption.
-    pub verified: bool,
-    /// The repository access that decides the outcome but was not checked (e.g. `git
-    /// ls-remote -q --end-of-options URL` without `--vcs`): Go's outcome is unknown, not ok.
-    #[serde(default)]
-    pub unchecked: Option<String>,
-    pub detail: Vec<String>,
-}
-
-/// Everything observed, keyed by URL (credentials included; masked when serialized, and a
-/// report read back is simulated on its masked configuration, which builds the same masked
-/// URLs); direct-mode outcomes by module path;
-/// zip hashes (h1) by `path@version` when a zip was downloaded and hashed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Observations {
-    #[serde(serialize_with = "crate::redact::serialize_masked_keys")]
-    pub http: BTreeMap<String, Fetch>,
-    pub direct: BTreeMap<String, DirectOutcome>,
-    pub zip_h1: BTreeMap<String, String>,
 }
 
 /// A module to predict: `path@version` (version None: `@latest`).
@@ -396,30 +367,6 @@ fn not_exist(text: &str, class: CauseId) -> GoErr {
     }
 }
 
-/// `<base>/<rest>` with the base's trailing slashes collapsed (web.Join), the path escaped
-/// as Go's net/url writes it (so `!` in an escaped module path is sent and printed as `%21`).
-pub fn join_url(base: &str, rest: &str) -> String {
-    format!(
-        "{}/{}",
-        base.trim_end_matches('/'),
-        go_escape_path(rest.trim_start_matches('/'))
-    )
-}
-
-/// net/url's path escaping (shouldEscape with encodePath).
-pub fn go_escape_path(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    for b in p.bytes() {
-        let keep = b.is_ascii_alphanumeric() || b"-_.~$&+,/:;=@".contains(&b);
-        if keep {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// What lookup() does for this entry: a proxy base to ask, direct mode, or an immediate error.
 enum Lookup {
     Proxy(String),
@@ -464,7 +411,7 @@ fn status_err(url: &str, f: &Fetch) -> GoErr {
             GoErr {
                 text: http_error_text(url, *code, reason, content_type, body),
                 not_exist: *code == 404 || *code == 410,
-                class: class.into(),
+                class,
             }
         }
         Fetch::NetError {
@@ -472,7 +419,7 @@ fn status_err(url: &str, f: &Fetch) -> GoErr {
         } => GoErr {
             text: go_error.clone(),
             not_exist: false,
-            class: class.clone(),
+            class: *class,
         },
     }
 }
@@ -515,7 +462,7 @@ fn direct_step(obs: &Observations, path: &str) -> Step<()> {
                 .clone()
                 .unwrap_or_else(|| "direct fetch failed".into()),
             not_exist: d.not_found,
-            class: d.class.clone(),
+            class: d.class,
         }),
     }
 }
@@ -558,8 +505,7 @@ fn content_info(body: &[u8], base: &str, version: &str) -> Result<String, GoErr>
                 CauseId::GoproxyCaptivePortal
             } else {
                 CauseId::GoproxyInvalidInfo
-            }
-            .into(),
+            },
         });
     }
     let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
@@ -611,7 +557,7 @@ fn simulate_module(
     };
     let fail = |m: &mut ModulePrediction, prefix: &str, e: &GoErr| {
         m.outcome = Outcome::Failed;
-        m.cause = Some(e.class.clone());
+        m.cause = Some(e.class);
         m.error_text = Some(format!("go: {prefix}: {}", e.text));
     };
     if let Some(e) = &cfg.goproxy_error {
@@ -836,8 +782,7 @@ fn simulate_module(
                             CauseId::GoproxyCaptivePortal
                         } else {
                             CauseId::GoproxyHttpError
-                        }
-                        .into(),
+                        },
                     }),
                     Step::Ok(_) => Step::Ok(()),
                     Step::Err(e) => Step::Err(e),
@@ -942,52 +887,6 @@ impl<T> Step<T> {
             Step::Missing(u) => Step::Missing(u),
         }
     }
-}
-
-/// The highest release version in a `@v/list` body (pre-releases only when no release).
-pub fn latest_from_list(list: &str) -> Option<String> {
-    let versions: Vec<&str> = list
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|v| parse_semver(v).is_some())
-        .collect();
-    let releases: Vec<&str> = versions
-        .iter()
-        .copied()
-        .filter(|v| !v.contains('-'))
-        .collect();
-    let pool = if releases.is_empty() {
-        &versions
-    } else {
-        &releases
-    };
-    pool.iter()
-        .max_by(|a, b| cmp_semver(a, b))
-        .map(|v| v.to_string())
-}
-
-fn parse_semver(v: &str) -> Option<(u64, u64, u64, String)> {
-    let rest = v.strip_prefix('v')?;
-    let (core, pre) = match rest.split_once(['-', '+']) {
-        Some((c, p)) => (c, p.to_string()),
-        None => (rest, String::new()),
-    };
-    let mut it = core.split('.');
-    let a = it.next()?.parse().ok()?;
-    let b = it.next()?.parse().ok()?;
-    let c = it.next()?.parse().ok()?;
-    it.next().is_none().then_some((a, b, c, pre))
-}
-
-fn cmp_semver(a: &str, b: &str) -> std::cmp::Ordering {
-    let (pa, pb) = (parse_semver(a).unwrap(), parse_semver(b).unwrap());
-    (pa.0, pa.1, pa.2).cmp(&(pb.0, pb.1, pb.2)).then_with(|| {
-        match (pa.3.is_empty(), pb.3.is_empty()) {
-            (true, false) => std::cmp::Ordering::Greater,
-            (false, true) => std::cmp::Ordering::Less,
-            _ => pa.3.cmp(&pb.3),
-        }
-    })
 }
 
 /// sumdb.go: the route (explicit URL, the `supported` walk, or `https://<name>`), then
@@ -1232,6 +1131,7 @@ fn sumdb_lookup(
 mod tests {
     use super::*;
     use crate::config::gosumdb::parse_verifier_key;
+    use crate::facts::DirectOutcome;
 
     const A: &str = "https://a.test";
     const B: &str = "https://b.test";
@@ -1556,6 +1456,6 @@ mod tests {
             join_url("https://p/", "/example.com/!upper/@v/list"),
             "https://p/example.com/%21upper/@v/list"
         );
-        assert_eq!(go_escape_path("a b?c"), "a%20b%3Fc");
+        assert_eq!(crate::vocab::module::go_escape_path("a b?c"), "a%20b%3Fc");
     }
 }

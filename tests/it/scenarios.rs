@@ -6,10 +6,9 @@
 //! environment (+ env file), the plan, Facts, the simulation of cmd/go, then `report::build`
 //! with the built-in catalog, once per shell the scenario checks. Pure and fast: no network.
 //!
-//! Every identifier in ROOT_CAUSES.md (and in the catalog) must be the expected cause or an
+//! Every identifier in docs/ROOT_CAUSES.md (and in the catalog) must be the expected cause or an
 //! expected finding of at least one scenario (`every_root_cause_is_covered`).
 
-#[path = "scenarios/harness.rs"]
 mod harness;
 
 use std::collections::BTreeSet;
@@ -72,29 +71,24 @@ fn root_cause_ids(text: &str) -> BTreeSet<String> {
 #[test]
 fn every_root_cause_is_covered() {
     let mut ids: BTreeSet<String> = ALL_IDS.iter().map(|s| s.to_string()).collect();
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ROOT_CAUSES.md");
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let listed = root_cause_ids(&text);
-            assert!(
-                listed.len() > 50,
-                "parsed only {} ids from {path}",
-                listed.len()
-            );
-            let not_in_catalog: Vec<_> = listed
-                .iter()
-                .filter(|id| !ALL_IDS.contains(&id.as_str()))
-                .collect();
-            assert!(
-                not_in_catalog.is_empty(),
-                "ROOT_CAUSES.md ids missing from catalog::ALL_IDS: {not_in_catalog:?}"
-            );
-            ids.extend(listed);
-        }
-        Err(e) => {
-            eprintln!("skipping ROOT_CAUSES.md ({path}: {e}); checking catalog::ALL_IDS only")
-        }
-    }
+    // The contract lives in the repository, so a missing file is a failure, never a skip.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/ROOT_CAUSES.md");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let listed = root_cause_ids(&text);
+    assert!(
+        listed.len() > 50,
+        "parsed only {} ids from {path}",
+        listed.len()
+    );
+    let not_in_catalog: Vec<_> = listed
+        .iter()
+        .filter(|id| !ALL_IDS.contains(&id.as_str()))
+        .collect();
+    assert!(
+        not_in_catalog.is_empty(),
+        "ROOT_CAUSES.md ids missing from catalog::ALL_IDS: {not_in_catalog:?}"
+    );
+    ids.extend(listed);
     let mut covered = BTreeSet::new();
     for (_, sc) in scenarios() {
         covered.insert(sc.expected.cause.clone());

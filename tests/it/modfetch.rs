@@ -1,22 +1,20 @@
-//! The module protocol against loopback fixtures (tests/modlab): the real `go` accepts the
+//! The module protocol against loopback fixtures (tests/it/modlab): the real `go` accepts the
 //! fixture proxy and checksum database; the simulation's predicted error texts equal Go's;
 //! and the acceptance scenarios of cmd/go's fetch walk.
-
-mod modlab;
 
 use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::Duration;
 
 use gomod_diag::config::{ConfigInputs, GoConfig};
+use gomod_diag::facts::{DirectOutcome, Observations};
 use gomod_diag::modfetch::direct::{
     probe_direct, probe_direct_with, repo_root_from_go_get, DirectOptions, GitSetup,
 };
 use gomod_diag::modfetch::fetch::{observe, Fetcher};
-use gomod_diag::modfetch::simulate::{
-    DirectOutcome, Observations, Outcome, Prediction, SimConfig, SimTarget,
-};
-use modlab::{Fault, LabServer, ModuleStore, SumDb};
+use gomod_diag::simulate::{Outcome, Prediction, SimConfig, SimTarget};
+
+use crate::modlab::{Fault, LabServer, ModuleStore, SumDb};
 
 fn config(vars: &[(&str, &str)]) -> GoConfig {
     let mut env: BTreeMap<String, String> = BTreeMap::new();
@@ -385,7 +383,7 @@ async fn sumdb_supported_200_404_500() {
     let url = "https://sum.lab.test/lookup/example.com/hello@v1.0.0";
     obs.http.insert(
         url.into(),
-        gomod_diag::modfetch::outcome::Fetch::net_error(
+        gomod_diag::facts::observed::Fetch::net_error(
             &format!("Get {url:?}: dial tcp: lookup sum.lab.test: no such host"),
             gomod_diag::vocab::CauseId::DnsNoResolution,
         ),
@@ -803,7 +801,7 @@ async fn stalled_server_is_reported_as_a_stall() {
         )
         .await;
     match f {
-        gomod_diag::modfetch::outcome::Fetch::NetError {
+        gomod_diag::facts::observed::Fetch::NetError {
             class, go_error, ..
         } => {
             assert_eq!(class, "goproxy.slow");

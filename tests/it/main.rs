@@ -1,0 +1,18 @@
+//! The integration suites that need neither root nor a real Go toolchain to be meaningful, as
+//! one test binary: each former `tests/*.rs` file is a module here, so a change in `src/`
+//! relinks one test executable instead of seven. The fixtures (`netlab`, `modlab`) are shared
+//! modules; `tests/fidelity.rs` (network namespaces, root) and `tests/go_env_oracle.rs` (real
+//! `go`) stay separate binaries and include the fixtures by `#[path]`.
+//!
+//! Run one suite with `cargo test --test it probes::` (module name = former file name).
+
+mod modlab;
+mod netlab;
+
+mod cli_run;
+mod config_env;
+mod explain;
+mod modfetch;
+mod probes;
+mod scenarios;
+mod secrets;
