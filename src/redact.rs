@@ -163,7 +163,7 @@ fn mask_userinfo(userinfo: &str, password_mask: &str, lone_is_secret: bool) -> S
 /// Whether `c` can appear in a URL authority (RFC 3986 userinfo, host and port: unreserved,
 /// percent escapes, sub-delims, `:`, `@`, IPv6 brackets). Non-ASCII counts too, so a
 /// password Go would reject is still masked whole.
-fn authority_char(c: char) -> bool {
+pub fn authority_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || matches!(
             c,
@@ -281,6 +281,11 @@ where
         m.serialize_entry(k, &mask_value(v))?;
     }
     m.end()
+}
+
+/// Serializes a list of strings that may hold credentials, masked.
+pub fn serialize_masked_list<S: serde::Serializer>(v: &[String], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|x| mask_value(x)))
 }
 
 /// Serializes a map keyed by real URLs with the keys masked.

@@ -14,7 +14,7 @@ use crate::cli::{ExplainArgs, Lang};
 use crate::diagnose::catalog::{fill_text, render_fix, Catalog};
 use crate::diagnose::explain::{explain_in, fix_values, probe_requests, Explanation};
 use crate::exit;
-use crate::redact::redact_text;
+use crate::redact::{mask_text, mask_value};
 
 /// The most input we read: a long `-x` log is a few hundred KiB.
 const MAX_INPUT: u64 = 16 * 1024 * 1024;
@@ -40,10 +40,10 @@ pub async fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<u8> {
             "fix": fix,
         });
         let mut doc = doc;
-        redact_json(&mut doc);
+        mask_json(&mut doc);
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
-        print!("{}", redact_text(&render_text(ctx, &catalog, &ex, &values)));
+        print!("{}", mask_text(&render_text(ctx, &catalog, &ex, &values)));
     }
     if args.probe {
         return probe_verdict(ctx, args, &ex).await;
@@ -55,13 +55,14 @@ pub async fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<u8> {
     })
 }
 
-/// Redacts every string in a JSON value (a safety net: the fields are built redacted). Done
-/// per string so that the JSON itself stays well-formed.
-fn redact_json(v: &mut serde_json::Value) {
+/// Masks every string in a JSON value: the net at the output edge (the entities and probe
+/// requests are masked by their serialization; the pasted text may hold anything). Done per
+/// string so that the JSON itself stays well-formed.
+fn mask_json(v: &mut serde_json::Value) {
     match v {
-        serde_json::Value::String(s) => *s = redact_text(s),
-        serde_json::Value::Array(a) => a.iter_mut().for_each(redact_json),
-        serde_json::Value::Object(o) => o.values_mut().for_each(redact_json),
+        serde_json::Value::String(s) => *s = mask_text(s),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(mask_json),
+        serde_json::Value::Object(o) => o.values_mut().for_each(mask_json),
         _ => {}
     }
 }
@@ -204,7 +205,8 @@ fn render_text(
         let _ = writeln!(out, "\n{}", l.found);
         for (label, v) in lists {
             if !v.is_empty() {
-                let _ = writeln!(out, "  {label}: {}", v.join(", "));
+                let shown: Vec<String> = v.iter().map(|x| mask_value(x)).collect();
+                let _ = writeln!(out, "  {label}: {}", shown.join(", "));
             }
         }
     }
@@ -277,10 +279,14 @@ async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyho
                                 Ok((host, port)) => {
                                     let f = tcp::probe_tcp(&host, port, opts).await;
                                     let cause = f.class.cause_id();
-                                    (format!("tcp {addr}"), cause, serde_json::to_value(&f).ok())
+                                    (
+                                        format!("tcp {}", mask_value(addr)),
+                                        cause,
+                                        serde_json::to_value(&f).ok(),
+                                    )
                                 }
                                 Err(e) => (
-                                    format!("tcp {addr}"),
+                                    format!("tcp {}", mask_value(addr)),
                                     None,
                                     Some(serde_json::json!({ "error": e })),
                                 ),
@@ -315,7 +321,7 @@ async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyho
         opts: &ProbeOptions,
     ) -> (String, Option<CauseId>, Option<serde_json::Value>) {
         let Ok(u) = url::Url::parse(url) else {
-            return (format!("http {url}"), None, None);
+            return (format!("http {}", mask_value(url)), None, None);
         };
         let route = match proxy {
             Some(p) => Route::parse_proxy_arg(p),
@@ -329,7 +335,7 @@ async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyho
             } else {
                 "proxy"
             },
-            redact_text(url)
+            mask_value(url)
         );
         let f = chain::probe_endpoint(&u, &route, opts).await;
         let cause = f.failure.as_ref().and_then(|x| x.cause);
@@ -353,7 +359,7 @@ async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyho
             "explained": top,
             "confirmed": confirmed,
         });
-        redact_json(&mut doc);
+        mask_json(&mut doc);
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         println!("\nProbes on this network:");

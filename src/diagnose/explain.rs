@@ -1,7 +1,9 @@
 //! `gomod-diag explain`: classifies a pasted Go error (or a whole `go ... -x` log) into ranked
 //! cause identifiers, using the error texts cmd/go, net, net/http, crypto/tls and crypto/x509
 //! print (reference §7), and pulls out the hosts, URLs, addresses, proxies and modules it
-//! names. Pure: text in, [`Explanation`] out. Every string in the result is redacted.
+//! names. Pure: text in, [`Explanation`] out. The sentences in the result show values
+//! masked; the entities hold what the text names, credentials included (they are probed as
+//! written), and are masked when serialized or shown.
 //!
 //! Context decides between look-alike errors: a dial error inside `proxyconnect tcp:` is the
 //! proxy's (`proxy.unreachable`), not the target's; a transport error on the way to the
@@ -10,7 +12,7 @@
 //! server's own message and never classifies the local network.
 
 use crate::cli::Lang;
-use crate::redact::{redact_text, redact_url};
+use crate::redact::{mask_text, mask_value};
 use crate::vocab::{Area, CauseId};
 
 /// One candidate cause.
@@ -21,20 +23,23 @@ pub struct Cause {
     pub confidence: f64,
     /// One line: why this id, in terms of the text.
     pub reason: String,
-    /// The (redacted) line of the input that matched.
+    /// The line of the input that matched (credentials masked).
     pub matched: String,
 }
 
-/// What the text names. Every value is redacted.
+/// What the text names, as written (URLs, addresses and proxies are masked when serialized).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entities {
     /// Host names (not IP literals) from URLs, lookups and git messages.
     pub hosts: Vec<String>,
     /// URLs (module proxy, checksum database, `?go-get=1`, git remotes).
+    #[serde(serialize_with = "crate::redact::serialize_masked_list")]
     pub urls: Vec<String>,
     /// `ip:port` / `host:port` addresses Go dialled or read from.
+    #[serde(serialize_with = "crate::redact::serialize_masked_list")]
     pub addrs: Vec<String>,
     /// HTTP/SOCKS proxies the text shows in use (URL or `host:port`).
+    #[serde(serialize_with = "crate::redact::serialize_masked_list")]
     pub proxies: Vec<String>,
     /// `path@version` of the modules involved.
     pub modules: Vec<String>,
@@ -62,13 +67,13 @@ pub enum ProbeRequest {
     /// Resolve a name with the system and the public resolvers.
     Dns(String),
     /// TCP connect to `host:port`.
-    Tcp(String),
+    Tcp(#[serde(serialize_with = "crate::redact::serialize_masked")] String),
     /// TLS handshake with host, port.
     Tls(String, u16),
-    /// GET a URL the way Go would (through Go's proxy).
-    Http(String),
-    /// CONNECT through a proxy (URL or host:port).
-    Proxy(String),
+    /// GET a URL the way Go would (through Go's proxy); credentials as the text gives them.
+    Http(#[serde(serialize_with = "crate::redact::serialize_masked")] String),
+    /// CONNECT through a proxy (URL or host:port), credentials as the text gives them.
+    Proxy(#[serde(serialize_with = "crate::redact::serialize_masked")] String),
 }
 
 /// Classifies `text`: ranked causes (reasons in English) and the entities it names.
@@ -174,7 +179,8 @@ fn records(text: &str) -> Vec<String> {
 /// The first line of a record, redacted and cut to a readable length.
 fn excerpt(record: &str) -> String {
     let first = record.lines().next().unwrap_or("").trim();
-    let red = redact_text(first);
+    // Masked before it is cut: a cut could leave half a URL the mask no longer recognises.
+    let red = mask_text(first);
     if red.chars().count() > 240 {
         let cut: String = red.chars().take(237).collect();
         format!("{cut}...")
@@ -346,12 +352,12 @@ fn classify_record(record: &str) -> Vec<Hit> {
             0.9,
             format!(
                 "Go cannot connect to the proxy {}: {}",
-                redact_text(&proxy),
+                mask_value(&proxy),
                 net_failure_words(after).0
             ),
             format!(
                 "Go 连不上代理 {}：{}",
-                redact_text(&proxy),
+                mask_value(&proxy),
                 net_failure_words(after).1
             ),
         )];
@@ -943,7 +949,7 @@ fn classify_transport(s: &str) -> Vec<Hit> {
         }
     }
     let addr = dial_target(s).unwrap_or_else(|| "the server".to_string());
-    let addr = redact_text(&addr);
+    let addr = mask_value(&addr);
     if has("connection refused") || has("actively refused") {
         return vec![hit(
             CauseId::TcpRefused,
@@ -1111,7 +1117,6 @@ pub fn extract_entities(text: &str) -> Entities {
     let text = own.as_str();
     // URLs.
     for url in find_urls(text) {
-        let display = redact_url(&url);
         if let Ok(u) = url::Url::parse(&url) {
             if let Some(h) = u.host_str() {
                 if !is_ip_literal(h) {
@@ -1119,16 +1124,20 @@ pub fn extract_entities(text: &str) -> Entities {
                 }
             }
         }
-        push_unique(&mut e.urls, display);
+        push_unique(&mut e.urls, url);
     }
-    // Proxy assignments pasted with the error: HTTPS_PROXY=..., export https_proxy=...
-    for word in text_all.split(|c: char| c.is_whitespace() || c == '"' || c == '\'') {
+    // Proxy assignments pasted with the error: HTTPS_PROXY=..., export https_proxy=...,
+    // set "HTTPS_PROXY=...". Quotes around the assignment or its value go; quotes inside a
+    // password stay.
+    for word in text_all.split(char::is_whitespace) {
         if let Some((name, value)) = word.split_once('=') {
-            let upper = name.to_ascii_uppercase();
+            let upper = name.trim_start_matches(['"', '\'']).to_ascii_uppercase();
             let upper = upper.trim_start_matches("$ENV:");
-            let value = value.trim_end_matches([';', ')', ',', '.']);
+            let value = value
+                .trim_end_matches([';', ')', ',', '.'])
+                .trim_matches(['"', '\'']);
             if matches!(upper, "HTTPS_PROXY" | "HTTP_PROXY" | "ALL_PROXY") && !value.is_empty() {
-                push_unique(&mut e.proxies, redact_url(value));
+                push_unique(&mut e.proxies, value.to_string());
             }
         }
     }
@@ -1137,9 +1146,9 @@ pub fn extract_entities(text: &str) -> Entities {
         if let Some(i) = line.find("proxyconnect tcp:") {
             let after = &line[i..];
             if let Some(addr) = dial_target(after) {
-                push_unique(&mut e.proxies, redact_text(&addr));
+                push_unique(&mut e.proxies, addr);
             } else if let Some(name) = lookup_name(after) {
-                push_unique(&mut e.proxies, redact_text(&name));
+                push_unique(&mut e.proxies, name.clone());
                 push_unique(&mut e.hosts, name.to_ascii_lowercase());
             }
         }
@@ -1147,11 +1156,8 @@ pub fn extract_entities(text: &str) -> Entities {
             let rest = &line[i + "socks connect tcp ".len()..];
             if let Some(arrow) = rest.find("->") {
                 let end = rest[arrow..].find(": ").map_or(rest.len(), |j| arrow + j);
-                push_unique(
-                    &mut e.proxies,
-                    format!("socks5://{}", redact_text(&rest[..arrow])),
-                );
-                push_unique(&mut e.addrs, redact_text(&rest[arrow + 2..end]));
+                push_unique(&mut e.proxies, format!("socks5://{}", &rest[..arrow]));
+                push_unique(&mut e.addrs, rest[arrow + 2..end].to_string());
             }
         }
         // Addresses: dial tcp A, read/write tcp L->R.
@@ -1161,7 +1167,7 @@ pub fn extract_entities(text: &str) -> Entities {
             if let Some(end) = after.find(": ") {
                 let a = &after[..end];
                 if !a.contains(' ') && !a.is_empty() {
-                    push_unique(&mut e.addrs, redact_text(a));
+                    push_unique(&mut e.addrs, a.to_string());
                 }
             }
             rest = after;
@@ -1172,7 +1178,7 @@ pub fn extract_entities(text: &str) -> Entities {
                 if let Some(arrow) = after.find("->") {
                     let r = &after[arrow + 2..];
                     let end = r.find(": ").unwrap_or(r.len());
-                    push_unique(&mut e.addrs, redact_text(&r[..end]));
+                    push_unique(&mut e.addrs, r[..end].to_string());
                 }
             }
         }
@@ -1244,7 +1250,9 @@ fn looks_like_version(v: &str) -> bool {
         || matches!(v, "latest" | "upgrade" | "patch" | "none")
 }
 
-/// Every `scheme://...` URL in the text, cut at quotes, whitespace and list separators.
+/// Every `scheme://...` URL in the text. The userinfo is taken as URL syntax has it (the
+/// authority ends at the last `@` before the path: a password may hold `' , ; ( =`); from
+/// the host on, the URL is cut at quotes, whitespace and list separators.
 fn find_urls(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for scheme in ["https://", "http://", "socks5://", "socks5h://"] {
@@ -1253,9 +1261,15 @@ fn find_urls(text: &str) -> Vec<String> {
             // Skip matches that are the tail of a longer word (`xhttps://`).
             let prev = rest[..i].chars().next_back();
             let tail = &rest[i..];
-            let end = tail
-                .find(|c: char| c.is_whitespace() || "\"'`<>,|)(".contains(c))
-                .unwrap_or(tail.len());
+            let after = &tail[scheme.len()..];
+            let authority = after
+                .find(|c: char| !crate::redact::authority_char(c))
+                .unwrap_or(after.len());
+            let host_at = scheme.len() + after[..authority].rfind('@').map_or(0, |a| a + 1);
+            let end = host_at
+                + tail[host_at..]
+                    .find(|c: char| c.is_whitespace() || "\"'`<>,|)(".contains(c))
+                    .unwrap_or(tail.len() - host_at);
             let url = tail[..end].trim_end_matches([':', '.', ';']);
             if !prev.is_some_and(|c| c.is_ascii_alphanumeric()) && url.len() > scheme.len() {
                 push_unique(&mut out, url.to_string());
