@@ -305,16 +305,6 @@ where
     m.end()
 }
 
-/// Transitional: the free-text net under its old name.
-pub fn redact_text(text: &str) -> String {
-    mask_text(text)
-}
-
-/// Transitional: [`mask_value`] under its old name.
-pub fn redact_url(value: &str) -> String {
-    mask_value(value)
-}
-
 /// True when the text still holds the given secret: a test helper for "no secret in any output".
 pub fn leaks(text: &str, secret: &str) -> bool {
     !secret.is_empty() && text.contains(secret)

@@ -15,7 +15,6 @@ use crate::diagnose::fixes::{fixes_for, RenderedFixes};
 use crate::diagnose::tree::{self, Diagnosis, Evidence, Inputs};
 use crate::facts::Facts;
 use crate::plan::{route_module, ModuleRoute, ModuleTarget};
-use crate::redact::redact_text;
 use crate::shell::Shell;
 use crate::simulate::{simulate, Prediction, SimConfig, SimTarget, StageName};
 use crate::vocab::CauseId;
@@ -102,7 +101,7 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
                 .as_ref()
                 .map(|e| e.title.clone())
                 .unwrap_or_else(|| id.to_string()),
-            summary: redact_text(&summary),
+            summary,
             explanation: if with_explanation {
                 entry
                     .map(|e| {
@@ -140,7 +139,7 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
                 &d.fix_values,
             )
         },
-        go_error: d.go_error.as_deref().map(redact_text),
+        go_error: d.go_error.clone(),
         lang: match style.lang {
             Lang::En => "en".into(),
             Lang::Zh => "zh".into(),

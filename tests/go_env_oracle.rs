@@ -241,8 +241,8 @@ fn run_scenario(go: &Path, bin: &Path, index: usize) -> (String, Vec<String>) {
             .and_then(|v| v["value"].as_str())
             .unwrap_or("<missing>");
         let theirs = go_env.get(*key).map(String::as_str).unwrap_or("<missing>");
-        // gomod-diag redacts; go does not. Compare redacted forms.
-        if mine != gomod_diag::redact::redact_text(theirs) {
+        // gomod-diag masks credentials; go does not. Compare masked forms.
+        if mine != gomod_diag::redact::mask_value(theirs) {
             mismatches.push(format!("{key}: gomod-diag {mine:?} vs go {theirs:?}"));
         }
     }

@@ -624,7 +624,8 @@ fn fill(template: &str, values: &FixValues, lang: Lang, missing: &mut Vec<String
             Some(close) if is_placeholder_name(&after[..close]) => {
                 let name = &after[..close];
                 match values.get(name) {
-                    Some(v) => out.push_str(&crate::redact::redact_text(v)),
+                    // Rendering: the values may hold credentials.
+                    Some(v) => out.push_str(&crate::redact::mask_value(v)),
                     None => {
                         out.push_str(&hole(name, lang));
                         if !missing.iter().any(|m| m == name) {

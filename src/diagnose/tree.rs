@@ -51,8 +51,8 @@ pub struct StaleVar {
     pub variable: String,
     /// Where the persisted value lives (`HKCU\Environment`, `~/.zshrc`).
     pub persisted_in: String,
-    pub persisted: String,
-    pub live: Option<String>,
+    pub persisted: crate::redact::Secret,
+    pub live: Option<crate::redact::Secret>,
 }
 
 /// One fact on the way to the verdict.
@@ -1046,14 +1046,11 @@ fn explain_by_configuration(
         if direct_route && transport_failure {
             d.evidence.push(Evidence {
                 fact: format!("{} ({})", stale.variable, stale.persisted_in),
-                observation: format!(
-                    "persisted as {} but not set in this shell",
-                    mask_value(&stale.persisted)
-                ),
+                observation: format!("persisted as {} but not set in this shell", stale.persisted),
             });
             d.fix_values.set("var", stale.variable.to_ascii_uppercase());
-            d.fix_values.set("value", mask_value(&stale.persisted));
-            d.fix_values.set("proxy", mask_value(&stale.persisted));
+            d.fix_values.set("value", stale.persisted.masked());
+            d.fix_values.set("proxy", stale.persisted.masked());
             return CauseId::ConfigStaleShellEnv;
         }
     }

@@ -732,7 +732,7 @@ pub async fn probe_direct_with(
         if !o.stdout.trim().is_empty() {
             detail.push(format!(
                 "git uses http.proxy={} (git config), not Go's proxy variables",
-                crate::redact::redact_url(o.stdout.trim())
+                crate::redact::mask_value(o.stdout.trim())
             ));
         }
     }
@@ -740,7 +740,7 @@ pub async fn probe_direct_with(
     if let Some((name, v)) = git_env_proxy(&scheme, &|k| std::env::var(k).ok()) {
         detail.push(format!(
             "git's environment proxy: {name}={}",
-            crate::redact::redact_url(&v)
+            crate::redact::mask_value(&v)
         ));
     }
     let rules = run_cmd(
@@ -757,7 +757,7 @@ pub async fn probe_direct_with(
         detail.push(format!(
             "git rewrites {} to {} (url.insteadOf)",
             root.repo,
-            crate::redact::redact_url(&effective)
+            crate::redact::mask_value(&effective)
         ));
     }
     let endpoint = transport_endpoint(&effective);
@@ -815,7 +815,9 @@ pub async fn probe_direct_with(
             }
         }
         Ok(o) => {
-            let stderr = crate::redact::redact_text(&o.stderr);
+            // git's words come from outside the program (a remote may echo a URL with its
+            // userinfo): masked as they are read, like a pasted error.
+            let stderr = crate::redact::mask_text(&o.stderr);
             let class = classify_git_stderr(&stderr);
             detail.push(format!("git ls-remote {} failed ({})", root.repo, o.status));
             // Go then GETs an http(s) remote itself: a 404/410 makes the error "not found".

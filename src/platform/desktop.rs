@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::proxy::{ProxySource, SystemProxy};
 use super::run::lines;
-use crate::redact::{redact_text, redact_url, MASK};
+use crate::redact::MASK;
 
 /// A GVariant text value: `'str'` (with `\'` and `\\` escapes), a number, `true`/`false`.
 fn gvariant_string(v: &str) -> String {
@@ -91,7 +91,7 @@ pub fn parse_gsettings(text: &str) -> Option<SystemProxy> {
             kv.insert(name, String::new());
             continue;
         }
-        raw.push(redact_text(line));
+        raw.push(line.to_string());
         kv.insert(name, value.to_string());
     }
     let mode = gvariant_string(kv.get("mode")?);
@@ -123,7 +123,7 @@ pub fn parse_gsettings(text: &str) -> Option<SystemProxy> {
                     .unwrap_or_default();
                 if !host.is_empty() && port != "0" && !port.is_empty() {
                     p.servers
-                        .insert(scheme.to_string(), redact_url(&format!("{host}:{port}")));
+                        .insert(scheme.to_string(), format!("{host}:{port}"));
                 }
             }
             p.enabled = !p.servers.is_empty();
@@ -136,7 +136,7 @@ pub fn parse_gsettings(text: &str) -> Option<SystemProxy> {
             if url.is_empty() {
                 p.auto_detect = true;
             } else {
-                p.pac_url = Some(redact_text(&url));
+                p.pac_url = Some(url);
             }
         }
         _ => {}
@@ -177,14 +177,14 @@ pub fn parse_kioslaverc(text: &str) -> Option<SystemProxy> {
                 let Some(v) = kv.get(key).filter(|v| !v.is_empty()) else {
                     continue;
                 };
-                p.raw.push(redact_text(&format!("{key}={v}")));
+                p.raw.push(format!("{key}={v}"));
                 // `http://host 8080` → host:8080; the scheme is KDE's, the env gets its own.
                 let v = v.split_once("://").map_or(v.as_str(), |(_, rest)| rest);
                 let server = match v.split_once(' ') {
                     Some((host, port)) => format!("{}:{}", host.trim(), port.trim()),
                     None => v.to_string(),
                 };
-                p.servers.insert(scheme.to_string(), redact_url(&server));
+                p.servers.insert(scheme.to_string(), server);
             }
             p.enabled = !p.servers.is_empty();
         }
@@ -192,7 +192,7 @@ pub fn parse_kioslaverc(text: &str) -> Option<SystemProxy> {
             p.pac_url = kv
                 .get("Proxy Config Script")
                 .filter(|u| !u.is_empty())
-                .map(|u| redact_text(u));
+                .map(|u| u.to_string());
         }
         3 => p.auto_detect = true,
         _ => {}

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::windows::{parse_reg_query, RegKey};
-use crate::redact::redact_text;
+use crate::redact::Secret;
 use crate::shell::Shell;
 
 /// The variables that change what `go get` does on the network. Compared case-insensitively
@@ -44,8 +44,8 @@ pub enum PersistScope {
     ProfileFile,
 }
 
-/// One persisted assignment. The value is NOT redacted (it is compared with the live value);
-/// only [`StaleEnv`] is meant for output.
+/// One persisted assignment, as read (it is compared with the live value); only
+/// [`StaleEnv`] and [`PersistedSetting`] are meant for output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersistedVar {
     pub name: String,
@@ -55,22 +55,23 @@ pub struct PersistedVar {
     pub source: String,
 }
 
-/// Where a watched variable is persisted (redacted), for fixes that must remove it at its
-/// source: a GOPROXY set with `setx` overrides `go env -w` in every new terminal.
+/// Where a watched variable is persisted, for fixes that must remove it at its source: a
+/// GOPROXY set with `setx` overrides `go env -w` in every new terminal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PersistedSetting {
     pub variable: String,
-    pub value: String,
+    /// The value (shown masked).
+    pub value: Secret,
     pub scope: PersistScope,
     pub source: String,
 }
 
 impl PersistedVar {
-    /// The redacted form for facts and reports.
+    /// The form for facts and reports.
     pub fn to_setting(&self) -> PersistedSetting {
         PersistedSetting {
             variable: self.name.clone(),
-            value: redact_text(&self.value),
+            value: self.value.as_str().into(),
             scope: self.scope,
             source: self.source.clone(),
         }
@@ -81,10 +82,10 @@ impl PersistedVar {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StaleEnv {
     pub variable: String,
-    /// What a new terminal would get (redacted). Empty: the variable was cleared there.
-    pub persisted: String,
-    /// What this process has (redacted); None when unset or empty.
-    pub live: Option<String>,
+    /// What a new terminal would get (shown masked). Empty: the variable was cleared there.
+    pub persisted: Secret,
+    /// What this process has (shown masked); None when unset or empty.
+    pub live: Option<Secret>,
     pub scope: PersistScope,
     pub source: String,
 }
@@ -260,8 +261,8 @@ pub fn stale_env(
         if want != have.as_deref() {
             out.push(StaleEnv {
                 variable: p.name.clone(),
-                persisted: redact_text(&p.value),
-                live: have.as_deref().map(redact_text),
+                persisted: p.value.as_str().into(),
+                live: have.map(Secret::new),
                 scope: p.scope,
                 source: p.source.clone(),
             });
@@ -617,11 +618,11 @@ mod tests {
         let stale = stale_env(&vars, &live);
         assert_eq!(stale.len(), 2);
         assert_eq!(stale[0].persisted, "");
-        assert_eq!(stale[0].live.as_deref(), Some("-insecure"));
+        assert_eq!(stale[0].live.as_ref().unwrap().expose(), "-insecure");
         let json = serde_json::to_string(&stale).unwrap();
         assert!(!json.contains("newpw") && !json.contains("oldpw"), "{json}");
         let setting = vars[1].to_setting();
-        assert_eq!(setting.value, "http://u:xxxxx@p:1");
+        assert_eq!(setting.value.to_string(), "http://u:xxxxx@p:1");
         assert_eq!(setting.variable, "HTTPS_PROXY");
     }
 
@@ -704,7 +705,7 @@ mod tests {
         });
         let names: Vec<(&str, &str)> = stale
             .iter()
-            .map(|s| (s.variable.as_str(), s.persisted.as_str()))
+            .map(|s| (s.variable.as_str(), s.persisted.expose()))
             .collect();
         assert_eq!(
             names,

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use super::proxy::{ProxySource, SystemProxy};
 use super::run::lines;
-use crate::redact::{redact_text, redact_url};
 
 /// The top-level scalar keys and the `ExceptionsList` array of `scutil --proxy`. The layout:
 /// `<dictionary> {`, two-space indented `Key : value` lines, nested `<array> {` /
@@ -88,7 +87,7 @@ pub fn parse_scutil_proxy(text: &str) -> Option<SystemProxy> {
             .filter(|h| !h.is_empty());
         let enabled = on(&format!("{prefix}Enable"));
         if let Some(h) = host {
-            let server = redact_url(&host_port(h, scalars.get(&format!("{prefix}Port"))));
+            let server = host_port(h, scalars.get(&format!("{prefix}Port")));
             p.raw.push(format!(
                 "{prefix}Enable : {}  {prefix}Proxy : {server}",
                 u8::from(enabled)
@@ -104,7 +103,7 @@ pub fn parse_scutil_proxy(text: &str) -> Option<SystemProxy> {
             .get("ProxyAutoConfigURLString")
             .map(|u| u.trim())
             .filter(|u| !u.is_empty())
-            .map(redact_text);
+            .map(str::to_string);
         p.raw.push(format!(
             "ProxyAutoConfigEnable : 1  ProxyAutoConfigURLString : {}",
             p.pac_url.as_deref().unwrap_or("")

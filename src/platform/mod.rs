@@ -29,7 +29,8 @@ pub use proxy::{
 
 use crate::shell::{Shell, ShellDetection};
 
-/// Everything this module learns about the machine, for the facts record. Values are redacted.
+/// Everything this module learns about the machine, for the facts record. Values are kept as
+/// read and masked when serialized or shown.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SystemFacts {
     /// `std::env::consts::OS`: windows, macos, linux ...
@@ -48,7 +49,7 @@ pub struct SystemFacts {
     #[serde(default)]
     pub go_dirs_not_in_path: Vec<String>,
     /// Every watched variable found persisted (registry or profile file; for a name assigned
-    /// several times, every assignment in load order), values redacted.
+    /// several times, every assignment in load order), values shown masked.
     #[serde(default)]
     pub persisted: Vec<PersistedSetting>,
 }
@@ -129,7 +130,7 @@ pub fn query_system_proxy() -> Vec<SystemProxy> {
     }
 }
 
-/// What the persisted environment holds (values not redacted: compare, do not print).
+/// What the persisted environment holds (values as read: compare, do not print).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersistedEnv {
     pub vars: Vec<PersistedVar>,
@@ -283,7 +284,11 @@ mod tests {
         let stale = env::stale_env(&persisted, &live);
         assert_eq!(stale.len(), 1, "{stale:?}");
         assert_eq!(
-            set_env_session(Shell::PowerShell, &stale[0].variable, &stale[0].persisted),
+            set_env_session(
+                Shell::PowerShell,
+                &stale[0].variable,
+                stale[0].persisted.expose()
+            ),
             r#"$env:HTTPS_PROXY = "http://proxy.corp.example:8080""#
         );
     }

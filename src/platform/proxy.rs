@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::redact::redact_url;
-
 /// Where a proxy setting was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -23,7 +21,7 @@ pub enum ProxySource {
 }
 
 /// One OS proxy configuration. Server strings are kept as the OS wrote them (`host:port`,
-/// sometimes `http://host:port`) and pass through `redact_url` before they are stored.
+/// sometimes `http://host:port`, credentials included) and masked when serialized.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SystemProxy {
     pub source: ProxySource,
@@ -33,19 +31,23 @@ pub struct SystemProxy {
     pub enabled: bool,
     /// Per-scheme servers: keys `http`, `https`, `ftp`, `socks`. For macOS and GNOME only the
     /// enabled schemes appear here.
+    #[serde(serialize_with = "crate::redact::serialize_masked_values")]
     pub servers: BTreeMap<String, String>,
     /// One server for http, https and ftp (the WinINET `host:port` form, GNOME use-same-proxy).
+    #[serde(serialize_with = "crate::redact::serialize_masked_opt")]
     pub single_server: Option<String>,
     /// Bypass entries as the OS wrote them, without the `<local>` marker.
     pub bypass: Vec<String>,
     /// `<local>` (Windows) / ExcludeSimpleHostnames (macOS): names without a dot go direct.
     pub bypass_local: bool,
     /// The proxy auto-configuration script in use.
+    #[serde(serialize_with = "crate::redact::serialize_masked_opt")]
     pub pac_url: Option<String>,
     /// WPAD auto-detection is on (macOS ProxyAutoDiscoveryEnable, GNOME mode 'auto' without URL,
     /// Windows AutoDetect when present).
     pub auto_detect: bool,
-    /// The input lines that mattered, redacted, for the evidence chain.
+    /// The input lines that mattered, for the evidence chain (masked when serialized).
+    #[serde(serialize_with = "crate::redact::serialize_masked_list")]
     pub raw: Vec<String>,
 }
 
@@ -106,10 +108,10 @@ pub fn apply_wininet_server_list(proxy: &mut SystemProxy, value: &str) {
                 let scheme = entry[..eq].trim().to_ascii_lowercase();
                 let server = entry[eq + 1..].trim();
                 if !scheme.is_empty() && !server.is_empty() {
-                    proxy.servers.insert(scheme, redact_url(server));
+                    proxy.servers.insert(scheme, server.to_string());
                 }
             }
-            None => proxy.single_server = Some(redact_url(entry)),
+            None => proxy.single_server = Some(entry.to_string()),
         }
     }
 }
@@ -470,8 +472,14 @@ mod tests {
         assert_eq!(p.servers["https"], "http://h2:1");
         assert_eq!(p.servers["ftp"], "f:21");
 
+        // Kept as the OS wrote it; masked when serialized.
         let p = wininet("u:secret@proxy:8080", "");
-        assert_eq!(p.single_server.as_deref(), Some("u:xxxxx@proxy:8080"));
+        assert_eq!(p.single_server.as_deref(), Some("u:secret@proxy:8080"));
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(
+            !json.contains("secret") && json.contains("u:xxxxx@proxy:8080"),
+            "{json}"
+        );
     }
 
     #[test]

@@ -3,7 +3,6 @@
 
 use super::proxy::{apply_wininet_bypass, apply_wininet_server_list, ProxySource, SystemProxy};
 use super::run::lines;
-use crate::redact::redact_text;
 
 /// The key WinINET (Internet Options, Settings > Network > Proxy) keeps its settings under.
 pub const INTERNET_SETTINGS_KEY: &str =
@@ -126,10 +125,8 @@ pub fn parse_internet_settings(text: &str) -> Option<SystemProxy> {
         "AutoDetect",
     ] {
         if let Some(v) = key.get(name) {
-            p.raw.push(redact_text(&format!(
-                "{}    {}    {}",
-                v.name, v.kind, v.data
-            )));
+            p.raw
+                .push(format!("{}    {}    {}", v.name, v.kind, v.data));
         }
     }
     p.enabled = key.get("ProxyEnable").and_then(reg_dword).unwrap_or(0) != 0;
@@ -143,7 +140,7 @@ pub fn parse_internet_settings(text: &str) -> Option<SystemProxy> {
         .get("AutoConfigURL")
         .map(|v| v.data.trim().to_string())
         .filter(|u| !u.is_empty())
-        .map(|u| redact_text(&u));
+        .map(|u| u.to_string());
     p.auto_detect = key.get("AutoDetect").and_then(reg_dword).unwrap_or(0) != 0;
     Some(p)
 }
@@ -173,7 +170,7 @@ pub fn parse_netsh_winhttp(text: &str) -> Option<SystemProxy> {
             Some((label, value)) => labelled.push((label.to_string(), value.to_string())),
             None => saw_direct = true,
         }
-        p.raw.push(redact_text(body));
+        p.raw.push(body.to_string());
     }
     if !saw_header && labelled.is_empty() && !saw_direct {
         return None;

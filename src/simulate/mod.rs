@@ -930,9 +930,9 @@ fn sumdb_stage(
                 }
                 ProxyEntry::Url { url, .. } => {
                     let b = url.expose();
-                    let sup = join_url(&b, &format!("sumdb/{name}/supported"));
+                    let sup = join_url(b, &format!("sumdb/{name}/supported"));
                     let step = match get_bytes(obs, &sup) {
-                        Step::Ok(_) => Step::Ok(join_url(&b, &format!("sumdb/{name}"))),
+                        Step::Ok(_) => Step::Ok(join_url(b, &format!("sumdb/{name}"))),
                         Step::Err(mut e) => {
                             if !e.not_exist && e.class.area() == Area::Goproxy {
                                 e.class = CauseId::SumdbProxyRouteBroken;

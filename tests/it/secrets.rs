@@ -494,7 +494,14 @@ fn every_output_and_every_request(c: &Creds) {
             .collect()
     };
     let server_s = server.to_string();
-    let cases: Vec<(&str, Vec<String>, Option<&str>, &[(&str, &str)])> = vec![
+    // (what, arguments, standard input, extra environment)
+    type Case<'a> = (
+        &'a str,
+        Vec<String>,
+        Option<&'a str>,
+        &'a [(&'a str, &'a str)],
+    );
+    let cases: Vec<Case> = vec![
         ("run", with(&[]), None, &[]),
         ("run -v", with(&["-v"]), None, &[]),
         ("run -vv", with(&["-vv"]), None, &[]),
