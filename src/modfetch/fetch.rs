@@ -7,10 +7,12 @@ use crate::vocab::CauseId;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use crate::config::GoConfig;
 use crate::config::{ProxyChoice, ProxyEntry, ProxyEnv};
 use crate::facts::observed::{canonical_reason, Fetch};
 use crate::facts::Observations;
-use crate::simulate::{simulate, Prediction, SimConfig, SimTarget};
+use crate::plan::ModuleRoute;
+use crate::simulate::{simulate, Prediction, SimOptions};
 
 /// cmd/go's User-Agent for module fetches.
 pub const GO_USER_AGENT: &str = "GoCommand/1 (+https://go.dev/cmd/go)";
@@ -357,17 +359,21 @@ fn go_net_error(shown: &str, url: &url::Url, e: &reqwest::Error) -> (String, Cau
     (format!("Get {shown:?}: {inner}"), class)
 }
 
-/// The real (credential-bearing) URL for a redacted one, using the configured proxies.
-pub fn unredact(url: &str, cfg: &SimConfig, sumdb_url: Option<&str>) -> String {
+/// The real (credential-bearing) URL for a redacted one, using the configured proxies and
+/// the checksum database's explicit URL.
+pub fn unredact(url: &str, cfg: &GoConfig) -> String {
     let mut bases: Vec<String> = cfg
-        .proxies
-        .iter()
+        .proxy_list()
+        .unwrap_or_default()
+        .into_iter()
         .filter_map(|p| match p {
-            ProxyEntry::Url { url, .. } => Some(url.clone()),
+            ProxyEntry::Url { url, .. } => Some(url),
             _ => None,
         })
         .collect();
-    bases.extend(sumdb_url.map(str::to_string));
+    if let Ok(crate::config::SumdbConfig::On { url: Some(u), .. }) = cfg.sumdb() {
+        bases.push(u);
+    }
     for real in bases {
         let red = crate::redact::redact_url(&real);
         if let Some(rest) = url.strip_prefix(red.trim_end_matches('/')) {
@@ -389,9 +395,11 @@ pub fn keep_for(url: &str) -> usize {
 /// Runs the simulation, fetches every missing outcome concurrently, and repeats until the
 /// prediction needs nothing more (at most `rounds` times). Direct-mode outcomes come from
 /// `direct` (called with the module path).
+#[allow(clippy::too_many_arguments)]
 pub async fn observe<F, Fut>(
-    cfg: &SimConfig,
-    targets: &[SimTarget],
+    cfg: &GoConfig,
+    routes: &[ModuleRoute],
+    sim: &SimOptions,
     fetcher: &Fetcher,
     mut obs: Observations,
     rounds: usize,
@@ -401,11 +409,7 @@ where
     F: Fn(String) -> Fut,
     Fut: std::future::Future<Output = crate::facts::DirectOutcome>,
 {
-    let sumdb_url = match &cfg.sumdb {
-        Some(crate::config::SumdbConfig::On { url: Some(u), .. }) => Some(u.clone()),
-        _ => None,
-    };
-    let mut pred = simulate(cfg, targets, &obs);
+    let mut pred = simulate(routes, &obs, sim);
     for _ in 0..rounds {
         if pred.missing.is_empty() {
             break;
@@ -424,7 +428,7 @@ where
             break;
         }
         let fetches = futures_join(http.iter().map(|u| {
-            let real = unredact(u, cfg, sumdb_url.as_deref());
+            let real = unredact(u, cfg);
             async move { fetcher.get(&real, keep_for(&real)).await }
         }))
         .await;
@@ -435,7 +439,7 @@ where
             let d = direct(p.clone()).await;
             obs.direct.insert(p, d);
         }
-        pred = simulate(cfg, targets, &obs);
+        pred = simulate(routes, &obs, sim);
     }
     (pred, obs)
 }
