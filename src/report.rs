@@ -16,7 +16,7 @@ use crate::diagnose::tree::{self, Diagnosis, Evidence, Inputs};
 use crate::facts::Facts;
 use crate::plan::{route_module, ModuleRoute, ModuleTarget};
 use crate::shell::Shell;
-use crate::simulate::{simulate, Prediction, SimConfig, SimTarget, StageName};
+use crate::simulate::{simulate, Prediction, SimOptions, StageName};
 use crate::vocab::CauseId;
 
 /// Bumped on every incompatible change of the report's shape.
@@ -148,17 +148,6 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
     }
 }
 
-/// The simulation's targets from the plan (what was probed).
-pub fn sim_targets(plan: &[ModuleRoute], check_zip: bool) -> Vec<SimTarget> {
-    plan.iter()
-        .map(|r| SimTarget {
-            path: r.module.path.clone(),
-            version: r.module.version.clone(),
-            check_zip,
-        })
-        .collect()
-}
-
 /// Inputs of the tree that come from OS-level facts.
 pub fn diagnose(
     config: &GoConfig,
@@ -237,9 +226,9 @@ pub fn rediagnose(mut report: Report, style: &Style) -> Result<Report, String> {
         .iter()
         .any(|m| m.stages.iter().any(|s| s.stage == StageName::Zip));
     report.prediction = simulate(
-        &SimConfig::from_config(&report.config),
-        &sim_targets(&report.plan, check_zip),
+        &report.plan,
         &report.facts.observations,
+        &SimOptions { check_zip },
     );
     let d = diagnose(
         &report.config,

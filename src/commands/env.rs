@@ -280,7 +280,7 @@ pub fn render_route(cfg: &GoConfig, route: &ModuleRoute, color: bool) -> String 
                 StepAction::FetchDirect { meta_url } => {
                     format!("fetches directly from the origin (VCS; first GET {meta_url} unless a known code host)")
                 }
-                StepAction::Skip { go_error } => format!("skipped: \"{go_error}\""),
+                StepAction::Skip { go_error, .. } => format!("skipped: \"{go_error}\""),
             };
             let fails = match &s.action {
                 StepAction::Skip { .. } => "counts as not found: next entry".to_string(),
@@ -317,6 +317,7 @@ pub fn render_route(cfg: &GoConfig, route: &ModuleRoute, color: bool) -> String 
             name,
             url,
             http_proxy,
+            ..
         } => format!(
             "consulted: {name} at {url} (given in GOSUMDB, bypasses GOPROXY); HTTP proxy: {}\n",
             http_proxy.describe()
@@ -326,9 +327,14 @@ pub fn render_route(cfg: &GoConfig, route: &ModuleRoute, color: bool) -> String 
             candidates,
             direct_url,
             direct_http_proxy,
+            ..
         } => {
             let mut s = format!("consulted: {name}, reached lazily on the first lookup:\n");
             for c in candidates {
+                if c.direct {
+                    s.push_str("    direct: Go goes to the database itself (a `direct` entry outranks the errors before it)\n");
+                    continue;
+                }
                 let on_error = if c.fallback == crate::config::FallbackMode::OnAnyError {
                     "404/410 or any other error ('|'): next"
                 } else {
@@ -342,7 +348,7 @@ pub fn render_route(cfg: &GoConfig, route: &ModuleRoute, color: bool) -> String 
             }
             s.push_str(&format!(
                 "    {}{direct_url} directly  [HTTP proxy: {}]\n",
-                if candidates.is_empty() { "" } else { "else " },
+                if candidates.iter().all(|c| c.direct) { "" } else { "else " },
                 direct_http_proxy.describe()
             ));
             s

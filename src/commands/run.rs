@@ -17,7 +17,7 @@ use crate::plan::{route_module, ModuleRoute, ModuleTarget};
 use crate::probe::progress::Progress;
 use crate::probe::{chain, dns, ProbeOptions, Route};
 use crate::report::{self, Style};
-use crate::simulate::{simulate, Prediction, SimConfig};
+use crate::simulate::{simulate, Prediction, SimOptions};
 
 /// How many simulate → fetch rounds a run may take (each round follows Go one step further:
 /// list → info → mod → sumdb → tiles).
@@ -73,8 +73,13 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
     // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
     // replay the walk with them.
     let prediction = if precise_net_errors(&mut observations, &endpoints) {
-        let targets = report::sim_targets(&plan, args.zip);
-        simulate(&SimConfig::from_config(&config), &targets, &observations)
+        simulate(
+            &plan,
+            &observations,
+            &SimOptions {
+                check_zip: args.zip,
+            },
+        )
     } else {
         prediction
     };
@@ -126,8 +131,9 @@ async fn follow_go(
     opts: &ProbeOptions,
     progress: &Progress,
 ) -> (Prediction, Observations, bool) {
-    let sim_cfg = SimConfig::from_config(config);
-    let targets = report::sim_targets(plan, args.zip);
+    let sim = SimOptions {
+        check_zip: args.zip,
+    };
     // GETs go through the probes: the resolver Go uses (or --system-dns), Go-format errors.
     let fetcher = Fetcher::with_probe(Some(config.proxy_env()), opts);
     let direct_opts = DirectOptions {
@@ -139,11 +145,11 @@ async fn follow_go(
     };
     let spinner = progress.start(&format!(
         "following go mod download for {} module(s)",
-        targets.len()
+        plan.len()
     ));
     let walk = observe(
-        &sim_cfg,
-        &targets,
+        plan,
+        &sim,
         &fetcher,
         Observations::default(),
         MAX_ROUNDS,
@@ -169,7 +175,7 @@ async fn follow_go(
         Ok((p, o)) => (p, o, false),
         Err(_) => {
             let o = Observations::default();
-            (simulate(&sim_cfg, &targets, &o), o, true)
+            (simulate(plan, &o, &sim), o, true)
         }
     };
     if !expired {

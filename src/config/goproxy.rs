@@ -185,26 +185,6 @@ pub fn check_proxy_url(url: &str) -> Result<gourl::GoUrl, String> {
     }
 }
 
-/// `<base>/<escaped module path>` the way newProxyRepo joins them (trailing slashes of the
-/// base path trimmed once).
-pub fn module_base_url(proxy_url: &str, escaped_module: &str) -> String {
-    let (before_query, query) = match proxy_url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (proxy_url, None),
-    };
-    let mut s = before_query
-        .strip_suffix('/')
-        .unwrap_or(before_query)
-        .to_string();
-    s.push('/');
-    s.push_str(escaped_module);
-    if let Some(q) = query {
-        s.push('?');
-        s.push_str(q);
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,11 +330,6 @@ mod tests {
 
     #[test]
     fn joins_module_urls() {
-        assert_eq!(
-            module_base_url("https://goproxy.cn/", "github.com/!azure/x"),
-            "https://goproxy.cn/github.com/!azure/x"
-        );
-        assert_eq!(module_base_url("http://h:1/a/b", "m"), "http://h:1/a/b/m");
         assert_eq!(
             FallbackMode::OnAnyError.describe(),
             "falls through on any error"

@@ -11,8 +11,22 @@ use crate::redact::Secret;
 pub const SUM_GOLANG_ORG_KEY: &str =
     "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8";
 
-/// A parsed note verifier key `name+hash+base64(0x01 || ed25519 key)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+impl Serialize for VerifierKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for VerifierKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<VerifierKey, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_verifier_key(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A parsed note verifier key `name+hash+base64(0x01 || ed25519 key)`. Serialized as its
+/// text (a public key: nothing to mask).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifierKey {
     pub name: String,
     /// First 4 bytes of SHA-256(name + "\n" + 0x01 || key), big-endian (checked).

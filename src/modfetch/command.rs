@@ -12,14 +12,16 @@ use crate::cli::ProbeKind;
 use crate::config::GoConfig;
 use crate::exit;
 use crate::facts::Observations;
-use crate::simulate::{AttemptResult, Outcome, Prediction, SimConfig, SimTarget, StageName};
+use crate::plan::{route_module, ModuleRoute, ModuleTarget};
+use crate::simulate::{AttemptResult, Outcome, Prediction, SimOptions, StageName};
 use crate::vocab::CauseId;
 
 /// The JSON document of `probe goproxy|sumdb --json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbeReport {
     pub probe: String,
-    pub config: SimConfig,
+    /// The routes Go takes (the plan), which the prediction walked.
+    pub plan: Vec<ModuleRoute>,
     pub prediction: Prediction,
     pub observations: Observations,
 }
@@ -28,6 +30,8 @@ pub struct ProbeReport {
 #[derive(Debug, Clone)]
 pub struct PredictOptions {
     pub timeout: Duration,
+    /// Also walk (and download) the `.zip`.
+    pub zip: bool,
     /// Run `git ls-remote` for directly fetched modules.
     pub vcs: bool,
     /// Make the GETs with the HTTP probe (Go's trust and resolver, Go-format errors); None:
@@ -39,10 +43,13 @@ pub struct PredictOptions {
 /// goproxy|sumdb`, reusable by `run`.
 pub async fn predict(
     cfg: &GoConfig,
-    targets: &[SimTarget],
+    targets: &[ModuleTarget],
     opts: &PredictOptions,
-) -> (SimConfig, Prediction, Observations) {
-    let sim = SimConfig::from_config(cfg);
+) -> (Vec<ModuleRoute>, Prediction, Observations) {
+    let routes: Vec<ModuleRoute> = targets.iter().map(|t| route_module(cfg, t)).collect();
+    let sim = SimOptions {
+        check_zip: opts.zip,
+    };
     let fetcher = match &opts.probe {
         Some(p) => Fetcher::with_probe(Some(cfg.proxy_env()), p),
         None => Fetcher::new(Some(cfg.proxy_env()), opts.timeout),
@@ -54,12 +61,12 @@ pub async fn predict(
         ls_remote: opts.vcs,
         timeout: opts.timeout,
     };
-    let (pred, obs) = observe(&sim, targets, &fetcher, Observations::default(), 12, |p| {
+    let (pred, obs) = observe(&routes, &sim, &fetcher, Observations::default(), 12, |p| {
         let (f, d) = (&fetcher, &dopts);
         async move { probe_direct(&p, f, d).await }
     })
     .await;
-    (sim, pred, obs)
+    (routes, pred, obs)
 }
 
 pub async fn run_probe(ctx: &Ctx, kind: &ProbeKind) -> anyhow::Result<u8> {
@@ -68,7 +75,7 @@ pub async fn run_probe(ctx: &Ctx, kind: &ProbeKind) -> anyhow::Result<u8> {
         ProbeKind::Sumdb { module } => ("sumdb", module, false),
         _ => return Ok(exit::USAGE),
     };
-    let mut target = match super::targets::parse_target(module) {
+    let target = match super::targets::parse_target(module) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("gomod-diag: error: {e}");
@@ -81,22 +88,23 @@ pub async fn run_probe(ctx: &Ctx, kind: &ProbeKind) -> anyhow::Result<u8> {
         );
         return Ok(exit::USAGE);
     }
-    target.check_zip = zip;
     let cfg = GoConfig::load_system();
     let timeout = ctx.global.timeout.min(Duration::from_secs(10));
     let mut probe = crate::probe::ProbeOptions::new(ctx.global.timeout);
     probe.per_probe_timeout = probe.per_probe_timeout.min(timeout);
     let opts = PredictOptions {
         timeout,
+        zip,
         vcs: false,
         probe: Some(probe),
     };
-    let (sim, prediction, observations) = predict(&cfg, std::slice::from_ref(&target), &opts).await;
+    let (plan, prediction, observations) =
+        predict(&cfg, std::slice::from_ref(&target), &opts).await;
     let code = exit_code(name, &prediction);
     if ctx.global.json {
         let report = ProbeReport {
             probe: name.into(),
-            config: sim,
+            plan: plan.clone(),
             prediction,
             observations,
         };
@@ -107,7 +115,7 @@ pub async fn run_probe(ctx: &Ctx, kind: &ProbeKind) -> anyhow::Result<u8> {
     } else {
         print!(
             "{}",
-            crate::redact::mask_text(&render_text(name, &sim, &prediction, &observations))
+            crate::redact::mask_text(&render_text(name, &plan, &prediction, &observations))
         );
     }
     Ok(code)
@@ -139,18 +147,19 @@ fn exit_code(name: &str, p: &Prediction) -> u8 {
 }
 
 /// Human-readable output: each stage, each entry tried and why, then the prediction.
-pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observations) -> String {
+pub fn render_text(name: &str, plan: &[ModuleRoute], p: &Prediction, obs: &Observations) -> String {
     let mut s = String::new();
-    let n = sim.proxies.len();
-    let entries: Vec<String> = sim
-        .proxies
+    let steps = plan.first().map_or(&[][..], |r| &r.steps[..]);
+    let entries: Vec<String> = steps
         .iter()
         .enumerate()
-        .map(|(i, e)| match e {
-            crate::config::ProxyEntry::Url { fallback, .. } if i + 1 < n => {
-                format!("{}{}", e.display(), fallback.separator())
-            }
-            other => other.display(),
+        .map(|(i, st)| {
+            let sep = if i + 1 < steps.len() {
+                st.fallback.separator()
+            } else {
+                ""
+            };
+            format!("{}{sep}", st.entry)
         })
         .collect();
     s.push_str(&format!("Predicting `{}` (probe {name})\n", p.command));
@@ -158,7 +167,7 @@ pub fn render_text(name: &str, sim: &SimConfig, p: &Prediction, obs: &Observatio
         "  GOPROXY entries in Go's order: {}\n",
         entries.join("")
     ));
-    if let Some(e) = &sim.goproxy_error {
+    if let Some(e) = plan.first().and_then(|r| r.goproxy_error.as_ref()) {
         s.push_str(&format!("  GOPROXY does not parse: {e}\n"));
     }
     for m in &p.modules {

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use crate::config::{ProxyChoice, ProxyEnv};
 use crate::facts::observed::{canonical_reason, Fetch};
 use crate::facts::Observations;
+use crate::plan::ModuleRoute;
 use crate::redact::{go_error_url, mask_url};
-use crate::simulate::{simulate, Prediction, SimConfig, SimTarget};
+use crate::simulate::{simulate, Prediction, SimOptions};
 
 /// cmd/go's User-Agent for module fetches.
 pub const GO_USER_AGENT: &str = "GoCommand/1 (+https://go.dev/cmd/go)";
@@ -385,8 +386,8 @@ pub fn keep_for(url: &str) -> usize {
 /// prediction needs nothing more (at most `rounds` times). Direct-mode outcomes come from
 /// `direct` (called with the module path).
 pub async fn observe<F, Fut>(
-    cfg: &SimConfig,
-    targets: &[SimTarget],
+    routes: &[ModuleRoute],
+    sim: &SimOptions,
     fetcher: &Fetcher,
     mut obs: Observations,
     rounds: usize,
@@ -396,7 +397,7 @@ where
     F: Fn(String) -> Fut,
     Fut: std::future::Future<Output = crate::facts::DirectOutcome>,
 {
-    let mut pred = simulate(cfg, targets, &obs);
+    let mut pred = simulate(routes, &obs, sim);
     for _ in 0..rounds {
         if pred.missing.is_empty() {
             break;
@@ -425,7 +426,7 @@ where
             let d = direct(p.clone()).await;
             obs.direct.insert(p, d);
         }
-        pred = simulate(cfg, targets, &obs);
+        pred = simulate(routes, &obs, sim);
     }
     (pred, obs)
 }

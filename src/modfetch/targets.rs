@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::config::pattern::match_prefix_patterns;
-use crate::simulate::SimTarget;
+use crate::plan::ModuleTarget;
 
 /// The module probed outside a Go module: small, stable, public, and fetched by most users.
 pub const DEFAULT_MODULE: &str = "golang.org/x/text";
@@ -149,7 +149,7 @@ pub fn find_go_mod(dir: &Path) -> Option<PathBuf> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TargetSelection {
-    pub targets: Vec<SimTarget>,
+    pub targets: Vec<ModuleTarget>,
     /// Why these modules (one line each, for the output).
     pub why: Vec<String>,
 }
@@ -183,10 +183,9 @@ pub fn select_targets(
     }
     let Some(file) = find_go_mod(cwd) else {
         return Ok(TargetSelection {
-            targets: vec![SimTarget {
+            targets: vec![ModuleTarget {
                 path: DEFAULT_MODULE.into(),
                 version: Some(DEFAULT_VERSION.into()),
-                check_zip: false,
             }],
             why: vec![format!(
                 "no go.mod here or in a parent directory: probing the public module {DEFAULT_MODULE}@{DEFAULT_VERSION}"
@@ -202,7 +201,7 @@ pub fn select_targets(
 /// Pure part of [`select_targets`]: one representative per public route, every private module.
 pub fn select_from_go_mod(gm: &GoMod, file: &str, pats: &RoutePatterns) -> TargetSelection {
     let mut why = vec![];
-    let mut public: Option<(SimTarget, bool)> = None;
+    let mut public: Option<(ModuleTarget, bool)> = None;
     let mut public_count = 0;
     let mut targets = vec![];
     for r in &gm.require {
@@ -236,10 +235,9 @@ pub fn select_from_go_mod(gm: &GoMod, file: &str, pats: &RoutePatterns) -> Targe
         };
         let private = match_prefix_patterns(&pats.gonoproxy, &path)
             || match_prefix_patterns(&pats.gonosumdb, &path);
-        let t = SimTarget {
+        let t = ModuleTarget {
             path: path.clone(),
             version: Some(version.clone()),
-            check_zip: false,
         };
         if private {
             why.push(format!(
@@ -271,24 +269,22 @@ pub fn select_from_go_mod(gm: &GoMod, file: &str, pats: &RoutePatterns) -> Targe
         why.push(format!(
             "{file} requires nothing to fetch: probing the public module {DEFAULT_MODULE}@{DEFAULT_VERSION}"
         ));
-        targets.push(SimTarget {
+        targets.push(ModuleTarget {
             path: DEFAULT_MODULE.into(),
             version: Some(DEFAULT_VERSION.into()),
-            check_zip: false,
         });
     }
     TargetSelection { targets, why }
 }
 
 /// Parses `path[@version]` with an error naming the input.
-pub fn parse_target(s: &str) -> Result<SimTarget, String> {
+pub fn parse_target(s: &str) -> Result<ModuleTarget, String> {
     // One parser for `PATH[@VERSION]`, Go's module path rules included: no trimming, so
     // `" bad"` is refused rather than quietly diagnosed as `bad`.
     let t = crate::plan::ModuleTarget::parse(s)?;
-    Ok(SimTarget {
+    Ok(ModuleTarget {
         path: t.path,
         version: t.version.filter(|v| v != "latest"),
-        check_zip: false,
     })
 }
 

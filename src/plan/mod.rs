@@ -8,9 +8,11 @@ pub mod private;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::gosumdb::VerifierKey;
 use crate::config::pattern::match_prefix_patterns;
-use crate::config::{goproxy, FallbackMode, GoConfig, ProxyChoice, ProxyEntry, SumdbConfig};
+use crate::config::{FallbackMode, GoConfig, ProxyChoice, ProxyEntry, SumdbConfig};
 use crate::redact::{mask_value, Secret};
+use crate::vocab::module::{escape_path, join_url};
 
 /// A module to route, parsed from `PATH[@VERSION]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,7 +174,33 @@ pub enum StepAction {
     },
     /// A "not found" without touching the network: Go's own error text. Not-found errors
     /// always go on to the next entry.
-    Skip { go_error: String },
+    Skip {
+        reason: SkipReason,
+        go_error: String,
+    },
+}
+
+/// Why an entry is a "not found" without a request (modfetch.lookup's internal errors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// `off`: errProxyOff.
+    Off,
+    /// A proxy entry for a module GONOPROXY matches: errNoproxy.
+    Private,
+    /// The internal `noproxy` entry for a module GONOPROXY does not match: errUseProxy.
+    NotPrivate,
+}
+
+impl SkipReason {
+    /// The text Go puts in the error.
+    pub fn go_error(self) -> &'static str {
+        match self {
+            SkipReason::Off => "module lookup disabled by GOPROXY=off",
+            SkipReason::Private => "disabled by GOPRIVATE/GONOPROXY",
+            SkipReason::NotPrivate => "path does not match GOPRIVATE/GONOPROXY",
+        }
+    }
 }
 
 /// One GOPROXY entry and what happens there.
@@ -201,7 +229,10 @@ pub enum SumdbRoute {
     /// Consulted at an explicit URL from GOSUMDB (bypassing GOPROXY).
     Explicit {
         name: String,
+        /// Shown masked.
         url: Secret,
+        /// The key the signed tree heads must verify with.
+        key: VerifierKey,
         http_proxy: ProxyChoice,
     },
     /// Consulted by walking the GOPROXY list (`<proxy>/sumdb/<name>/supported`: 200 → that
@@ -209,6 +240,7 @@ pub enum SumdbRoute {
     /// database is unavailable), else `https://<name>` directly.
     ViaProxies {
         name: String,
+        key: VerifierKey,
         candidates: Vec<SumdbCandidate>,
         /// `https://<name>`, used when no proxy supports it (or at direct/off).
         direct_url: String,
@@ -218,8 +250,12 @@ pub enum SumdbRoute {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SumdbCandidate {
-    /// The proxy base URL (shown masked).
+    /// The proxy base URL (shown masked), or `direct`.
     pub proxy: Secret,
+    /// A `direct` entry: no request; its "not found" outranks the proxies' errors in
+    /// TryProxies, so reaching it sends Go to the database itself.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub direct: bool,
     /// `<proxy>/sumdb/<name>/supported` (shown masked).
     pub supported_url: Secret,
     pub fallback: FallbackMode,
@@ -260,25 +296,6 @@ pub struct ModuleRoute {
     /// The module looks private and is nevertheless sent to a public module proxy or the
     /// public checksum database.
     pub leaks_to_public: bool,
-}
-
-/// Go's module path escaping: each upper-case letter becomes `!` + lower case.
-pub fn escape_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('!');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// `<base>/<rel>` like cmd/go's web.Join (trailing slashes of the base path trimmed).
-fn join_url(base: &str, rel: &str) -> String {
-    format!("{}/{rel}", base.trim_end_matches('/'))
 }
 
 fn http_choice(config_proxy: &crate::config::ProxyEnv, url: &str) -> Option<ProxyChoice> {
@@ -330,7 +347,8 @@ fn is_public_service(url: &str) -> bool {
 /// checksum database is reached.
 pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
     let path = target.path.as_str();
-    let escaped = escape_path(path);
+    // A path Go cannot escape is refused at parsing; the raw path stands in for display.
+    let escaped = escape_path(path).unwrap_or_else(|_| path.to_string());
     let proxy_env = config.proxy_env();
     let matches_goprivate = match_prefix_patterns(config.get("GOPRIVATE"), path);
     let matches_gonoproxy = match_prefix_patterns(config.effective_gonoproxy(), path);
@@ -357,11 +375,12 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
                 http_proxy_for_url: Some(meta_url.as_str().into()),
             })
         };
-        let skip = |steps: &mut Vec<RouteStep>, go_error: &str| {
+        let skip = |steps: &mut Vec<RouteStep>, reason: SkipReason| {
             steps.push(RouteStep {
                 entry: entry.name(),
                 action: StepAction::Skip {
-                    go_error: go_error.into(),
+                    reason,
+                    go_error: reason.go_error().into(),
                 },
                 fallback: entry.fallback(),
                 http_proxy: None,
@@ -371,17 +390,16 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
         if matches_gonoproxy {
             match entry {
                 ProxyEntry::Noproxy | ProxyEntry::Direct => direct(&mut steps),
-                _ => skip(&mut steps, "disabled by GOPRIVATE/GONOPROXY"),
+                _ => skip(&mut steps, SkipReason::Private),
             }
             continue;
         }
         match entry {
-            ProxyEntry::Off => skip(&mut steps, "module lookup disabled by GOPROXY=off"),
+            ProxyEntry::Off => skip(&mut steps, SkipReason::Off),
             ProxyEntry::Direct => direct(&mut steps),
-            ProxyEntry::Noproxy => skip(&mut steps, "path does not match GOPRIVATE/GONOPROXY"),
+            ProxyEntry::Noproxy => skip(&mut steps, SkipReason::NotPrivate),
             ProxyEntry::Url { url, fallback } => {
-                let base = goproxy::module_base_url(url.expose(), &escaped);
-                let list_url = format!("{base}/@v/list");
+                let list_url = join_url(url.expose(), &format!("{escaped}/@v/list"));
                 sent_to.push(url.clone());
                 if is_public_service(url.expose()) {
                     public_services.push(url.clone());
@@ -429,7 +447,7 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
             Ok(SumdbConfig::On {
                 name,
                 url: Some(url),
-                ..
+                key,
             }) => {
                 let what = Secret::new(format!("checksum database {name} at {}", url.expose()));
                 if is_public_service(url.expose()) {
@@ -439,11 +457,14 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
                 SumdbRoute::Explicit {
                     http_proxy: proxy_env.proxy_for_str(&join_url(url.expose(), "lookup/x")),
                     name,
+                    key,
                     url,
                 }
             }
             Ok(SumdbConfig::On {
-                name, url: None, ..
+                name,
+                url: None,
+                key,
             }) => {
                 let candidates: Vec<SumdbCandidate> = list
                     .iter()
@@ -453,22 +474,33 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
                                 join_url(url.expose(), &format!("sumdb/{name}/supported"));
                             Some(SumdbCandidate {
                                 proxy: url.clone(),
+                                direct: false,
                                 http_proxy: http_choice(&proxy_env, &supported),
                                 supported_url: supported.into(),
                                 fallback: *fallback,
                             })
                         }
+                        ProxyEntry::Direct => Some(SumdbCandidate {
+                            proxy: "direct".into(),
+                            direct: true,
+                            supported_url: Secret::default(),
+                            fallback: e.fallback(),
+                            http_proxy: None,
+                        }),
+                        // `off` and `noproxy` are "not found" of the lowest rank: the walk
+                        // goes on as if they were not there.
                         _ => None,
                     })
                     .collect();
                 let direct_url = format!("https://{name}");
-                let what = Secret::new(if candidates.is_empty() {
+                let what = Secret::new(if candidates.iter().all(|c| c.direct) {
                     format!("checksum database {name} at {direct_url}")
                 } else {
                     format!(
                         "checksum database {name} (through {}, else {direct_url})",
                         candidates
                             .iter()
+                            .filter(|c| !c.direct)
                             .map(|c| c.proxy.expose())
                             .collect::<Vec<_>>()
                             .join(", ")
@@ -485,6 +517,7 @@ pub fn route_module(config: &GoConfig, target: &ModuleTarget) -> ModuleRoute {
                 SumdbRoute::ViaProxies {
                     direct_http_proxy: proxy_env.proxy_for_str(&join_url(&direct_url, "lookup/x")),
                     name,
+                    key,
                     candidates,
                     direct_url,
                 }
@@ -574,7 +607,10 @@ mod tests {
 
     #[test]
     fn escapes_like_go() {
-        assert_eq!(escape_path("github.com/Azure/Go"), "github.com/!azure/!go");
+        assert_eq!(
+            escape_path("github.com/Azure/Go").unwrap(),
+            "github.com/!azure/!go"
+        );
     }
 
     #[test]
@@ -604,6 +640,7 @@ mod tests {
         assert_eq!(
             r.steps[0].action,
             StepAction::Skip {
+                reason: SkipReason::NotPrivate,
                 go_error: "path does not match GOPRIVATE/GONOPROXY".into()
             }
         );
@@ -657,6 +694,7 @@ mod tests {
         assert_eq!(
             r.steps[1].action,
             StepAction::Skip {
+                reason: SkipReason::Private,
                 go_error: "disabled by GOPRIVATE/GONOPROXY".into()
             }
         );
@@ -706,9 +744,11 @@ mod tests {
             r.steps.iter().map(|s| s.action.clone()).collect::<Vec<_>>(),
             vec![
                 StepAction::Skip {
+                    reason: SkipReason::NotPrivate,
                     go_error: "path does not match GOPRIVATE/GONOPROXY".into()
                 },
                 StepAction::Skip {
+                    reason: SkipReason::Off,
                     go_error: "module lookup disabled by GOPROXY=off".into()
                 },
             ]

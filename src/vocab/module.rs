@@ -78,14 +78,25 @@ pub fn split_path_version(target: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// `<base>/<rest>` with the base's trailing slashes collapsed (web.Join), the path escaped
-/// as Go's net/url writes it (so `!` in an escaped module path is sent and printed as `%21`).
+/// The URL of `rest` (`<escaped module>/@v/list`, `sumdb/<name>/supported`) at a GOPROXY
+/// entry or checksum database, as cmd/go builds it (newProxyRepo + web.Join): the base's
+/// trailing slashes collapsed, the path escaped as net/url writes it (so `!` in an escaped
+/// module path is sent and printed as `%21`), and the base's query kept at the end.
 pub fn join_url(base: &str, rest: &str) -> String {
-    format!(
+    let (path, query) = match base.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (base, None),
+    };
+    let mut url = format!(
         "{}/{}",
-        base.trim_end_matches('/'),
+        path.trim_end_matches('/'),
         go_escape_path(rest.trim_start_matches('/'))
-    )
+    );
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    url
 }
 
 /// net/url's path escaping (shouldEscape with encodePath).
@@ -151,6 +162,19 @@ fn cmp_semver(a: &str, b: &str) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_are_joined_as_cmd_go_joins_them() {
+        assert_eq!(
+            join_url("https://p/", "/example.com/!upper/@v/list"),
+            "https://p/example.com/%21upper/@v/list"
+        );
+        assert_eq!(
+            join_url("https://p/x?token=1", "m/@v/list"),
+            "https://p/x/m/@v/list?token=1"
+        );
+        assert_eq!(go_escape_path("a b?c"), "a%20b%3Fc");
+    }
 
     #[test]
     fn escapes_like_go() {

@@ -12,7 +12,8 @@ use gomod_diag::modfetch::direct::{
     probe_direct, probe_direct_with, repo_root_from_go_get, DirectOptions, GitSetup,
 };
 use gomod_diag::modfetch::fetch::{observe, Fetcher};
-use gomod_diag::simulate::{Outcome, Prediction, SimConfig, SimTarget};
+use gomod_diag::plan::{route_module, ModuleRoute, ModuleTarget};
+use gomod_diag::simulate::{Outcome, Prediction, SimOptions};
 
 use crate::modlab::{Fault, LabServer, ModuleStore, SumDb};
 
@@ -29,14 +30,21 @@ fn config(vars: &[(&str, &str)]) -> GoConfig {
     })
 }
 
-fn target(m: &str) -> SimTarget {
+fn target(m: &str) -> ModuleTarget {
     let (path, version) = m.split_once('@').unwrap();
-    SimTarget {
+    ModuleTarget {
         path: path.into(),
         version: (version != "latest").then(|| version.into()),
-        check_zip: true,
     }
 }
+
+/// The routes Go takes for the targets under `cfg` (the plan the simulation walks).
+fn routes(cfg: &GoConfig, targets: &[ModuleTarget]) -> Vec<ModuleRoute> {
+    targets.iter().map(|t| route_module(cfg, t)).collect()
+}
+
+/// The zip is walked too.
+const ZIP: SimOptions = SimOptions { check_zip: true };
 
 /// A direct-mode outcome supplied by the test (direct mode would need DNS for real hosts).
 fn direct_fixed(d: Option<DirectOutcome>) -> impl Fn(String) -> std::future::Ready<DirectOutcome> {
@@ -53,11 +61,11 @@ async fn predict_with(
     module: &str,
     direct: Option<DirectOutcome>,
 ) -> Prediction {
-    let sim = SimConfig::from_config(&config(vars));
+    let sim = config(vars);
     let fetcher = Fetcher::new(None, Duration::from_secs(2));
     let (p, _) = observe(
-        &sim,
-        &[target(module)],
+        &routes(&sim, &[target(module)]),
+        &ZIP,
         &fetcher,
         Observations::default(),
         12,
@@ -377,7 +385,7 @@ async fn sumdb_supported_200_404_500() {
     let l4 = lab();
     let key4 = l4.sumdb_key();
     l4.fault("/supported", Fault::not_found());
-    let sim = SimConfig::from_config(&config(&[("GOPROXY", &l4.url()), ("GOSUMDB", &key4)]));
+    let sim = config(&[("GOPROXY", &l4.url()), ("GOSUMDB", &key4)]);
     let fetcher = Fetcher::new(None, Duration::from_secs(2));
     let mut obs = Observations::default();
     let url = "https://sum.lab.test/lookup/example.com/hello@v1.0.0";
@@ -389,8 +397,8 @@ async fn sumdb_supported_200_404_500() {
         ),
     );
     let (p, _) = observe(
-        &sim,
-        &[target("example.com/hello@v1.0.0")],
+        &routes(&sim, &[target("example.com/hello@v1.0.0")]),
+        &ZIP,
         &fetcher,
         obs,
         12,
@@ -448,7 +456,7 @@ async fn private_module_with_and_without_goprivate() {
     .await;
     assert!(p.go_will_succeed, "{p:#?}");
     assert_eq!(p.modules[0].stages[0].attempts[0].entry, "noproxy");
-    assert!(p.modules[0].sumdb_route.contains("GONOSUMDB"));
+    assert!(p.modules[0].sumdb_route.contains("matches GOPRIVATE"));
     assert!(l2.requests().is_empty(), "{:?}", l2.requests());
 }
 
@@ -815,13 +823,13 @@ async fn stalled_server_is_reported_as_a_stall() {
 async fn http_probe_backend_gives_the_same_prediction() {
     let b = lab();
     let comma = format!("http://127.0.0.1:1,{}", b.url());
-    let sim = SimConfig::from_config(&config(&[("GOPROXY", &comma)]));
+    let sim = config(&[("GOPROXY", &comma)]);
     let mut opts = gomod_diag::probe::ProbeOptions::new(Duration::from_secs(5));
     opts.per_probe_timeout = Duration::from_secs(2);
     let fetcher = Fetcher::with_probe(None, &opts);
     let (p, obs) = observe(
-        &sim,
-        &[target("example.com/hello@v1.1.0")],
+        &routes(&sim, &[target("example.com/hello@v1.1.0")]),
+        &ZIP,
         &fetcher,
         Observations::default(),
         12,
@@ -834,10 +842,10 @@ async fn http_probe_backend_gives_the_same_prediction() {
         "{obs:#?}"
     );
     let ok = format!("{},{}", b.url(), b.url());
-    let sim = SimConfig::from_config(&config(&[("GOPROXY", &ok), ("GOSUMDB", &b.sumdb_key())]));
+    let sim = config(&[("GOPROXY", &ok), ("GOSUMDB", &b.sumdb_key())]);
     let (p, _) = observe(
-        &sim,
-        &[target("example.com/Upper@v0.1.0")],
+        &routes(&sim, &[target("example.com/Upper@v0.1.0")]),
+        &ZIP,
         &fetcher,
         Observations::default(),
         12,

@@ -45,7 +45,7 @@ use gomod_diag::probe::dns::{self, Bogon, DnsFacts};
 use gomod_diag::report::{self, Report, Style};
 use gomod_diag::shell::Shell;
 use gomod_diag::simulate::proto::{dirhash, note, tlog};
-use gomod_diag::simulate::{simulate, SimConfig};
+use gomod_diag::simulate::{simulate, SimOptions};
 use gomod_diag::vocab::module::join_url;
 use gomod_diag::vocab::module::{escape_path, escape_version};
 
@@ -568,9 +568,9 @@ pub fn build_report(sc: &Scenario, shell: Shell) -> Report {
         .collect();
     let facts = facts(sc);
     let prediction = simulate(
-        &SimConfig::from_config(&config),
-        &report::sim_targets(&plan, sc.zip),
+        &plan,
         &facts.observations,
+        &SimOptions { check_zip: sc.zip },
     );
     let catalog = Catalog::builtin();
     let style = Style {

@@ -1,0 +1,328 @@
+//! TryProxies and the observations it replays: Go's walk over the GOPROXY entries of a
+//! module's route (proxy.go), what modfetch.lookup does at each entry, and how a recorded
+//! response reads to cmd/go.
+
+use super::{Attempt, AttemptResult, ModulePrediction, Outcome, Stage, StageName};
+use crate::config::FallbackMode;
+use crate::facts::observed::{http_error_text, looks_like_html, Fetch};
+use crate::facts::Observations;
+use crate::plan::{RouteStep, SkipReason, StepAction, SumdbCandidate};
+use crate::redact::Secret;
+use crate::vocab::CauseId;
+
+/// A Go error with its "not found" (fs.ErrNotExist) bit.
+#[derive(Debug, Clone)]
+pub(super) struct GoErr {
+    pub text: String,
+    pub not_exist: bool,
+    pub class: CauseId,
+}
+
+pub(super) enum Step<T> {
+    Ok(T),
+    Err(GoErr),
+    Missing(String),
+}
+
+pub(super) struct Walk<T> {
+    pub attempts: Vec<Attempt>,
+    pub result: Step<T>,
+}
+
+/// An entry of a TryProxies walk: a GOPROXY entry of the module's route, or a proxy that may
+/// serve the checksum database.
+pub(super) trait WalkEntry {
+    /// The entry (`direct`, the proxy URL; shown masked).
+    fn name(&self) -> Secret;
+    fn fallback(&self) -> FallbackMode;
+    /// A direct fetch: its error outranks every proxy error.
+    fn is_direct(&self) -> bool;
+}
+
+impl WalkEntry for RouteStep {
+    fn name(&self) -> Secret {
+        self.entry.clone()
+    }
+    fn fallback(&self) -> FallbackMode {
+        self.fallback
+    }
+    fn is_direct(&self) -> bool {
+        matches!(self.action, StepAction::FetchDirect { .. })
+    }
+}
+
+impl WalkEntry for SumdbCandidate {
+    fn name(&self) -> Secret {
+        self.proxy.clone()
+    }
+    fn fallback(&self) -> FallbackMode {
+        self.fallback
+    }
+    fn is_direct(&self) -> bool {
+        self.direct
+    }
+}
+
+/// TryProxies: f per entry in order, Go's fall-through and error ranking.
+pub(super) fn try_proxies<E: WalkEntry, T>(
+    entries: &[E],
+    mut f: impl FnMut(&E) -> (Option<String>, Step<T>),
+) -> Walk<T> {
+    const NOT_EXIST: u8 = 0;
+    const PROXY: u8 = 1;
+    const DIRECT: u8 = 2;
+    let mut attempts = vec![];
+    let mut best: Option<GoErr> = None;
+    let mut rank = NOT_EXIST;
+    for e in entries {
+        let (url, step) = f(e);
+        let url = url.map(Secret::new);
+        let name = e.name();
+        match step {
+            Step::Ok(v) => {
+                attempts.push(Attempt {
+                    entry: name,
+                    url,
+                    result: AttemptResult::Ok,
+                    class: CauseId::Ok,
+                    error: None,
+                    why: "success: Go stops here".into(),
+                });
+                return Walk {
+                    attempts,
+                    result: Step::Ok(v),
+                };
+            }
+            Step::Missing(u) => {
+                let why = match u.strip_prefix(UNCHECKED_PREFIX) {
+                    Some(what) => format!("not checked: {what}"),
+                    None => "not observed".into(),
+                };
+                attempts.push(Attempt {
+                    entry: name,
+                    url,
+                    result: AttemptResult::Unknown,
+                    class: CauseId::Inconclusive,
+                    error: None,
+                    why,
+                });
+                return Walk {
+                    attempts,
+                    result: Step::Missing(u),
+                };
+            }
+            Step::Err(err) => {
+                if e.is_direct() {
+                    rank = DIRECT;
+                    best = Some(err.clone());
+                } else if rank <= PROXY && !err.not_exist {
+                    rank = PROXY;
+                    best = Some(err.clone());
+                } else if rank == NOT_EXIST {
+                    best = Some(err.clone());
+                }
+                let falls_back = e.fallback() == FallbackMode::OnAnyError;
+                let stop = !falls_back && !err.not_exist;
+                let why = if err.not_exist {
+                    "\"not found\" (404/410 or Go's internal not-found): Go tries the next entry"
+                        .to_string()
+                } else if falls_back {
+                    "error, but the entry is followed by `|`: Go tries the next entry".to_string()
+                } else {
+                    "error that is not \"not found\" and the entry is not followed by `|`: Go stops here"
+                        .to_string()
+                };
+                attempts.push(Attempt {
+                    entry: name,
+                    url,
+                    result: if err.not_exist {
+                        AttemptResult::NotFound
+                    } else {
+                        AttemptResult::Error
+                    },
+                    class: err.class,
+                    error: Some(err.text.clone()),
+                    why,
+                });
+                if stop {
+                    break;
+                }
+            }
+        }
+    }
+    let err = best.unwrap_or(GoErr {
+        text: "GOPROXY list is not the empty string, but contains no entries".into(),
+        not_exist: false,
+        class: CauseId::ConfigGoproxyInvalid,
+    });
+    Walk {
+        attempts,
+        result: Step::Err(err),
+    }
+}
+
+pub(super) fn not_exist(text: &str, class: CauseId) -> GoErr {
+    GoErr {
+        text: text.into(),
+        not_exist: true,
+        class,
+    }
+}
+
+/// What modfetch.lookup does at one step of the route: a proxy base to ask, direct mode, or
+/// an immediate "not found".
+pub(super) enum Lookup {
+    Proxy(String),
+    Direct,
+    Fail(GoErr),
+}
+
+pub(super) fn lookup(step: &RouteStep) -> Lookup {
+    match &step.action {
+        StepAction::AskProxy { base, .. } => Lookup::Proxy(base.expose().to_string()),
+        StepAction::FetchDirect { .. } => Lookup::Direct,
+        StepAction::Skip { reason, .. } => {
+            let class = match reason {
+                SkipReason::Off => CauseId::ConfigGoproxyOff,
+                SkipReason::Private | SkipReason::NotPrivate => CauseId::GoproxyModuleNotFound,
+            };
+            Lookup::Fail(not_exist(reason.go_error(), class))
+        }
+    }
+}
+
+/// Classifies a non-200 status as cmd/go sees it.
+pub(super) fn status_err(url: &str, f: &Fetch) -> GoErr {
+    match f {
+        Fetch::Status {
+            code,
+            reason,
+            content_type,
+            body,
+            ..
+        } => {
+            let class = match code {
+                404 | 410 => CauseId::GoproxyModuleNotFound,
+                401 | 403 => CauseId::GoproxyForbidden,
+                407 => CauseId::ProxyAuthRequired,
+                _ if looks_like_html(content_type, body) => CauseId::GoproxyCaptivePortal,
+                _ => CauseId::GoproxyHttpError,
+            };
+            GoErr {
+                text: http_error_text(url, *code, reason, content_type, body),
+                not_exist: *code == 404 || *code == 410,
+                class,
+            }
+        }
+        Fetch::NetError {
+            go_error, class, ..
+        } => GoErr {
+            text: go_error.clone(),
+            not_exist: false,
+            class: *class,
+        },
+    }
+}
+
+/// GET url from the observations: Ok(body) for 200, Err otherwise, Missing when unobserved.
+pub(super) fn get_bytes(obs: &Observations, url: &str) -> Step<Vec<u8>> {
+    match obs.http.get(url) {
+        None => Step::Missing(url.to_string()),
+        Some(Fetch::Status {
+            code: 200, body, ..
+        }) => Step::Ok(body.clone()),
+        Some(f) => Step::Err(status_err(url, f)),
+    }
+}
+
+/// How a `missing` entry names repository access that was not checked (it is not a URL to
+/// fetch: only `--vcs` can observe it).
+pub const UNCHECKED_PREFIX: &str = "not checked: ";
+
+/// The `missing` entry for unchecked repository access.
+pub fn unchecked_missing(what: &str) -> String {
+    if what.starts_with("git ") {
+        format!("{UNCHECKED_PREFIX}{what} (run with --vcs to check git access)")
+    } else {
+        format!("{UNCHECKED_PREFIX}{what}")
+    }
+}
+
+pub(super) fn direct_step(obs: &Observations, path: &str) -> Step<()> {
+    match obs.direct.get(path) {
+        None => Step::Missing(format!("direct:{path}")),
+        // Go's outcome rests on repository access nobody checked: unknown, not ok.
+        Some(d) if d.ok && d.unchecked.is_some() => Step::Missing(unchecked_missing(
+            d.unchecked.as_deref().unwrap_or_default(),
+        )),
+        Some(d) if d.ok => Step::Ok(()),
+        Some(d) => Step::Err(GoErr {
+            text: d
+                .go_error
+                .clone()
+                .unwrap_or_else(|| "direct fetch failed".into()),
+            not_exist: d.not_found,
+            class: d.class,
+        }),
+    }
+}
+
+/// Direct mode for a version query (`@latest`): Go's text for a failed `git ls-remote` is
+/// the bare RunError there (observed with go 1.27: `module M: git ls-remote ...`), without
+/// the `invalid version:` a Stat of an explicit version adds.
+pub(super) fn direct_query_step(obs: &Observations, path: &str) -> Step<String> {
+    match direct_step(obs, path).map_latest() {
+        Step::Err(mut e) => {
+            if let Some(rest) = e.text.strip_prefix("invalid version: git ") {
+                e.text = format!("git {rest}");
+            }
+            Step::Err(e)
+        }
+        other => other,
+    }
+}
+
+pub(super) fn stage_from<T>(name: StageName, walk: &Walk<T>) -> Stage {
+    let (outcome, error) = match &walk.result {
+        Step::Ok(_) => (Outcome::Ok, None),
+        Step::Err(e) => (Outcome::Failed, Some(e.text.clone())),
+        Step::Missing(_) => (Outcome::Unknown, None),
+    };
+    Stage {
+        stage: name,
+        attempts: walk.attempts.clone(),
+        outcome,
+        error,
+    }
+}
+
+/// The module's outcome depends on `u`, which was not observed.
+pub(super) fn mark_unknown(m: &mut ModulePrediction, missing: &mut Vec<String>, u: String) {
+    if let Some(what) = u.strip_prefix(UNCHECKED_PREFIX) {
+        m.assumptions.push(format!(
+            "Go's outcome depends on repository access that was not checked: {what}"
+        ));
+    }
+    missing.push(u);
+    m.outcome = Outcome::Unknown;
+}
+
+impl Step<()> {
+    pub(super) fn map_latest(self) -> Step<String> {
+        match self {
+            Step::Ok(()) => Step::Ok(String::new()),
+            Step::Err(e) => Step::Err(e),
+            Step::Missing(u) => Step::Missing(u),
+        }
+    }
+}
+
+impl<T> Step<T> {
+    pub(super) fn map_none<U>(self) -> Step<Option<U>> {
+        match self {
+            Step::Ok(_) => Step::Ok(None),
+            Step::Err(e) => Step::Err(e),
+            Step::Missing(u) => Step::Missing(u),
+        }
+    }
+}
