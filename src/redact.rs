@@ -223,6 +223,101 @@ pub fn mask_text(text: &str) -> String {
     out
 }
 
+/// Where [`mask_text`] finds credentials in a text (URL userinfo; headers aside): the byte
+/// ranges it replaces with `xxxxx`. For texts that Go cuts apart: a GOPROXY password with a
+/// `,` is split by Go's own parser, whose error then quotes a piece of it.
+pub fn credential_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let rest = &text[pos..];
+        let run_len = rest
+            .find(|c: char| !authority_char(c))
+            .unwrap_or(rest.len());
+        if run_len == 0 {
+            pos += rest.chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let run = &rest[..run_len];
+        let after_slashes = text[..pos].ends_with("//");
+        if let Some(at) = run.rfind('@') {
+            let userinfo = &run[..at];
+            match userinfo.split_once(':') {
+                Some((user, pw)) if pw != MASK && pw != GO_ERROR_MASK => {
+                    let start = pos + user.len() + 1;
+                    spans.push(start..pos + at);
+                }
+                Some(_) => {}
+                None if after_slashes && !userinfo.is_empty() && userinfo != MASK => {
+                    spans.push(pos..pos + at);
+                }
+                None => {}
+            }
+        }
+        pos += run_len;
+    }
+    spans
+}
+
+/// Masks, in the quoted (`%q`) parts of an error about `source`, every piece of a credential
+/// that [`credential_spans`] finds in `source`. Go's parse errors quote the raw input and
+/// pieces of it (`invalid URL escape "%zz"`, `invalid port ":ab"` when a `,` in a GOPROXY
+/// password splits the entry), password included; ours never show them.
+pub fn mask_quoted_fragments(error: &str, source: &str) -> String {
+    let secrets: Vec<&str> = credential_spans(source)
+        .into_iter()
+        .map(|r| &source[r])
+        .filter(|s| !s.is_empty())
+        .collect();
+    if secrets.is_empty() {
+        return error.to_string();
+    }
+    let mask = |quoted: &str| -> String {
+        let mut q = quoted.to_string();
+        for s in &secrets {
+            // The whole credential, or the pieces Go's split left of it.
+            for piece in std::iter::once(*s).chain(s.split([',', '|'])) {
+                if piece.len() >= 2 && q.contains(piece) {
+                    q = q.replace(piece, MASK);
+                }
+            }
+            // A quoted piece of the credential itself (`"%zz"`, `":ab"`).
+            let inner = q.trim_start_matches(':');
+            if inner.len() >= 2 && inner != MASK && s.contains(inner) {
+                q = q.replacen(inner, MASK, 1);
+            }
+        }
+        q
+    };
+    let mut out = String::with_capacity(error.len());
+    let mut rest = error;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..=open]);
+        let body = &rest[open + 1..];
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let Some(end) = end else {
+            out.push_str(body);
+            return out;
+        };
+        out.push_str(&mask(&body[..end]));
+        out.push('"');
+        rest = &body[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Masks the value of `Authorization:` and `Proxy-Authorization:` headers (case-insensitive),
 /// keeping the scheme word so a reader still sees "Basic" or "Bearer".
 fn mask_auth_headers(text: &str) -> String {
@@ -458,6 +553,48 @@ mod tests {
             mask_text(r#"{"route":"http://u:p;w@h:1","x":"y"}"#),
             r#"{"route":"http://u:xxxxx@h:1","x":"y"}"#
         );
+    }
+
+    #[test]
+    fn credential_spans_are_what_mask_text_replaces() {
+        for t in [
+            "https://guser:ab,SECRET@127.0.0.1:9/p,direct",
+            "x https://tok=@h/p y u:p;w@proxy:3128 z",
+            "https://u:xxxxx@h https://h2/p",
+        ] {
+            let mut out = t.to_string();
+            for r in credential_spans(t).into_iter().rev() {
+                out.replace_range(r, MASK);
+            }
+            assert_eq!(out, mask_text(t), "{t}");
+        }
+        assert_eq!(
+            credential_spans("https://guser:ab,SECRET@127.0.0.1:9/p"),
+            vec![14..23]
+        );
+    }
+
+    #[test]
+    fn go_parse_errors_lose_their_pieces_of_passwords() {
+        let gp = "https://guser:ab,SECRET@127.0.0.1:9/p";
+        assert_eq!(
+            mask_quoted_fragments(
+                r#"parse "https://guser:ab": invalid port ":ab" after host"#,
+                gp
+            ),
+            r#"parse "https://guser:xxxxx": invalid port ":xxxxx" after host"#
+        );
+        let raw = "https://u:50%off@host/p";
+        assert_eq!(
+            mask_quoted_fragments(
+                r#"parse "https://u:50%off@host/p": invalid URL escape "%of""#,
+                raw
+            ),
+            r#"parse "https://u:xxxxx@host/p": invalid URL escape "xxxxx""#
+        );
+        // Nothing secret in the source: the text stays.
+        let e = r#"parse "https://x:abc": invalid port ":abc" after host"#;
+        assert_eq!(mask_quoted_fragments(e, "https://x:abc"), e);
     }
 
     #[test]

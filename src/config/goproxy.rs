@@ -123,7 +123,9 @@ pub fn proxy_list(goproxy: &str, gonoproxy: &str) -> Result<Vec<ProxyEntry>, Str
         } else {
             entry.to_string()
         };
-        check_proxy_url(&url)?;
+        // Go splits at `,` and `|` before parsing, also inside a password: its error may
+        // quote a piece of one, which the whole value shows.
+        check_proxy_url(&url).map_err(|e| crate::redact::mask_quoted_fragments(&e, goproxy))?;
         list.push(ProxyEntry::Url {
             url: url.into(),
             fallback,

@@ -180,21 +180,10 @@ pub fn parse(raw: &str) -> Result<GoUrl, String> {
     Ok(url)
 }
 
-/// url.Parse with the error's copy of the input masked: Go's text quotes the raw URL,
-/// password included; ours never shows it.
+/// url.Parse with the error's copies of the credentials masked: Go's text quotes the raw URL
+/// (and pieces of it), password included; ours never shows them.
 pub fn parse_masked(raw: &str) -> Result<GoUrl, String> {
-    parse(raw).map_err(|e| {
-        // The text quotes the whole input, or the part before `#`.
-        let quoted = [raw, raw.split('#').next().unwrap_or(raw)]
-            .into_iter()
-            .find(|q| e.starts_with(&format!("parse {}:", go_quote(q))))
-            .unwrap_or(raw);
-        e.replacen(
-            &go_quote(quoted),
-            &go_quote(&crate::redact::mask_url(quoted)),
-            1,
-        )
-    })
+    parse(raw).map_err(|e| crate::redact::mask_quoted_fragments(&e, raw))
 }
 
 /// The part of url.Parse after the fragment is cut: the bare reason on error.
@@ -474,11 +463,12 @@ mod tests {
         assert_eq!(u.raw_query, "x=1");
         assert_eq!(u.fragment, "f");
         assert_eq!(u.redacted(), "https://u:xxxxx@proxy.example:3128/a/b?x=1#f");
-        // Go's error quotes the raw URL, password included; ours masks it.
+        // Go's error quotes the raw URL and the bad escape, password included; ours masks
+        // them.
         let e = parse_masked("https://u:p%zz@host/x#f").unwrap_err();
         assert_eq!(
             e,
-            r#"parse "https://u:xxxxx@host/x": invalid URL escape "%zz""#
+            r#"parse "https://u:xxxxx@host/x": invalid URL escape "xxxxx""#
         );
         let v6 = parse("http://[::1]:8080").unwrap();
         assert_eq!(v6.hostname(), "::1");

@@ -357,7 +357,7 @@ pub fn parse_proxy(value: &str, variable: &str) -> Result<Option<ProxyUrl>, Stri
     if value.is_empty() {
         return Ok(None);
     }
-    let first = gourl::parse_masked(value);
+    let first = gourl::parse(value);
     let parsed = match first {
         Ok(u) if !u.scheme.is_empty() && !u.host.is_empty() => u,
         other => match gourl::parse(&format!("http://{value}")) {
@@ -366,9 +366,9 @@ pub fn parse_proxy(value: &str, variable: &str) -> Result<Option<ProxyUrl>, Stri
                 // Parsed but without scheme or host, and the http:// retry failed: Go keeps it.
                 Ok(u) => u,
                 Err(e) => {
-                    return Err(format!(
-                        "invalid proxy address {}: {e}",
-                        gourl::go_quote(&crate::redact::mask_value(value))
+                    return Err(crate::redact::mask_quoted_fragments(
+                        &format!("invalid proxy address {}: {e}", gourl::go_quote(value)),
+                        value,
                     ))
                 }
             },
