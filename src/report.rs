@@ -151,6 +151,7 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
 /// Inputs of the tree that come from OS-level facts.
 pub fn diagnose(
     config: &GoConfig,
+    routes: &[ModuleRoute],
     warnings: &[ConfigWarning],
     facts: &Facts,
     prediction: &Prediction,
@@ -158,6 +159,7 @@ pub fn diagnose(
     let (system_proxy, stale_env) = system_inputs(facts, config);
     diagnose::diagnose(&Inputs {
         config,
+        routes,
         warnings,
         facts,
         prediction,
@@ -177,7 +179,7 @@ pub fn build(
     // Warnings from the raw values: a password Go cannot parse (a bare `%`) parses once masked.
     let warnings = warnings::check(config);
     let config = config.redacted();
-    let d = diagnose(&config, &warnings, &facts, &prediction);
+    let d = diagnose(&config, &plan, &warnings, &facts, &prediction);
     Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -232,6 +234,7 @@ pub fn rediagnose(mut report: Report, style: &Style) -> Result<Report, String> {
     );
     let d = diagnose(
         &report.config,
+        &report.plan,
         &report.warnings,
         &report.facts,
         &report.prediction,

@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::httpproxy::ProxyChoice;
 use crate::config::warnings::ConfigWarning;
-use crate::config::{FallbackMode, GoConfig, ProxyEntry, Source};
+use crate::config::{FallbackMode, GoConfig, Source};
 use crate::diagnose::fixes::FixValues;
 use crate::facts::observed::Fetch;
 use crate::facts::Facts;
-use crate::plan::private;
+use crate::plan::{private, ModuleRoute, StepAction};
 use crate::probe::chain::EndpointFacts;
 use crate::probe::dns::{DnsAgreement, DnsClass, DnsFacts};
 use crate::redact::redact_text;
@@ -48,6 +48,8 @@ use summary::*;
 /// Everything the tree reads.
 pub struct Inputs<'a> {
     pub config: &'a GoConfig,
+    /// The routes Go takes (the plan): the same model the simulation walked.
+    pub routes: &'a [ModuleRoute],
     pub warnings: &'a [ConfigWarning],
     pub facts: &'a Facts,
     pub prediction: &'a Prediction,
@@ -110,6 +112,28 @@ pub struct Diagnosis {
     pub inconclusive: bool,
     /// What Go would print.
     pub go_error: Option<String>,
+}
+
+impl Inputs<'_> {
+    /// The route of a module Go fetched.
+    fn route_for(&self, path: &str) -> Option<&ModuleRoute> {
+        self.routes.iter().find(|r| r.module.path == path)
+    }
+
+    /// The module proxies the route asks, in Go's order: (base, its fallback).
+    fn proxies_asked(&self, path: &str) -> Vec<(&str, FallbackMode)> {
+        self.route_for(path)
+            .map(|r| {
+                r.steps
+                    .iter()
+                    .filter_map(|s| match &s.action {
+                        StepAction::AskProxy { base, .. } => Some((base.as_str(), s.fallback)),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 }
 
 pub fn diagnose(input: &Inputs) -> Diagnosis {

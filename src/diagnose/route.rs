@@ -180,37 +180,19 @@ pub(super) fn comma_blocked_by(
     }
     let stage = m.stages.iter().find(|s| s.outcome == Outcome::Failed)?;
     let last = stage.attempts.last()?;
-    let entries = input.config.proxy_list().ok()?;
-    let idx = entries.iter().position(|e| match e {
-        ProxyEntry::Url { url, fallback } => {
-            *fallback == FallbackMode::OnNotFound && redact_text(url) == redact_text(&last.entry)
-        }
-        _ => false,
+    let entries = input.proxies_asked(&m.path);
+    let idx = entries.iter().position(|(base, fallback)| {
+        *fallback == FallbackMode::OnNotFound && *base == last.entry
     })?;
     // Which later entry answers the same request (same path under another base)?
     let failing_url = last.url.as_deref()?;
-    let base = match &entries[idx] {
-        ProxyEntry::Url { url, .. } => url.trim_end_matches('/').to_string(),
-        _ => return None,
-    };
-    let suffix = failing_url
-        .strip_prefix(&redact_text(&base))
-        .or_else(|| failing_url.strip_prefix(&base))?;
-    entries[idx + 1..].iter().find_map(|e| match e {
-        ProxyEntry::Url { url, .. } => {
-            let candidate = format!("{}{}", url.trim_end_matches('/'), suffix);
-            match input
-                .facts
-                .observations
-                .http
-                .get(&candidate)
-                .or_else(|| input.facts.observations.http.get(&redact_text(&candidate)))
-            {
-                Some(Fetch::Status { code: 200, .. }) => Some(url.clone()),
-                _ => None,
-            }
+    let suffix = failing_url.strip_prefix(entries[idx].0.trim_end_matches('/'))?;
+    entries[idx + 1..].iter().find_map(|(url, _)| {
+        let candidate = format!("{}{}", url.trim_end_matches('/'), suffix);
+        match input.facts.observations.http.get(&candidate) {
+            Some(Fetch::Status { code: 200, .. }) => Some(url.to_string()),
+            _ => None,
         }
-        _ => None,
     })
 }
 
@@ -246,18 +228,12 @@ pub(super) fn looks_private(input: &Inputs, m: &ModulePrediction, cause: CauseId
         (labels.len() == 2).then(|| format!("{}.{}", labels[1], labels[0]).to_ascii_lowercase())
     };
     let same_domain_mirror = domain(host).is_some_and(|dom| {
-        input
-            .config
-            .proxy_list()
-            .unwrap_or_default()
-            .iter()
-            .any(|e| match e {
-                ProxyEntry::Url { url, .. } => url::Url::parse(url)
-                    .ok()
-                    .and_then(|u| u.host_str().and_then(domain))
-                    .is_some_and(|d| d == dom),
-                _ => false,
-            })
+        input.proxies_asked(&m.path).iter().any(|(base, _)| {
+            url::Url::parse(base)
+                .ok()
+                .and_then(|u| u.host_str().and_then(domain))
+                .is_some_and(|d| d == dom)
+        })
     });
     match cause {
         CauseId::SumdbNotFound => {
