@@ -12,7 +12,7 @@ use crate::config::warnings::{self, ConfigWarning};
 use crate::config::GoConfig;
 use crate::diagnose::catalog::{fill_summary, Catalog};
 use crate::diagnose::fixes::{fixes_for, RenderedFixes};
-use crate::diagnose::tree::{self, Diagnosis, Evidence, Inputs};
+use crate::diagnose::{self, Diagnosis, Evidence, Inputs};
 use crate::facts::Facts;
 use crate::plan::{route_module, ModuleRoute, ModuleTarget};
 use crate::shell::Shell;
@@ -151,13 +151,15 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
 /// Inputs of the tree that come from OS-level facts.
 pub fn diagnose(
     config: &GoConfig,
+    routes: &[ModuleRoute],
     warnings: &[ConfigWarning],
     facts: &Facts,
     prediction: &Prediction,
 ) -> Diagnosis {
     let (system_proxy, stale_env) = system_inputs(facts, config);
-    tree::diagnose(&Inputs {
+    diagnose::diagnose(&Inputs {
         config,
+        routes,
         warnings,
         facts,
         prediction,
@@ -177,7 +179,7 @@ pub fn build(
     // The real values all the way: credentials are masked where the report is serialized or
     // rendered, never before the diagnosis.
     let warnings = warnings::check(config);
-    let d = diagnose(config, &warnings, &facts, &prediction);
+    let d = diagnose(config, &plan, &warnings, &facts, &prediction);
     Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -232,6 +234,7 @@ pub fn rediagnose(mut report: Report, style: &Style) -> Result<Report, String> {
     );
     let d = diagnose(
         &report.config,
+        &report.plan,
         &report.warnings,
         &report.facts,
         &report.prediction,
@@ -256,7 +259,7 @@ pub fn exit_code(v: &Verdict, fail_on_findings: bool) -> u8 {
 fn system_inputs(
     facts: &Facts,
     config: &GoConfig,
-) -> (Option<tree::SystemProxyHint>, Vec<tree::StaleVar>) {
+) -> (Option<diagnose::SystemProxyHint>, Vec<diagnose::StaleVar>) {
     use crate::platform::{proxy::source_label, ProxySuggestion};
     let Some(sys) = &facts.system else {
         return (None, Vec::new());
@@ -268,7 +271,7 @@ fn system_inputs(
         .active_proxy()
         .filter(|_| sys.system_proxy_ignored_candidate(env_has_https_proxy))
         .map(|p| {
-            let mut hint = tree::SystemProxyHint {
+            let mut hint = diagnose::SystemProxyHint {
                 source: source_label(p.source).to_string(),
                 https_proxy: None,
                 no_proxy: None,
@@ -287,7 +290,7 @@ fn system_inputs(
     let stale = sys
         .stale_env
         .iter()
-        .map(|s| tree::StaleVar {
+        .map(|s| diagnose::StaleVar {
             variable: s.variable.clone(),
             persisted_in: s.source.clone(),
             persisted: s.persisted.clone(),

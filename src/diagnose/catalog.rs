@@ -801,7 +801,7 @@ pub fn render_fix(entry: &Entry, shell: Shell, values: &FixValues) -> Vec<FixSte
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnose::tree::Diagnosis;
+    use crate::diagnose::Diagnosis;
     use crate::vocab::CauseId;
 
     const SHELLS: [Shell; 5] = [

@@ -5,4 +5,6 @@
 pub mod command;
 pub mod direct;
 pub mod fetch;
+pub mod git_text;
+pub mod meta;
 pub mod targets;

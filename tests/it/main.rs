@@ -9,6 +9,7 @@
 mod modlab;
 mod netlab;
 
+mod architecture;
 mod cli_run;
 mod config_env;
 mod explain;

@@ -8,10 +8,9 @@ use std::time::Duration;
 
 use gomod_diag::config::{ConfigInputs, GoConfig};
 use gomod_diag::facts::{DirectOutcome, Observations};
-use gomod_diag::modfetch::direct::{
-    probe_direct, probe_direct_with, repo_root_from_go_get, DirectOptions, GitSetup,
-};
+use gomod_diag::modfetch::direct::{probe_direct, probe_direct_with, DirectOptions, GitSetup};
 use gomod_diag::modfetch::fetch::{observe, Fetcher};
+use gomod_diag::modfetch::meta::repo_root_from_go_get;
 use gomod_diag::plan::{route_module, ModuleRoute, ModuleTarget};
 use gomod_diag::simulate::{Outcome, Prediction, SimOptions};
 
