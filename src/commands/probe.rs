@@ -407,7 +407,7 @@ fn render_proxy(f: &ProxyFacts) -> String {
             ("  body", &c.body_preview),
         ] {
             if let Some(v) = v {
-                line(&mut o, k, v.replace(['\r', '\n'], " "));
+                line(&mut o, k, v.masked().replace(['\r', '\n'], " "));
             }
         }
     }

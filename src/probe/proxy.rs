@@ -15,6 +15,7 @@ use super::dns::ResolverAnswer;
 use super::tcp::{TcpAttempt, TcpClass};
 use super::tls::{TlsClass, TlsFacts};
 use super::{bounded, join_host_port, ms, ProbeOptions};
+use crate::redact::Secret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -64,30 +65,14 @@ pub struct ConnectReply {
     pub auth_schemes: Vec<String>,
     /// The headers that name the proxy product, and the start of the body (at most 256
     /// characters): what the proxy sent, shown masked.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        default,
-        serialize_with = "crate::redact::serialize_masked_opt"
-    )]
-    pub proxy_agent: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        default,
-        serialize_with = "crate::redact::serialize_masked_opt"
-    )]
-    pub via: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        default,
-        serialize_with = "crate::redact::serialize_masked_opt"
-    )]
-    pub server: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        default,
-        serialize_with = "crate::redact::serialize_masked_opt"
-    )]
-    pub body_preview: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub proxy_agent: Option<Secret>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub via: Option<Secret>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub server: Option<Secret>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub body_preview: Option<Secret>,
 }
 
 /// The SOCKS5 exchange.
@@ -122,7 +107,7 @@ pub struct ProxyTimings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProxyFacts {
     /// The proxy URL (shown masked).
-    pub proxy: crate::redact::Secret,
+    pub proxy: Secret,
     pub scheme: String,
     pub proxy_addr: String,
     pub target: String,
@@ -232,9 +217,9 @@ pub fn parse_connect_reply(buf: &[u8]) -> Result<Option<(ConnectReply, usize)>, 
                             }
                         }
                     }
-                    "proxy-agent" => r.proxy_agent = Some(v),
-                    "via" => r.via = Some(v),
-                    "server" => r.server = Some(v),
+                    "proxy-agent" => r.proxy_agent = Some(v.into()),
+                    "via" => r.via = Some(v.into()),
+                    "server" => r.server = Some(v.into()),
                     _ => {}
                 }
             }
@@ -603,7 +588,7 @@ async fn http_connect(
                 }
                 if !body.is_empty() {
                     let text: String = String::from_utf8_lossy(&body).chars().take(256).collect();
-                    reply.body_preview = Some(text);
+                    reply.body_preview = Some(text.into());
                 }
                 f.go_error = Some(go_connect_error(&reply));
             }
