@@ -21,7 +21,9 @@ use crate::plan::{private, ModuleRoute, StepAction};
 use crate::probe::chain::EndpointFacts;
 use crate::probe::dns::{DnsAgreement, DnsClass, DnsFacts};
 use crate::redact::redact_text;
-use crate::simulate::{Attempt, AttemptResult, ModulePrediction, Outcome, Prediction, StageName};
+use crate::simulate::{
+    Attempt, AttemptResult, Missing, ModulePrediction, Outcome, Prediction, StageName,
+};
 
 pub mod catalog;
 pub mod explain;
@@ -161,21 +163,17 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
                 .prediction
                 .missing
                 .iter()
-                .any(|m| m.starts_with(crate::simulate::UNCHECKED_PREFIX));
+                .any(|m| matches!(m, Missing::Unchecked(_)));
             // What was not observed, language-neutral, for the catalog's summary.
             let not_observed: Vec<String> = input
                 .prediction
                 .missing
                 .iter()
-                .map(
-                    |m| match m.strip_prefix(crate::simulate::UNCHECKED_PREFIX) {
-                        Some(what) => redact_text(
-                            what.strip_suffix(" (run with --vcs to check git access)")
-                                .unwrap_or(what),
-                        ),
-                        None => format!("GET {}", redact_text(m)),
-                    },
-                )
+                .map(|m| match m {
+                    Missing::Unchecked(what) => redact_text(what),
+                    Missing::Request(url) => format!("GET {}", redact_text(url)),
+                    Missing::Direct(_) => redact_text(&m.to_string()),
+                })
                 .collect();
             d.fix_values.set("detail", not_observed.join("; "));
             if let Some(m) = input
@@ -203,14 +201,18 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
                 });
             }
             for missing in &input.prediction.missing {
-                let (fact, observation) =
-                    match missing.strip_prefix(crate::simulate::UNCHECKED_PREFIX) {
-                        Some(what) => (redact_text(what), "not checked (needs --vcs)".to_string()),
-                        None => (
-                            format!("GET {}", redact_text(missing)),
-                            "not observed".to_string(),
-                        ),
-                    };
+                let (fact, observation) = match missing {
+                    Missing::Unchecked(_) => (
+                        redact_text(&missing.unchecked_text()),
+                        "not checked (needs --vcs)".to_string(),
+                    ),
+                    Missing::Request(url) => {
+                        (format!("GET {}", redact_text(url)), "not observed".into())
+                    }
+                    Missing::Direct(_) => {
+                        (redact_text(&missing.to_string()), "not observed".into())
+                    }
+                };
                 d.evidence.push(Evidence { fact, observation });
             }
         }

@@ -12,7 +12,7 @@ use crate::config::{ProxyChoice, ProxyEntry, ProxyEnv};
 use crate::facts::observed::{canonical_reason, Fetch};
 use crate::facts::Observations;
 use crate::plan::ModuleRoute;
-use crate::simulate::{simulate, Prediction, SimOptions};
+use crate::simulate::{simulate, Missing, Prediction, SimOptions};
 
 /// cmd/go's User-Agent for module fetches.
 pub const GO_USER_AGENT: &str = "GoCommand/1 (+https://go.dev/cmd/go)";
@@ -417,11 +417,11 @@ where
         let mut http = vec![];
         let mut directs = vec![];
         for m in &pred.missing {
-            match m.strip_prefix("direct:") {
-                Some(p) => directs.push(p.to_string()),
+            match m {
+                Missing::Direct(p) => directs.push(p.clone()),
+                Missing::Request(u) => http.push(u.clone()),
                 // Unchecked repository access (no --vcs) is not something to fetch.
-                None if m.starts_with(crate::simulate::UNCHECKED_PREFIX) => {}
-                None => http.push(m.clone()),
+                Missing::Unchecked(_) => {}
             }
         }
         if http.is_empty() && directs.is_empty() {
