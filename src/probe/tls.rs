@@ -14,8 +14,8 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use super::dns::os_error_text;
 use super::{bounded, ms};
+use crate::vocab::goerr::{self, os_error_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -646,11 +646,11 @@ where
                     ConnectionReset | ConnectionAborted | BrokenPipe => {
                         facts.class = TlsClass::Reset;
                         let _ = &local_peer;
-                        facts.go_error = Some(super::dns::go_read_text(&e));
+                        facts.go_error = Some(goerr::read_text(&e));
                     }
                     UnexpectedEof => {
                         facts.class = TlsClass::Reset;
-                        facts.go_error = Some("EOF".into());
+                        facts.go_error = Some(goerr::EOF.into());
                     }
                     _ => {
                         facts.class = TlsClass::Other;

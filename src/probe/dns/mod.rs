@@ -5,7 +5,7 @@
 //! Queries are sent by hand (hickory-proto messages over tokio sockets) so that every fact is
 //! tied to one server, one transport, one rcode, and one timing.
 
-use crate::vocab::CauseId;
+use crate::vocab::{goerr, CauseId};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -295,15 +295,11 @@ pub fn hints(f: &DnsFacts) -> Vec<CauseId> {
 pub fn go_lookup_error(name: &str, server: &str, class: DnsClass, detail: &str) -> Option<String> {
     let why = match class {
         DnsClass::Answered => return None,
-        DnsClass::Nxdomain | DnsClass::NoRecords => "no such host".to_string(),
-        DnsClass::Servfail | DnsClass::Refused => "server misbehaving".to_string(),
-        DnsClass::Timeout | DnsClass::Unreachable | DnsClass::Error => detail.to_string(),
+        DnsClass::Nxdomain | DnsClass::NoRecords => goerr::NO_SUCH_HOST,
+        DnsClass::Servfail | DnsClass::Refused => goerr::SERVER_MISBEHAVING,
+        DnsClass::Timeout | DnsClass::Unreachable | DnsClass::Error => detail,
     };
-    if server.is_empty() {
-        Some(format!("lookup {name}: {why}"))
-    } else {
-        Some(format!("lookup {name} on {server}: {why}"))
-    }
+    Some(goerr::lookup(name, server, why))
 }
 
 fn rcode_class(rc: ResponseCode) -> DnsClass {
@@ -423,51 +419,6 @@ fn io_class(e: &std::io::Error) -> DnsClass {
     }
 }
 
-/// Go's text for a failed connect: `connect: connection refused` on Unix,
-/// `connectex: No connection could be made ...` on Windows.
-pub fn go_connect_text(e: &std::io::Error) -> String {
-    if cfg!(windows) {
-        if e.kind() == std::io::ErrorKind::ConnectionRefused {
-            return "connectex: No connection could be made because the target machine actively refused it.".into();
-        }
-        return format!("connectex: {}", os_error_text(e));
-    }
-    format!("connect: {}", os_error_text(e))
-}
-
-/// Go's text for a failed read: `read: connection reset by peer` on Unix, `wsarecv: ...` on Windows.
-pub fn go_read_text(e: &std::io::Error) -> String {
-    if cfg!(windows) {
-        if e.kind() == std::io::ErrorKind::ConnectionReset {
-            return "wsarecv: An existing connection was forcibly closed by the remote host."
-                .into();
-        }
-        return format!("wsarecv: {}", os_error_text(e));
-    }
-    format!("read: {}", os_error_text(e))
-}
-
-/// Go's description of a socket error (`connection refused`, `network is unreachable`).
-pub fn os_error_text(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        ConnectionRefused => "connection refused".into(),
-        ConnectionReset => "connection reset by peer".into(),
-        HostUnreachable => "no route to host".into(),
-        NetworkUnreachable => "network is unreachable".into(),
-        TimedOut => "i/o timeout".into(),
-        UnexpectedEof => "EOF".into(),
-        _ => {
-            let s = e.to_string();
-            // std appends " (os error N)"; Go does not.
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_ascii_lowercase(),
-                None => s,
-            }
-        }
-    }
-}
-
 async fn exchange_udp(
     server: SocketAddr,
     query: &Message,
@@ -485,7 +436,7 @@ async fn exchange_udp(
             return Exchange::failed(
                 io_class(&e),
                 e.to_string(),
-                format!("dial udp {server}: {}", os_error_text(&e)),
+                goerr::dial("udp", server, goerr::os_error_text(&e)),
             )
         }
     };
@@ -493,7 +444,7 @@ async fn exchange_udp(
         return Exchange::failed(
             io_class(&e),
             e.to_string(),
-            format!("dial udp {server}: {}", go_connect_text(&e)),
+            goerr::dial("udp", server, goerr::connect_text(&e)),
         );
     }
     let local = sock.local_addr().map(|a| a.to_string()).unwrap_or_default();
@@ -522,12 +473,12 @@ async fn exchange_udp(
         None => Exchange::failed(
             DnsClass::Timeout,
             format!("no answer within {budget:?}"),
-            format!("read udp {local}->{server}: i/o timeout"),
+            goerr::read("udp", &local, server, goerr::IO_TIMEOUT),
         ),
         Some(Err(e)) => Exchange::failed(
             io_class(&e),
             e.to_string(),
-            format!("read udp {local}->{server}: {}", go_read_text(&e)),
+            goerr::read("udp", &local, server, goerr::read_text(&e)),
         ),
         Some(Ok(m)) => Exchange::from_message(&m, rtype),
     }
@@ -552,14 +503,14 @@ async fn exchange_tcp(
             return Exchange::failed(
                 DnsClass::Timeout,
                 format!("connect timed out after {budget:?}"),
-                format!("dial tcp {server}: i/o timeout"),
+                goerr::dial("tcp", server, goerr::IO_TIMEOUT),
             )
         }
         Some(Err(e)) => {
             return Exchange::failed(
                 io_class(&e),
                 e.to_string(),
-                format!("dial tcp {server}: {}", go_connect_text(&e)),
+                goerr::dial("tcp", server, goerr::connect_text(&e)),
             )
         }
         Some(Ok(s)) => s,
@@ -585,12 +536,12 @@ async fn exchange_tcp(
         None => Exchange::failed(
             DnsClass::Timeout,
             format!("no answer within {budget:?}"),
-            format!("read tcp {local}->{server}: i/o timeout"),
+            goerr::read("tcp", &local, server, goerr::IO_TIMEOUT),
         ),
         Some(Err(e)) => Exchange::failed(
             io_class(&e),
             e.to_string(),
-            format!("read tcp {local}->{server}: {}", os_error_text(&e)),
+            goerr::read("tcp", &local, server, goerr::os_error_text(&e)),
         ),
         Some(Ok(m)) => Exchange::from_message(&m, rtype),
     }
@@ -829,7 +780,7 @@ pub async fn resolve_system(name: &str, opts: &ProbeOptions) -> (ResolverAnswer,
         answers: Vec::new(),
         time_ms: ms(start.elapsed()),
         error: Some("the run deadline passed before the lookup".into()),
-        go_error: Some(format!("lookup {name}: i/o timeout")),
+        go_error: Some(goerr::lookup(name, "", goerr::IO_TIMEOUT)),
     });
     (ans, None)
 }
