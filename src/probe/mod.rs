@@ -9,6 +9,7 @@
 //! ([`chain::probe_endpoint`]); chains for different endpoints run concurrently.
 
 pub mod chain;
+pub mod client;
 pub mod clock;
 pub mod dns;
 pub mod hosts;

@@ -852,9 +852,9 @@ pub async fn lookup_os(name: &str, budget: Duration) -> ResolverAnswer {
 pub async fn ask_doh(url: &url::Url, name: &str, opts: &ProbeOptions) -> ResolverAnswer {
     let budget = opts.budget();
     let start = Instant::now();
-    let client = match super::http::base_client_builder(budget).and_then(|b| {
+    let client = match super::client::base_client_builder(budget).and_then(|b| {
         b.no_proxy()
-            .dns_resolver(super::http::go_resolver(opts))
+            .dns_resolver(super::client::go_resolver(opts))
             .build()
             .map_err(|e| e.to_string())
     }) {
@@ -897,7 +897,7 @@ pub async fn ask_doh(url: &url::Url, name: &str, opts: &ProbeOptions) -> Resolve
                     } else {
                         DnsClass::Unreachable
                     };
-                    let t = super::http::error_chain(&e);
+                    let t = super::client::error_chain(&e);
                     Exchange::failed(class, t.clone(), t)
                 }
                 Ok(r) if !r.status().is_success() => {
