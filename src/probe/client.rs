@@ -47,7 +47,7 @@ impl reqwest::dns::Resolve for GoResolver {
         let opts = self.opts.clone();
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let (a, _) = super::dns::resolve_system(&host, &opts).await;
+            let (a, _) = super::dns::system::resolve_system(&host, &opts).await;
             let addrs: Vec<std::net::SocketAddr> = a
                 .addrs()
                 .into_iter()
