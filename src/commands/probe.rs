@@ -18,6 +18,7 @@ const HTTP_BODY_LIMIT: usize = 64 * 1024;
 
 pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
     let timeout = ctx.global.timeout;
+    let hooks = &ctx.probe_hooks;
     let progress = probe::progress::Progress::new(ctx.progress);
     match &args.kind {
         // The module-protocol probes belong to modfetch.
@@ -26,7 +27,7 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
         }
         ProbeKind::Dns { name, dns } => {
             let name = validate_name(name)?;
-            let opts = ProbeOptions::from_args(dns, timeout).map_err(|e| anyhow!(e))?;
+            let opts = ProbeOptions::from_args(dns, timeout, hooks).map_err(|e| anyhow!(e))?;
             let sp = progress.start(&format!("dns {name}"));
             let facts = probe::dns::probe_dns(&name, &opts).await;
             sp.finish();
@@ -35,7 +36,7 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
         }
         ProbeKind::Tcp { target, system } => {
             let (host, port) = probe::parse_host_port(target, None).map_err(|e| anyhow!(e))?;
-            let opts = ProbeOptions::with_system_dns(system, timeout);
+            let opts = ProbeOptions::with_system_dns(system, timeout, hooks);
             let sp = progress.start(&format!("tcp {}", probe::join_host_port(&host, port)));
             let facts = probe::tcp::probe_tcp(&host, port, &opts).await;
             sp.finish();
@@ -46,7 +47,7 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
             let (host, port) = probe::parse_host_port(target, Some(443)).map_err(|e| anyhow!(e))?;
             let url = url::Url::parse(&format!("https://{}/", probe::join_host_port(&host, port)))
                 .map_err(|e| anyhow!("invalid target {target:?}: {e}; expected HOST[:PORT]"))?;
-            let opts = ProbeOptions::with_system_dns(system, timeout);
+            let opts = ProbeOptions::with_system_dns(system, timeout, hooks);
             let sp = progress.start(&format!("tls {}", probe::join_host_port(&host, port)));
             let facts = probe::chain::probe_endpoint(&url, &Route::Direct, &opts).await;
             sp.finish();
@@ -70,7 +71,7 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
                     "no proxy to probe: Go would connect directly to {url} (HTTPS_PROXY/https_proxy unset, or NO_PROXY matches); pass --proxy URL, e.g. --proxy http://proxy.corp:3128"
                 ));
             };
-            let opts = ProbeOptions::with_system_dns(system, timeout);
+            let opts = ProbeOptions::with_system_dns(system, timeout, hooks);
             let sp = progress.start(&format!(
                 "proxy {} via {}",
                 probe::join_host_port(&host, port),
@@ -90,7 +91,7 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
                 Some(p) => Route::parse_proxy_arg(p).map_err(|e| anyhow!(e))?,
                 None => Route::from_env_for(&parsed).map_err(|e| anyhow!(e))?,
             };
-            let opts = ProbeOptions::with_system_dns(system, timeout);
+            let opts = ProbeOptions::with_system_dns(system, timeout, hooks);
             let sp = progress.start(&format!(
                 "http GET {}",
                 crate::redact::redact_url(parsed.as_str())
