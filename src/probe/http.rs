@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::chain::{ChainCache, EndpointFacts, Stage};
-use super::client::{base_client_builder, error_chain, go_resolver};
+use super::client::{base_client_builder, error_chain};
+use super::dns::system::go_resolver;
 use super::{bounded, ms, ProbeOptions, Route};
 
 /// cmd/go follows at most this many redirects.

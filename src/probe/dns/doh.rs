@@ -15,7 +15,7 @@ pub async fn ask_doh(url: &url::Url, name: &str, opts: &ProbeOptions) -> Resolve
     let start = Instant::now();
     let client = match client::base_client_builder(budget).and_then(|b| {
         b.no_proxy()
-            .dns_resolver(client::go_resolver(opts))
+            .dns_resolver(super::system::go_resolver(opts))
             .build()
             .map_err(|e| e.to_string())
     }) {

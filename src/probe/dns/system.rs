@@ -1,8 +1,10 @@
 //! The system resolver as Go's pure resolver sees it: an IP literal, the hosts file, then the
-//! resolv.conf nameservers (or `--system-dns`); and what the OS resolver (getaddrinfo) says.
+//! resolv.conf nameservers (or `--system-dns`); what the OS resolver (getaddrinfo) says; and
+//! the same resolver handed to reqwest, so GETs and DoH resolve as Go would.
 
 use crate::vocab::goerr;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::facts::{
@@ -201,6 +203,40 @@ pub async fn lookup_os(name: &str, budget: Duration) -> ResolverAnswer {
         error,
         go_error: go_lookup_error(name, "", class, &detail),
     }
+}
+
+/// Resolves names for reqwest with the system resolver as Go sees it (so `--system-dns` and
+/// the hosts file apply to GETs too).
+struct GoResolver {
+    opts: ProbeOptions,
+}
+
+impl reqwest::dns::Resolve for GoResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let opts = self.opts.clone();
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let (a, _) = resolve_system(&host, &opts).await;
+            let addrs: Vec<std::net::SocketAddr> = a
+                .addrs()
+                .into_iter()
+                .map(|ip| std::net::SocketAddr::new(ip, 0))
+                .collect();
+            if addrs.is_empty() {
+                return Err(a
+                    .go_error
+                    .unwrap_or_else(|| goerr::lookup(&host, "", goerr::NO_SUCH_HOST))
+                    .into());
+            }
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// A resolver for reqwest that resolves as Go does (hosts file, system nameservers or
+/// `--system-dns`).
+pub fn go_resolver(opts: &ProbeOptions) -> Arc<dyn reqwest::dns::Resolve> {
+    Arc::new(GoResolver { opts: opts.clone() })
 }
 
 #[cfg(test)]
