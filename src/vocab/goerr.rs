@@ -1,5 +1,5 @@
-//! Go's error texts: the strings Go's net, net/http and x/net/internal/socks packages print for
-//! network failures, so that every `go_error` a probe records reads exactly like the line `go`
+//! Go's error texts: the strings Go's net, net/http, crypto/tls, crypto/x509 and
+//! x/net/internal/socks packages print for network failures, so that every `go_error` a probe records reads exactly like the line `go`
 //! prints. Text in, text out: no I/O, nothing of ours imported.
 
 use std::fmt::Display;
@@ -141,6 +141,100 @@ pub fn socks_reply_error(code: u8) -> String {
     format!("unknown error {}", socks_reply_text(code))
 }
 
+// ------------------------------------------------------------------ TLS and x509
+
+/// The handshake did not finish in time (net/http's own timeout).
+pub const TLS_HANDSHAKE_TIMEOUT: &str = "net/http: TLS handshake timeout";
+/// An https:// URL (or proxy) answered in plain HTTP.
+pub const HTTP_RESPONSE_TO_HTTPS: &str = "http: server gave HTTP response to HTTPS client";
+/// The chain does not lead to a root Go trusts.
+pub const X509_UNKNOWN_AUTHORITY: &str = "x509: certificate signed by unknown authority";
+/// A certificate without SANs, for a name.
+pub const X509_LEGACY_COMMON_NAME: &str =
+    "x509: certificate relies on legacy Common Name field, use SANs instead";
+
+/// `remote error: tls: ALERT`: the peer sent an alert (named by [`tls_alert_name`]).
+pub fn tls_remote_error(alert: impl Display) -> String {
+    format!("remote error: tls: {alert}")
+}
+
+/// `tls: WHY`: a handshake failure of our own side.
+pub fn tls(why: impl Display) -> String {
+    format!("tls: {why}")
+}
+
+/// `tls: failed to verify certificate: WHY` (WHY is an `x509: ...` text).
+pub fn tls_verify_failed(why: impl Display) -> String {
+    format!("tls: failed to verify certificate: {why}")
+}
+
+/// The name crypto/tls gives an alert, by its code (alert.go).
+pub fn tls_alert_name(code: u8) -> String {
+    match code {
+        0 => "close notify",
+        10 => "unexpected message",
+        20 => "bad record MAC",
+        22 => "record overflow",
+        40 => "handshake failure",
+        42 => "bad certificate",
+        43 => "unsupported certificate",
+        44 => "revoked certificate",
+        45 => "expired certificate",
+        46 => "unknown certificate",
+        47 => "illegal parameter",
+        48 => "unknown certificate authority",
+        49 => "access denied",
+        50 => "error decoding message",
+        51 => "error decrypting message",
+        70 => "protocol version not supported",
+        71 => "insufficient security level",
+        80 => "internal error",
+        86 => "inappropriate fallback",
+        90 => "user canceled",
+        100 => "no renegotiation",
+        109 => "missing extension",
+        110 => "unsupported extension",
+        112 => "unrecognized name",
+        120 => "no application protocol",
+        other => return format!("alert({other})"),
+    }
+    .to_string()
+}
+
+/// `x509.HostnameError` when the certificate names others: `x509: certificate is valid for
+/// A, B, not HOST`.
+pub fn x509_valid_for(names: &[String], host: &str) -> String {
+    format!(
+        "x509: certificate is valid for {}, not {host}",
+        names.join(", ")
+    )
+}
+
+/// `x509.HostnameError` for an IP address the certificate has no IP SANs for.
+pub fn x509_no_ip_sans(host: &str) -> String {
+    format!("x509: cannot validate certificate for {host} because it doesn't contain any IP SANs")
+}
+
+/// A name mismatch when the certificate itself is not at hand.
+pub fn x509_not_valid_for(host: &str) -> String {
+    format!("x509: certificate is not valid for {host}")
+}
+
+/// `x509.CertificateInvalidError` (Expired) after the certificate's end; times in RFC 3339.
+pub fn x509_expired(now: &str, not_after: &str) -> String {
+    format!("x509: certificate has expired or is not yet valid: current time {now} is after {not_after}")
+}
+
+/// `x509.CertificateInvalidError` (Expired) before the certificate's start.
+pub fn x509_not_yet_valid(now: &str, not_before: &str) -> String {
+    format!("x509: certificate has expired or is not yet valid: current time {now} is before {not_before}")
+}
+
+/// Another x509 failure, described by the verifier.
+pub fn x509(why: impl Display) -> String {
+    format!("x509: {why}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +293,21 @@ mod tests {
                 socks_reply_error(5)
             ),
             "socks connect tcp p:1080->t:443: unknown error connection refused"
+        );
+    }
+
+    #[test]
+    fn tls_and_x509_forms() {
+        assert_eq!(tls_alert_name(40), "handshake failure");
+        assert_eq!(tls_alert_name(112), "unrecognized name");
+        assert_eq!(tls_alert_name(116), "alert(116)");
+        assert_eq!(
+            tls_remote_error(tls_alert_name(70)),
+            "remote error: tls: protocol version not supported"
+        );
+        assert_eq!(
+            tls_verify_failed(x509_valid_for(&["a.example".into(), "b.example".into()], "c")),
+            "tls: failed to verify certificate: x509: certificate is valid for a.example, b.example, not c"
         );
     }
 }
