@@ -285,25 +285,6 @@ pub fn rfc3339(secs: i64) -> String {
     )
 }
 
-pub(crate) fn short_name(name: &x509_parser::x509::X509Name<'_>) -> String {
-    let cn = name
-        .iter_common_name()
-        .next()
-        .and_then(|a| a.as_str().ok())
-        .map(str::to_string);
-    let org = name
-        .iter_organization()
-        .next()
-        .and_then(|a| a.as_str().ok())
-        .map(str::to_string);
-    match (cn, org) {
-        (Some(c), Some(o)) => format!("{c}, O={o}"),
-        (Some(c), None) => c,
-        (None, Some(o)) => format!("O={o}"),
-        (None, None) => name.to_string(),
-    }
-}
-
 /// Parses one DER certificate into displayable facts.
 pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
     use x509_parser::extensions::GeneralName;
@@ -329,7 +310,7 @@ pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
     Some(CertInfo {
         subject: c.subject().to_string(),
         issuer: c.issuer().to_string(),
-        issuer_short: short_name(c.issuer()),
+        issuer_short: super::trust::short_name(c.issuer()),
         dns_names,
         ip_addresses,
         not_before: rfc3339(c.validity().not_before.timestamp()),
