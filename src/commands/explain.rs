@@ -253,8 +253,8 @@ async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyho
     use crate::diagnose::explain::ProbeRequest;
     use crate::probe::{chain, dns, tcp, ProbeOptions, Route};
 
-    let opts =
-        ProbeOptions::from_args(&args.dns, ctx.global.timeout).map_err(anyhow::Error::msg)?;
+    let opts = ProbeOptions::from_args(&args.dns, ctx.global.timeout, &ctx.probe_hooks)
+        .map_err(anyhow::Error::msg)?;
     let requests = probe_requests(ex);
     if requests.is_empty() {
         eprintln!("gomod-diag: the text names no host, address or URL to probe");
