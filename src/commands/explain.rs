@@ -12,8 +12,8 @@ use anyhow::{bail, Context};
 use crate::app::Ctx;
 use crate::cli::{ExplainArgs, Lang};
 use crate::diagnose::catalog::{fill_text, render_fix, Catalog};
-use crate::diagnose::explain::{explain_in, fix_values, probe_requests, Explanation};
 use crate::exit;
+use crate::explain::{explain_in, fix_values, probe_requests, Explanation};
 use crate::redact::redact_text;
 
 /// The most input we read: a long `-x` log is a few hundred KiB.
@@ -250,7 +250,7 @@ fn indent(text: &str, prefix: &str) -> String {
 /// `--probe`: runs exactly the probes the text points at (concurrently, under the run
 /// deadline) and says whether this network still shows the failure, and which cause it is.
 async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyhow::Result<u8> {
-    use crate::diagnose::explain::ProbeRequest;
+    use crate::explain::ProbeRequest;
     use crate::probe::{chain, dns, tcp, ProbeOptions, Route};
 
     let opts =

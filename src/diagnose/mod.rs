@@ -24,7 +24,6 @@ use crate::redact::redact_text;
 use crate::simulate::{Attempt, AttemptResult, ModulePrediction, Outcome, Prediction, StageName};
 
 pub mod catalog;
-pub mod explain;
 pub mod fixes;
 
 mod configuration;
