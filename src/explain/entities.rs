@@ -1,7 +1,7 @@
 //! What a text names: hosts, URLs, addresses, proxies, modules and DNS servers.
 
 use super::explanation::Entities;
-use super::records::records;
+use super::records::{own_words, records};
 use crate::redact::{redact_text, redact_url};
 
 /// The address after the first `dial tcp ` (None for `dial tcp: lookup ...`).
@@ -41,10 +41,7 @@ pub fn extract_entities(text: &str) -> Entities {
     // What the remote server says (`server response: ...`) names its hosts, not ours.
     let own: String = records(text)
         .iter()
-        .map(|r| match r.find("server response:") {
-            Some(i) => &r[..i],
-            None => r.as_str(),
-        })
+        .map(|r| own_words(r))
         .collect::<Vec<_>>()
         .join("\n");
     let text_all = text;

@@ -26,6 +26,15 @@ pub(super) fn records(text: &str) -> Vec<String> {
     out
 }
 
+/// The part of a record before `server response:`: what follows is the remote server's own
+/// message, which never describes the local network and names the server's hosts, not ours.
+pub(super) fn own_words(record: &str) -> &str {
+    match record.find("server response:") {
+        Some(i) => &record[..i],
+        None => record,
+    }
+}
+
 /// The first line of a record, redacted and cut to a readable length.
 pub(super) fn excerpt(record: &str) -> String {
     let first = record.lines().next().unwrap_or("").trim();
@@ -35,5 +44,33 @@ pub(super) fn excerpt(record: &str) -> String {
         format!("{cut}...")
     } else {
         red
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_join_indented_lines_and_drop_prompts() {
+        let t = "$ go get a.example/m\ngo: a.example/m: git ls-remote: exit status 128:\n\tfatal: could not read Username\n\n    remote: x\ngo: next\n> more\nPS C:\\> go env";
+        assert_eq!(
+            records(t),
+            vec![
+                "go: a.example/m: git ls-remote: exit status 128:\n\tfatal: could not read Username\n    remote: x",
+                "go: next"
+            ]
+        );
+        assert_eq!(own_words("a: 404\n\tserver response: b"), "a: 404\n\t");
+        assert_eq!(own_words("no response"), "no response");
+    }
+
+    #[test]
+    fn excerpts_are_the_first_line_cut_to_240_characters() {
+        assert_eq!(excerpt("  first  \n\tsecond"), "first");
+        let long = "é".repeat(300);
+        let e = excerpt(&long);
+        assert_eq!(e.chars().count(), 240);
+        assert!(e.ends_with("..."));
     }
 }
