@@ -26,7 +26,6 @@ use crate::simulate::{
 };
 
 pub mod catalog;
-pub mod explain;
 pub mod fixes;
 
 mod configuration;
