@@ -16,6 +16,8 @@ pub struct Ctx {
     pub progress: bool,
     pub lang: Lang,
     pub shell: crate::shell::Shell,
+    /// The probes' `GOMOD_DIAG_*` test hooks, read here once.
+    pub probe_hooks: crate::probe::ProbeHooks,
 }
 
 impl Ctx {
@@ -28,12 +30,14 @@ impl Ctx {
             .lang
             .unwrap_or_else(|| lang_from_locale(&|k| std::env::var(k).ok()));
         let shell = crate::shell::Shell::resolve(global.shell);
+        let probe_hooks = crate::probe::ProbeHooks::from_lookup(&|k| std::env::var_os(k));
         Ctx {
             global,
             color,
             progress,
             lang,
             shell,
+            probe_hooks,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod diagnose;
 pub mod exit;
+pub mod explain;
 pub mod facts;
 pub mod join;
 pub mod modfetch;

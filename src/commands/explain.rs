@@ -10,10 +10,10 @@ use std::io::Read;
 use anyhow::{bail, Context};
 
 use crate::app::Ctx;
-use crate::cli::{ExplainArgs, Lang};
-use crate::diagnose::catalog::{fill_text, render_fix, Catalog};
-use crate::diagnose::explain::{explain_in, fix_values, probe_requests, Explanation};
+use crate::cli::ExplainArgs;
+use crate::diagnose::catalog::Catalog;
 use crate::exit;
+use crate::explain::{explain_in, fix_values, probe_requests, Explanation};
 use crate::redact::{mask_text, mask_value};
 
 /// The most input we read: a long `-x` log is a few hundred KiB.
@@ -43,7 +43,8 @@ pub async fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<u8> {
         mask_json(&mut doc);
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
-        print!("{}", mask_text(&render_text(ctx, &catalog, &ex, &values)));
+        let text = crate::render::explain::render(&ex, &catalog, ctx.lang, ctx.shell, &values);
+        print!("{}", mask_text(&text));
     }
     if args.probe {
         return probe_verdict(ctx, args, &ex).await;
@@ -109,154 +110,14 @@ fn read_input(arg: Option<&str>) -> anyhow::Result<String> {
     Ok(text)
 }
 
-/// Labels of the text output.
-struct Labels {
-    causes: &'static str,
-    none: &'static str,
-    confidence: &'static str,
-    found: &'static str,
-    hosts: &'static str,
-    urls: &'static str,
-    addrs: &'static str,
-    proxies: &'static str,
-    modules: &'static str,
-    dns: &'static str,
-    fix: &'static str,
-    docs: &'static str,
-    warning: &'static str,
-    probe_hint: &'static str,
-}
-
-const EN: Labels = Labels {
-    causes: "Likely causes (most likely first):",
-    none: "No known Go network error in this text. Paste the full output of the failing command (add -x for every request), or run `gomod-diag` to check the network directly.",
-    confidence: "confidence",
-    found: "The text names:",
-    hosts: "hosts",
-    urls: "URLs",
-    addrs: "addresses",
-    proxies: "proxies",
-    modules: "modules",
-    dns: "DNS servers",
-    fix: "Fix",
-    docs: "Docs",
-    warning: "Warning",
-    probe_hint: "To confirm on this network: gomod-diag (full diagnosis) or gomod-diag probe ...",
-};
-
-const ZH: Labels = Labels {
-    causes: "可能的原因（按可能性排序）：",
-    none: "这段文本里没有可识别的 Go 网络错误。请粘贴失败命令的完整输出（加 -x 可以看到每个请求），或者直接运行 `gomod-diag` 检查网络。",
-    confidence: "置信度",
-    found: "文本中提到：",
-    hosts: "主机",
-    urls: "URL",
-    addrs: "地址",
-    proxies: "代理",
-    modules: "模块",
-    dns: "DNS 服务器",
-    fix: "修复方法",
-    docs: "文档",
-    warning: "警告",
-    probe_hint: "要在本机网络上确认：运行 gomod-diag（完整诊断）或 gomod-diag probe ...",
-};
-
-fn render_text(
-    ctx: &Ctx,
-    catalog: &Catalog,
-    ex: &Explanation,
-    values: &crate::diagnose::fixes::FixValues,
-) -> String {
-    use std::fmt::Write;
-    let l = if ctx.lang == Lang::Zh { &ZH } else { &EN };
-    let mut out = String::new();
-    if ex.causes.is_empty() {
-        let _ = writeln!(out, "{}", l.none);
-        return out;
-    }
-    let _ = writeln!(out, "{}", l.causes);
-    for (i, c) in ex.causes.iter().enumerate() {
-        let title = catalog
-            .get(c.id.as_str(), ctx.lang)
-            .map(|e| e.title)
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  {}. {}  {}  ({} {:.2})",
-            i + 1,
-            c.id,
-            title,
-            l.confidence,
-            c.confidence
-        );
-        let _ = writeln!(out, "     {}", c.reason);
-        let _ = writeln!(out, "     > {}", c.matched);
-    }
-    let e = &ex.entities;
-    let lists = [
-        (l.modules, &e.modules),
-        (l.hosts, &e.hosts),
-        (l.addrs, &e.addrs),
-        (l.proxies, &e.proxies),
-        (l.dns, &e.dns_servers),
-        (l.urls, &e.urls),
-    ];
-    if lists.iter().any(|(_, v)| !v.is_empty()) {
-        let _ = writeln!(out, "\n{}", l.found);
-        for (label, v) in lists {
-            if !v.is_empty() {
-                let shown: Vec<String> = v.iter().map(|x| mask_value(x)).collect();
-                let _ = writeln!(out, "  {label}: {}", shown.join(", "));
-            }
-        }
-    }
-    let top = &ex.causes[0];
-    if let Some(entry) = catalog.get(top.id.as_str(), ctx.lang) {
-        let steps = render_fix(&entry, ctx.shell, values);
-        let _ = writeln!(
-            out,
-            "\n{} ({}): {}",
-            l.fix,
-            ctx.shell.name(),
-            fill_text(&entry.title, values, ctx.lang)
-        );
-        let _ = writeln!(
-            out,
-            "{}",
-            indent(&fill_text(entry.explanation.trim(), values, ctx.lang), "  ")
-        );
-        if let Some(w) = &entry.warning {
-            let _ = writeln!(out, "  {}: {w}", l.warning);
-        }
-        for (i, s) in steps.iter().enumerate() {
-            let _ = writeln!(out, "  {}. {}", i + 1, s.text);
-            if let Some(cmd) = &s.command {
-                let _ = writeln!(out, "{}", indent(cmd, "       "));
-            }
-        }
-        if !entry.docs.is_empty() {
-            let _ = writeln!(out, "  {}: {}", l.docs, entry.docs.join("  "));
-        }
-    }
-    let _ = writeln!(out, "\n{}", l.probe_hint);
-    out
-}
-
-fn indent(text: &str, prefix: &str) -> String {
-    text.lines()
-        .map(|line| format!("{prefix}{line}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// `--probe`: runs exactly the probes the text points at (concurrently, under the run
 /// deadline) and says whether this network still shows the failure, and which cause it is.
 async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyhow::Result<u8> {
-    use crate::diagnose::explain::ProbeRequest;
+    use crate::explain::ProbeRequest;
     use crate::probe::{chain, dns, tcp, ProbeOptions, Route};
 
-    let opts =
-        ProbeOptions::from_args(&args.dns, ctx.global.timeout).map_err(anyhow::Error::msg)?;
+    let opts = ProbeOptions::from_args(&args.dns, ctx.global.timeout, &ctx.probe_hooks)
+        .map_err(anyhow::Error::msg)?;
     let requests = probe_requests(ex);
     if requests.is_empty() {
         eprintln!("gomod-diag: the text names no host, address or URL to probe");
@@ -362,15 +223,16 @@ async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyho
         mask_json(&mut doc);
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
-        println!("\nProbes on this network:");
-        for (what, cause, _) in &results {
-            println!("  {}: {}", what, cause.unwrap_or(CauseId::Ok));
-        }
-        match (&confirmed, &top) {
-            (Some(c), Some(t)) if c == t => println!("\nConfirmed here: {c}."),
-            (Some(c), _) => println!("\nThis network shows {c} (the text alone suggested {}).", top.map_or("nothing", CauseId::as_str)),
-            (None, _) => println!("\nEvery probe succeeds on this network now: the failure may have been elsewhere or transient."),
-        }
+        let probes: Vec<(&str, Option<CauseId>)> = results
+            .iter()
+            .map(|(what, cause, _)| (what.as_str(), *cause))
+            .collect();
+        print!(
+            "{}",
+            mask_text(&crate::render::explain::probe_verdict(
+                &probes, top, confirmed
+            ))
+        );
     }
     Ok(match confirmed {
         Some(_) => exit::GO_WILL_FAIL,

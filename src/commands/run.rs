@@ -26,8 +26,8 @@ const MAX_ROUNDS: usize = 8;
 pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
     let started = SystemTime::now();
     let t0 = Instant::now();
-    let opts =
-        ProbeOptions::from_args(&args.dns, ctx.global.timeout).map_err(anyhow::Error::msg)?;
+    let opts = ProbeOptions::from_args(&args.dns, ctx.global.timeout, &ctx.probe_hooks)
+        .map_err(anyhow::Error::msg)?;
     let catalog = crate::render::catalog(ctx)?;
     let progress = Progress::new(ctx.progress);
 

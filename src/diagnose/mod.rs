@@ -21,10 +21,11 @@ use crate::plan::{private, ModuleRoute, StepAction};
 use crate::probe::chain::EndpointFacts;
 use crate::probe::dns::{DnsAgreement, DnsClass, DnsFacts};
 use crate::redact::mask_value;
-use crate::simulate::{Attempt, AttemptResult, ModulePrediction, Outcome, Prediction, StageName};
+use crate::simulate::{
+    Attempt, AttemptResult, Missing, ModulePrediction, Outcome, Prediction, StageName,
+};
 
 pub mod catalog;
-pub mod explain;
 pub mod fixes;
 
 mod configuration;
@@ -161,21 +162,17 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
                 .prediction
                 .missing
                 .iter()
-                .any(|m| m.expose().starts_with(crate::simulate::UNCHECKED_PREFIX));
+                .any(|m| matches!(m, Missing::Unchecked(_)));
             // What was not observed, language-neutral, for the catalog's summary.
             let not_observed: Vec<String> = input
                 .prediction
                 .missing
                 .iter()
-                .map(
-                    |m| match m.expose().strip_prefix(crate::simulate::UNCHECKED_PREFIX) {
-                        Some(what) => mask_value(
-                            what.strip_suffix(" (run with --vcs to check git access)")
-                                .unwrap_or(what),
-                        ),
-                        None => format!("GET {m}"),
-                    },
-                )
+                .map(|m| match m {
+                    Missing::Unchecked(what) => mask_value(what),
+                    Missing::Request(url) => format!("GET {url}"),
+                    Missing::Direct(_) => mask_value(&m.to_string()),
+                })
                 .collect();
             d.fix_values.set("detail", not_observed.join("; "));
             if let Some(m) = input
@@ -203,12 +200,13 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
                 });
             }
             for missing in &input.prediction.missing {
-                let (fact, observation) = match missing
-                    .expose()
-                    .strip_prefix(crate::simulate::UNCHECKED_PREFIX)
-                {
-                    Some(what) => (mask_value(what), "not checked (needs --vcs)".to_string()),
-                    None => (format!("GET {missing}"), "not observed".to_string()),
+                let (fact, observation) = match missing {
+                    Missing::Unchecked(_) => (
+                        mask_value(&missing.unchecked_text()),
+                        "not checked (needs --vcs)".to_string(),
+                    ),
+                    Missing::Request(url) => (format!("GET {url}"), "not observed".into()),
+                    Missing::Direct(_) => (mask_value(&missing.to_string()), "not observed".into()),
                 };
                 d.evidence.push(Evidence { fact, observation });
             }

@@ -90,7 +90,7 @@ pub async fn run_probe(ctx: &Ctx, kind: &ProbeKind) -> anyhow::Result<u8> {
     }
     let cfg = GoConfig::load_system();
     let timeout = ctx.global.timeout.min(Duration::from_secs(10));
-    let mut probe = crate::probe::ProbeOptions::new(ctx.global.timeout);
+    let mut probe = crate::probe::ProbeOptions::with_hooks(ctx.global.timeout, &ctx.probe_hooks);
     probe.per_probe_timeout = probe.per_probe_timeout.min(timeout);
     let opts = PredictOptions {
         timeout,

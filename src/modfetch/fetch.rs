@@ -12,7 +12,7 @@ use crate::facts::observed::{canonical_reason, Fetch};
 use crate::facts::Observations;
 use crate::plan::ModuleRoute;
 use crate::redact::{go_error_url, mask_url};
-use crate::simulate::{simulate, Prediction, SimOptions};
+use crate::simulate::{simulate, Missing, Prediction, SimOptions};
 
 /// cmd/go's User-Agent for module fetches.
 pub const GO_USER_AGENT: &str = "GoCommand/1 (+https://go.dev/cmd/go)";
@@ -153,12 +153,14 @@ impl Fetcher {
                 format!(
                     "invalid proxy URL {}: {}",
                     p.redacted(),
-                    crate::probe::http::reqwest_error_chain(e)
+                    crate::probe::client::reqwest_error_chain(e)
                 )
             })?;
             b = b.proxy(rp);
         }
-        let c = b.build().map_err(crate::probe::http::reqwest_error_chain)?;
+        let c = b
+            .build()
+            .map_err(crate::probe::client::reqwest_error_chain)?;
         clients.insert(key, c.clone());
         Ok(c)
     }
@@ -407,12 +409,11 @@ where
         // The URLs come from the configuration as it is, credentials included: each request
         // carries them as Go's would.
         for m in &pred.missing {
-            let m = m.expose();
-            match m.strip_prefix("direct:") {
-                Some(p) => directs.push(p.to_string()),
+            match m {
+                Missing::Direct(p) => directs.push(p.clone()),
+                Missing::Request(u) => http.push(u.expose().to_string()),
                 // Unchecked repository access (no --vcs) is not something to fetch.
-                None if m.starts_with(crate::simulate::UNCHECKED_PREFIX) => {}
-                None => http.push(m.to_string()),
+                Missing::Unchecked(_) => {}
             }
         }
         if http.is_empty() && directs.is_empty() {

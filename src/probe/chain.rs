@@ -2,7 +2,7 @@
 //! proxy (DNS → TCP → [TLS] → CONNECT/SOCKS) → TLS through the tunnel. Chains for different
 //! endpoints run concurrently; [`ChainCache`] makes many URLs on one host probe it once.
 
-use crate::vocab::CauseId;
+use crate::vocab::{goerr, CauseId};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -215,7 +215,7 @@ async fn direct(f: &mut EndpointFacts, host: &str, port: u16, tls: bool, opts: &
             Stage::Dns,
             snake(&dns.class),
             Some(CauseId::DnsNoResolution),
-            format!("dial tcp: {}", dns.go_error.clone().unwrap_or_default()),
+            goerr::dial_unresolved(dns.go_error.clone().unwrap_or_default()),
         );
         f.dns = Some(dns);
         return;
@@ -260,8 +260,8 @@ async fn direct(f: &mut EndpointFacts, host: &str, port: u16, tls: bool, opts: &
     let (mut t, _) = super::tls::handshake(stream, host, opts.budget()).await;
     f.timings.tls_ms = Some(t.time_ms);
     if let Some(g) = &t.go_error {
-        if g.starts_with("read: ") || g.starts_with("wsarecv: ") {
-            t.go_error = Some(format!("read tcp {local}->{peer}: {g}"));
+        if goerr::is_bare_read(g) {
+            t.go_error = Some(goerr::read("tcp", &local, &peer, g));
         }
     }
     if !t.class.ok() {

@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::chain::{ChainCache, EndpointFacts, Stage};
+use super::client::{base_client_builder, reqwest_error_chain};
+use super::dns::system::go_resolver;
 use super::{bounded, ms, ProbeOptions, Route};
 use crate::redact::{go_error_url, Secret};
 
-/// cmd/go's User-Agent.
-pub const GO_USER_AGENT: &str = "GoCommand/1 (+https://go.dev/cmd/go)";
 /// cmd/go follows at most this many redirects.
 pub const MAX_REDIRECTS: usize = 10;
 /// After this long without response headers, the chain probe starts alongside the GET.
@@ -121,71 +121,6 @@ impl HttpFacts {
     }
 }
 
-/// The causes chain of an error as one line (reqwest's Display hides the inner errors).
-pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let t = s.to_string();
-        if !parts.iter().any(|p| p.contains(&t)) {
-            parts.push(t);
-        }
-        cur = s.source();
-    }
-    parts.join(": ")
-}
-
-/// [`error_chain`] of a reqwest error without the URL reqwest puts in its text (it may carry
-/// credentials; Go's text names the URL once, in front).
-pub fn reqwest_error_chain(e: reqwest::Error) -> String {
-    error_chain(&e.without_url())
-}
-
-/// A reqwest builder with Go's trust, Go's User-Agent, no automatic redirects (they are
-/// followed by [`HttpClient::fetch`] to apply Go's rules), and a connect timeout.
-pub fn base_client_builder(connect_timeout: Duration) -> Result<reqwest::ClientBuilder, String> {
-    let tls = super::tls::go_like_config(super::trust::trust().go.clone(), true);
-    Ok(reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .user_agent(GO_USER_AGENT)
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(connect_timeout))
-}
-
-/// Resolves names for reqwest with the system resolver as Go sees it (so `--system-dns` and
-/// the hosts file apply to GETs too).
-struct GoResolver {
-    opts: ProbeOptions,
-}
-
-impl reqwest::dns::Resolve for GoResolver {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let opts = self.opts.clone();
-        let host = name.as_str().to_string();
-        Box::pin(async move {
-            let (a, _) = super::dns::resolve_system(&host, &opts).await;
-            let addrs: Vec<std::net::SocketAddr> = a
-                .addrs()
-                .into_iter()
-                .map(|ip| std::net::SocketAddr::new(ip, 0))
-                .collect();
-            if addrs.is_empty() {
-                return Err(a
-                    .go_error
-                    .unwrap_or_else(|| format!("lookup {host}: no such host"))
-                    .into());
-            }
-            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
-        })
-    }
-}
-
-/// A resolver for reqwest that resolves as Go does (hosts file, system nameservers or
-/// `--system-dns`).
-pub fn go_resolver(opts: &ProbeOptions) -> Arc<dyn reqwest::dns::Resolve> {
-    Arc::new(GoResolver { opts: opts.clone() })
-}
-
 /// A reusable client for one route; failures are explained by chain probes shared through
 /// the cache.
 #[derive(Clone)]
@@ -204,8 +139,7 @@ impl HttpClient {
         cache: Arc<ChainCache>,
         opts: &ProbeOptions,
     ) -> Result<HttpClient, String> {
-        let mut b = base_client_builder(opts.per_probe_timeout)?
-            .dns_resolver(Arc::new(GoResolver { opts: opts.clone() }));
+        let mut b = base_client_builder(opts.per_probe_timeout)?.dns_resolver(go_resolver(opts));
         b = match &route {
             Route::Direct => b.no_proxy(),
             Route::Proxy(p) => {

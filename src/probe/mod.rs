@@ -9,6 +9,7 @@
 //! ([`chain::probe_endpoint`]); chains for different endpoints run concurrently.
 
 pub mod chain;
+pub mod client;
 pub mod clock;
 pub mod dns;
 pub mod hosts;
@@ -27,6 +28,30 @@ use serde::{Deserialize, Serialize};
 /// The default timeout of one probe step (a DNS exchange, a connect, a handshake).
 pub const DEFAULT_PER_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The probes' `GOMOD_DIAG_*` test hooks. They are read from the environment at the edge
+/// ([`crate::app::Ctx`]) and passed in; the probes themselves do not read the environment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProbeHooks {
+    /// `GOMOD_DIAG_HOSTS_FILE`: the hosts file the system resolver reads instead of the OS's.
+    pub hosts_file: Option<std::path::PathBuf>,
+    /// `GOMOD_DIAG_SYSTEM_DNS=IP[:PORT]` stands in for `--system-dns` (tests set it once for
+    /// every subcommand).
+    pub system_dns: Option<SocketAddr>,
+}
+
+impl ProbeHooks {
+    /// The hooks as an environment lookup (`std::env::var_os` at the edge) gives them.
+    pub fn from_lookup(var: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> ProbeHooks {
+        ProbeHooks {
+            hosts_file: var("GOMOD_DIAG_HOSTS_FILE").map(Into::into),
+            system_dns: var("GOMOD_DIAG_SYSTEM_DNS")
+                .and_then(|v| v.into_string().ok())
+                .filter(|v| !v.trim().is_empty())
+                .and_then(|v| crate::cli::parse_dns_server(&v).ok()),
+        }
+    }
+}
+
 /// Settings shared by all probes of one run.
 #[derive(Debug, Clone)]
 pub struct ProbeOptions {
@@ -40,8 +65,8 @@ pub struct ProbeOptions {
     pub public_dns: Vec<SocketAddr>,
     /// A DNS-over-HTTPS resolver URL, also compared.
     pub doh: Option<url::Url>,
-    /// The hosts file the system resolver reads (default: the OS path; overridable with the
-    /// `GOMOD_DIAG_HOSTS_FILE` environment variable, for tests).
+    /// The hosts file the system resolver reads (default: the OS path; tests point it
+    /// elsewhere through [`ProbeHooks`]).
     pub hosts_file: Option<std::path::PathBuf>,
 }
 
@@ -55,26 +80,26 @@ impl ProbeOptions {
             system_dns: None,
             public_dns: Vec::new(),
             doh: None,
-            hosts_file: std::env::var_os("GOMOD_DIAG_HOSTS_FILE").map(Into::into),
+            hosts_file: None,
         }
-        .with_env_system_dns()
     }
 
-    /// `GOMOD_DIAG_SYSTEM_DNS=IP[:PORT]` stands in for `--system-dns` (tests set it once for
-    /// every subcommand).
-    fn with_env_system_dns(mut self) -> ProbeOptions {
-        if let Some(v) = std::env::var("GOMOD_DIAG_SYSTEM_DNS")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-        {
-            self.system_dns = crate::cli::parse_dns_server(&v).ok();
+    /// [`ProbeOptions::new`] with the test hooks applied (what every subcommand starts from).
+    pub fn with_hooks(run_timeout: Duration, hooks: &ProbeHooks) -> ProbeOptions {
+        ProbeOptions {
+            system_dns: hooks.system_dns,
+            hosts_file: hooks.hosts_file.clone(),
+            ..ProbeOptions::new(run_timeout)
         }
-        self
     }
 
     /// Options for probes that only resolve (`--system-dns`) and `--timeout`.
-    pub fn with_system_dns(arg: &crate::cli::SystemDnsArg, run_timeout: Duration) -> ProbeOptions {
-        let mut o = ProbeOptions::new(run_timeout);
+    pub fn with_system_dns(
+        arg: &crate::cli::SystemDnsArg,
+        run_timeout: Duration,
+        hooks: &ProbeHooks,
+    ) -> ProbeOptions {
+        let mut o = ProbeOptions::with_hooks(run_timeout, hooks);
         if arg.system_dns.is_some() {
             o.system_dns = arg.system_dns;
         }
@@ -85,8 +110,9 @@ impl ProbeOptions {
     pub fn from_args(
         dns: &crate::cli::DnsArgs,
         run_timeout: Duration,
+        hooks: &ProbeHooks,
     ) -> Result<ProbeOptions, String> {
-        let mut o = ProbeOptions::new(run_timeout);
+        let mut o = ProbeOptions::with_hooks(run_timeout, hooks);
         if dns.system.system_dns.is_some() {
             o.system_dns = dns.system.system_dns;
         }
@@ -317,6 +343,32 @@ mod tests {
             let e = parse_host_port(input, def).unwrap_err();
             assert!(e.contains("expected"), "{input}: {e}");
         }
+    }
+
+    #[test]
+    fn hooks_come_from_the_lookup_given() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            }
+        };
+        assert_eq!(ProbeHooks::from_lookup(&env(&[])), ProbeHooks::default());
+        let blank = ProbeHooks::from_lookup(&env(&[("GOMOD_DIAG_SYSTEM_DNS", " ")]));
+        assert_eq!(blank.system_dns, None);
+        let h = ProbeHooks::from_lookup(&env(&[
+            ("GOMOD_DIAG_SYSTEM_DNS", "127.0.0.1"),
+            ("GOMOD_DIAG_HOSTS_FILE", "/tmp/hosts"),
+        ]));
+        assert_eq!(h.system_dns, Some("127.0.0.1:53".parse().unwrap()));
+        let o = ProbeOptions::with_hooks(Duration::from_secs(3), &h);
+        assert_eq!(o.system_dns, h.system_dns);
+        assert_eq!(o.hosts_file, Some("/tmp/hosts".into()));
+        // Without hooks, nothing stands in for the system's resolver or hosts file.
+        let plain = ProbeOptions::new(Duration::from_secs(3));
+        assert_eq!((plain.system_dns, plain.hosts_file), (None, None));
     }
 
     #[test]

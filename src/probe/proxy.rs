@@ -4,7 +4,7 @@
 //! Go sends the target's host name to a SOCKS5 proxy for both socks5:// and socks5h://
 //! (net/http: "socks5" is treated the same as "socks5h"), so this probe does too.
 
-use crate::vocab::CauseId;
+use crate::vocab::{goerr, CauseId};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -241,23 +241,6 @@ pub fn go_connect_error(reply: &ConnectReply) -> String {
     }
 }
 
-/// Go's text for a SOCKS5 reply code (x/net/internal/socks).
-pub fn socks_reply_text(code: u8) -> String {
-    match code {
-        0 => "succeeded",
-        1 => "general SOCKS server failure",
-        2 => "connection not allowed by ruleset",
-        3 => "network unreachable",
-        4 => "host unreachable",
-        5 => "connection refused",
-        6 => "TTL expired",
-        7 => "command not supported",
-        8 => "address type not supported",
-        _ => return format!("unknown code: {code}"),
-    }
-    .to_string()
-}
-
 fn basic_auth(user: &str, pass: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
@@ -417,10 +400,10 @@ pub async fn probe_via(
         f
     };
     if default_port(&scheme).is_none() || phost.is_empty() {
-        f.go_error = Some(format!(
-            "proxyconnect tcp: unsupported proxy scheme or missing host in {}",
+        f.go_error = Some(goerr::proxyconnect(format!(
+            "unsupported proxy scheme or missing host in {}",
             f.proxy
-        ));
+        )));
         return done(f);
     }
     // Resolve the proxy's name like Go (system resolver).
@@ -439,10 +422,9 @@ pub async fn probe_via(
     }
     if addrs.is_empty() {
         f.class = ProxyClass::Unreachable;
-        f.go_error = Some(format!(
-            "proxyconnect tcp: dial tcp: {}",
-            dns_err.unwrap_or_default()
-        ));
+        f.go_error = Some(goerr::proxyconnect(goerr::dial_unresolved(
+            dns_err.unwrap_or_default(),
+        )));
         return done(f);
     }
     // Every address at once; the first in Go's order that connects is used.
@@ -457,7 +439,7 @@ pub async fn probe_via(
             .first()
             .and_then(|a| a.go_error.clone())
             .unwrap_or_default();
-        f.go_error = Some(format!("proxyconnect tcp: {first}"));
+        f.go_error = Some(goerr::proxyconnect(first));
         return done(f);
     };
     let peer = tcp.peer_addr().ok();
@@ -479,12 +461,9 @@ pub async fn probe_via(
                 };
                 if class == TlsClass::NotTls {
                     f.listener = Some("http_proxy".into());
-                    f.go_error = Some(
-                        "proxyconnect tcp: tls: first record does not look like a TLS handshake"
-                            .into(),
-                    );
+                    f.go_error = Some(goerr::proxyconnect(goerr::TLS_NOT_A_HANDSHAKE));
                 } else {
-                    f.go_error = Some(format!("proxyconnect tcp: {}", go.unwrap_or_default()));
+                    f.go_error = Some(goerr::proxyconnect(go.unwrap_or_default()));
                 }
                 return done(f);
             }
@@ -553,24 +532,21 @@ async fn http_connect(
         .map(Ok::<_, std::io::Error>)
     {
         f.class = ProxyClass::Unreachable;
-        f.go_error = Some(format!(
-            "proxyconnect tcp: {}",
-            super::dns::os_error_text(&e)
-        ));
+        f.go_error = Some(goerr::proxyconnect(goerr::os_error_text(&e)));
         return false;
     }
     let (buf, err, timed_out) = read_head(conn, budget).await;
     if timed_out && buf.is_empty() {
         f.class = ProxyClass::Unreachable;
         f.listener = Some("silent".into());
-        f.go_error = Some("context deadline exceeded".into());
+        f.go_error = Some(goerr::CONTEXT_DEADLINE.into());
         return false;
     }
     if buf.is_empty() {
         f.class = ProxyClass::NotAProxy;
         f.go_error = Some(match err {
-            Some(e) => super::dns::go_read_text(&e),
-            None => "EOF".into(),
+            Some(e) => goerr::read_text(&e),
+            None => goerr::EOF.into(),
         });
         return false;
     }
@@ -598,7 +574,7 @@ async fn http_connect(
         }
         Ok(None) => {
             f.class = ProxyClass::Other;
-            f.go_error = Some("unexpected EOF".into());
+            f.go_error = Some(goerr::UNEXPECTED_EOF.into());
             false
         }
         Err(text) => {
@@ -617,7 +593,7 @@ async fn socks5(
     creds: Option<&(String, String)>,
     opts: &ProbeOptions,
 ) -> bool {
-    let prefix = format!("socks connect tcp {}->{}", f.proxy_addr, f.target);
+    let prefix = goerr::socks_connect(&f.proxy_addr, &f.target);
     let mut reply = SocksReply {
         method: None,
         auth_ok: None,
@@ -641,7 +617,7 @@ async fn socks5(
         None => {
             f.class = ProxyClass::Unreachable;
             f.listener = Some("silent".into());
-            f.go_error = Some(format!("{prefix}: i/o timeout"));
+            f.go_error = Some(format!("{prefix}: {}", goerr::IO_TIMEOUT));
             return false;
         }
         Some(Err(e)) => {
@@ -649,9 +625,9 @@ async fn socks5(
             f.go_error = Some(format!(
                 "{prefix}: {}",
                 if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                    "EOF".to_string()
+                    goerr::EOF.to_string()
                 } else {
-                    super::dns::os_error_text(&e)
+                    goerr::os_error_text(&e)
                 }
             ));
             f.socks = Some(reply);
@@ -668,7 +644,7 @@ async fn socks5(
         if &b == b"HT" {
             f.listener = Some("http_proxy".into());
         }
-        f.go_error = Some(format!("{prefix}: unexpected protocol version {}", b[0]));
+        f.go_error = Some(format!("{prefix}: {}", goerr::socks_bad_version(b[0])));
         f.socks = Some(reply);
         return false;
     }
@@ -679,14 +655,14 @@ async fn socks5(
         } else {
             ProxyClass::AuthRequired
         };
-        f.go_error = Some(format!("{prefix}: no acceptable authentication methods"));
+        f.go_error = Some(format!("{prefix}: {}", goerr::SOCKS_NO_ACCEPTABLE_METHODS));
         f.socks = Some(reply);
         return false;
     }
     if b[1] == 2 {
         let Some((u, p)) = creds else {
             f.class = ProxyClass::AuthRequired;
-            f.go_error = Some(format!("{prefix}: unsupported authentication method 2"));
+            f.go_error = Some(format!("{prefix}: {}", goerr::socks_unsupported_method(2)));
             f.socks = Some(reply);
             return false;
         };
@@ -705,15 +681,15 @@ async fn socks5(
         reply.auth_ok = Some(ok);
         if !ok {
             f.class = ProxyClass::AuthRejected;
-            f.go_error = Some(format!("{prefix}: username/password authentication failed"));
+            f.go_error = Some(format!("{prefix}: {}", goerr::SOCKS_AUTH_FAILED));
             f.socks = Some(reply);
             return false;
         }
     } else if b[1] != 0 {
         f.class = ProxyClass::AuthUnsupported;
         f.go_error = Some(format!(
-            "{prefix}: unsupported authentication method {}",
-            b[1]
+            "{prefix}: {}",
+            goerr::socks_unsupported_method(b[1])
         ));
         f.socks = Some(reply);
         return false;
@@ -759,19 +735,19 @@ async fn socks5(
     match r {
         None => {
             f.class = ProxyClass::Unreachable;
-            f.go_error = Some(format!("{prefix}: i/o timeout"));
+            f.go_error = Some(format!("{prefix}: {}", goerr::IO_TIMEOUT));
             f.socks = Some(reply);
             false
         }
         Some(Err(e)) => {
             f.class = ProxyClass::Other;
-            f.go_error = Some(format!("{prefix}: {}", super::dns::os_error_text(&e)));
+            f.go_error = Some(format!("{prefix}: {}", goerr::os_error_text(&e)));
             f.socks = Some(reply);
             false
         }
         Some(Ok(h)) => {
             reply.reply = Some(h[1]);
-            reply.reply_text = Some(socks_reply_text(h[1]));
+            reply.reply_text = Some(goerr::socks_reply_text(h[1]));
             f.socks = Some(reply);
             if h[1] == 0 {
                 return true;
@@ -781,10 +757,7 @@ async fn socks5(
                 3..=6 => ProxyClass::UpstreamFailed,
                 _ => ProxyClass::Other,
             };
-            f.go_error = Some(format!(
-                "{prefix}: unknown error {}",
-                socks_reply_text(h[1])
-            ));
+            f.go_error = Some(format!("{prefix}: {}", goerr::socks_reply_error(h[1])));
             false
         }
     }
@@ -845,11 +818,5 @@ mod tests {
             ("us@er".to_string(), "p:ss+w".to_string())
         );
         assert!(credentials(&url::Url::parse("http://proxy:3128").unwrap()).is_none());
-    }
-
-    #[test]
-    fn socks_texts() {
-        assert_eq!(socks_reply_text(5), "connection refused");
-        assert_eq!(socks_reply_text(2), "connection not allowed by ruleset");
     }
 }

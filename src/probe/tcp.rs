@@ -1,6 +1,6 @@
 //! TCP connects: to each resolved address (IPv4 and IPv6 separately) and to proxies.
 
-use crate::vocab::CauseId;
+use crate::vocab::{goerr, CauseId};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -109,16 +109,13 @@ pub async fn connect(addr: SocketAddr, budget: Duration) -> (TcpAttempt, Option<
             TcpClass::Timeout,
             None,
             Some(format!("no answer to SYN within {budget:?}")),
-            Some(format!("dial tcp {addr}: i/o timeout")),
+            Some(goerr::dial("tcp", addr, goerr::IO_TIMEOUT)),
         ),
         Some(Err(e)) => (
             io_class(&e),
             None,
             Some(e.to_string()),
-            Some(format!(
-                "dial tcp {addr}: {}",
-                super::dns::go_connect_text(&e)
-            )),
+            Some(goerr::dial("tcp", addr, goerr::connect_text(&e))),
         ),
         Some(Ok(s)) => (TcpClass::Connected, Some(s), None, None),
     };
@@ -142,7 +139,7 @@ async fn watch_after_connect(stream: &mut TcpStream, window: Duration) -> Option
     match bounded(window, stream.peek(&mut buf)).await {
         Some(Ok(0)) => Some(std::io::Error::new(
             std::io::ErrorKind::UnexpectedEof,
-            "EOF",
+            goerr::EOF,
         )),
         Some(Err(e)) => Some(e),
         _ => None,
@@ -219,10 +216,10 @@ pub async fn connect_all(addrs: &[SocketAddr], budget: Duration, watch: bool) ->
                 if let Some(e) = watch_after_connect(&mut s, RESET_WATCH).await {
                     att.class = TcpClass::Reset;
                     att.go_error = Some(if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                        "EOF".to_string()
+                        goerr::EOF.to_string()
                     } else {
                         let local = s.local_addr().map(|l| l.to_string()).unwrap_or_default();
-                        format!("read tcp {local}->{a}: {}", super::dns::go_read_text(&e))
+                        goerr::read("tcp", local, a, goerr::read_text(&e))
                     });
                     att.error = Some(e.to_string());
                 }
@@ -266,7 +263,7 @@ pub async fn probe_tcp(host: &str, port: u16, opts: &ProbeOptions) -> TcpFacts {
         .map(|ip| SocketAddr::new(ip, port))
         .collect();
     if addrs.is_empty() {
-        let go_error = dns.go_error.as_ref().map(|e| format!("dial tcp: {e}"));
+        let go_error = dns.go_error.as_ref().map(goerr::dial_unresolved);
         return TcpFacts {
             host: host.to_string(),
             port,

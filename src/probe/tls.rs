@@ -14,8 +14,8 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use super::dns::os_error_text;
 use super::{bounded, ms};
+use crate::vocab::goerr::{self, os_error_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -285,25 +285,6 @@ pub fn rfc3339(secs: i64) -> String {
     )
 }
 
-pub(crate) fn short_name(name: &x509_parser::x509::X509Name<'_>) -> String {
-    let cn = name
-        .iter_common_name()
-        .next()
-        .and_then(|a| a.as_str().ok())
-        .map(str::to_string);
-    let org = name
-        .iter_organization()
-        .next()
-        .and_then(|a| a.as_str().ok())
-        .map(str::to_string);
-    match (cn, org) {
-        (Some(c), Some(o)) => format!("{c}, O={o}"),
-        (Some(c), None) => c,
-        (None, Some(o)) => format!("O={o}"),
-        (None, None) => name.to_string(),
-    }
-}
-
 /// Parses one DER certificate into displayable facts.
 pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
     use x509_parser::extensions::GeneralName;
@@ -329,7 +310,7 @@ pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
     Some(CertInfo {
         subject: c.subject().to_string(),
         issuer: c.issuer().to_string(),
-        issuer_short: short_name(c.issuer()),
+        issuer_short: super::trust::short_name(c.issuer()),
         dns_names,
         ip_addresses,
         not_before: rfc3339(c.validity().not_before.timestamp()),
@@ -344,55 +325,19 @@ pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
 pub fn go_hostname_error(leaf: &CertInfo, host: &str) -> String {
     if host.parse::<std::net::IpAddr>().is_ok() {
         if leaf.ip_addresses.is_empty() {
-            return format!("x509: cannot validate certificate for {host} because it doesn't contain any IP SANs");
+            return goerr::x509_no_ip_sans(host);
         }
-        return format!(
-            "x509: certificate is valid for {}, not {host}",
-            leaf.ip_addresses.join(", ")
-        );
+        return goerr::x509_valid_for(&leaf.ip_addresses, host);
     }
     if leaf.dns_names.is_empty() {
-        return "x509: certificate relies on legacy Common Name field, use SANs instead"
-            .to_string();
+        return goerr::X509_LEGACY_COMMON_NAME.to_string();
     }
-    format!(
-        "x509: certificate is valid for {}, not {host}",
-        leaf.dns_names.join(", ")
-    )
+    goerr::x509_valid_for(&leaf.dns_names, host)
 }
 
 /// The Go name of a TLS alert (crypto/tls alert.go).
 pub fn go_alert_text(a: rustls::AlertDescription) -> String {
-    use rustls::AlertDescription as A;
-    match a {
-        A::CloseNotify => "close notify",
-        A::UnexpectedMessage => "unexpected message",
-        A::BadRecordMac => "bad record MAC",
-        A::RecordOverflow => "record overflow",
-        A::HandshakeFailure => "handshake failure",
-        A::BadCertificate => "bad certificate",
-        A::UnsupportedCertificate => "unsupported certificate",
-        A::CertificateRevoked => "revoked certificate",
-        A::CertificateExpired => "expired certificate",
-        A::CertificateUnknown => "unknown certificate",
-        A::IllegalParameter => "illegal parameter",
-        A::UnknownCA => "unknown certificate authority",
-        A::AccessDenied => "access denied",
-        A::DecodeError => "error decoding message",
-        A::DecryptError => "error decrypting message",
-        A::ProtocolVersion => "protocol version not supported",
-        A::InsufficientSecurity => "insufficient security level",
-        A::InternalError => "internal error",
-        A::InappropriateFallback => "inappropriate fallback",
-        A::UserCanceled => "user canceled",
-        A::NoRenegotiation => "no renegotiation",
-        A::MissingExtension => "missing extension",
-        A::UnsupportedExtension => "unsupported extension",
-        A::UnrecognisedName => "unrecognized name",
-        A::NoApplicationProtocol => "no application protocol",
-        other => return format!("alert({})", u8::from(other)),
-    }
-    .to_string()
+    goerr::tls_alert_name(u8::from(a))
 }
 
 /// True when the first bytes look like a TLS record (handshake or alert, version 3.x).
@@ -441,30 +386,34 @@ pub fn classify_cert_error(
     host: &str,
 ) -> (TlsClass, String) {
     let now = rfc3339(UnixTime::now().as_secs() as i64);
-    let prefix = "tls: failed to verify certificate: ";
     match e {
         rustls::Error::InvalidCertificate(ce) => match ce {
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
                 let text = leaf
                     .map(|l| go_hostname_error(l, host))
-                    .unwrap_or_else(|| format!("x509: certificate is not valid for {host}"));
-                (TlsClass::HostnameMismatch, format!("{prefix}{text}"))
+                    .unwrap_or_else(|| goerr::x509_not_valid_for(host));
+                (TlsClass::HostnameMismatch, goerr::tls_verify_failed(text))
             }
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
                 let after = leaf.map(|l| l.not_after.clone()).unwrap_or_default();
-                (TlsClass::Expired, format!("{prefix}x509: certificate has expired or is not yet valid: current time {now} is after {after}"))
+                let text = goerr::x509_expired(&now, &after);
+                (TlsClass::Expired, goerr::tls_verify_failed(text))
             }
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
                 let before = leaf.map(|l| l.not_before.clone()).unwrap_or_default();
-                (TlsClass::NotYetValid, format!("{prefix}x509: certificate has expired or is not yet valid: current time {now} is before {before}"))
+                let text = goerr::x509_not_yet_valid(&now, &before);
+                (TlsClass::NotYetValid, goerr::tls_verify_failed(text))
             }
             CertificateError::UnknownIssuer | CertificateError::BadSignature => (
                 TlsClass::Untrusted,
-                format!("{prefix}x509: certificate signed by unknown authority"),
+                goerr::tls_verify_failed(goerr::X509_UNKNOWN_AUTHORITY),
             ),
-            other => (TlsClass::Other, format!("{prefix}x509: {other:?}")),
+            other => (
+                TlsClass::Other,
+                goerr::tls_verify_failed(goerr::x509(format!("{other:?}"))),
+            ),
         },
-        other => (TlsClass::Other, format!("{prefix}{other}")),
+        other => (TlsClass::Other, goerr::tls_verify_failed(other)),
     }
 }
 
@@ -576,7 +525,7 @@ where
                 facts.peer_response = Some(describe_bytes(&first_bytes));
                 facts.go_error = Some(not_tls_go_text(&first_bytes));
             } else {
-                facts.go_error = Some("net/http: TLS handshake timeout".into());
+                facts.go_error = Some(goerr::TLS_HANDSHAKE_TIMEOUT.into());
             }
             facts.error = Some(format!("no handshake within {budget:?}"));
             (facts, None)
@@ -619,7 +568,7 @@ where
                 facts.class = TlsClass::Alert;
                 let t = go_alert_text(*a);
                 facts.alert = Some(t.clone());
-                facts.go_error = Some(format!("remote error: tls: {t}"));
+                facts.go_error = Some(goerr::tls_remote_error(&t));
             } else if let Some((chain, Err(ve))) = &recorded {
                 let (class, text) = classify_cert_error(ve, facts.chain.first(), &host);
                 facts.class = class;
@@ -639,18 +588,18 @@ where
                 }
             } else if let Some(re) = &rustls_err {
                 facts.class = TlsClass::Other;
-                facts.go_error = Some(format!("tls: {re}"));
+                facts.go_error = Some(goerr::tls(re));
             } else {
                 use std::io::ErrorKind::*;
                 match e.kind() {
                     ConnectionReset | ConnectionAborted | BrokenPipe => {
                         facts.class = TlsClass::Reset;
                         let _ = &local_peer;
-                        facts.go_error = Some(super::dns::go_read_text(&e));
+                        facts.go_error = Some(goerr::read_text(&e));
                     }
                     UnexpectedEof => {
                         facts.class = TlsClass::Reset;
-                        facts.go_error = Some("EOF".into());
+                        facts.go_error = Some(goerr::EOF.into());
                     }
                     _ => {
                         facts.class = TlsClass::Other;
@@ -666,9 +615,9 @@ where
 /// Go's text when the first record is not TLS.
 pub fn not_tls_go_text(first: &[u8]) -> String {
     if http_status_line(first).is_some() {
-        "http: server gave HTTP response to HTTPS client".to_string()
+        goerr::HTTP_RESPONSE_TO_HTTPS.to_string()
     } else {
-        "tls: first record does not look like a TLS handshake".to_string()
+        goerr::TLS_NOT_A_HANDSHAKE.to_string()
     }
 }
 

@@ -203,7 +203,7 @@ pub fn missing_issuer(
         return None;
     }
     Some(MissingIssuer {
-        name: super::tls::short_name(leaf.issuer()),
+        name: short_name(leaf.issuer()),
         ca_issuers,
     })
 }
@@ -301,6 +301,26 @@ impl ServerCertVerifier for RejectAll {
         provider()
             .signature_verification_algorithms
             .supported_schemes()
+    }
+}
+
+/// A certificate name as reports show it: `CN, O=Org` (what there is of the two).
+pub(crate) fn short_name(name: &x509_parser::x509::X509Name<'_>) -> String {
+    let cn = name
+        .iter_common_name()
+        .next()
+        .and_then(|a| a.as_str().ok())
+        .map(str::to_string);
+    let org = name
+        .iter_organization()
+        .next()
+        .and_then(|a| a.as_str().ok())
+        .map(str::to_string);
+    match (cn, org) {
+        (Some(c), Some(o)) => format!("{c}, O={o}"),
+        (Some(c), None) => c,
+        (None, Some(o)) => format!("O={o}"),
+        (None, None) => name.to_string(),
     }
 }
 

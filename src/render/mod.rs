@@ -2,6 +2,8 @@
 //! Actions annotations. JSON is the report itself (`crate::report`), printed by serde.
 
 pub mod ci;
+pub mod explain;
+pub mod probe;
 pub mod terminal;
 
 /// ANSI styling that collapses to plain text when colour is off.

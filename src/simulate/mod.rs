@@ -23,7 +23,6 @@ mod proxies;
 mod stages;
 mod sumdb;
 
-pub use proxies::{unchecked_missing, UNCHECKED_PREFIX};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -158,9 +157,46 @@ pub struct Prediction {
     pub modules: Vec<ModulePrediction>,
     /// The first failing module's error text, as Go prints it.
     pub error_text: Option<String>,
-    /// URLs whose outcome is needed (fetch them and simulate again), credentials included:
-    /// the requests are made from them (shown masked).
-    pub missing: Vec<Secret>,
+    /// What the prediction still needs (fetch it and simulate again), or repository access
+    /// that only `--vcs` checks.
+    pub missing: Vec<Missing>,
+}
+
+/// An outcome on Go's path that was not observed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "what", rename_all = "snake_case")]
+pub enum Missing {
+    /// A GET (module proxy, checksum database) nobody made yet, credentials included: the
+    /// request is made from it (shown masked).
+    Request(Secret),
+    /// Direct mode for a module path (`?go-get=1`, the repository).
+    Direct(String),
+    /// Repository access that decides the outcome but was not checked (`git ls-remote ...`
+    /// without `--vcs`).
+    Unchecked(String),
+}
+
+impl Missing {
+    /// What was not checked, with the way to check it.
+    pub fn unchecked_text(&self) -> String {
+        match self {
+            Missing::Unchecked(what) if what.starts_with("git ") => {
+                format!("{what} (run with --vcs to check git access)")
+            }
+            Missing::Request(url) => url.masked(),
+            Missing::Direct(what) | Missing::Unchecked(what) => what.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Missing::Request(url) => write!(f, "{url}"),
+            Missing::Direct(path) => write!(f, "direct mode for {path}"),
+            Missing::Unchecked(_) => write!(f, "not checked: {}", self.unchecked_text()),
+        }
+    }
 }
 
 /// What the simulation walks besides the routes.
@@ -199,7 +235,7 @@ pub fn simulate(routes: &[ModuleRoute], obs: &Observations, opts: &SimOptions) -
         inconclusive,
         error_text: failed.and_then(|m| m.error_text.clone()),
         modules,
-        missing: missing.into_iter().map(Secret::new).collect(),
+        missing,
     }
 }
 
@@ -221,6 +257,10 @@ mod tests {
         }
     }
     use FallbackMode::{OnAnyError as PIPE, OnNotFound as COMMA};
+
+    fn strings(m: &[Missing]) -> Vec<String> {
+        m.iter().map(ToString::to_string).collect()
+    }
 
     /// The configuration a test gives: the GOPROXY entries, the default checksum database or
     /// none, GONOSUMDB.
@@ -404,7 +444,7 @@ mod tests {
             &Observations::default(),
         );
         assert!(p.inconclusive && !p.go_will_succeed);
-        assert_eq!(p.missing, vec![info(A)]);
+        assert_eq!(strings(&p.missing), vec![info(A)]);
     }
 
     #[test]
@@ -419,7 +459,7 @@ mod tests {
             &target(),
             &obs(&o),
         );
-        assert_eq!(p.missing, vec![lookup("https://sum.golang.org")]);
+        assert_eq!(strings(&p.missing), vec![lookup("https://sum.golang.org")]);
         // A|B with A 500 and B 404: A's error is kept (gold: go 1.27 agrees).
         let mut o = ok_module(A);
         o.push((sup(A), Fetch::status(500, "", b"")));
@@ -439,7 +479,7 @@ mod tests {
         o.push((sup(A), Fetch::status(200, "", b"")));
         let p = simulate(&cfg(vec![url(A, COMMA)], true), &target(), &obs(&o));
         assert_eq!(
-            p.missing,
+            strings(&p.missing),
             vec![lookup(&format!("{A}/sumdb/sum.golang.org"))]
         );
     }
@@ -465,7 +505,10 @@ mod tests {
             Fetch::status(200, "text/plain", b""),
         )]);
         let p = simulate(&cfg(vec![url(A, COMMA)], false), &t, &o);
-        assert_eq!(p.missing, vec![format!("{A}/example.com/m/@latest")]);
+        assert_eq!(
+            strings(&p.missing),
+            vec![format!("{A}/example.com/m/@latest")]
+        );
         let o = obs(&[(
             format!("{A}/example.com/m/@v/list"),
             Fetch::status(404, "text/plain", b""),
@@ -563,7 +606,7 @@ mod tests {
         let p = simulate(&cfg(vec![ProxyEntry::Direct], true), &target(), &o);
         assert!(p.inconclusive && !p.go_will_succeed, "{p:#?}");
         assert_eq!(
-            p.missing,
+            strings(&p.missing),
             vec!["not checked: git ls-remote -q --end-of-options https://example.com/m (run with --vcs to check git access)".to_string()]
         );
         assert!(

@@ -2,7 +2,7 @@
 //! module's route (proxy.go), what modfetch.lookup does at each entry, and how a recorded
 //! response reads to cmd/go.
 
-use super::{Attempt, AttemptResult, ModulePrediction, Outcome, Stage, StageName};
+use super::{Attempt, AttemptResult, Missing, ModulePrediction, Outcome, Stage, StageName};
 use crate::config::FallbackMode;
 use crate::facts::observed::{http_error_text, looks_like_html, Fetch};
 use crate::facts::Observations;
@@ -21,7 +21,7 @@ pub(super) struct GoErr {
 pub(super) enum Step<T> {
     Ok(T),
     Err(GoErr),
-    Missing(String),
+    Missing(Missing),
 }
 
 pub(super) struct Walk<T> {
@@ -94,9 +94,9 @@ pub(super) fn try_proxies<E: WalkEntry, T>(
                 };
             }
             Step::Missing(u) => {
-                let why = match u.strip_prefix(UNCHECKED_PREFIX) {
-                    Some(what) => format!("not checked: {what}"),
-                    None => "not observed".into(),
+                let why = match &u {
+                    Missing::Unchecked(_) => u.to_string(),
+                    _ => "not observed".into(),
                 };
                 attempts.push(Attempt {
                     entry: name,
@@ -227,7 +227,7 @@ pub(super) fn status_err(url: &str, f: &Fetch) -> GoErr {
 /// GET url from the observations: Ok(body) for 200, Err otherwise, Missing when unobserved.
 pub(super) fn get_bytes(obs: &Observations, url: &str) -> Step<Vec<u8>> {
     match obs.http.get(url) {
-        None => Step::Missing(url.to_string()),
+        None => Step::Missing(Missing::Request(url.into())),
         Some(Fetch::Status {
             code: 200, body, ..
         }) => Step::Ok(body.clone()),
@@ -235,26 +235,13 @@ pub(super) fn get_bytes(obs: &Observations, url: &str) -> Step<Vec<u8>> {
     }
 }
 
-/// How a `missing` entry names repository access that was not checked (it is not a URL to
-/// fetch: only `--vcs` can observe it).
-pub const UNCHECKED_PREFIX: &str = "not checked: ";
-
-/// The `missing` entry for unchecked repository access.
-pub fn unchecked_missing(what: &str) -> String {
-    if what.starts_with("git ") {
-        format!("{UNCHECKED_PREFIX}{what} (run with --vcs to check git access)")
-    } else {
-        format!("{UNCHECKED_PREFIX}{what}")
-    }
-}
-
 pub(super) fn direct_step(obs: &Observations, path: &str) -> Step<()> {
     match obs.direct.get(path) {
-        None => Step::Missing(format!("direct:{path}")),
+        None => Step::Missing(Missing::Direct(path.to_string())),
         // Go's outcome rests on repository access nobody checked: unknown, not ok.
-        Some(d) if d.ok && d.unchecked.is_some() => Step::Missing(unchecked_missing(
-            d.unchecked.as_deref().unwrap_or_default(),
-        )),
+        Some(d) if d.ok && d.unchecked.is_some() => {
+            Step::Missing(Missing::Unchecked(d.unchecked.clone().unwrap_or_default()))
+        }
         Some(d) if d.ok => Step::Ok(()),
         Some(d) => Step::Err(GoErr {
             text: d
@@ -297,10 +284,11 @@ pub(super) fn stage_from<T>(name: StageName, walk: &Walk<T>) -> Stage {
 }
 
 /// The module's outcome depends on `u`, which was not observed.
-pub(super) fn mark_unknown(m: &mut ModulePrediction, missing: &mut Vec<String>, u: String) {
-    if let Some(what) = u.strip_prefix(UNCHECKED_PREFIX) {
+pub(super) fn mark_unknown(m: &mut ModulePrediction, missing: &mut Vec<Missing>, u: Missing) {
+    if let Missing::Unchecked(_) = &u {
         m.assumptions.push(format!(
-            "Go's outcome depends on repository access that was not checked: {what}"
+            "Go's outcome depends on repository access that was not checked: {}",
+            u.unchecked_text()
         ));
     }
     missing.push(u);

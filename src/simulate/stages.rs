@@ -6,7 +6,7 @@ use super::proxies::{
     GoErr, Lookup, Step,
 };
 use super::sumdb::{check_line, sumdb_stage, SumdbResult};
-use super::{ModulePrediction, Outcome, SimOptions, StageName};
+use super::{Missing, ModulePrediction, Outcome, SimOptions, StageName};
 use crate::facts::observed::{go_json_error, looks_like_html, looks_like_zip};
 use crate::facts::Observations;
 use crate::plan::ModuleRoute;
@@ -52,7 +52,7 @@ pub(super) fn simulate_module(
     route: &ModuleRoute,
     opts: &SimOptions,
     obs: &Observations,
-    missing: &mut Vec<String>,
+    missing: &mut Vec<Missing>,
 ) -> ModulePrediction {
     let t = &route.module;
     let mut m = ModulePrediction {

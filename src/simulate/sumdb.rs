@@ -3,7 +3,7 @@
 //! the inclusion proof — then whether the record carries the download's hash.
 
 use super::proxies::{get_bytes, not_exist, try_proxies, GoErr, Step};
-use super::{Attempt, AttemptResult, ModulePrediction, Outcome, Stage, StageName};
+use super::{Attempt, AttemptResult, Missing, ModulePrediction, Outcome, Stage, StageName};
 use crate::facts::Observations;
 use crate::plan::{ModuleRoute, SkipReason, SumdbRoute};
 use crate::simulate::proto::{note, tlog};
@@ -50,7 +50,7 @@ pub(super) fn check_line(
 
 pub(super) enum SumdbResult {
     NotUsed,
-    Missing(String),
+    Missing(Missing),
     Failed(GoErr),
     Record { db: String, lines: Vec<String> },
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use gomod_diag::diagnose::catalog::{Catalog, ALL_IDS};
-use gomod_diag::diagnose::explain::{explain, extract_entities};
+use gomod_diag::explain::{explain, extract_entities};
 
 struct Case {
     file: PathBuf,
