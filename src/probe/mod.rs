@@ -11,6 +11,7 @@
 pub mod chain;
 pub mod clock;
 pub mod dns;
+pub mod head;
 pub mod hosts;
 pub mod http;
 pub mod progress;
