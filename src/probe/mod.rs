@@ -12,6 +12,7 @@ pub mod chain;
 pub mod client;
 pub mod clock;
 pub mod dns;
+pub mod head;
 pub mod hosts;
 pub mod http;
 pub mod progress;
