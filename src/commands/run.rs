@@ -68,7 +68,7 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
         follow_go(ctx, args, &config, &plan, &opts, &progress).await;
     let ((dns, endpoints), clock) = tokio::join!(
         probe_path(&config, &observations, &opts, &progress),
-        clock_check(&observations, &opts)
+        clock_check(&config, &observations, &opts)
     );
     // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
     // replay the walk with them.
@@ -249,15 +249,20 @@ fn alternative_requests(
 /// Local clock versus the `Date` of one server on Go's path that answered (certificate
 /// validity depends on it).
 async fn clock_check(
+    config: &GoConfig,
     obs: &Observations,
     opts: &ProbeOptions,
 ) -> Vec<crate::probe::clock::ClockFacts> {
+    // The observations are keyed by masked URLs: ask a server that needs no credentials, so
+    // that no request ever carries masked ones (a failed login per run locks accounts).
     let answered = obs.http.iter().find_map(|(u, f)| match f {
-        Fetch::Status { .. } => url::Url::parse(u).ok().filter(|u| u.scheme() == "https"),
+        Fetch::Status { .. } => url::Url::parse(u)
+            .ok()
+            .filter(|u| u.scheme() == "https" && u.username().is_empty() && u.password().is_none()),
         Fetch::NetError { .. } => None,
     });
     let Some(url) = answered else { return vec![] };
-    let route = Route::from_env_for(&url).unwrap_or(Route::Direct);
+    let route = Route::for_url(&config.proxy_env(), &url).unwrap_or(Route::Direct);
     let facts = crate::probe::http::probe_http(&url, &route, 0, opts).await;
     facts.clock.into_iter().collect()
 }
