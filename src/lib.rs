@@ -1,6 +1,6 @@
 //! gomod-diag: why `go get` / `go mod download` fails on this network, and the fix.
 //!
-//! The pipeline (see README and DESIGN): configuration (pure) → plan (pure) → probes (I/O)
+//! The pipeline (docs/DESIGN.md): configuration (pure) → plan (pure) → probes (I/O)
 //! → facts → simulation of cmd/go (pure) → diagnosis (pure) → rendering.
 
 pub mod app;

@@ -245,7 +245,7 @@ pub fn rediagnose(mut report: Report, style: &Style) -> Result<Report, String> {
 
 /// The exit code for a verdict (README, "Exit codes").
 pub fn exit_code(v: &Verdict, fail_on_findings: bool) -> u8 {
-    if v.inconclusive && !v.go_will_succeed && v.cause.id == "inconclusive" {
+    if v.inconclusive && !v.go_will_succeed && v.cause.id == CauseId::Inconclusive {
         crate::exit::INCONCLUSIVE
     } else if !v.go_will_succeed || (fail_on_findings && !v.findings.is_empty()) {
         crate::exit::GO_WILL_FAIL

@@ -186,7 +186,7 @@ async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyho
         };
         let route = match proxy {
             Some(p) => Route::parse_proxy_arg(p),
-            None => Route::from_env_for(&u),
+            None => Route::for_url(&super::probe::process_proxy_env(), &u),
         }
         .unwrap_or(Route::Direct);
         let label = format!(

@@ -61,7 +61,7 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
                 .map_err(|e| anyhow!("invalid target {target:?}: {e}; expected HOST[:PORT]"))?;
             let route = match proxy {
                 Some(p) => Route::parse_proxy_arg(p).map_err(|e| anyhow!(e))?,
-                None => Route::from_env_for(&url).map_err(|e| anyhow!(e))?,
+                None => Route::for_url(&process_proxy_env(), &url).map_err(|e| anyhow!(e))?,
             };
             let Route::Proxy(purl) = &route else {
                 return Err(anyhow!(
@@ -86,7 +86,7 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
                 .ok_or_else(|| anyhow!("invalid URL {:?}: expected an http:// or https:// URL, e.g. https://proxy.golang.org/golang.org/x/text/@v/list", crate::redact::mask_value(url)))?;
             let route = match proxy {
                 Some(p) => Route::parse_proxy_arg(p).map_err(|e| anyhow!(e))?,
-                None => Route::from_env_for(&parsed).map_err(|e| anyhow!(e))?,
+                None => Route::for_url(&process_proxy_env(), &parsed).map_err(|e| anyhow!(e))?,
             };
             let opts = ProbeOptions::with_system_dns(system, timeout, hooks);
             let sp = progress.start(&format!(
@@ -143,4 +143,9 @@ fn emit<T: serde::Serialize>(ctx: &Ctx, facts: &T, render: fn(&T) -> String) -> 
         crate::redact::mask_text(out.trim_end())
     );
     Ok(())
+}
+
+/// The proxy settings Go reads: this process's environment (read here, at the edge).
+pub(crate) fn process_proxy_env() -> crate::config::ProxyEnv {
+    crate::config::ProxyEnv::from_lookup(&|k| std::env::var(k).unwrap_or_default())
 }

@@ -253,12 +253,14 @@ async fn clock_check(
     obs: &Observations,
     opts: &ProbeOptions,
 ) -> Vec<crate::probe::clock::ClockFacts> {
+    // The observations are keyed by the real URLs: the same request again, never one with
+    // masked credentials (a failed login per run locks accounts).
     let answered = obs.http.iter().find_map(|(u, f)| match f {
         Fetch::Status { .. } => url::Url::parse(u).ok().filter(|u| u.scheme() == "https"),
         Fetch::NetError { .. } => None,
     });
     let Some(url) = answered else { return vec![] };
-    let route = Route::from_choice(&config.proxy_env().proxy_for(&url)).unwrap_or(Route::Direct);
+    let route = Route::for_url(&config.proxy_env(), &url).unwrap_or(Route::Direct);
     let facts = crate::probe::http::probe_http(&url, &route, 0, opts).await;
     facts.clock.into_iter().collect()
 }

@@ -113,7 +113,7 @@ pub(super) fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Dia
             d.fix_values.set("proxy_given", given);
         }
     }
-    if cause == "inconclusive" && d.fix_values.get("detail").is_none() {
+    if cause == CauseId::Inconclusive && d.fix_values.get("detail").is_none() {
         d.fix_values.set("detail", &module);
     }
     d.summary = summary_for(cause, &module, host.as_deref(), d);

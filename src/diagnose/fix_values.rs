@@ -196,6 +196,19 @@ pub(super) fn fill_fix_values(
                 v.set("value", format!("{code} {reason}"));
             }
         }
+        CauseId::GoproxyBadResponse => {
+            // `|` lets Go fall through to the next entry; with no other entry there is
+            // nothing to offer but another mirror (left to the reader).
+            let goproxy = cfg.get("GOPROXY");
+            if goproxy.contains(',') {
+                v.set("goproxy_new", mask_value(&goproxy.replace(',', "|")));
+            }
+            if let Some(Fetch::NetError { go_error, .. }) =
+                url.and_then(|u| input.facts.observations.http.get(u))
+            {
+                v.set("value", mask_value(go_error));
+            }
+        }
         CauseId::TlsNotTls => {
             if let Some((base, _)) = url.and_then(|u| split_proxy_url(u, &m.path)) {
                 if let Some(rest) = base.strip_prefix("https://") {

@@ -138,12 +138,18 @@ impl Fetcher {
             .connect_timeout(self.timeout * 3 / 4)
             .redirect(reqwest::redirect::Policy::custom(|attempt| {
                 // net/http stops after 10 redirects; cmd/go refuses https → http.
-                if attempt.previous().len() >= 10 {
+                // cmd/go checks the scheme first, against the first request, and names
+                // both ends (web/http.go).
+                let first_https = attempt.previous().first().map(|u| u.scheme()) == Some("https");
+                if first_https && attempt.url().scheme() != "https" {
+                    let text = format!(
+                        "redirected from secure URL {} to insecure URL {}",
+                        mask_url(attempt.previous().last().map_or("", |u| u.as_str())),
+                        mask_url(attempt.url().as_str())
+                    );
+                    attempt.error(text)
+                } else if attempt.previous().len() >= 10 {
                     attempt.error("stopped after 10 redirects")
-                } else if attempt.url().scheme() == "http"
-                    && attempt.previous().iter().any(|u| u.scheme() == "https")
-                {
-                    attempt.error("redirected from secure URL to insecure URL")
                 } else {
                     attempt.follow()
                 }

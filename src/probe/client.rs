@@ -4,6 +4,9 @@
 
 use std::time::Duration;
 
+/// Header lines hyper accepts in one response (its default, 100, is below what Go reads).
+pub const MAX_HEADERS: usize = 4096;
+
 /// cmd/go's User-Agent.
 pub const GO_USER_AGENT: &str = "GoCommand/1 (+https://go.dev/cmd/go)";
 
@@ -35,5 +38,10 @@ pub fn base_client_builder(connect_timeout: Duration) -> Result<reqwest::ClientB
         .tls_backend_preconfigured(tls)
         .user_agent(GO_USER_AGENT)
         .redirect(reqwest::redirect::Policy::none())
+        // Header lines Go's textproto accepts (`Name : v`, folded lines) and no cap on their
+        // number below Go's, so hyper refuses fewer answers that Go reads.
+        .http1_allow_spaces_after_header_name_in_responses(true)
+        .http1_allow_obsolete_multiline_headers_in_responses(true)
+        .http1_max_headers(MAX_HEADERS)
         .connect_timeout(connect_timeout))
 }

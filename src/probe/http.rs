@@ -195,14 +195,20 @@ impl HttpClient {
                 }
                 Some(Err(e)) => {
                     let class = if e.is_timeout() { "timeout" } else { "error" };
+                    let refused = refused_answer(&e);
                     let detail = reqwest_error_chain(e);
-                    f.error = Some(self.explain(&current, chain.as_deref(), class, detail));
+                    let mut err = self.explain(&current, chain.as_deref(), class, detail);
+                    if err.stage == Stage::Http && refused {
+                        self.judge_as_go(&current, chain.as_deref(), &mut err).await;
+                    }
+                    f.error = Some(err);
                     f.chain = chain.filter(|c| !c.ok()).map(|c| (*c).clone());
                     break None;
                 }
                 Some(Ok(r)) => {
-                    let redirect =
-                        r.status().is_redirection() && r.headers().contains_key("location");
+                    // net/http follows these codes only (redirectBehavior).
+                    let redirect = matches!(r.status().as_u16(), 301 | 302 | 303 | 307 | 308)
+                        && r.headers().contains_key("location");
                     if !redirect {
                         break Some(r);
                     }
@@ -226,29 +232,16 @@ impl HttpClient {
                         }
                     };
                     f.redirects.push(next.as_str().into());
-                    if f.redirects.len() > MAX_REDIRECTS {
+                    if let Some((class, text)) =
+                        go_redirect_error(url, &current, &next, f.redirects.len())
+                    {
+                        // net/http names the Location header as sent, not the resolved URL
+                        // (a server may put userinfo in it: masked).
+                        let loc = super::head::go_quote(crate::redact::mask_url(loc).as_bytes());
                         f.error = Some(http_error(
-                            "redirect",
+                            class,
                             CauseId::GoproxyBadResponse,
-                            format!(
-                                "Get \"{}\": stopped after {MAX_REDIRECTS} redirects",
-                                go_error_url(next.as_str())
-                            ),
-                            "too many redirects".into(),
-                        ));
-                        break None;
-                    }
-                    if current.scheme() == "https" && next.scheme() == "http" {
-                        // cmd/go's CheckRedirect error names both URLs (Redacted).
-                        let text = format!(
-                            "redirected from secure URL {} to insecure URL {}",
-                            crate::redact::mask_url(current.as_str()),
-                            crate::redact::mask_url(next.as_str())
-                        );
-                        f.error = Some(http_error(
-                            "insecure_redirect",
-                            CauseId::GoproxyBadResponse,
-                            format!("Get \"{}\": {text}", go_error_url(next.as_str())),
+                            format!("Get {loc}: {text}"),
                             text,
                         ));
                         break None;
@@ -396,6 +389,89 @@ impl HttpClient {
                 }
             }
         }
+    }
+}
+
+/// cmd/go's CheckRedirect (web/http.go) for the `redirects`-th redirect of a GET of `first`
+/// from `last` to `next`: never away from https when the first request was https, and at most
+/// net/http's 10 (the 10th redirect is refused).
+fn go_redirect_error(
+    first: &url::Url,
+    last: &url::Url,
+    next: &url::Url,
+    redirects: usize,
+) -> Option<(&'static str, String)> {
+    if first.scheme() == "https" && next.scheme() != "https" {
+        let text = format!(
+            "redirected from secure URL {} to insecure URL {}",
+            crate::redact::mask_url(last.as_str()),
+            crate::redact::mask_url(next.as_str())
+        );
+        return Some(("insecure_redirect", text));
+    }
+    (redirects >= MAX_REDIRECTS).then(|| {
+        (
+            "redirect",
+            format!("stopped after {MAX_REDIRECTS} redirects"),
+        )
+    })
+}
+
+/// hyper refused the answer itself (not the connection): a malformed or oversized head, or a
+/// close before the head ended.
+fn refused_answer(e: &reqwest::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = cur {
+        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+            return h.is_parse() || h.is_incomplete_message();
+        }
+        cur = s.source();
+    }
+    false
+}
+
+impl HttpClient {
+    /// Reads the refused answer again raw and puts in `err` what Go makes of it (see
+    /// [`super::head`]). Direct routes only; through a proxy the text stays hyper's.
+    async fn judge_as_go(
+        &self,
+        url: &url::Url,
+        chain: Option<&EndpointFacts>,
+        err: &mut HttpError,
+    ) {
+        let Route::Direct = self.route else { return };
+        let Some(addr) = chain.and_then(|c| {
+            c.tcp
+                .iter()
+                .find(|t| t.class == super::tcp::TcpClass::Connected)
+                .map(|t| t.addr)
+        }) else {
+            return;
+        };
+        let budget = self.opts.budget();
+        let Some((raw, ended)) =
+            super::head::read_raw(url, addr, super::client::GO_USER_AGENT, budget).await
+        else {
+            return;
+        };
+        let shown = go_error_url(url.as_str());
+        let (class, cause, text) = match super::head::judge(&raw, ended) {
+            super::head::GoHead::Broken(t) => ("malformed", CauseId::GoproxyBadResponse, t),
+            super::head::GoHead::Closed => ("closed", CauseId::TcpReset, "EOF".to_string()),
+            // Go reads this answer; what it then does with it was not observed.
+            super::head::GoHead::Readable => (
+                "unreadable_here",
+                CauseId::Inconclusive,
+                format!(
+                    "not observed: this tool's HTTP client refused the answer ({}) but Go reads it ({} bytes of head), so what Go does next is unknown",
+                    err.detail.rsplit(": ").next().unwrap_or_default(),
+                    raw.len()
+                ),
+            ),
+        };
+        err.class = class.to_string();
+        err.cause = cause;
+        err.go_error = format!("Get \"{shown}\": {text}");
     }
 }
 

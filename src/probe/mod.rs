@@ -12,6 +12,7 @@ pub mod chain;
 pub mod client;
 pub mod clock;
 pub mod dns;
+pub mod head;
 pub mod hosts;
 pub mod http;
 pub mod progress;
@@ -213,9 +214,9 @@ impl Route {
         }
     }
 
-    /// The route Go would take for `url` with this process's proxy environment.
-    pub fn from_env_for(url: &url::Url) -> Result<Route, String> {
-        let env = crate::config::ProxyEnv::from_lookup(&|k| std::env::var(k).unwrap_or_default());
+    /// The route Go would take for `url` with these proxy settings (the configuration's: one
+    /// source of proxy settings per run).
+    pub fn for_url(env: &crate::config::ProxyEnv, url: &url::Url) -> Result<Route, String> {
         Route::from_choice(&env.proxy_for(url))
     }
 }

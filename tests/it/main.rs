@@ -10,6 +10,7 @@ mod modlab;
 mod netlab;
 
 mod architecture;
+mod bad_response;
 mod cli_run;
 mod config_env;
 mod explain;
