@@ -12,6 +12,10 @@
 //!   `https://TOKEN@host`) is masked too.
 //! - [`go_error_url`] is the URL as net/http prints it in its errors (`stripPassword`: the
 //!   password becomes `***`), for predicting Go's text.
+//! - Strings that hold real values inside the facts (observation keys, server headers, OS
+//!   proxy settings, the URLs a pasted text names) serialize through `serialize_masked*`.
+//! - [`mask_quoted_fragments`]: Go's parse errors quote the raw input and pieces of it; the
+//!   pieces of a credential are masked in them.
 //! - [`mask_text`] is the last-resort net for free text at the output edge (stdout, stderr):
 //!   every URL authority in the text, scheme-less `user:password@host`, and the values of
 //!   `Authorization` / `Proxy-Authorization` headers. It splits the text only where a URL
