@@ -29,7 +29,10 @@ impl Ctx {
         let lang = global
             .lang
             .unwrap_or_else(|| lang_from_locale(&|k| std::env::var(k).ok()));
-        let shell = crate::shell::Shell::resolve(global.shell);
+        let shell = match global.shell {
+            Some(arg) => crate::shell::Shell::from_arg(arg),
+            None => crate::platform::shell::detect().shell,
+        };
         let probe_hooks = crate::probe::ProbeHooks::from_lookup(&|k| std::env::var_os(k));
         Ctx {
             global,

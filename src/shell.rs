@@ -1,5 +1,6 @@
-//! The user's shell, for writing fix commands in its syntax: detection (`--shell` wins) and
-//! quoting-correct command texts. Everything but [`Shell::detect`] is pure.
+//! The user's shell, for writing fix commands in its syntax: the decision from the parent
+//! process and the environment ([`detect_shell`], whose inputs `platform::shell` reads) and
+//! quoting-correct command texts. Pure.
 //!
 //! Every function returns one line the user can paste into that shell. Variable names are
 //! expected to be identifiers (`HTTPS_PROXY`, `GOPROXY`); values may hold anything a proxy URL
@@ -25,24 +26,15 @@ pub struct ShellDetection {
 }
 
 impl Shell {
-    /// `--shell` if given, else detected from the environment.
-    pub fn resolve(arg: Option<ShellArg>) -> Shell {
+    /// The shell `--shell` names (without it, `platform::shell::detect` decides).
+    pub fn from_arg(arg: ShellArg) -> Shell {
         match arg {
-            Some(ShellArg::Bash) => Shell::Bash,
-            Some(ShellArg::Zsh) => Shell::Zsh,
-            Some(ShellArg::Fish) => Shell::Fish,
-            Some(ShellArg::Powershell) => Shell::PowerShell,
-            Some(ShellArg::Cmd) => Shell::Cmd,
-            None => Shell::detect().shell,
+            ShellArg::Bash => Shell::Bash,
+            ShellArg::Zsh => Shell::Zsh,
+            ShellArg::Fish => Shell::Fish,
+            ShellArg::Powershell => Shell::PowerShell,
+            ShellArg::Cmd => Shell::Cmd,
         }
-    }
-
-    /// Detects the shell of this process's user: the parent process's name where std can get
-    /// it cheaply (Linux /proc, macOS `ps`), then the environment (see [`detect_shell`]).
-    pub fn detect() -> ShellDetection {
-        detect_shell(cfg!(windows), parent_process_name().as_deref(), &|k| {
-            std::env::var(k).ok()
-        })
     }
 
     pub fn name(self) -> &'static str {
@@ -146,32 +138,6 @@ pub fn detect_shell(
     ShellDetection {
         shell: Shell::Bash,
         reason: "no hint: bash syntax".to_string(),
-    }
-}
-
-/// The parent process's name: /proc on Linux, `ps` on macOS; None elsewhere (Windows needs
-/// OS APIs std does not offer).
-fn parent_process_name() -> Option<String> {
-    #[cfg(target_os = "linux")]
-    {
-        let ppid = std::os::unix::process::parent_id();
-        std::fs::read_to_string(format!("/proc/{ppid}/comm"))
-            .ok()
-            .map(|s| s.trim().to_string())
-    }
-    #[cfg(target_os = "macos")]
-    {
-        let ppid = std::os::unix::process::parent_id().to_string();
-        crate::platform::run::run_with_timeout(
-            "ps",
-            &["-o", "comm=", "-p", &ppid],
-            std::time::Duration::from_secs(1),
-        )
-        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
-    }
-    #[cfg(not(any(target_os = "linux", target_os = "macos")))]
-    {
-        None
     }
 }
 
@@ -843,11 +809,8 @@ mod tests {
 
     #[test]
     fn resolve_prefers_the_flag() {
-        assert_eq!(Shell::resolve(Some(ShellArg::Cmd)), Shell::Cmd);
-        assert_eq!(
-            Shell::resolve(Some(ShellArg::Powershell)),
-            Shell::PowerShell
-        );
+        assert_eq!(Shell::from_arg(ShellArg::Cmd), Shell::Cmd);
+        assert_eq!(Shell::from_arg(ShellArg::Powershell), Shell::PowerShell);
         assert_eq!(
             shell_from_program(r"C:\Windows\System32\CMD.EXE"),
             Some(Shell::Cmd)

@@ -61,7 +61,7 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
             shell: ctx.shell,
             reason: "--shell".into(),
         },
-        None => crate::shell::Shell::detect(),
+        None => crate::platform::shell::detect(),
     };
     let system = tokio::task::spawn_blocking(move || crate::platform::collect_for(shell));
     let (prediction, mut observations, deadline_expired) =

@@ -17,6 +17,7 @@ pub mod env;
 pub mod macos;
 pub mod proxy;
 pub mod run;
+pub mod shell;
 pub mod windows;
 
 use std::path::PathBuf;
@@ -171,7 +172,7 @@ pub fn query_persisted_env(shell: Shell) -> PersistedEnv {
 
 /// Collects [`SystemFacts`] for this machine, detecting the shell.
 pub fn collect() -> SystemFacts {
-    collect_for(Shell::detect())
+    collect_for(shell::detect())
 }
 
 /// Collects [`SystemFacts`] with a known shell (`--shell`). The proxy and environment queries
