@@ -67,11 +67,6 @@ pub(super) fn simulate_module(
         sumdb_route: String::new(),
         assumptions: vec![],
     };
-    let fail = |m: &mut ModulePrediction, prefix: &str, e: &GoErr| {
-        m.outcome = Outcome::Failed;
-        m.cause = Some(e.class);
-        m.error_text = Some(format!("go: {prefix}: {}", e.text));
-    };
     if let Some(e) = &route.goproxy_error {
         m.outcome = Outcome::Failed;
         m.cause = Some(CauseId::ConfigGoproxyInvalid);
@@ -112,17 +107,11 @@ pub(super) fn simulate_module(
                 }
             });
             m.stages.push(stage_from(StageName::Info, &walk));
-            match walk.result {
-                Step::Ok(_) => v.clone(),
-                Step::Err(e) => {
-                    fail(&mut m, &format!("{}@{v}", t.path), &e);
-                    return m;
-                }
-                Step::Missing(u) => {
-                    mark_unknown(&mut m, missing, u);
-                    return m;
-                }
-            }
+            let label = format!("{}@{v}", t.path);
+            let Some(_) = settle(&mut m, missing, &label, walk.result) else {
+                return m;
+            };
+            v.clone()
         }
         None => {
             let walk = try_proxies(&route.steps, |e| match lookup(e) {
@@ -184,17 +173,11 @@ pub(super) fn simulate_module(
                 }
             });
             m.stages.push(stage_from(StageName::List, &walk));
-            match walk.result {
-                Step::Ok(v) => v,
-                Step::Err(e) => {
-                    fail(&mut m, &format!("module {}", t.path), &e);
-                    return m;
-                }
-                Step::Missing(u) => {
-                    mark_unknown(&mut m, missing, u);
-                    return m;
-                }
-            }
+            let label = format!("module {}", t.path);
+            let Some(v) = settle(&mut m, missing, &label, walk.result) else {
+                return m;
+            };
+            v
         }
     };
     if version.is_empty() {
@@ -221,26 +204,16 @@ pub(super) fn simulate_module(
         }
     });
     m.stages.push(stage_from(StageName::Mod, &walk));
-    let go_mod: Option<Vec<u8>> = match walk.result {
-        Step::Ok(b) => {
-            // `go mod download` stores any 200 body as go.mod (observed with go 1.27); only
-            // later commands parse it.
-            if b.as_deref().is_some_and(|b| looks_like_html("", b)) {
-                m.assumptions.push(
-                    "the .mod file is an HTML page: `go mod download` stores it, but `go get`/`go build` will fail to parse it".into(),
-                );
-            }
-            b
-        }
-        Step::Err(e) => {
-            fail(&mut m, &mv, &e);
-            return m;
-        }
-        Step::Missing(u) => {
-            mark_unknown(&mut m, missing, u);
-            return m;
-        }
+    let Some(go_mod) = settle(&mut m, missing, &mv, walk.result) else {
+        return m;
     };
+    // `go mod download` stores any 200 body as go.mod (observed with go 1.27); only later
+    // commands parse it.
+    if go_mod.as_deref().is_some_and(|b| looks_like_html("", b)) {
+        m.assumptions.push(
+            "the .mod file is an HTML page: `go mod download` stores it, but `go get`/`go build` will fail to parse it".into(),
+        );
+    }
 
     // 3. The checksum database, for the go.mod hash (the zip's line is in the same record).
     let record = match sumdb_stage(route, &version, obs, &mut m) {
@@ -305,20 +278,16 @@ pub(super) fn simulate_module(
         });
         m.stages.push(stage_from(StageName::Zip, &walk));
         match walk.result {
-            Step::Ok(()) => {}
             Step::Err(e) if e.text.starts_with("zip: ") => {
                 // Go prints the archive error without the module (observed with go 1.27).
                 fail(&mut m, "", &e);
                 m.error_text = Some(format!("go: {}", e.text));
                 return m;
             }
-            Step::Err(e) => {
-                fail(&mut m, &mv, &e);
-                return m;
-            }
-            Step::Missing(u) => {
-                mark_unknown(&mut m, missing, u);
-                return m;
+            result => {
+                if settle(&mut m, missing, &mv, result).is_none() {
+                    return m;
+                }
             }
         }
         if let (Some((db, lines)), Some(h)) = (&record, obs.zip_h1.get(&mv)) {
@@ -334,4 +303,32 @@ pub(super) fn simulate_module(
         );
     }
     m
+}
+
+/// A stage's value, or None once the module's outcome is decided by it: failed with the
+/// stage's error (`go: <label>: <error>`), or unknown on an outcome nobody observed.
+fn settle<T>(
+    m: &mut ModulePrediction,
+    missing: &mut Vec<Missing>,
+    label: &str,
+    result: Step<T>,
+) -> Option<T> {
+    match result {
+        Step::Ok(v) => Some(v),
+        Step::Err(e) => {
+            fail(m, label, &e);
+            None
+        }
+        Step::Missing(u) => {
+            mark_unknown(m, missing, u);
+            None
+        }
+    }
+}
+
+/// The module fails with Go's `go: <label>: <error>`.
+fn fail(m: &mut ModulePrediction, label: &str, e: &GoErr) {
+    m.outcome = Outcome::Failed;
+    m.cause = Some(e.class);
+    m.error_text = Some(format!("go: {label}: {}", e.text));
 }
