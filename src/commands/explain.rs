@@ -10,8 +10,8 @@ use std::io::Read;
 use anyhow::{bail, Context};
 
 use crate::app::Ctx;
+use crate::catalog::Catalog;
 use crate::cli::ExplainArgs;
-use crate::diagnose::catalog::Catalog;
 use crate::exit;
 use crate::explain::{explain_in, fix_values, probe_requests, Explanation};
 use crate::redact::redact_text;
@@ -29,7 +29,7 @@ pub async fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<u8> {
     let goprivate = std::env::var("GOPRIVATE").unwrap_or_default();
     let values = fix_values(&ex, &goprivate);
     let fix = ex.top().and_then(|c| {
-        crate::diagnose::fixes::fixes_for(&catalog, c.id, ctx.lang, ctx.shell, &values)
+        crate::catalog::fixes::fixes_for(&catalog, c.id, ctx.lang, ctx.shell, &values)
     });
 
     if ctx.global.json {

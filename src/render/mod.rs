@@ -65,8 +65,8 @@ pub fn emit(ctx: &Ctx, report: &Report, fail_on_findings: bool) -> u8 {
 }
 
 /// The built-in catalog, overlaid with `--checks DIR` when given.
-pub fn catalog(ctx: &Ctx) -> anyhow::Result<crate::diagnose::catalog::Catalog> {
-    use crate::diagnose::catalog::Catalog;
+pub fn catalog(ctx: &Ctx) -> anyhow::Result<crate::catalog::Catalog> {
+    use crate::catalog::Catalog;
     match &ctx.global.checks {
         Some(dir) => Catalog::with_overlay(dir)
             .map_err(|e| anyhow::anyhow!("--checks {}: {e}", dir.display())),

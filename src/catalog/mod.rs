@@ -54,6 +54,8 @@
 //! and an English title and explanation; Chinese falls back to English). Unknown fields or
 //! placeholders are errors naming the file.
 
+pub mod fixes;
+
 pub use crate::vocab::cause::ALL_IDS;
 use crate::vocab::cause::BUILTIN_FILES;
 use std::collections::BTreeMap;
@@ -63,8 +65,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::Lang;
-use crate::diagnose::fixes::FixValues;
 use crate::shell::{self, Shell};
+use fixes::FixValues;
 
 /// The placeholders templates may use, with the hole shown when no value is known (en, zh).
 pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[

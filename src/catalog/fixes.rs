@@ -12,11 +12,11 @@
 use crate::vocab::CauseId;
 use std::collections::BTreeMap;
 
+use crate::catalog::{fill_text, Catalog, FixStep};
 use crate::cli::Lang;
-use crate::diagnose::catalog::{fill_text, Catalog, FixStep};
 use crate::shell::Shell;
 
-/// Named values for the `{placeholder}`s of fix templates (see [`crate::diagnose::catalog::PLACEHOLDERS`]).
+/// Named values for the `{placeholder}`s of fix templates (see [`crate::catalog::PLACEHOLDERS`]).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FixValues(pub BTreeMap<String, String>);
 
@@ -72,7 +72,7 @@ pub fn fixes_for(
     values: &FixValues,
 ) -> Option<RenderedFixes> {
     let entry = catalog.get(id.as_str(), lang)?;
-    let steps = crate::diagnose::catalog::render_fix(&entry, shell, values);
+    let steps = crate::catalog::render_fix(&entry, shell, values);
     let weakens_security = entry.weakens_security || steps.iter().any(|s| s.weakens_security);
     Some(RenderedFixes {
         id: entry.id.clone(),
