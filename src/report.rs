@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::fixes::{fixes_for, RenderedFixes};
 use crate::catalog::{fill_summary, Catalog};
+use crate::catalog::{fixes_for, RenderedFixes};
 use crate::cli::Lang;
 use crate::config::warnings::{self, ConfigWarning};
 use crate::config::GoConfig;

@@ -28,9 +28,9 @@ pub async fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<u8> {
     let ex = explain_in(&text, ctx.lang);
     let goprivate = std::env::var("GOPRIVATE").unwrap_or_default();
     let values = fix_values(&ex, &goprivate);
-    let fix = ex.top().and_then(|c| {
-        crate::catalog::fixes::fixes_for(&catalog, c.id, ctx.lang, ctx.shell, &values)
-    });
+    let fix = ex
+        .top()
+        .and_then(|c| crate::catalog::fixes_for(&catalog, c.id, ctx.lang, ctx.shell, &values));
 
     if ctx.global.json {
         let doc = serde_json::json!({

@@ -11,7 +11,7 @@
 use crate::vocab::{Area, CauseId};
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::fixes::FixValues;
+use crate::catalog::FixValues;
 use crate::config::httpproxy::ProxyChoice;
 use crate::config::warnings::ConfigWarning;
 use crate::config::{FallbackMode, GoConfig, Source};

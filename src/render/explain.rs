@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::catalog::fixes::FixValues;
+use crate::catalog::FixValues;
 use crate::catalog::{fill_text, render_fix, Catalog};
 use crate::cli::Lang;
 use crate::explain::Explanation;
