@@ -4,7 +4,7 @@
 use comfy_table::{presets, ContentArrangement, Table};
 use serde::{Deserialize, Serialize};
 
-use crate::app::Ctx;
+use crate::commands::Ctx;
 use crate::config::goenv::GoEnvComparison;
 use crate::config::{warnings, ConfigWarning, GoConfig, GoToolCheck, ProxyChoice, Source};
 use crate::exit;

@@ -9,9 +9,9 @@ use std::io::Read;
 
 use anyhow::{bail, Context};
 
-use crate::app::Ctx;
 use crate::catalog::Catalog;
 use crate::cli::ExplainArgs;
+use crate::commands::Ctx;
 use crate::exit;
 use crate::explain::{explain_in, fix_values, probe_requests, Explanation};
 use crate::redact::redact_text;

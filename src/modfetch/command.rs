@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::direct::{probe_direct, DirectOptions};
 use super::fetch::{observe, Fetcher};
-use crate::app::Ctx;
 use crate::cli::ProbeKind;
+use crate::commands::Ctx;
 use crate::config::GoConfig;
 use crate::exit;
 use crate::facts::Observations;

@@ -1,5 +1,7 @@
-//! Rendering: the terminal report (probe table and verdict), and the CI line with GitHub
-//! Actions annotations. JSON is the report itself (`crate::report`), printed by serde.
+//! Rendering: every text output as a string, pure (no I/O, no environment; the caller in
+//! `commands/` settles the options and prints). The terminal report (probe table and
+//! verdict), the CI line with GitHub Actions annotations, and the other subcommands' text.
+//! JSON is the report itself (`crate::report`), serialized by serde.
 
 pub mod ci;
 pub mod explain;
@@ -37,39 +39,40 @@ impl Paint {
     }
 }
 
-use crate::app::Ctx;
 use crate::report::Report;
 
-/// Prints a report the way the flags ask (JSON, CI line, or the text report) and returns the
-/// exit code (README, "Exit codes").
-pub fn emit(ctx: &Ctx, report: &Report, fail_on_findings: bool) -> u8 {
-    if ctx.global.json {
-        let json = serde_json::to_string_pretty(report)
-            .unwrap_or_else(|e| format!("{{\"error\":\"cannot serialize the report: {e}\"}}"));
-        println!("{}", crate::redact::redact_text(&json));
-    } else if ctx.global.ci {
-        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-            for a in ci::github_annotations(report) {
-                println!("{a}");
-            }
-        }
-        println!("{}", ci::summary_line(report));
-    } else {
-        let style = terminal::TextStyle {
-            paint: Paint { on: ctx.color },
-            verbose: ctx.global.verbose,
-        };
-        print!("{}", terminal::render(report, style));
-    }
-    crate::report::exit_code(&report.verdict, fail_on_findings)
+/// How a run report is printed, settled at the edge from the flags and the environment.
+#[derive(Debug, Clone, Copy)]
+pub enum ReportFormat {
+    /// The report itself, serialized (and redacted).
+    Json,
+    /// The CI line, after GitHub Actions annotations when running under Actions.
+    Ci {
+        github_actions: bool,
+    },
+    Text(terminal::TextStyle),
 }
 
-/// The built-in catalog, overlaid with `--checks DIR` when given.
-pub fn catalog(ctx: &Ctx) -> anyhow::Result<crate::catalog::Catalog> {
-    use crate::catalog::Catalog;
-    match &ctx.global.checks {
-        Some(dir) => Catalog::with_overlay(dir)
-            .map_err(|e| anyhow::anyhow!("--checks {}: {e}", dir.display())),
-        None => Ok(Catalog::builtin()),
+/// The whole output for a report in `format`, ending with a newline.
+pub fn report(report: &Report, format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Json => {
+            let json = serde_json::to_string_pretty(report)
+                .unwrap_or_else(|e| format!("{{\"error\":\"cannot serialize the report: {e}\"}}"));
+            format!("{}\n", crate::redact::redact_text(&json))
+        }
+        ReportFormat::Ci { github_actions } => {
+            let mut out = String::new();
+            if github_actions {
+                for a in ci::github_annotations(report) {
+                    out.push_str(&a);
+                    out.push('\n');
+                }
+            }
+            out.push_str(&ci::summary_line(report));
+            out.push('\n');
+            out
+        }
+        ReportFormat::Text(style) => terminal::render(report, style),
     }
 }
