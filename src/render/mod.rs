@@ -4,6 +4,7 @@
 //! JSON is the report itself (`crate::report`), serialized by serde.
 
 pub mod ci;
+pub mod env;
 pub mod explain;
 pub mod probe;
 pub mod terminal;
