@@ -6,6 +6,7 @@
 pub mod ci;
 pub mod env;
 pub mod explain;
+pub mod prediction;
 pub mod probe;
 pub mod terminal;
 
