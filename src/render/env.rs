@@ -3,7 +3,7 @@
 
 use comfy_table::{presets, ContentArrangement, Table};
 
-use super::Paint;
+use super::paint::Paint;
 use crate::config::goenv::GoEnvComparison;
 use crate::config::{ConfigWarning, GoConfig, GoToolCheck, ProxyChoice, Source};
 use crate::plan::{ModuleRoute, StepAction, SumdbRoute};
