@@ -4,6 +4,7 @@
 //! → facts → simulation of cmd/go (pure) → diagnosis (pure) → rendering.
 
 pub mod app;
+pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;

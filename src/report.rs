@@ -7,11 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::{fill_summary, Catalog};
+use crate::catalog::{fixes_for, RenderedFixes};
 use crate::cli::Lang;
 use crate::config::warnings::{self, ConfigWarning};
 use crate::config::GoConfig;
-use crate::diagnose::catalog::{fill_summary, Catalog};
-use crate::diagnose::fixes::{fixes_for, RenderedFixes};
 use crate::diagnose::{self, Diagnosis, Evidence, Inputs};
 use crate::facts::Facts;
 use crate::plan::{route_module, ModuleRoute, ModuleTarget};
@@ -104,13 +104,7 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
             summary,
             explanation: if with_explanation {
                 entry
-                    .map(|e| {
-                        crate::diagnose::catalog::fill_text(
-                            &e.explanation,
-                            &d.fix_values,
-                            style.lang,
-                        )
-                    })
+                    .map(|e| crate::catalog::fill_text(&e.explanation, &d.fix_values, style.lang))
                     .unwrap_or_default()
             } else {
                 String::new()

@@ -9,9 +9,9 @@ use std::io::Read;
 
 use anyhow::{bail, Context};
 
-use crate::app::Ctx;
+use crate::catalog::Catalog;
 use crate::cli::ExplainArgs;
-use crate::diagnose::catalog::Catalog;
+use crate::commands::Ctx;
 use crate::exit;
 use crate::explain::{explain_in, fix_values, probe_requests, Explanation};
 use crate::redact::{mask_text, mask_value};
@@ -28,9 +28,9 @@ pub async fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<u8> {
     let ex = explain_in(&text, ctx.lang);
     let goprivate = std::env::var("GOPRIVATE").unwrap_or_default();
     let values = fix_values(&ex, &goprivate);
-    let fix = ex.top().and_then(|c| {
-        crate::diagnose::fixes::fixes_for(&catalog, c.id, ctx.lang, ctx.shell, &values)
-    });
+    let fix = ex
+        .top()
+        .and_then(|c| crate::catalog::fixes_for(&catalog, c.id, ctx.lang, ctx.shell, &values));
 
     if ctx.global.json {
         let doc = serde_json::json!({

@@ -4,8 +4,8 @@
 
 use anyhow::anyhow;
 
-use crate::app::Ctx;
 use crate::cli::{ProbeArgs, ProbeKind};
+use crate::commands::Ctx;
 use crate::exit;
 use crate::probe::{self, ProbeOptions, Route};
 use crate::render::probe as text;

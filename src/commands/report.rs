@@ -4,8 +4,8 @@ use std::io::Read;
 
 use anyhow::Context;
 
-use crate::app::Ctx;
 use crate::cli::ReportArgs;
+use crate::commands::Ctx;
 use crate::report::{rediagnose, Report, Style};
 
 pub fn run(ctx: &Ctx, args: &ReportArgs) -> anyhow::Result<u8> {
@@ -26,12 +26,12 @@ pub fn run(ctx: &Ctx, args: &ReportArgs) -> anyhow::Result<u8> {
     let report: Report = serde_json::from_str(&text).with_context(|| {
         format!("{name} is not a gomod-diag JSON report (written by `gomod-diag --json`)")
     })?;
-    let catalog = crate::render::catalog(ctx)?;
+    let catalog = super::catalog(ctx)?;
     let style = Style {
         catalog: &catalog,
         lang: ctx.lang,
         shell: ctx.shell,
     };
     let report = rediagnose(report, &style).map_err(anyhow::Error::msg)?;
-    Ok(crate::render::emit(ctx, &report, false))
+    Ok(super::emit(ctx, &report, false))
 }

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::time::{Instant, SystemTime};
 
-use crate::app::Ctx;
 use crate::cli::{FailOn, RunArgs};
+use crate::commands::Ctx;
 use crate::config::GoConfig;
 use crate::facts::observed::Fetch;
 use crate::facts::Observations;
@@ -28,7 +28,7 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
     let t0 = Instant::now();
     let opts = ProbeOptions::from_args(&args.dns, ctx.global.timeout, &ctx.probe_hooks)
         .map_err(anyhow::Error::msg)?;
-    let catalog = crate::render::catalog(ctx)?;
+    let catalog = super::catalog(ctx)?;
     let progress = Progress::new(ctx.progress);
 
     let spinner = progress.start("reading Go's configuration");
@@ -114,11 +114,7 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
         shell: ctx.shell,
     };
     let report = report::build(&config, plan, facts, prediction, &style);
-    Ok(crate::render::emit(
-        ctx,
-        &report,
-        args.fail_on == FailOn::Findings,
-    ))
+    Ok(super::emit(ctx, &report, args.fail_on == FailOn::Findings))
 }
 
 /// Replays cmd/go: simulate, fetch what Go would fetch next, repeat — under the run deadline.

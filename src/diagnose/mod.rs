@@ -11,10 +11,10 @@
 use crate::vocab::{Area, CauseId};
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::FixValues;
 use crate::config::httpproxy::ProxyChoice;
 use crate::config::warnings::ConfigWarning;
 use crate::config::{FallbackMode, GoConfig, Source};
-use crate::diagnose::fixes::FixValues;
 use crate::facts::observed::Fetch;
 use crate::facts::Facts;
 use crate::plan::{private, ModuleRoute, StepAction};
@@ -24,9 +24,6 @@ use crate::redact::mask_value;
 use crate::simulate::{
     Attempt, AttemptResult, Missing, ModulePrediction, Outcome, Prediction, StageName,
 };
-
-pub mod catalog;
-pub mod fixes;
 
 mod configuration;
 mod evidence;

@@ -12,9 +12,9 @@ pub fn with_credential_holes(proxy: &str) -> String {
 
 /// Placeholder values for the fix of the top cause, from what the text names.
 /// `goprivate` is the user's current GOPRIVATE, extended with the module's pattern.
-pub fn fix_values(ex: &Explanation, goprivate: &str) -> crate::diagnose::fixes::FixValues {
+pub fn fix_values(ex: &Explanation, goprivate: &str) -> crate::catalog::FixValues {
     let e = &ex.entities;
-    let mut v = crate::diagnose::fixes::FixValues::new();
+    let mut v = crate::catalog::FixValues::new();
     if let Some(p) = e.proxies.first() {
         let top = ex.top().map(|c| c.id);
         // The usual scheme mistake is https:// for a plain-HTTP proxy: suggest http://.

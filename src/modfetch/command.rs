@@ -7,14 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use super::direct::{probe_direct, DirectOptions};
 use super::fetch::{observe, Fetcher};
-use crate::app::Ctx;
 use crate::cli::ProbeKind;
+use crate::commands::Ctx;
 use crate::config::GoConfig;
 use crate::exit;
 use crate::facts::Observations;
 use crate::plan::{route_module, ModuleRoute, ModuleTarget};
-use crate::simulate::{AttemptResult, Outcome, Prediction, SimOptions, StageName};
-use crate::vocab::CauseId;
+use crate::simulate::{Outcome, Prediction, SimOptions, StageName};
 
 /// The JSON document of `probe goproxy|sumdb --json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,7 +114,12 @@ pub async fn run_probe(ctx: &Ctx, kind: &ProbeKind) -> anyhow::Result<u8> {
     } else {
         print!(
             "{}",
-            crate::redact::mask_text(&render_text(name, &plan, &prediction, &observations))
+            crate::redact::mask_text(&crate::render::prediction::text(
+                name,
+                &plan,
+                &prediction,
+                &observations
+            ))
         );
     }
     Ok(code)
@@ -144,103 +148,4 @@ fn exit_code(name: &str, p: &Prediction) -> u8 {
     } else {
         exit::GO_WILL_FAIL
     }
-}
-
-/// Human-readable output: each stage, each entry tried and why, then the prediction.
-pub fn render_text(name: &str, plan: &[ModuleRoute], p: &Prediction, obs: &Observations) -> String {
-    let mut s = String::new();
-    let steps = plan.first().map_or(&[][..], |r| &r.steps[..]);
-    let entries: Vec<String> = steps
-        .iter()
-        .enumerate()
-        .map(|(i, st)| {
-            let sep = if i + 1 < steps.len() {
-                st.fallback.separator()
-            } else {
-                ""
-            };
-            format!("{}{sep}", st.entry)
-        })
-        .collect();
-    s.push_str(&format!("Predicting `{}` (probe {name})\n", p.command));
-    s.push_str(&format!(
-        "  GOPROXY entries in Go's order: {}\n",
-        entries.join("")
-    ));
-    if let Some(e) = plan.first().and_then(|r| r.goproxy_error.as_ref()) {
-        s.push_str(&format!("  GOPROXY does not parse: {e}\n"));
-    }
-    for m in &p.modules {
-        s.push_str(&format!(
-            "\n{}@{}\n",
-            m.path,
-            m.resolved_version
-                .as_deref()
-                .or(m.version.as_deref())
-                .unwrap_or("latest")
-        ));
-        for st in &m.stages {
-            if name == "sumdb" && st.stage != StageName::Sumdb && st.outcome == Outcome::Ok {
-                continue;
-            }
-            for a in &st.attempts {
-                let timing = a
-                    .url
-                    .as_ref()
-                    .and_then(|u| obs.http.get(u.expose()))
-                    .map(|f| {
-                        let mut t = format!(" ({} ms", f.elapsed_ms());
-                        if let crate::facts::Fetch::Status { size, .. } = f {
-                            t.push_str(&format!(", {size} bytes"));
-                            if st.stage == StageName::Zip && a.result == AttemptResult::Ok {
-                                // Whole milliseconds: a loopback zip can take "0 ms".
-                                let secs = f.elapsed_ms().max(1) as f64 / 1000.0;
-                                t.push_str(&format!(", {:.1} MB/s", *size as f64 / 1e6 / secs));
-                            }
-                        }
-                        t.push(')');
-                        t
-                    })
-                    .unwrap_or_default();
-                s.push_str(&format!(
-                    "  {:<5} {:<9} {}{timing}\n",
-                    st.stage,
-                    a.result,
-                    a.url.as_ref().unwrap_or(&a.entry)
-                ));
-                if let Some(e) = &a.error {
-                    s.push_str(&format!("        {}\n", e.replace('\n', "\n        ")));
-                }
-                s.push_str(&format!("        → {} [{}]\n", a.why, a.class));
-            }
-        }
-        s.push_str(&format!("  checksum database: {}\n", m.sumdb_route));
-        for a in &m.assumptions {
-            s.push_str(&format!("  assumption: {a}\n"));
-        }
-    }
-    s.push('\n');
-    if p.inconclusive {
-        s.push_str("Prediction: inconclusive — some steps on Go's path could not be observed:\n");
-        for u in &p.missing {
-            s.push_str(&format!("  {u}\n"));
-        }
-    } else if p.go_will_succeed {
-        s.push_str("Prediction: Go will succeed.\n");
-    } else {
-        let m = p.modules.iter().find(|m| m.outcome == Outcome::Failed);
-        s.push_str(&format!(
-            "Prediction: Go will fail ({}). It will print{}:\n",
-            m.and_then(|m| m.cause).map_or("", CauseId::as_str),
-            if m.is_some_and(|m| !m.error_text_exact) {
-                " (approximately)"
-            } else {
-                ""
-            }
-        ));
-        if let Some(t) = &p.error_text {
-            s.push_str(&format!("  {}\n", t.replace('\n', "\n  ")));
-        }
-    }
-    s
 }

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_PER_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The probes' `GOMOD_DIAG_*` test hooks. They are read from the environment at the edge
-/// ([`crate::app::Ctx`]) and passed in; the probes themselves do not read the environment.
+/// ([`crate::commands::Ctx`]) and passed in; the probes themselves do not read the environment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProbeHooks {
     /// `GOMOD_DIAG_HOSTS_FILE`: the hosts file the system resolver reads instead of the OS's.

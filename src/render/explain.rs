@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
+use crate::catalog::FixValues;
+use crate::catalog::{fill_text, render_fix, Catalog};
 use crate::cli::Lang;
-use crate::diagnose::catalog::{fill_text, render_fix, Catalog};
-use crate::diagnose::fixes::FixValues;
 use crate::explain::Explanation;
 use crate::shell::Shell;
 use crate::vocab::CauseId;

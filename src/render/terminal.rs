@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use comfy_table::{presets, ContentArrangement, Table};
 
-use super::Paint;
+use super::paint::Paint;
 use crate::facts::observed::Fetch;
 use crate::redact::mask_value;
 use crate::report::Report;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use gomod_diag::diagnose::catalog::{Catalog, ALL_IDS};
+use gomod_diag::catalog::{Catalog, ALL_IDS};
 use gomod_diag::explain::{explain, extract_entities};
 
 struct Case {

@@ -13,7 +13,7 @@ mod harness;
 
 use std::collections::BTreeSet;
 
-use gomod_diag::diagnose::catalog::ALL_IDS;
+use gomod_diag::catalog::ALL_IDS;
 use gomod_diag::report;
 use gomod_diag::shell::Shell;
 
@@ -110,7 +110,7 @@ fn reports_round_trip_through_json() {
         let json = serde_json::to_string(&built).unwrap();
         let back: report::Report = serde_json::from_str(&json)
             .unwrap_or_else(|e| panic!("{name}: the report does not parse back: {e}"));
-        let catalog = gomod_diag::diagnose::catalog::Catalog::builtin();
+        let catalog = gomod_diag::catalog::Catalog::builtin();
         let style = report::Style {
             catalog: &catalog,
             lang: gomod_diag::cli::Lang::En,

@@ -34,9 +34,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use gomod_diag::catalog::Catalog;
 use gomod_diag::cli::Lang;
 use gomod_diag::config::{ConfigInputs, FileInput, GoConfig, GoToolCheck, OsKind};
-use gomod_diag::diagnose::catalog::Catalog;
 use gomod_diag::facts::observed::{canonical_reason, Fetch};
 use gomod_diag::facts::{DirectOutcome, Observations};
 use gomod_diag::facts::{Facts, TargetChoice};
@@ -603,7 +603,7 @@ pub fn run_scenario(sc: &Scenario) -> Result<(), String> {
         ("summary", &v.cause.summary),
         ("explanation", &v.cause.explanation),
     ] {
-        let raw = gomod_diag::diagnose::catalog::placeholders_in(text);
+        let raw = gomod_diag::catalog::placeholders_in(text);
         if !raw.is_empty() {
             errs.push(format!(
                 "the verdict's {what} shows raw placeholders {raw:?}: {text}"
