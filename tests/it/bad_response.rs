@@ -108,14 +108,7 @@ fn diagnose(lab: &Lab, goproxy: &str) -> Value {
 /// The real `go mod download -json MODULE` against `goproxy`: (success, its `Error`). None,
 /// with a printed reason, when go is missing and CI is not "true".
 fn real_go(lab: &Lab, goproxy: &str) -> Option<(bool, String)> {
-    let ci = std::env::var("CI").as_deref() == Ok("true");
-    if std::process::Command::new("go")
-        .arg("version")
-        .output()
-        .is_err()
-    {
-        assert!(!ci, "CI=true but the go toolchain is not on PATH");
-        eprintln!("skipping the comparison with go: no `go` on PATH (CI=true makes this fatal)");
+    if !crate::go_or_skip("the comparison with go") {
         return None;
     }
     let home = tempfile::tempdir().unwrap();

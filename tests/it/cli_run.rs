@@ -106,14 +106,7 @@ fn json_of(o: &Output) -> Value {
 /// Runs the real `go mod download MODULE` against the same setup with a fresh GOMODCACHE.
 /// None (with a printed reason) when go is missing and CI is not "true".
 fn real_go(vars: &[(String, String)]) -> Option<Output> {
-    let ci = std::env::var("CI").as_deref() == Ok("true");
-    if std::process::Command::new("go")
-        .arg("version")
-        .output()
-        .is_err()
-    {
-        assert!(!ci, "CI=true but the go toolchain is not on PATH");
-        eprintln!("skipping the comparison with go: no `go` on PATH (CI=true makes this fatal)");
+    if !crate::go_or_skip("the comparison with go") {
         return None;
     }
     let home = tempfile::tempdir().unwrap();

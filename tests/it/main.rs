@@ -18,3 +18,21 @@ mod modfetch;
 mod probes;
 mod scenarios;
 mod secrets;
+
+/// Whether the real `go` can judge a test: true when it is on PATH; otherwise the test skips
+/// `what` with a printed reason — unless CI=true, where a missing toolchain is a failure.
+pub fn go_or_skip(what: &str) -> bool {
+    if std::process::Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok()
+    {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but the go toolchain is not on PATH"
+    );
+    eprintln!("skipping {what}: no `go` on PATH (CI=true makes this fatal)");
+    false
+}
