@@ -71,7 +71,7 @@ pub struct Verdict {
     pub fixes: Option<RenderedFixes>,
     /// What Go would print.
     pub go_error: Option<String>,
-    pub lang: String,
+    pub lang: Lang,
     pub shell: Shell,
 }
 
@@ -134,10 +134,7 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
             )
         },
         go_error: d.go_error.clone(),
-        lang: match style.lang {
-            Lang::En => "en".into(),
-            Lang::Zh => "zh".into(),
-        },
+        lang: style.lang,
         shell: style.shell,
     }
 }

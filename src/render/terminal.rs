@@ -1,6 +1,7 @@
 //! The terminal report: a compact table of the probes, then the verdict — the cause in one
 //! sentence, the evidence, the fix commands, what Go would print, and the findings.
 
+use crate::cli::Lang;
 use std::fmt::Write as _;
 
 use comfy_table::{presets, ContentArrangement, Table};
@@ -178,8 +179,8 @@ struct Labels {
     see: &'static str,
 }
 
-fn labels(lang: &str) -> Labels {
-    if lang == "zh" {
+fn labels(lang: Lang) -> Labels {
+    if lang == Lang::Zh {
         Labels {
             fail: "Go 会失败",
             succeed: "Go 会成功",
@@ -207,7 +208,7 @@ fn labels(lang: &str) -> Labels {
 /// The verdict block.
 pub fn verdict_text(r: &Report, p: Paint) -> String {
     let v = &r.verdict;
-    let l = labels(&v.lang);
+    let l = labels(v.lang);
     let mut out = String::new();
     let head = if v.go_will_succeed {
         p.green(&format!("✓ {} — {}", l.succeed, v.cause.title))
