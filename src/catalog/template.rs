@@ -34,6 +34,7 @@ pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
     ),
     ("host", "host name", "主机名"),
     ("addr", "host:port", "主机:端口"),
+    ("port", "port", "端口"),
     ("url", "URL", "URL"),
     ("var", "variable name", "变量名"),
     ("value", "value", "值"),

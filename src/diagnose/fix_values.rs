@@ -158,6 +158,7 @@ pub(super) fn fill_fix_values(
             .map(|t| t.addr.to_string())
             .unwrap_or_else(|| format!("{}:{}", e.host, e.port));
         v.set("addr", addr);
+        v.set("port", e.port.to_string());
     }
     if v.get("mirror").is_none() {
         if let Some((base, _)) = url
