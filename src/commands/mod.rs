@@ -6,6 +6,7 @@ pub mod completions;
 pub mod env;
 pub mod explain;
 pub mod probe;
+pub mod probe_module;
 pub mod report;
 pub mod run;
 

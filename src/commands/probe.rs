@@ -20,7 +20,7 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
     match &args.kind {
         // The module-protocol probes belong to modfetch.
         ProbeKind::Goproxy { .. } | ProbeKind::Sumdb { .. } => {
-            crate::modfetch::command::run_probe(ctx, &args.kind).await
+            super::probe_module::run_probe(ctx, &args.kind).await
         }
         ProbeKind::Dns { name, dns } => {
             let name = validate_name(name)?;

@@ -5,13 +5,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::direct::{probe_direct, DirectOptions};
-use super::fetch::{observe, Fetcher};
 use crate::cli::ProbeKind;
 use crate::commands::Ctx;
 use crate::config::GoConfig;
 use crate::exit;
 use crate::facts::Observations;
+use crate::modfetch::direct::{probe_direct, DirectOptions};
+use crate::modfetch::fetch::{observe, Fetcher};
 use crate::plan::{route_module, ModuleRoute, ModuleTarget};
 use crate::simulate::{Outcome, Prediction, SimOptions, StageName};
 
@@ -74,7 +74,7 @@ pub async fn run_probe(ctx: &Ctx, kind: &ProbeKind) -> anyhow::Result<u8> {
         ProbeKind::Sumdb { module } => ("sumdb", module, false),
         _ => return Ok(exit::USAGE),
     };
-    let target = match super::targets::parse_target(module) {
+    let target = match crate::modfetch::targets::parse_target(module) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("gomod-diag: error: {e}");
