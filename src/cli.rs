@@ -248,6 +248,9 @@ pub struct ReportArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct CompletionsArgs {
+    /// bash, zsh, fish, powershell or elvish. Its own id: the global `--shell` (the fixes'
+    /// syntax) has the name `shell`, and two arguments with one id break clap's lookup.
+    #[arg(id = "completion_shell", value_name = "SHELL")]
     pub shell: clap_complete::Shell,
 }
 
@@ -291,6 +294,9 @@ where
     Ok(cli)
 }
 
+/// The longest `--timeout` (or other duration) accepted.
+const MAX_DURATION: Duration = Duration::from_secs(86_400);
+
 /// Parses `15s`, `2500ms`, `1m`, `1m30s`, or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let accepted =
@@ -311,6 +317,12 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     if d.is_zero() {
         return Err(format!(
             "duration {s:?} must be greater than zero; {accepted}"
+        ));
+    }
+    // A deadline is added to the clock: keep it a reasonable one (and far from overflow).
+    if d > MAX_DURATION {
+        return Err(format!(
+            "duration {s:?} is longer than 24h, the longest accepted; {accepted}"
         ));
     }
     Ok(d)

@@ -5,6 +5,8 @@ use crate::exit;
 
 pub fn run(args: &CompletionsArgs) -> anyhow::Result<u8> {
     let mut cmd = Cli::command();
-    clap_complete::generate(args.shell, &mut cmd, "gomod-diag", &mut std::io::stdout());
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "gomod-diag", &mut script);
+    super::out(&String::from_utf8_lossy(&script))?;
     Ok(exit::SUCCESS)
 }

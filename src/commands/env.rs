@@ -52,18 +52,18 @@ pub fn run(ctx: &Ctx, args: &crate::cli::EnvArgs) -> anyhow::Result<u8> {
     let report = build_env_report(&config, &targets);
     if ctx.global.json {
         // The values are masked by their types; the net catches what free text may hold.
-        println!("{}", mask_text(&serde_json::to_string_pretty(&report)?));
+        super::out(&format!(
+            "{}\n",
+            mask_text(&serde_json::to_string_pretty(&report)?)
+        ))?;
     } else {
         let paint = Paint { on: ctx.color };
-        print!(
-            "{}",
-            mask_text(&render::env::text(
-                &report.configuration,
-                &report.warnings,
-                &report.routes,
-                paint
-            ))
-        );
+        super::out(&mask_text(&render::env::text(
+            &report.configuration,
+            &report.warnings,
+            &report.routes,
+            paint,
+        )))?;
     }
     Ok(exit::SUCCESS)
 }

@@ -41,10 +41,10 @@ pub async fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<u8> {
         });
         let mut doc = doc;
         mask_json(&mut doc);
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        super::out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?;
     } else {
         let text = crate::render::explain::render(&ex, &catalog, ctx.lang, ctx.shell, &values);
-        print!("{}", mask_text(&text));
+        super::out(&mask_text(&text))?;
     }
     if args.probe {
         return probe_verdict(ctx, args, &ex).await;
@@ -221,18 +221,15 @@ async fn probe_verdict(ctx: &Ctx, args: &ExplainArgs, ex: &Explanation) -> anyho
             "confirmed": confirmed,
         });
         mask_json(&mut doc);
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        super::out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?;
     } else {
         let probes: Vec<(&str, Option<CauseId>)> = results
             .iter()
             .map(|(what, cause, _)| (what.as_str(), *cause))
             .collect();
-        print!(
-            "{}",
-            mask_text(&crate::render::explain::probe_verdict(
-                &probes, top, confirmed
-            ))
-        );
+        super::out(&mask_text(&crate::render::explain::probe_verdict(
+            &probes, top, confirmed,
+        )))?;
     }
     Ok(match confirmed {
         Some(_) => exit::GO_WILL_FAIL,

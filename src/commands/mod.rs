@@ -72,7 +72,7 @@ pub fn lang_from_locale(var: &dyn Fn(&str) -> Option<String>) -> Lang {
 
 /// Prints a report the way the flags ask (JSON, CI line, or the text report) and returns the
 /// exit code (README, "Exit codes").
-pub fn emit(ctx: &Ctx, report: &Report, fail_on_findings: bool) -> u8 {
+pub fn emit(ctx: &Ctx, report: &Report, fail_on_findings: bool) -> anyhow::Result<u8> {
     let format = if ctx.global.json {
         ReportFormat::Json
     } else if ctx.global.ci {
@@ -87,12 +87,36 @@ pub fn emit(ctx: &Ctx, report: &Report, fail_on_findings: bool) -> u8 {
     };
     // Credentials are masked by their types when the report is serialized or rendered; the
     // whole output also passes the free-text net on its way out.
-    print!(
-        "{}",
-        crate::redact::mask_text(&render::report(report, format))
-    );
-    crate::report::exit_code(&report.verdict, fail_on_findings)
+    out(&crate::redact::mask_text(&render::report(report, format)))?;
+    Ok(crate::report::exit_code(&report.verdict, fail_on_findings))
 }
+
+/// Writes a command's output to standard output (the caller has masked it). A reader that
+/// went away (`gomod-diag | head -1`) is no error: the rest is dropped quietly and the exit
+/// code still tells the verdict. Any other failure (a full disk) is an [`OutputError`].
+pub fn out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(OutputError(e).into()),
+        _ => Ok(()),
+    }
+}
+
+/// Standard output could not be written.
+#[derive(Debug)]
+pub struct OutputError(pub std::io::Error);
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot write the output to standard output: {}", self.0)
+    }
+}
+
+impl std::error::Error for OutputError {}
 
 /// The built-in catalog, overlaid with `--checks DIR` when given.
 pub fn catalog(ctx: &Ctx) -> anyhow::Result<Catalog> {

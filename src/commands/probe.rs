@@ -135,14 +135,7 @@ fn emit<T: serde::Serialize>(ctx: &Ctx, facts: &T, render: fn(&T) -> String) -> 
     } else {
         render(facts)
     };
-    // A closed pipe (`| head`) is not an error worth a panic.
-    use std::io::Write as _;
-    let _ = writeln!(
-        std::io::stdout().lock(),
-        "{}",
-        crate::redact::mask_text(out.trim_end())
-    );
-    Ok(())
+    super::out(&format!("{}\n", crate::redact::mask_text(out.trim_end())))
 }
 
 /// The proxy settings Go reads: this process's environment (read here, at the edge).

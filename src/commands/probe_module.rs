@@ -107,20 +107,17 @@ pub async fn run_probe(ctx: &Ctx, kind: &ProbeKind) -> anyhow::Result<u8> {
             prediction,
             observations,
         };
-        println!(
-            "{}",
+        super::out(&format!(
+            "{}\n",
             crate::redact::mask_text(&serde_json::to_string_pretty(&report)?)
-        );
+        ))?;
     } else {
-        print!(
-            "{}",
-            crate::redact::mask_text(&crate::render::prediction::text(
-                name,
-                &plan,
-                &prediction,
-                &observations
-            ))
-        );
+        super::out(&crate::redact::mask_text(&crate::render::prediction::text(
+            name,
+            &plan,
+            &prediction,
+            &observations,
+        )))?;
     }
     Ok(code)
 }

@@ -33,5 +33,5 @@ pub fn run(ctx: &Ctx, args: &ReportArgs) -> anyhow::Result<u8> {
         shell: ctx.shell,
     };
     let report = rediagnose(report, &style).map_err(anyhow::Error::msg)?;
-    Ok(super::emit(ctx, &report, false))
+    super::emit(ctx, &report, false)
 }

@@ -114,7 +114,7 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
         shell: ctx.shell,
     };
     let report = report::build(&config, plan, facts, prediction, &style);
-    Ok(super::emit(ctx, &report, args.fail_on == FailOn::Findings))
+    super::emit(ctx, &report, args.fail_on == FailOn::Findings)
 }
 
 /// Replays cmd/go: simulate, fetch what Go would fetch next, repeat — under the run deadline.
