@@ -213,7 +213,23 @@ fn healthy_setup_succeeds_in_every_output() {
     );
     assert_eq!(r["verdict"]["go_will_succeed"], true);
     assert_eq!(r["verdict"]["cause"]["id"], "ok", "{:#}", r["verdict"]);
-    assert_eq!(r["verdict"]["findings"], serde_json::json!([]));
+    // Healthy: no finding — except, on a machine without Go, the true one that says so.
+    let ids: Vec<&str> = r["verdict"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["id"].as_str())
+        .collect();
+    let go_on_path = std::process::Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok();
+    let expected: &[&str] = if go_on_path {
+        &[]
+    } else {
+        &["local.go_missing"]
+    };
+    assert_eq!(ids, expected, "{:#}", r["verdict"]);
     let http = r["facts"]["observations"]["http"].as_object().unwrap();
     for ext in ["info", "mod"] {
         let url = format!("{}/example.com/hello/@v/v1.0.0.{ext}", lab.url());
@@ -234,7 +250,20 @@ fn healthy_setup_succeeds_in_every_output() {
         &[("GITHUB_ACTIONS", "true")],
         &[&m[..], &["--ci"]].concat(),
     );
-    assert_ci_line(&ci, 0, "gomod-diag: OK ok:");
+    if go_on_path {
+        assert_ci_line(&ci, 0, "gomod-diag: OK ok:");
+    } else {
+        // Under Actions the one true finding is an annotation before the CI line.
+        assert_eq!(ci.status.code(), Some(0), "{}", show(&ci));
+        let out = stdout(&ci);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert!(
+            lines[0].starts_with("::warning title=gomod-diag%3A local.go_missing::"),
+            "{out}"
+        );
+        assert!(lines[1].starts_with("gomod-diag: OK ok:"), "{out}");
+    }
 
     let text = diag(&vars, &[], &m);
     assert_eq!(text.status.code(), Some(0), "{}", show(&text));
