@@ -26,6 +26,15 @@ pub struct ShellDetection {
 }
 
 impl Shell {
+    /// Every shell a fix is written for.
+    pub const ALL: [Shell; 5] = [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Cmd,
+    ];
+
     /// The shell `--shell` names (without it, `platform::shell::detect` decides).
     pub fn from_arg(arg: ShellArg) -> Shell {
         match arg {

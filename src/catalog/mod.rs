@@ -188,13 +188,7 @@ mod tests {
     use std::path::Path;
     use template::is_known_placeholder;
 
-    const SHELLS: [Shell; 5] = [
-        Shell::Bash,
-        Shell::Zsh,
-        Shell::Fish,
-        Shell::PowerShell,
-        Shell::Cmd,
-    ];
+    const SHELLS: [Shell; 5] = Shell::ALL;
 
     /// The identifiers in the tables of ROOT_CAUSES.md (`| \`id\` | meaning |`).
     fn root_cause_ids(text: &str) -> Vec<String> {

@@ -158,16 +158,11 @@ mod tests {
     use super::*;
     use crate::catalog::schema::Kind;
 
-    const SHELLS: [Shell; 5] = [
-        Shell::Bash,
-        Shell::Zsh,
-        Shell::Fish,
-        Shell::PowerShell,
-        Shell::Cmd,
-    ];
+    const SHELLS: [Shell; 5] = Shell::ALL;
 
-    fn render_one(step: StepTemplate, shell: Shell, values: &FixValues) -> FixStep {
-        let entry = Entry {
+    /// An English cause entry with these steps and nothing else.
+    fn entry(steps: Vec<StepTemplate>) -> Entry {
+        Entry {
             id: "t.t".into(),
             kind: Kind::Cause,
             lang: Lang::En,
@@ -177,9 +172,12 @@ mod tests {
             warning: None,
             weakens_security: false,
             docs: vec![],
-            steps: vec![step],
-        };
-        render_fix(&entry, shell, values).remove(0)
+            steps,
+        }
+    }
+
+    fn render_one(step: StepTemplate, shell: Shell, values: &FixValues) -> FixStep {
+        render_fix(&entry(vec![step]), shell, values).remove(0)
     }
 
     #[test]
@@ -348,24 +346,13 @@ mod tests {
             cmd: Some("reg query HKCU\\Environment".into()),
             ..Default::default()
         };
-        let entry = Entry {
-            id: "t.t".into(),
-            kind: Kind::Cause,
-            lang: Lang::En,
-            title: String::new(),
-            summary: None,
-            explanation: String::new(),
-            warning: None,
-            weakens_security: false,
-            docs: vec![],
-            steps: vec![
-                step,
-                StepTemplate {
-                    en: "Instruction".into(),
-                    ..Default::default()
-                },
-            ],
-        };
+        let entry = entry(vec![
+            step,
+            StepTemplate {
+                en: "Instruction".into(),
+                ..Default::default()
+            },
+        ]);
         assert_eq!(render_fix(&entry, Shell::Bash, &FixValues::new()).len(), 1);
         assert_eq!(render_fix(&entry, Shell::Cmd, &FixValues::new()).len(), 2);
     }
