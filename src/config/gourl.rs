@@ -117,54 +117,7 @@ fn split_host_port(host_port: &str) -> (&str, &str) {
     (host, port)
 }
 
-/// strconv.Quote-style quoting as `%q` prints strings in Go error messages.
-pub fn go_quote(s: &str) -> String {
-    go_quote_bytes(s.as_bytes())
-}
-
-/// `%q` of arbitrary bytes: invalid UTF-8 bytes print as `\xNN`, as in Go.
-pub fn go_quote_bytes(b: &[u8]) -> String {
-    let mut out = String::with_capacity(b.len() + 2);
-    out.push('"');
-    let mut i = 0;
-    while i < b.len() {
-        let k = (b.len() - i).min(4);
-        let valid = match std::str::from_utf8(&b[i..i + k]) {
-            Ok(v) => v,
-            Err(e) => std::str::from_utf8(&b[i..i + e.valid_up_to()]).unwrap_or(""),
-        };
-        let Some(c) = valid.chars().next() else {
-            out.push_str(&format!("\\x{:02x}", b[i]));
-            i += 1;
-            continue;
-        };
-        i += c.len_utf8();
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c if c.is_control() => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32))
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32))
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+pub use crate::vocab::goerr::{go_quote, go_quote_bytes};
 
 /// url.Parse; the error is Go's full text (`parse "<url>": <reason>`).
 pub fn parse(raw: &str) -> Result<GoUrl, String> {

@@ -31,44 +31,14 @@ impl std::fmt::Display for ModuleTarget {
     }
 }
 
-/// Characters module.CheckPath allows in a module path element.
-fn module_path_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~')
-}
-
-/// A reasonable subset of module.CheckPath; the error says what is wrong.
+/// module.CheckPath, with a hint for the most common mistake (a URL instead of a path).
 fn check_module_path(path: &str) -> Result<(), String> {
-    if path.is_empty() {
-        return Err("empty module path".into());
-    }
     if let Some((_, rest)) = path.split_once("://") {
         return Err(format!(
             "a module path has no scheme (write {rest}, not {path})"
         ));
     }
-    if path.starts_with('/') || path.ends_with('/') || path.contains("//") {
-        return Err("a module path has no leading, trailing or double slash".into());
-    }
-    if let Some(c) = path.chars().find(|c| !module_path_char(*c) && *c != '/') {
-        return Err(format!(
-            "invalid character {c:?} (a module path may contain ASCII letters, digits, '-', '.', '_', '~' and '/')"
-        ));
-    }
-    for elem in path.split('/') {
-        if elem.starts_with('.') || elem.ends_with('.') {
-            return Err(format!("path element {elem:?} starts or ends with a dot"));
-        }
-    }
-    let first = path.split('/').next().unwrap_or("");
-    if !first.contains('.') {
-        return Err(format!(
-            "missing dot in first path element {first:?} (a module path starts with a domain name, e.g. example.com/mod)"
-        ));
-    }
-    if first.starts_with('-') {
-        return Err(format!("leading dash in first path element {first:?}"));
-    }
-    Ok(())
+    crate::vocab::module::check_path(path)
 }
 
 /// A version or version query: semantic versions are checked (`v1`, `v1.2`, `v1.2.3`,
@@ -126,9 +96,6 @@ impl ModuleTarget {
                 mask_value(input)
             ))
         };
-        if input.chars().any(char::is_whitespace) {
-            return bad("it contains whitespace".into());
-        }
         let (path, version) = match input.split_once('@') {
             Some((p, v)) => (p, Some(v)),
             None => (input, None),
@@ -584,17 +551,21 @@ mod tests {
             assert!(ModuleTarget::parse(ok).is_ok(), "{ok}");
         }
         for (bad, why) in [
-            ("", "empty module path"),
-            ("@v1.0.0", "empty module path"),
+            ("", "malformed module path \"\": empty string"),
+            ("@v1.0.0", "empty string"),
             ("a.b/c@", "empty version"),
-            ("a.b /c", "whitespace"),
-            ("a.b/c@v1 .0", "whitespace"),
+            ("a.b /c", "invalid char ' '"),
+            ("a.b/c@v1 .0", "version contains ' '"),
+            (
+                "MOD.TEST/M@v1.0.0",
+                "malformed module path \"MOD.TEST/M\": invalid char 'M' in first path element",
+            ),
             ("fmt", "missing dot"),
             ("a.b//c", "double slash"),
             ("a.b/c@v1.2.3.4", "not a valid semantic version"),
             ("a.b/c@v01.2.3", "not a valid semantic version"),
             ("a.b/c@v1@v2", "more than one"),
-            ("a.b/c?x", "invalid character"),
+            ("a.b/c?x", "invalid char '?'"),
             ("https://a.b/c", "no scheme (write a.b/c"),
         ] {
             let e = ModuleTarget::parse(bad).unwrap_err();

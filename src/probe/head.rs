@@ -7,6 +7,7 @@
 //! ([`read_raw`]) and judged here ([`judge`]), so the report carries the error Go itself
 //! prints — or says that Go would read the answer where hyper could not.
 
+use crate::vocab::goerr::go_quote_bytes as go_quote;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -299,43 +300,6 @@ fn trim(s: &[u8]) -> &[u8] {
 /// textproto.TrimString: ASCII space, tab, CR, LF.
 fn trim_ascii_space(s: &str) -> &str {
     s.trim_matches([' ', '\t', '\r', '\n'])
-}
-
-/// Go's `%q` of a string (strconv.Quote), bytes that are not UTF-8 as `\x..`.
-pub fn go_quote(s: &[u8]) -> String {
-    let mut out = String::from("\"");
-    for chunk in s.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\x07' => out.push_str("\\a"),
-                '\x08' => out.push_str("\\b"),
-                '\x0c' => out.push_str("\\f"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '\x0b' => out.push_str("\\v"),
-                c if (c as u32) < 0x20 || c == '\x7f' => {
-                    out.push_str(&format!("\\x{:02x}", c as u32))
-                }
-                // unicode.IsPrint, near enough: no controls, no spaces but U+0020.
-                c if c.is_control() || (c.is_whitespace() && c != ' ') || c == '\u{ad}' => {
-                    if (c as u32) < 0x10000 {
-                        out.push_str(&format!("\\u{:04x}", c as u32))
-                    } else {
-                        out.push_str(&format!("\\U{:08x}", c as u32))
-                    }
-                }
-                c => out.push(c),
-            }
-        }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Go's `%q` of a `[]string`: `["a" "b"]`.

@@ -237,7 +237,7 @@ impl HttpClient {
                     {
                         // net/http names the Location header as sent, not the resolved URL
                         // (a server may put userinfo in it: masked).
-                        let loc = super::head::go_quote(crate::redact::mask_url(loc).as_bytes());
+                        let loc = crate::vocab::goerr::go_quote(&crate::redact::mask_url(loc));
                         f.error = Some(http_error(
                             class,
                             CauseId::GoproxyBadResponse,

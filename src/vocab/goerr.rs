@@ -235,6 +235,61 @@ pub fn x509(why: impl Display) -> String {
     format!("x509: {why}")
 }
 
+/// Go's `%q` of a string (strconv.Quote), as Go's error messages print names and values.
+pub fn go_quote(s: &str) -> String {
+    go_quote_bytes(s.as_bytes())
+}
+
+/// Go's `%q` of bytes: bytes that are not UTF-8 print as `\xNN`, as in Go.
+pub fn go_quote_bytes(s: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for chunk in s.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            push_quoted(&mut out, c, '"');
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `%q` of a rune (strconv.QuoteRune): `'M'`, `' '`, `'\x1b'`.
+pub fn go_quote_rune(c: char) -> String {
+    let mut out = String::from("'");
+    push_quoted(&mut out, c, '\'');
+    out.push('\'');
+    out
+}
+
+fn push_quoted(out: &mut String, c: char, quote: char) {
+    match c {
+        c if c == quote => {
+            out.push('\\');
+            out.push(c);
+        }
+        '\\' => out.push_str("\\\\"),
+        '\x07' => out.push_str("\\a"),
+        '\x08' => out.push_str("\\b"),
+        '\x0c' => out.push_str("\\f"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\x0b' => out.push_str("\\v"),
+        c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
+        // unicode.IsPrint, near enough: no controls, no spaces but U+0020.
+        c if c.is_control() || (c.is_whitespace() && c != ' ') || c == '\u{ad}' => {
+            if (c as u32) < 0x10000 {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            } else {
+                out.push_str(&format!("\\U{:08x}", c as u32))
+            }
+        }
+        c => out.push(c),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,128 @@
 //! every upper-case ASCII letter becomes `!` followed by its lower-case form, so that
 //! case-insensitive file systems and URLs keep distinct modules apart.
 
+use super::goerr::{go_quote, go_quote_rune};
+
+/// module.CheckPath: whether Go accepts `path` as a module path. The error is Go's whole
+/// text (`malformed module path "MOD.TEST/M": invalid char 'M' in first path element`).
+pub fn check_path(path: &str) -> Result<(), String> {
+    check_path_reason(path)
+        .map_err(|why| format!("malformed module path {}: {why}", go_quote(path)))
+}
+
+fn check_path_reason(path: &str) -> Result<(), String> {
+    if path.is_empty() {
+        return Err("empty string".into());
+    }
+    if path.starts_with('-') {
+        return Err("leading dash".into());
+    }
+    if path.contains("//") {
+        return Err("double slash".into());
+    }
+    if path.ends_with('/') {
+        return Err("trailing slash".into());
+    }
+    for elem in path.split('/') {
+        check_elem(elem)?;
+    }
+    let first = path.split('/').next().unwrap_or("");
+    if first.is_empty() {
+        return Err("leading slash".into());
+    }
+    if !first.contains('.') {
+        return Err("missing dot in first path element".into());
+    }
+    if let Some(c) = first
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.')))
+    {
+        return Err(format!(
+            "invalid char {} in first path element",
+            go_quote_rune(c)
+        ));
+    }
+    if !path_major_ok(path) {
+        return Err("invalid version".into());
+    }
+    Ok(())
+}
+
+/// Windows device names, refused as the part of an element before its first dot.
+const BAD_WINDOWS_NAMES: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// module.checkElem for module paths.
+fn check_elem(elem: &str) -> Result<(), String> {
+    if elem.is_empty() {
+        return Err("empty path element".into());
+    }
+    if elem.chars().all(|c| c == '.') {
+        return Err(format!("invalid path element {}", go_quote(elem)));
+    }
+    if elem.starts_with('.') {
+        return Err("leading dot in path element".into());
+    }
+    if elem.ends_with('.') {
+        return Err("trailing dot in path element".into());
+    }
+    if let Some(c) = elem
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~')))
+    {
+        return Err(format!("invalid char {}", go_quote_rune(c)));
+    }
+    let short = elem.split('.').next().unwrap_or(elem);
+    if BAD_WINDOWS_NAMES
+        .iter()
+        .any(|b| b.eq_ignore_ascii_case(short))
+    {
+        return Err(format!(
+            "{} disallowed as path element component on Windows",
+            go_quote(short)
+        ));
+    }
+    if let Some((_, digits)) = short.rsplit_once('~') {
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("trailing tilde and digits in path element".into());
+        }
+    }
+    Ok(())
+}
+
+/// module.SplitPathVersion's `ok`: a `/vN` suffix must be N ≥ 2 without a leading zero, and
+/// a gopkg.in path must end in `.vN` (`.v0` allowed, `-unstable` after it).
+fn path_major_ok(path: &str) -> bool {
+    let b = path.as_bytes();
+    if path.starts_with("gopkg.in/") {
+        let mut i = b.len();
+        if path.ends_with("-unstable") {
+            i -= "-unstable".len();
+        }
+        while i > 0 && b[i - 1].is_ascii_digit() {
+            i -= 1;
+        }
+        if i <= 1 || b[i - 1] != b'v' || b[i - 2] != b'.' {
+            return false;
+        }
+        let major = &path[i - 2..];
+        return !(major.len() <= 2 || (major.as_bytes()[2] == b'0' && major != ".v0"));
+    }
+    let mut i = b.len();
+    let mut dot = false;
+    while i > 0 && (b[i - 1].is_ascii_digit() || b[i - 1] == b'.') {
+        dot |= b[i - 1] == b'.';
+        i -= 1;
+    }
+    if i <= 1 || i == b.len() || b[i - 1] != b'v' || b[i - 2] != b'/' {
+        return true;
+    }
+    let major = &path[i - 2..];
+    !(dot || major.len() <= 2 || major.as_bytes()[2] == b'0' || major == "/v1")
+}
+
 /// Escapes a module path (`github.com/Azure/x` → `github.com/!azure/x`).
 /// Errors, like Go's, when the path is empty or holds `!` or non-ASCII characters.
 pub fn escape_path(path: &str) -> Result<String, String> {
@@ -161,6 +283,51 @@ fn cmp_semver(a: &str, b: &str) -> std::cmp::Ordering {
 
 #[cfg(test)]
 mod tests {
+
+    /// What `go mod download PATH@v1.0.0` printed (Go 1.27) after `malformed module path`.
+    #[test]
+    fn checks_paths_like_go() {
+        for (path, want) in [
+            ("MOD.TEST/M", "invalid char 'M' in first path element"),
+            ("a.b/c/", "trailing slash"),
+            ("a.b/.c", "leading dot in path element"),
+            ("a.b/c.", "trailing dot in path element"),
+            (
+                "a.b/con/x",
+                "\"con\" disallowed as path element component on Windows",
+            ),
+            ("a.b/x~1", "trailing tilde and digits in path element"),
+            ("a.b/x/v1", "invalid version"),
+            ("a.b/x/v0", "invalid version"),
+            ("gopkg.in/yaml", "invalid version"),
+            ("a.b/c..", "trailing dot in path element"),
+            ("a_b.c/d", "invalid char '_' in first path element"),
+            ("a.b/c d", "invalid char ' '"),
+            ("a.b/../c", "invalid path element \"..\""),
+            ("a.b//c", "double slash"),
+            ("fmt", "missing dot in first path element"),
+            ("", "empty string"),
+        ] {
+            assert_eq!(
+                check_path(path).unwrap_err(),
+                format!("malformed module path {}: {want}", go_quote(path)),
+                "{path}"
+            );
+        }
+        for ok in [
+            "golang.org/x/text",
+            "github.com/Azure/go-autorest",
+            "gopkg.in/yaml.v3",
+            "gopkg.in/check.v1",
+            "gopkg.in/yaml.v0",
+            "a.b/x/v2",
+            "a.b/x~y",
+            "a.b/conx/x~y1z",
+        ] {
+            assert_eq!(check_path(ok), Ok(()), "{ok}");
+        }
+    }
+
     use super::*;
 
     #[test]

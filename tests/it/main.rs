@@ -16,6 +16,7 @@ mod config_env;
 mod edges;
 mod explain;
 mod modfetch;
+mod module_path;
 mod probes;
 mod scenarios;
 mod secrets;
