@@ -143,11 +143,12 @@ impl HttpClient {
         b = match &route {
             Route::Direct => b.no_proxy(),
             Route::Proxy(p) => {
-                if p.scheme().starts_with("socks") {
-                    return Err(format!(
-                        "HTTP GETs through SOCKS proxies are not supported by this build; use `gomod-diag probe proxy` for {}",
-                        route.display()
-                    ));
+                // Go's SOCKS dialer (x/net/internal/socks) sends the host name to the proxy for
+                // socks5:// as for socks5h://: the proxy resolves. reqwest resolves locally for
+                // socks5://, so it is given socks5h:// to do what Go does.
+                let mut p = p.clone();
+                if p.scheme() == "socks5" {
+                    let _ = p.set_scheme("socks5h");
                 }
                 let proxy = reqwest::Proxy::all(p.as_str()).map_err(|e| {
                     format!(

@@ -162,7 +162,15 @@ pub enum ProxyKind {
     Forbidden,
     BadGateway,
     SshBanner,
+    /// Debian's microsocks, a real SOCKS5 server, on PROXY_NAME:1080; the public hosts
+    /// refuse everyone but it (as DirectBlocked does for the CONNECT proxy).
+    Socks,
+    /// microsocks demanding PROXY_USER / PROXY_PASS (RFC 1929).
+    SocksAuth,
 }
+
+/// The SOCKS proxy's port (microsocks' and Clash's default is 1080).
+pub const SOCKS_PORT: u16 = 1080;
 
 /// The proxy's credentials in Basic mode.
 pub const PROXY_USER: &str = "alice";
@@ -244,6 +252,8 @@ pub struct Lab {
     pub env: Vec<(String, String)>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// Third-party servers started for the scenario (killed on drop).
+    children: Vec<std::process::Child>,
 }
 
 impl Drop for Lab {
@@ -253,6 +263,10 @@ impl Drop for Lab {
         }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+        for c in &mut self.children {
+            let _ = c.kill();
+            let _ = c.wait();
         }
     }
 }
@@ -338,6 +352,47 @@ impl Lab {
             .expect("nftables drop rules");
         }
 
+        let mut children = vec![];
+        if let Some(kind @ (ProxyKind::Socks | ProxyKind::SocksAuth)) = proxy {
+            // Only the SOCKS server (running as `nobody`) may reach the public hosts: the
+            // clients (root) get a reset, as behind a firewall that allows the proxy only.
+            let rules: String = PUBLIC_HOSTS
+                .iter()
+                .map(|n| {
+                    format!(
+                        "    ip daddr {} meta skuid 0 reject with tcp reset\n",
+                        client_ip(n)
+                    )
+                })
+                .collect();
+            ns.nft(&format!(
+                "table inet socks {{\n  chain output {{\n    type filter hook output priority 0; policy accept;\n{rules}  }}\n}}\n"
+            ))
+            .expect("nftables rules for the SOCKS lab");
+            let mut c = ns.command("setpriv");
+            c.args([
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "microsocks",
+            ])
+            .args([
+                "-i",
+                &ip(PROXY_IP).to_string(),
+                "-p",
+                &SOCKS_PORT.to_string(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+            if kind == ProxyKind::SocksAuth {
+                c.args(["-u", PROXY_USER, "-P", PROXY_PASS]);
+            }
+            children.push(
+                c.spawn()
+                    .expect("start microsocks (apt install microsocks)"),
+            );
+        }
+
         // Per-site listener modes, decided here (certificates are cheap) and bound inside.
         let p = pki();
         let mut sites: Vec<(SocketAddr, SiteSpec)> = vec![];
@@ -405,8 +460,10 @@ impl Lab {
             ProxyKind::NtlmOnly => Some(ProxyMode::NtlmOnly),
             ProxyKind::Forbidden => Some(ProxyMode::status(403, "Forbidden")),
             ProxyKind::BadGateway => Some(ProxyMode::status(502, "Bad Gateway")),
-            ProxyKind::SshBanner => None,
+            ProxyKind::SshBanner | ProxyKind::Socks | ProxyKind::SocksAuth => None,
         });
+        let socks = matches!(proxy, Some(ProxyKind::Socks | ProxyKind::SocksAuth));
+        let proxy_mode = if socks { None } else { proxy_mode };
         let http_faults: Vec<(String, String, HttpFault)> = http_faults
             .into_iter()
             .map(|(n, p, h)| (n.to_string(), p.to_string(), h))
@@ -517,6 +574,7 @@ impl Lab {
             env,
             stop: Some(stop_tx),
             thread: Some(thread),
+            children,
         }
     }
 }

@@ -183,13 +183,23 @@ pub fn remove_stale() {
 }
 
 /// Why the lab cannot run here, if it cannot: it needs root (namespaces), `ip`, `nft`, `go`,
-/// and `git` and `ssh` (the direct-mode scenarios run the real git, which runs ssh).
+/// and `git` and `ssh` (the direct-mode scenarios run the real git, which runs ssh), and the
+/// third-party servers some scenarios start (microsocks, run as `nobody` by setpriv).
 pub fn missing_prerequisite() -> Option<String> {
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
         return Some("the fidelity lab needs root for network namespaces".into());
     }
-    for tool in ["ip", "nft", "unshare", "go", "git", "ssh"] {
+    for tool in [
+        "ip",
+        "nft",
+        "unshare",
+        "go",
+        "git",
+        "ssh",
+        "microsocks",
+        "setpriv",
+    ] {
         let found = Command::new("sh")
             .args(["-c", &format!("command -v {tool}")])
             .output()

@@ -71,6 +71,15 @@ pub fn class_of(text: &str) -> String {
         ("verifier name or hash doesn't match", "bad_signature"),
         ("unknown key", "bad_signature"),
         ("misbehavior detected", "bad_signature"),
+        // x/net/internal/socks.
+        (
+            "no acceptable authentication methods",
+            "socks_auth_required",
+        ),
+        (
+            "username/password authentication failed",
+            "socks_auth_failed",
+        ),
     ];
     for (needle, class) in simple {
         if has(needle) {

@@ -251,6 +251,66 @@ pub fn all() -> Vec<Scenario> {
             Fails("proxy:tcp_refused", PGO),
             "proxy.unreachable",
         ),
+        // A real SOCKS5 server (microsocks), as Clash / V2Ray users run: Go speaks SOCKS5
+        // for socks5:// and socks5h:// and sends host names to the proxy for both.
+        s(
+            "healthy.socks5",
+            M,
+            &[("HTTPS_PROXY", "socks5://proxy.corp.example:1080")],
+            &[Proxy(ProxyKind::Socks)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.socks5h_all_proxy_vars",
+            M,
+            &[
+                ("HTTPS_PROXY", "socks5h://proxy.corp.example:1080"),
+                ("HTTP_PROXY", "socks5h://proxy.corp.example:1080"),
+            ],
+            &[Proxy(ProxyKind::Socks)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.socks5_credentials",
+            M,
+            &[(
+                "HTTPS_PROXY",
+                "socks5://alice:s3cret@proxy.corp.example:1080",
+            )],
+            &[Proxy(ProxyKind::SocksAuth)],
+            GoOk,
+            "ok",
+        ),
+        // The same network without the proxy setting: only the SOCKS server gets out.
+        s(
+            "socks.not_configured",
+            M,
+            &[],
+            &[Proxy(ProxyKind::Socks)],
+            Fails("tcp_refused", PGO),
+            "tcp.refused",
+        ),
+        s(
+            "proxy.socks_auth_required",
+            M,
+            &[("HTTPS_PROXY", "socks5://proxy.corp.example:1080")],
+            &[Proxy(ProxyKind::SocksAuth)],
+            Fails("socks_auth_required", PGO),
+            "proxy.auth_required",
+        ),
+        s(
+            "proxy.socks_auth_rejected",
+            M,
+            &[(
+                "HTTPS_PROXY",
+                "socks5://alice:n0tTh3Pa55@proxy.corp.example:1080",
+            )],
+            &[Proxy(ProxyKind::SocksAuth)],
+            Fails("socks_auth_failed", PGO),
+            "proxy.auth_rejected",
+        ),
         s(
             "proxy.auth_required",
             M,
