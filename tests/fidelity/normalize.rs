@@ -80,6 +80,10 @@ pub fn class_of(text: &str) -> String {
             "username/password authentication failed",
             "socks_auth_failed",
         ),
+        // The SOCKS server's own failure reply (RFC 1928 REP 1..8): "socks connect tcp
+        // P->T: unknown error connection refused" (a dial to the proxy itself is
+        // "proxyconnect tcp: dial tcp P: ...").
+        ("socks connect tcp", "socks_upstream"),
     ];
     for (needle, class) in simple {
         if has(needle) {

@@ -293,6 +293,22 @@ pub fn all() -> Vec<Scenario> {
             "tcp.refused",
         ),
         s(
+            "proxy.socks_upstream_refused",
+            M,
+            &[("HTTPS_PROXY", "socks5://proxy.corp.example:1080")],
+            &[Proxy(ProxyKind::Socks), Refused(PGO)],
+            Fails("socks_upstream", PGO),
+            "proxy.upstream_failed",
+        ),
+        s(
+            "proxy.socks_unreachable",
+            M,
+            &[("HTTPS_PROXY", "socks5://proxy.corp.example:1080")],
+            &[DirectBlocked],
+            Fails("proxy:tcp_refused", PGO),
+            "proxy.unreachable",
+        ),
+        s(
             "proxy.socks_auth_required",
             M,
             &[("HTTPS_PROXY", "socks5://proxy.corp.example:1080")],
