@@ -165,6 +165,10 @@ pub fn classify_connect(reply: &ConnectReply, has_credentials: bool) -> ProxyCla
                 ProxyClass::AuthRequired
             }
         }
+        // tinyproxy answers wrong BasicAuth credentials with 401, not 407; Go prints the
+        // status text ("Unauthorized") either way.
+        401 if has_credentials => ProxyClass::AuthRejected,
+        401 => ProxyClass::AuthRequired,
         403 | 405 => ProxyClass::ConnectDenied,
         502..=504 => ProxyClass::UpstreamFailed,
         400 | 404 | 501 => ProxyClass::NotAProxy,
@@ -789,6 +793,9 @@ mod tests {
         assert_eq!(r.auth_schemes, vec!["Basic", "NTLM"]);
         assert_eq!(classify_connect(&r, false), ProxyClass::AuthRequired);
         assert_eq!(classify_connect(&r, true), ProxyClass::AuthRejected);
+        let r = reply("HTTP/1.0 401 Unauthorized\r\nServer: tinyproxy/1.11.1\r\n\r\n");
+        assert_eq!(classify_connect(&r, true), ProxyClass::AuthRejected);
+        assert_eq!(classify_connect(&r, false), ProxyClass::AuthRequired);
         assert_eq!(
             classify_connect(&reply("HTTP/1.1 403 Forbidden\r\n\r\n"), false),
             ProxyClass::ConnectDenied

@@ -167,6 +167,9 @@ pub enum ProxyKind {
     Socks,
     /// microsocks demanding PROXY_USER / PROXY_PASS (RFC 1929).
     SocksAuth,
+    /// Debian's tinyproxy on PROXY_NAME:3128 demanding PROXY_USER / PROXY_PASS (BasicAuth):
+    /// it answers a CONNECT with wrong credentials `401 Unauthorized`, not 407.
+    TinyproxyAuth,
 }
 
 /// The SOCKS proxy's port (microsocks' and Clash's default is 1080).
@@ -353,9 +356,11 @@ impl Lab {
         }
 
         let mut children = vec![];
-        if let Some(kind @ (ProxyKind::Socks | ProxyKind::SocksAuth)) = proxy {
-            // Only the SOCKS server (running as `nobody`) may reach the public hosts: the
-            // clients (root) get a reset, as behind a firewall that allows the proxy only.
+        if let Some(kind @ (ProxyKind::Socks | ProxyKind::SocksAuth | ProxyKind::TinyproxyAuth)) =
+            proxy
+        {
+            // Only the third-party proxy (running as `nobody`) may reach the public hosts:
+            // the clients (root) get a reset, as behind a firewall that allows the proxy only.
             let rules: String = PUBLIC_HOSTS
                 .iter()
                 .map(|n| {
@@ -366,31 +371,60 @@ impl Lab {
                 })
                 .collect();
             ns.nft(&format!(
-                "table inet socks {{\n  chain output {{\n    type filter hook output priority 0; policy accept;\n{rules}  }}\n}}\n"
+                "table inet peers {{\n  chain output {{\n    type filter hook output priority 0; policy accept;\n{rules}  }}\n}}\n"
             ))
-            .expect("nftables rules for the SOCKS lab");
-            let mut c = ns.command("setpriv");
-            c.args([
-                "--reuid=nobody",
-                "--regid=nogroup",
-                "--clear-groups",
-                "microsocks",
-            ])
-            .args([
-                "-i",
-                &ip(PROXY_IP).to_string(),
-                "-p",
-                &SOCKS_PORT.to_string(),
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
-            if kind == ProxyKind::SocksAuth {
-                c.args(["-u", PROXY_USER, "-P", PROXY_PASS]);
-            }
-            children.push(
-                c.spawn()
-                    .expect("start microsocks (apt install microsocks)"),
-            );
+            .expect("nftables rules for a third-party proxy");
+            let listen = ip(PROXY_IP).to_string();
+            let args: Vec<String> = match kind {
+                ProxyKind::TinyproxyAuth => {
+                    let conf = home.path().join("tinyproxy.conf");
+                    std::fs::write(
+                        &conf,
+                        format!(
+                            "Port 3128\nListen {listen}\nTimeout 30\nMaxClients 20\nLogLevel Critical\nAllow 127.0.0.0/8\nBasicAuth {PROXY_USER} {PROXY_PASS}\n"
+                        ),
+                    )
+                    .expect("tinyproxy.conf");
+                    // tinyproxy (as nobody) must read its configuration.
+                    let _ = std::fs::set_permissions(
+                        home.path(),
+                        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+                    );
+                    vec![
+                        "tinyproxy".into(),
+                        "-d".into(),
+                        "-c".into(),
+                        conf.display().to_string(),
+                    ]
+                }
+                _ => {
+                    let mut a: Vec<String> = vec![
+                        "microsocks".into(),
+                        "-i".into(),
+                        listen,
+                        "-p".into(),
+                        SOCKS_PORT.to_string(),
+                    ];
+                    if kind == ProxyKind::SocksAuth {
+                        a.extend([
+                            "-u".into(),
+                            PROXY_USER.into(),
+                            "-P".into(),
+                            PROXY_PASS.into(),
+                        ]);
+                    }
+                    a
+                }
+            };
+            let child = ns
+                .command("setpriv")
+                .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+                .args(&args)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("start {} (apt install it): {e}", args[0]));
+            children.push(child);
         }
 
         // Per-site listener modes, decided here (certificates are cheap) and bound inside.
@@ -460,10 +494,15 @@ impl Lab {
             ProxyKind::NtlmOnly => Some(ProxyMode::NtlmOnly),
             ProxyKind::Forbidden => Some(ProxyMode::status(403, "Forbidden")),
             ProxyKind::BadGateway => Some(ProxyMode::status(502, "Bad Gateway")),
-            ProxyKind::SshBanner | ProxyKind::Socks | ProxyKind::SocksAuth => None,
+            ProxyKind::SshBanner => None,
+            // Third-party servers, started as processes above.
+            ProxyKind::Socks | ProxyKind::SocksAuth | ProxyKind::TinyproxyAuth => None,
         });
-        let socks = matches!(proxy, Some(ProxyKind::Socks | ProxyKind::SocksAuth));
-        let proxy_mode = if socks { None } else { proxy_mode };
+        let third_party = matches!(
+            proxy,
+            Some(ProxyKind::Socks | ProxyKind::SocksAuth | ProxyKind::TinyproxyAuth)
+        );
+        let proxy_mode = if third_party { None } else { proxy_mode };
         let http_faults: Vec<(String, String, HttpFault)> = http_faults
             .into_iter()
             .map(|(n, p, h)| (n.to_string(), p.to_string(), h))

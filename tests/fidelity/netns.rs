@@ -184,7 +184,7 @@ pub fn remove_stale() {
 
 /// Why the lab cannot run here, if it cannot: it needs root (namespaces), `ip`, `nft`, `go`,
 /// and `git` and `ssh` (the direct-mode scenarios run the real git, which runs ssh), and the
-/// third-party servers some scenarios start (microsocks, run as `nobody` by setpriv).
+/// third-party servers some scenarios start (microsocks, tinyproxy, run as `nobody` by setpriv).
 pub fn missing_prerequisite() -> Option<String> {
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {

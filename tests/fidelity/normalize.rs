@@ -136,6 +136,7 @@ pub fn class_of(text: &str) -> String {
     // A refused CONNECT: net/http reports the status text after the URL.
     for (reason, class) in [
         ("Proxy Authentication Required", "connect_407"),
+        ("Unauthorized", "connect_401"),
         ("Forbidden", "connect_403"),
         ("Bad Gateway", "connect_502"),
         ("Service Unavailable", "connect_503"),

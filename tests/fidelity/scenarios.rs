@@ -327,6 +327,35 @@ pub fn all() -> Vec<Scenario> {
             Fails("socks_auth_failed", PGO),
             "proxy.auth_rejected",
         ),
+        // Debian's tinyproxy with BasicAuth: 407 without credentials, but `401 Unauthorized`
+        // (not 407) for wrong ones.
+        s(
+            "healthy.tinyproxy_credentials",
+            M,
+            &[("HTTPS_PROXY", "http://alice:s3cret@proxy.corp.example:3128")],
+            &[Proxy(ProxyKind::TinyproxyAuth)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "proxy.tinyproxy_auth_required",
+            M,
+            VIA_PROXY,
+            &[Proxy(ProxyKind::TinyproxyAuth)],
+            Fails("connect_407", PGO),
+            "proxy.auth_required",
+        ),
+        s(
+            "proxy.tinyproxy_auth_rejected",
+            M,
+            &[(
+                "HTTPS_PROXY",
+                "http://alice:n0tTh3Pa55@proxy.corp.example:3128",
+            )],
+            &[Proxy(ProxyKind::TinyproxyAuth)],
+            Fails("connect_401", PGO),
+            "proxy.auth_rejected",
+        ),
         s(
             "proxy.auth_required",
             M,
