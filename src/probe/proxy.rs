@@ -463,6 +463,18 @@ pub async fn probe_via(
                     TlsClass::Timeout => ProxyClass::Unreachable,
                     _ => ProxyClass::ProxyTlsFailed,
                 };
+                // A plain HTTP proxy (tinyproxy, squid's http_port) given an https:// URL
+                // often just waits for a request line: Go's handshake times out. Ask it in
+                // plain HTTP before calling it unreachable.
+                if class == TlsClass::Timeout {
+                    if let Some(p) = peer {
+                        let l = sniff_listener(p, opts.budget()).await;
+                        if l == "http_proxy" {
+                            f.class = ProxyClass::SchemeMismatch;
+                        }
+                        f.listener = Some(l);
+                    }
+                }
                 if class == TlsClass::NotTls {
                     f.listener = Some("http_proxy".into());
                     f.go_error = Some(goerr::proxyconnect(goerr::TLS_NOT_A_HANDSHAKE));

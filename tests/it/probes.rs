@@ -829,6 +829,33 @@ fn proxy_scheme_mismatch_https_url_for_plain_proxy() {
     );
 }
 
+/// A plain proxy that waits for a request line (tinyproxy) given an `https://` URL: Go's TLS
+/// handshake times out; asked in plain HTTP, the proxy answers.
+#[test]
+fn proxy_scheme_mismatch_https_url_for_a_proxy_that_waits() {
+    let lab = Lab::new();
+    let p = lab.proxy(ProxyMode::WaitsForHead(targets(&[])));
+    let o = run(
+        &lab,
+        &[
+            "--timeout",
+            "3s",
+            "probe",
+            "proxy",
+            "good.test:443",
+            "--proxy",
+            &format!("https://{p}"),
+        ],
+        &[],
+    );
+    assert_eq!(s(&o.json["class"]), "scheme_mismatch", "{}", o.stdout);
+    assert_eq!(s(&o.json["listener"]), "http_proxy", "{}", o.stdout);
+    assert_eq!(
+        s(&o.json["go_error"]),
+        "proxyconnect tcp: net/http: TLS handshake timeout"
+    );
+}
+
 #[test]
 fn proxy_scheme_mismatch_http_url_for_socks() {
     let lab = Lab::new();

@@ -34,6 +34,9 @@ pub enum ProxyMode {
     Status(u16, String),
     /// Accepts and never answers.
     Silent,
+    /// Like tinyproxy: answers nothing until a whole request head has come, then tunnels
+    /// as `Open`; bytes that never form one (a TLS ClientHello) wait forever.
+    WaitsForHead(Targets),
 }
 
 impl ProxyMode {
@@ -78,6 +81,9 @@ async fn reply<S: AsyncWrite + Unpin>(
 
 /// Serves one client connection (plain or TLS).
 pub async fn handle<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(mut s: S, mode: ProxyMode) {
+    if let ProxyMode::WaitsForHead(t) = &mode {
+        return waits_for_head(s, t.clone()).await;
+    }
     let req = match super::http::read_request_or_garbage(&mut s).await {
         Ok(Some(r)) => r,
         Ok(None) => return,
@@ -168,6 +174,29 @@ pub async fn handle<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(mut s: S
         ProxyMode::Silent => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
         }
+        ProxyMode::WaitsForHead(_) => unreachable!("handled before the head is read"),
+    }
+}
+
+async fn waits_for_head<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, t: Targets) {
+    let mut head = Vec::new();
+    let mut b = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
+        match s.read(&mut b).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&b[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&head);
+    let mut words = text.split_whitespace();
+    match (words.next(), words.next().and_then(|w| resolve(&t, w))) {
+        (Some("CONNECT"), Some(to)) => {
+            let _ = s
+                .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                .await;
+            tunnel(s, to).await;
+        }
+        _ => reply(&mut s, 400, "Bad Request", &[], "bad request").await,
     }
 }
 
