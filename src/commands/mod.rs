@@ -127,6 +127,40 @@ pub fn catalog(ctx: &Ctx) -> anyhow::Result<Catalog> {
     }
 }
 
+/// The credentials cmd/go would add to its https requests (GOAUTH; the netrc file is read
+/// here, at the edge: `$NETRC`, else `~/.netrc`, or `%USERPROFILE%\_netrc` on Windows when
+/// it exists).
+pub fn credentials(config: &crate::config::GoConfig) -> crate::config::goauth::Credentials {
+    use crate::config::goauth::{parse_goauth, AuthMethod, Credentials};
+    let methods = match parse_goauth(config.get("GOAUTH")) {
+        Ok(m) => m,
+        Err(e) => {
+            let mut c = Credentials::default();
+            c.not_observed.push(e);
+            return c;
+        }
+    };
+    let path = netrc_path();
+    let text = methods
+        .contains(&AuthMethod::Netrc)
+        .then(|| path.as_ref().and_then(|p| std::fs::read_to_string(p).ok()))
+        .flatten();
+    let name = path.map(|p| p.display().to_string()).unwrap_or_default();
+    Credentials::from_goauth(&methods, text.as_deref(), &name)
+}
+
+fn netrc_path() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("NETRC").filter(|p| !p.is_empty()) {
+        return Some(p.into());
+    }
+    let home = std::env::var_os(if cfg!(windows) { "USERPROFILE" } else { "HOME" })?;
+    let home = std::path::PathBuf::from(home);
+    if cfg!(windows) && home.join("_netrc").exists() {
+        return Some(home.join("_netrc"));
+    }
+    Some(home.join(".netrc"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

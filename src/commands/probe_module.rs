@@ -52,7 +52,8 @@ pub async fn predict(
     let fetcher = match &opts.probe {
         Some(p) => Fetcher::with_probe(Some(cfg.proxy_env()), p),
         None => Fetcher::new(Some(cfg.proxy_env()), opts.timeout),
-    };
+    }
+    .with_credentials(super::credentials(cfg));
     let dopts = DirectOptions {
         gonoproxy_private: false,
         goprivate: cfg.get("GOPRIVATE").to_string(),

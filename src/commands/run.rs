@@ -131,7 +131,8 @@ async fn follow_go(
         check_zip: args.zip,
     };
     // GETs go through the probes: the resolver Go uses (or --system-dns), Go-format errors.
-    let fetcher = Fetcher::with_probe(Some(config.proxy_env()), opts);
+    let fetcher = Fetcher::with_probe(Some(config.proxy_env()), opts)
+        .with_credentials(super::credentials(config));
     let direct_opts = DirectOptions {
         gonoproxy_private: false,
         goprivate: config.get("GOPRIVATE").to_string(),

@@ -6,6 +6,7 @@
 //! Precedence as in cmd/go/internal/cfg: non-empty OS env > user env file > $GOROOT/go.env >
 //! built-in default.
 
+pub mod goauth;
 pub mod goenv;
 pub mod goproxy;
 pub mod gosumdb;

@@ -3,6 +3,8 @@
 //! plain http), turned into [`Fetch`] outcomes; and the loop that runs the simulation,
 //! fetches what it says is missing, and runs it again.
 
+use crate::config::goauth::Credentials;
+use crate::redact::Secret;
 use crate::vocab::CauseId;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -26,6 +28,8 @@ pub struct Fetcher {
     /// When set, GETs go through the HTTP probe (Go's trust store and resolver, Go-format
     /// TLS/DNS/proxy error texts, chain probes that explain failures).
     probe: Option<ProbeBackend>,
+    /// GOAUTH's credentials, added to https GETs by URL prefix as cmd/go adds them.
+    credentials: Credentials,
 }
 
 struct ProbeBackend {
@@ -42,7 +46,14 @@ impl Fetcher {
             timeout,
             clients: tokio::sync::Mutex::new(HashMap::new()),
             probe: None,
+            credentials: Credentials::default(),
         }
+    }
+
+    /// Adds GOAUTH's credentials (see [`crate::config::goauth`]).
+    pub fn with_credentials(mut self, credentials: Credentials) -> Fetcher {
+        self.credentials = credentials;
+        self
     }
 
     /// A fetcher whose GETs are made by the HTTP probe (`crate::probe::http`), with the
@@ -57,10 +68,17 @@ impl Fetcher {
                 cache: std::sync::Arc::new(crate::probe::chain::ChainCache::new()),
                 clients: tokio::sync::Mutex::new(HashMap::new()),
             }),
+            credentials: Credentials::default(),
         }
     }
 
-    async fn get_via_probe(&self, backend: &ProbeBackend, url: &url::Url, keep: usize) -> Fetch {
+    async fn get_via_probe(
+        &self,
+        backend: &ProbeBackend,
+        url: &url::Url,
+        keep: usize,
+        auth: Option<(&str, &Secret)>,
+    ) -> Fetch {
         let route = match &self.proxy_env {
             Some(env) => match env.proxy_for(url) {
                 ProxyChoice::Direct => crate::probe::Route::Direct,
@@ -110,7 +128,7 @@ impl Fetcher {
                 },
             }
         };
-        Fetch::from(&client.fetch(url, keep).await)
+        Fetch::from(&client.fetch_with_auth(url, keep, auth).await)
     }
 
     async fn client(&self, url: &url::Url) -> Result<reqwest::Client, String> {
@@ -207,9 +225,13 @@ impl Fetcher {
             let _ = plain.set_username("");
             let _ = plain.set_password(None);
         }
+        // cmd/go adds GOAUTH's credentials to https requests; URL userinfo goes instead.
+        let goauth = (!has_auth)
+            .then(|| self.credentials.lookup(plain.as_str()))
+            .flatten();
         if let Some(backend) = &self.probe {
             // reqwest sends URL userinfo as Basic auth, as Go does.
-            return self.get_via_probe(backend, &parsed, keep).await;
+            return self.get_via_probe(backend, &parsed, keep, goauth).await;
         }
         let client = match self.client(&parsed).await {
             Ok(c) => c,
@@ -224,6 +246,8 @@ impl Fetcher {
         let mut req = client.get(plain.as_str());
         if has_auth {
             req = req.basic_auth(percent_decode(&user), pass.as_deref().map(percent_decode));
+        } else if let Some((login, pass)) = goauth {
+            req = req.basic_auth(login, Some(pass.expose()));
         }
         let resp = match tokio::time::timeout(self.timeout, req.send()).await {
             Err(_) => {

@@ -175,13 +175,30 @@ impl HttpClient {
 
     /// GETs `url` as cmd/go would, keeping at most `body_limit` bytes of the body.
     pub async fn fetch(&self, url: &url::Url, body_limit: usize) -> HttpFacts {
+        self.fetch_with_auth(url, body_limit, None).await
+    }
+
+    /// Like [`HttpClient::fetch`], with Basic credentials (GOAUTH's) sent as net/http sends
+    /// an Authorization header: to `url`'s host, and on redirects only to that host or its
+    /// subdomains (shouldCopyHeaderOnRedirect).
+    pub async fn fetch_with_auth(
+        &self,
+        url: &url::Url,
+        body_limit: usize,
+        auth: Option<(&str, &crate::redact::Secret)>,
+    ) -> HttpFacts {
         let start = Instant::now();
         // As net/http names the URL in its errors.
         let shown = go_error_url(url.as_str());
         let mut f = unsent(url, &self.route, None, None);
         let mut current = url.clone();
         let resp = loop {
-            let (sent, chain) = self.send(&current).await;
+            let same_site = |u: &url::Url| match (u.host_str(), url.host_str()) {
+                (Some(h), Some(first)) => h == first || h.ends_with(&format!(".{first}")),
+                _ => false,
+            };
+            let hop_auth = auth.filter(|_| same_site(&current));
+            let (sent, chain) = self.send(&current, hop_auth).await;
             match sent {
                 None => {
                     let budget = self.opts.per_probe_timeout;
@@ -327,11 +344,16 @@ impl HttpClient {
     async fn send(
         &self,
         url: &url::Url,
+        auth: Option<(&str, &crate::redact::Secret)>,
     ) -> (
         Option<reqwest::Result<reqwest::Response>>,
         Option<Arc<EndpointFacts>>,
     ) {
-        let get = bounded(self.opts.budget(), self.client.get(url.clone()).send());
+        let mut req = self.client.get(url.clone());
+        if let Some((login, pass)) = auth {
+            req = req.basic_auth(login, Some(pass.expose()));
+        }
+        let get = bounded(self.opts.budget(), req.send());
         tokio::pin!(get);
         let early = tokio::time::sleep(EXPLAIN_AFTER);
         tokio::pin!(early);

@@ -112,6 +112,8 @@ pub enum TlsFault {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum HttpFault {
     Status(u16),
+    /// 401 unless Basic PROXY_USER / PROXY_PASS come (a private module proxy behind auth).
+    BasicAuth,
     Html,
     TamperNote,
 }
@@ -149,6 +151,10 @@ pub enum Fault {
     NoGit,
     /// `$HOME/.gitconfig` has this text.
     GitConfig(&'static str),
+    /// `$HOME/.netrc` has this text (GOAUTH=netrc, Go's default, reads it).
+    Netrc(&'static str),
+    /// `$HOME/secrets/netrc` has this text and NETRC names it.
+    NetrcEnv(&'static str),
     /// The clients' SSL_CERT_DIR holds the intermediate that a `LeafOnly` site does not send
     /// (the client-side fix of `tls.incomplete_chain`).
     IntermediateInCertDir,
@@ -306,6 +312,7 @@ impl Lab {
         let mut env_file: Option<&str> = None;
         let mut no_git = false;
         let mut git_config: Option<&str> = None;
+        let mut netrc: Option<(&str, bool)> = None;
         let mut intermediate_in_cert_dir = false;
         for f in faults {
             match *f {
@@ -340,6 +347,8 @@ impl Lab {
                 Fault::GoEnvFile(t) => env_file = Some(t),
                 Fault::NoGit => no_git = true,
                 Fault::GitConfig(t) => git_config = Some(t),
+                Fault::Netrc(t) => netrc = Some((t, false)),
+                Fault::NetrcEnv(t) => netrc = Some((t, true)),
                 Fault::IntermediateInCertDir => intermediate_in_cert_dir = true,
             }
         }
@@ -597,6 +606,17 @@ impl Lab {
             std::fs::write(dir.join("env"), text.replace("{SUMDB}", &sumdb_key()))
                 .expect("go env file");
         }
+        if let Some((text, moved)) = netrc {
+            let path = if moved {
+                let dir = home.path().join("secrets");
+                std::fs::create_dir_all(&dir).expect("netrc dir");
+                set(&mut env, "NETRC", &dir.join("netrc").display().to_string());
+                dir.join("netrc")
+            } else {
+                home.path().join(".netrc")
+            };
+            std::fs::write(path, text).expect("netrc");
+        }
         if let Some(text) = git_config {
             std::fs::write(home.path().join(".gitconfig"), text).expect("gitconfig");
         }
@@ -626,6 +646,7 @@ enum SiteSpec {
 fn to_modlab(h: HttpFault) -> modlab::Fault {
     match h {
         HttpFault::Status(code) => modlab::Fault::status(code),
+        HttpFault::BasicAuth => modlab::Fault::Basic(PROXY_USER, PROXY_PASS),
         HttpFault::Html => modlab::Fault::Html,
         HttpFault::TamperNote => modlab::Fault::TamperNote,
     }

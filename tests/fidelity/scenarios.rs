@@ -29,6 +29,7 @@ const PRIVATE: &str = "corp.example/private@v1.0.0";
 const PGO: &str = "proxy.golang.org";
 const SUM: &str = "sum.golang.org";
 const CN: &str = "goproxy.cn";
+const PRIVATE_PROXY: &[(&str, &str)] = &[("GOPROXY", "https://goproxy.corp.example")];
 const VIA_PROXY: &[(&str, &str)] = &[("HTTPS_PROXY", "http://proxy.corp.example:3128")];
 
 const fn s(
@@ -250,6 +251,63 @@ pub fn all() -> Vec<Scenario> {
             &[DirectBlocked],
             Fails("proxy:tcp_refused", PGO),
             "proxy.unreachable",
+        ),
+        // A private module proxy behind Basic auth, its credentials in a netrc file
+        // (GOAUTH=netrc is Go's default).
+        s(
+            "healthy.private_proxy_netrc",
+            M,
+            PRIVATE_PROXY,
+            &[
+                Http("goproxy.corp.example", "", HttpFault::BasicAuth),
+                Netrc("machine goproxy.corp.example\n  login alice\n  password s3cret\n"),
+            ],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.private_proxy_netrc_env",
+            M,
+            PRIVATE_PROXY,
+            &[
+                Http("goproxy.corp.example", "", HttpFault::BasicAuth),
+                NetrcEnv("machine goproxy.corp.example login alice password s3cret\n"),
+            ],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "goproxy.private_proxy_no_netrc",
+            M,
+            PRIVATE_PROXY,
+            &[Http("goproxy.corp.example", "", HttpFault::BasicAuth)],
+            Fails("http_401", "goproxy.corp.example"),
+            "goproxy.forbidden",
+        ),
+        s(
+            "goproxy.private_proxy_goauth_off",
+            M,
+            &[
+                ("GOPROXY", "https://goproxy.corp.example"),
+                ("GOAUTH", "off"),
+            ],
+            &[
+                Http("goproxy.corp.example", "", HttpFault::BasicAuth),
+                Netrc("machine goproxy.corp.example login alice password s3cret\n"),
+            ],
+            Fails("http_401", "goproxy.corp.example"),
+            "goproxy.forbidden",
+        ),
+        s(
+            "goproxy.private_proxy_netrc_wrong_password",
+            M,
+            PRIVATE_PROXY,
+            &[
+                Http("goproxy.corp.example", "", HttpFault::BasicAuth),
+                Netrc("machine goproxy.corp.example login alice password n0tTh3Pa55\n"),
+            ],
+            Fails("http_401", "goproxy.corp.example"),
+            "goproxy.forbidden",
         ),
         // A real SOCKS5 server (microsocks), as Clash / V2Ray users run: Go speaks SOCKS5
         // for socks5:// and socks5h:// and sends host names to the proxy for both.

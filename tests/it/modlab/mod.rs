@@ -218,6 +218,9 @@ pub enum Fault {
     Reset,
     /// 401 with `WWW-Authenticate: Basic` (a private git host over https).
     AuthRequired,
+    /// 401 unless the request carries `Authorization: Basic base64(user:pass)` (a private
+    /// module proxy: Artifactory, Nexus, Athens behind auth); then served normally.
+    Basic(&'static str, &'static str),
 }
 
 impl Fault {
@@ -379,6 +382,21 @@ async fn handle(
             .find(|(p, _)| full.contains(p.as_str()))
             .map(|(_, f)| f.clone())
     };
+    let fault = match fault {
+        Some(Fault::Basic(user, pass)) => {
+            use base64::Engine;
+            let want = format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
+            );
+            let got = req
+                .headers()
+                .get("authorization")
+                .and_then(|v| v.to_str().ok());
+            (got != Some(want.as_str())).then_some(Fault::AuthRequired)
+        }
+        f => f,
+    };
     let mut tamper = false;
     let mut wrong_version = false;
     let mut not_zip = false;
@@ -403,6 +421,7 @@ async fn handle(
         Some(Fault::TamperNote) => tamper = true,
         Some(Fault::WrongVersionInfo) => wrong_version = true,
         Some(Fault::NotZip) => not_zip = true,
+        Some(Fault::Basic(..)) => unreachable!("resolved above"),
         None => {}
     }
     let s = state.lock().unwrap();
