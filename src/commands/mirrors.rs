@@ -23,8 +23,9 @@ pub fn list(ctx: &Ctx) -> anyhow::Result<MirrorList> {
     match &ctx.global.mirrors {
         None => Ok(builtin),
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("--mirrors {}: cannot read it: {e}", path.display()))?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                anyhow::anyhow!("--mirrors {}: cannot read it: {e}", path.display())
+            })?;
             MirrorList::parse(&text, Some(&builtin))
                 .map_err(|e| anyhow::anyhow!("--mirrors {}: {e}", path.display()))
         }
@@ -32,9 +33,10 @@ pub fn list(ctx: &Ctx) -> anyhow::Result<MirrorList> {
 }
 
 pub async fn run(ctx: &Ctx, args: &MirrorsArgs) -> anyhow::Result<u8> {
-    let opts = ProbeOptions::with_system_dns(&args.system, ctx.global.timeout, &ctx.probe_hooks);
     let list = list(ctx)?;
     let config = tokio::task::spawn_blocking(GoConfig::load_system).await?;
+    // The deadline is the race's own: it starts once Go's configuration is read.
+    let opts = ProbeOptions::with_system_dns(&args.system, ctx.global.timeout, &ctx.probe_hooks);
     let progress = Progress::new(ctx.progress);
     let race = race(&list, &config, &opts, &progress).await;
     let ranked = rank(&race);

@@ -278,7 +278,10 @@ mod tests {
             "https://mirrors.aliyun.com/goproxy"
         );
         assert!(l.mirrors.len() >= 7);
-        assert!(l.checksum.iter().any(|c| c.gosumdb == "sum.golang.google.cn"));
+        assert!(l
+            .checksum
+            .iter()
+            .any(|c| c.gosumdb == "sum.golang.google.cn"));
         assert_eq!(l.zip_module().0, "golang.org/x/mod");
     }
 
@@ -309,11 +312,20 @@ mod tests {
     fn bad_files_name_the_problem() {
         let base = MirrorList::builtin();
         for (text, needle) in [
-            ("[[mirror]]\nname = \"x\"\nurl = \"ftp://x\"\n", "http(s) URL"),
+            (
+                "[[mirror]]\nname = \"x\"\nurl = \"ftp://x\"\n",
+                "http(s) URL",
+            ),
             ("[[mirror]]\nname = \"\"\nurl = \"https://x\"\n", "no name"),
             ("mirrors = 1\n", "[[mirror]]"),
-            ("replace = true\n[[mirror]]\nname = \"a\"\nurl = \"https://a\"\n", "[reference]"),
-            ("[reference]\nfreshness = \"a.example/b\"\nzip = \"a.example/b\"\n", "path@version"),
+            (
+                "replace = true\n[[mirror]]\nname = \"a\"\nurl = \"https://a\"\n",
+                "[reference]",
+            ),
+            (
+                "[reference]\nfreshness = \"a.example/b\"\nzip = \"a.example/b\"\n",
+                "path@version",
+            ),
         ] {
             let e = MirrorList::parse(text, Some(&base)).unwrap_err();
             assert!(e.contains(needle), "{text}: {e}");

@@ -88,9 +88,10 @@ pub async fn race(
                 let fetcher = &fetcher;
                 async move {
                     let spinner = progress.start(&format!("mirror {}", m.name));
-                    let out = tokio::time::timeout(remaining, measure(m, list, config, fetcher, opts))
-                        .await
-                        .unwrap_or_else(|_| cut(m));
+                    let out =
+                        tokio::time::timeout(remaining, measure(m, list, config, fetcher, opts))
+                            .await
+                            .unwrap_or_else(|_| cut(m));
                     spinner.finish();
                     out
                 }

@@ -108,7 +108,10 @@ fn standing(m: &MirrorFacts, newest: Option<&str>) -> Standing {
     } else if m.zip.as_ref().is_some_and(|z| z.h1.is_some())
         && m.sumdb != SumdbSupport::Proxied
         && m.go.cause.is_some_and(is_network)
-        && m.go.go_error.as_deref().is_some_and(|e| e.contains("verifying"))
+        && m.go
+            .go_error
+            .as_deref()
+            .is_some_and(|e| e.contains("verifying"))
     {
         Standing::NeedsGosumdb
     } else {
@@ -149,6 +152,7 @@ fn reasons(m: &MirrorFacts, s: Standing, newest: Option<&str>, zip: &str) -> Vec
         ));
     }
     match m.sumdb {
+        _ if s == Standing::NeedsGosumdb => {}
         SumdbSupport::Proxied => out.push("proxies the checksum database".into()),
         SumdbSupport::NotProxied => out.push("does not proxy the checksum database".into()),
         SumdbSupport::Broken => {

@@ -30,7 +30,13 @@ fn sumdb_cell(s: SumdbSupport) -> &'static str {
 }
 
 /// The whole text output, ending with a newline.
-pub fn text(race: &MirrorRace, ranked: &[Ranked], advice: &Advice, sh: Shell, paint: Paint) -> String {
+pub fn text(
+    race: &MirrorRace,
+    ranked: &[Ranked],
+    advice: &Advice,
+    sh: Shell,
+    paint: Paint,
+) -> String {
     let mut t = Table::new();
     t.load_style(if paint.on {
         presets::UTF8_FULL_CONDENSED
@@ -39,7 +45,14 @@ pub fn text(race: &MirrorRace, ranked: &[Ranked], advice: &Advice, sh: Shell, pa
     })
     .set_content_arrangement(ContentArrangement::Dynamic)
     .set_header(vec![
-        "#", "mirror", "result", "median", "zip", "newest", "checksum db", "why",
+        "#",
+        "mirror",
+        "result",
+        "median",
+        "zip",
+        "newest",
+        "checksum db",
+        "why",
     ]);
     for (i, r) in ranked.iter().enumerate() {
         let result = match r.standing {
@@ -112,8 +125,14 @@ mod tests {
         assert_eq!(bash[1], "go env -w GOSUMDB=sum.golang.google.cn");
         for sh in Shell::ALL {
             let c = commands(&a, sh);
-            assert!(c[0].contains("https://goproxy.cn|https://goproxy.io,direct"), "{sh:?}: {c:?}");
-            assert_ne!(c[0], "go env -w GOPROXY=https://goproxy.cn|https://goproxy.io,direct", "{sh:?} leaves | unquoted");
+            assert!(
+                c[0].contains("https://goproxy.cn|https://goproxy.io,direct"),
+                "{sh:?}: {c:?}"
+            );
+            assert_ne!(
+                c[0], "go env -w GOPROXY=https://goproxy.cn|https://goproxy.io,direct",
+                "{sh:?} leaves | unquoted"
+            );
         }
         assert!(commands(&Advice::default(), Shell::Bash).is_empty());
     }

@@ -2,7 +2,11 @@ use super::*;
 use crate::mirrors::{ChecksumFacts, GoThrough, MirrorFacts, Reference, ZipFacts};
 
 fn reached(url: &str, failure: Option<&str>) -> crate::probe::chain::EndpointFacts {
-    let host = url.trim_start_matches("https://").split('/').next().unwrap();
+    let host = url
+        .trim_start_matches("https://")
+        .split('/')
+        .next()
+        .unwrap();
     let mut v = serde_json::json!({"url": url, "scheme": "https", "host": host, "port": 443,
                                    "route": "direct", "time_ms": 1.0});
     if let Some(f) = failure {
@@ -48,7 +52,7 @@ fn failing(mut m: MirrorFacts, cause: CauseId, err: &str) -> MirrorFacts {
 
 fn unreachable(name: &str) -> MirrorFacts {
     let url = format!("https://{name}");
-    let e = format!("dial tcp 10.0.0.1:443: i/o timeout");
+    let e = "dial tcp 10.0.0.1:443: i/o timeout".to_string();
     MirrorFacts {
         name: name.into(),
         endpoint: Some(reached(&url, Some(&e))),
@@ -81,7 +85,10 @@ fn race(mirrors: Vec<MirrorFacts>, sum_ok: bool, cn_ok: bool) -> MirrorRace {
             zip: "golang.org/x/mod@v0.20.0".into(),
         },
         mirrors,
-        checksum: vec![ck("sum.golang.org", sum_ok), ck("sum.golang.google.cn", cn_ok)],
+        checksum: vec![
+            ck("sum.golang.org", sum_ok),
+            ck("sum.golang.google.cn", cn_ok),
+        ],
         duration_ms: 10.0,
         deadline_ms: 15000,
         deadline_expired: false,
@@ -122,14 +129,20 @@ fn ranked_by_standing_then_latency() {
         ]
     );
     assert!(ranked[3].reasons[0].contains("does not match the checksum database"));
-    assert!(ranked[2].reasons.iter().any(|s| s.contains("v0.29.0") && s.contains("v0.30.0")));
+    assert!(ranked[2]
+        .reasons
+        .iter()
+        .any(|s| s.contains("v0.29.0") && s.contains("v0.30.0")));
     assert!(ranked[4].reasons.iter().any(|s| s.contains("i/o timeout")));
     let a = advise(&r, &ranked);
     assert_eq!(
         a.goproxy.as_deref(),
         Some("https://fast.example|https://slow.example,direct")
     );
-    assert_eq!(a.mirror.as_deref(), Some("https://fast.example|https://slow.example"));
+    assert_eq!(
+        a.mirror.as_deref(),
+        Some("https://fast.example|https://slow.example")
+    );
     assert!(a.notes.iter().any(|n| n.contains("`|`")), "{:?}", a.notes);
     assert!(a.notes.iter().any(|n| n.contains("404/410")));
     assert_eq!(a.gosumdb, None);
@@ -150,7 +163,10 @@ fn one_working_mirror_is_named_alone_with_comma_direct() {
     assert_eq!(a.goproxy.as_deref(), Some("https://goproxy.cn,direct"));
     // sum.golang.org is unreachable but the mirror proxies it: nothing else to set.
     assert_eq!(a.gosumdb, None);
-    assert!(a.notes.iter().any(|n| n.contains("proxies the checksum database")));
+    assert!(a
+        .notes
+        .iter()
+        .any(|n| n.contains("proxies the checksum database")));
 }
 
 #[test]
@@ -163,18 +179,27 @@ fn without_the_checksum_database_a_mirror_that_proxies_it_wins() {
         "go: golang.org/x/mod@v0.20.0: verifying module: Get \"https://sum.golang.org/lookup/golang.org/x/mod@v0.20.0\": dial tcp 10.0.0.2:443: i/o timeout",
     );
     let r = race(
-        vec![aliyun.clone(), works("goproxy.cn", 50, "v0.30.0", SumdbSupport::Proxied)],
+        vec![
+            aliyun.clone(),
+            works("goproxy.cn", 50, "v0.30.0", SumdbSupport::Proxied),
+        ],
         false,
         false,
     );
     let ranked = rank(&r);
     assert_eq!(ranked[1].standing, Standing::NeedsGosumdb);
-    assert_eq!(advise(&r, &ranked).goproxy.as_deref(), Some("https://goproxy.cn,direct"));
+    assert_eq!(
+        advise(&r, &ranked).goproxy.as_deref(),
+        Some("https://goproxy.cn,direct")
+    );
     // Only the non-proxying mirror is left: it is offered with GOSUMDB=sum.golang.google.cn
     // when that works, and not at all when it does not.
     let r = race(vec![aliyun.clone()], false, true);
     let a = advise(&r, &rank(&r));
-    assert_eq!(a.goproxy.as_deref(), Some("https://mirrors.aliyun.com,direct"));
+    assert_eq!(
+        a.goproxy.as_deref(),
+        Some("https://mirrors.aliyun.com,direct")
+    );
     assert_eq!(a.gosumdb.as_deref(), Some("sum.golang.google.cn"));
     let r = race(vec![aliyun], false, false);
     assert_eq!(advise(&r, &rank(&r)).goproxy, None);
@@ -182,7 +207,11 @@ fn without_the_checksum_database_a_mirror_that_proxies_it_wins() {
 
 #[test]
 fn nothing_works_says_so() {
-    let mut r = race(vec![unreachable("a.example"), unreachable("b.example")], false, false);
+    let mut r = race(
+        vec![unreachable("a.example"), unreachable("b.example")],
+        false,
+        false,
+    );
     r.deadline_expired = true;
     let a = advise(&r, &rank(&r));
     assert_eq!(a.goproxy, None);
@@ -200,10 +229,19 @@ fn findings_for_the_configured_mirrors_only() {
         true,
         true,
     );
-    let f = findings(&r, &["https://slow.example/".into(), "https://stale.example".into()]);
+    let f = findings(
+        &r,
+        &[
+            "https://slow.example/".into(),
+            "https://stale.example".into(),
+        ],
+    );
     assert_eq!(f.len(), 2, "{f:?}");
     assert_eq!(f[0].0, CauseId::GoproxySlow);
-    assert!(f[0].1.contains("3001 ms") && f[0].1.contains("https://fast.example"), "{f:?}");
+    assert!(
+        f[0].1.contains("3001 ms") && f[0].1.contains("https://fast.example"),
+        "{f:?}"
+    );
     assert_eq!(f[1].0, CauseId::GoproxyStaleMirror);
     assert!(f[1].1.contains("v0.29.0") && f[1].1.contains("golang.org/x/tools"));
     assert!(findings(&r, &["https://fast.example".into()]).is_empty());

@@ -560,9 +560,10 @@ pub fn facts(sc: &Scenario) -> Facts {
             );
             serde_json::from_value(s).unwrap_or_else(|e| panic!("system: {e}"))
         }),
-        mirrors: sc.mirrors.as_ref().map(|m| {
-            serde_json::from_value(m.clone()).unwrap_or_else(|e| panic!("mirrors: {e}"))
-        }),
+        mirrors: sc
+            .mirrors
+            .as_ref()
+            .map(|m| serde_json::from_value(m.clone()).unwrap_or_else(|e| panic!("mirrors: {e}"))),
     }
 }
 
