@@ -404,3 +404,34 @@ fn a_bad_mirror_list_is_a_usage_error_naming_it() {
         "{err}"
     );
 }
+
+#[test]
+fn a_stale_configured_mirror_is_a_finding_from_the_same_race() {
+    let ml = MirrorLab::new();
+    // Go fails through the configured (stale) mirror: the module is not there.
+    let mut c = ml.command(&[
+        "--json",
+        "--timeout",
+        "6s",
+        "--module",
+        "example.com/absent@v1.0.0",
+    ]);
+    c.env("GOPROXY", ml.url("stale"));
+    let o = run(c, Duration::from_secs(60));
+    let v: Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", show(&o)));
+    let findings = v["verdict"]["findings"].as_array().unwrap();
+    let stale = findings
+        .iter()
+        .find(|f| f["id"] == "goproxy.stale_mirror")
+        .unwrap_or_else(|| panic!("no stale finding: {}", show(&o)));
+    let detail = stale["summary"].as_str().unwrap();
+    assert!(
+        detail.contains(&ml.url("stale")) && detail.contains("v1.0.0") && detail.contains("v1.1.0"),
+        "{detail}"
+    );
+    eprintln!(
+        "race with 6 lab mirrors (one black-holed): {} ms",
+        v["facts"]["mirrors"]["duration_ms"]
+    );
+}
