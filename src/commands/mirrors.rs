@@ -45,7 +45,14 @@ pub async fn run(ctx: &Ctx, args: &MirrorsArgs) -> anyhow::Result<u8> {
         let v = serde_json::json!({ "race": race, "ranking": ranked, "advice": advice });
         format!("{}\n", serde_json::to_string_pretty(&v)?)
     } else {
-        render::mirrors::text(&race, &ranked, &advice, ctx.shell, Paint { on: ctx.color })
+        render::mirrors::text(
+            &race,
+            &ranked,
+            &advice,
+            ctx.shell,
+            ctx.lang,
+            Paint { on: ctx.color },
+        )
     };
     super::out(&crate::redact::mask_text(&text))?;
     Ok(if advice.goproxy.is_some() {

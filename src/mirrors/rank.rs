@@ -25,17 +25,52 @@ pub enum Standing {
     Unreachable,
 }
 
-impl Standing {
-    pub fn label(self) -> &'static str {
-        match self {
-            Standing::Works => "works",
-            Standing::Stale => "works, stale",
-            Standing::NeedsGosumdb => "works with GOSUMDB",
-            Standing::Fails => "fails",
-            Standing::Tampered => "WRONG CONTENT",
-            Standing::Unreachable => "unreachable",
-        }
-    }
+/// Why a mirror stands where it does (rendered in the report's language by
+/// `render::mirrors`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// The reference zip was fetched and verified as Go would.
+    Verified {
+        module: String,
+    },
+    /// The zip's content differs from the checksum database's record.
+    Tampered {
+        module: String,
+    },
+    /// Correct modules, no checksum-database proxy, and sum.golang.org unreachable.
+    NeedsGosumdb,
+    /// Go's error on this route (first line).
+    GoError {
+        text: String,
+    },
+    /// The deadline ended the measurement.
+    Deadline,
+    /// The version list lags behind another mirror's.
+    Stale {
+        newest: String,
+        elsewhere: String,
+    },
+    SumdbProxied,
+    SumdbNotProxied,
+    SumdbBroken,
+}
+
+/// One line of the advice's reasoning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Note {
+    /// No mirror works (or none before the deadline).
+    NoneWorks { deadline: bool },
+    /// `|` between two mirrors.
+    Pipe { first: String, second: String },
+    /// `,direct` at the end.
+    CommaDirect,
+    /// sum.golang.org unreachable, but the mirror proxies it.
+    SumdbThroughMirror { mirror: String },
+    /// sum.golang.org unreachable (and the mirror, if named, does not proxy it):
+    /// GOSUMDB=sum.golang.google.cn.
+    SumdbChina { mirror: Option<String> },
 }
 
 /// One mirror in the ranking.
@@ -48,8 +83,8 @@ pub struct Ranked {
     pub kib_per_s: Option<f64>,
     pub newest: Option<String>,
     pub sumdb: SumdbSupport,
-    /// Why it stands where it does, for people.
-    pub reasons: Vec<String>,
+    /// Why it stands where it does.
+    pub reasons: Vec<Reason>,
 }
 
 /// What to set, and why.
@@ -61,8 +96,8 @@ pub struct Advice {
     pub mirror: Option<String>,
     /// GOSUMDB to set, when the checksum database is otherwise unreachable.
     pub gosumdb: Option<String>,
-    /// The reasoning, one sentence a line.
-    pub notes: Vec<String>,
+    /// The reasoning, one sentence each.
+    pub notes: Vec<Note>,
 }
 
 /// A mirror this much slower (median), and at least [`SLOW_MS`], than the best one that
@@ -119,45 +154,39 @@ fn standing(m: &MirrorFacts, newest: Option<&str>) -> Standing {
     }
 }
 
-fn reasons(m: &MirrorFacts, s: Standing, newest: Option<&str>, zip: &str) -> Vec<String> {
+fn reasons(m: &MirrorFacts, s: Standing, newest: Option<&str>, zip: &str) -> Vec<Reason> {
     let mut out = vec![];
     match s {
-        Standing::Works | Standing::Stale => {
-            out.push(format!("{zip} fetched and verified as Go would"));
-        }
-        Standing::Tampered => out.push(format!(
-            "serves {zip} with content that does not match the checksum database: do not use it"
-        )),
-        Standing::NeedsGosumdb => out.push(
-            "serves correct modules but does not proxy the checksum database, which is unreachable here"
-                .into(),
-        ),
+        Standing::Works | Standing::Stale => out.push(Reason::Verified { module: zip.into() }),
+        Standing::Tampered => out.push(Reason::Tampered { module: zip.into() }),
+        Standing::NeedsGosumdb => out.push(Reason::NeedsGosumdb),
         Standing::Fails | Standing::Unreachable => {}
     }
     if let Some(f) = m.endpoint.as_ref().and_then(|e| e.failure.as_ref()) {
-        out.push(f.go_error.clone());
+        out.push(Reason::GoError {
+            text: f.go_error.clone(),
+        });
     } else if !m.go.ok && s != Standing::Tampered {
         if let Some(e) = &m.go.go_error {
-            out.push(e.lines().next().unwrap_or(e).to_string());
+            out.push(Reason::GoError {
+                text: e.lines().next().unwrap_or(e).to_string(),
+            });
         }
     }
     if m.cut_by_deadline {
-        out.push("not finished before the deadline".into());
+        out.push(Reason::Deadline);
     }
     if s == Standing::Stale {
-        out.push(format!(
-            "version list lags: newest {} where another mirror has {}",
-            m.newest.as_deref().unwrap_or("?"),
-            newest.unwrap_or("?")
-        ));
+        out.push(Reason::Stale {
+            newest: m.newest.clone().unwrap_or_default(),
+            elsewhere: newest.unwrap_or_default().to_string(),
+        });
     }
     match m.sumdb {
         _ if s == Standing::NeedsGosumdb => {}
-        SumdbSupport::Proxied => out.push("proxies the checksum database".into()),
-        SumdbSupport::NotProxied => out.push("does not proxy the checksum database".into()),
-        SumdbSupport::Broken => {
-            out.push("its checksum-database endpoint is broken (Go gives up there)".into())
-        }
+        SumdbSupport::Proxied => out.push(Reason::SumdbProxied),
+        SumdbSupport::NotProxied => out.push(Reason::SumdbNotProxied),
+        SumdbSupport::Broken => out.push(Reason::SumdbBroken),
         SumdbSupport::Unknown => {}
     }
     out
@@ -223,10 +252,8 @@ pub fn advise(race: &MirrorRace, ranked: &[Ranked]) -> Advice {
         picks.clear();
     }
     if picks.is_empty() {
-        a.notes.push(if race.deadline_expired {
-            "No mirror worked before the deadline: every mirror was unreachable or failed. Check the network (or the proxy Go uses), or try a longer --timeout.".into()
-        } else {
-            "No mirror works from here: every mirror was unreachable or failed. Check the network, or the proxy Go uses.".into()
+        a.notes.push(Note::NoneWorks {
+            deadline: race.deadline_expired,
         });
         return a;
     }
@@ -238,30 +265,26 @@ pub fn advise(race: &MirrorRace, ranked: &[Ranked]) -> Advice {
     a.goproxy = Some(format!("{mirror},direct"));
     a.mirror = Some(mirror);
     if picks.len() > 1 {
-        a.notes.push(format!(
-            "`|` between {} and {}: when the first fails in any way, a network error included, Go tries the second (a `,` would stop at a network error).",
-            picks[0].name, picks[1].name
-        ));
+        a.notes.push(Note::Pipe {
+            first: picks[0].name.clone(),
+            second: picks[1].name.clone(),
+        });
     }
-    a.notes.push(
-        "`,direct` at the end: Go fetches from the origin only when the mirrors answer 404/410 (not found); a network error does not send it there, so a blocked origin is not waited on.".into(),
-    );
+    a.notes.push(Note::CommaDirect);
     let direct_ok = checksum_ok(race, "sum.golang.org");
     if best == Some(Standing::NeedsGosumdb) {
         a.gosumdb = Some("sum.golang.google.cn".into());
-        a.notes.push(format!(
-            "{} does not proxy the checksum database and sum.golang.org is unreachable here: GOSUMDB=sum.golang.google.cn serves the same database (same key) from mainland China.",
-            picks[0].name
-        ));
+        a.notes.push(Note::SumdbChina {
+            mirror: Some(picks[0].name.clone()),
+        });
     } else if direct_ok == Some(false) {
         if picks[0].sumdb == SumdbSupport::Proxied {
-            a.notes.push(format!(
-                "sum.golang.org is unreachable here, but {} proxies the checksum database: Go verifies through the mirror with sum.golang.org's key, nothing else to set.",
-                picks[0].name
-            ));
+            a.notes.push(Note::SumdbThroughMirror {
+                mirror: picks[0].name.clone(),
+            });
         } else if cn_ok {
             a.gosumdb = Some("sum.golang.google.cn".into());
-            a.notes.push("sum.golang.org is unreachable here: GOSUMDB=sum.golang.google.cn serves the same database (same key).".into());
+            a.notes.push(Note::SumdbChina { mirror: None });
         }
     }
     a

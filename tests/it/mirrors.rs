@@ -267,6 +267,30 @@ fn the_race_ranks_mirrors_and_prints_the_commands() {
         assert!(text.contains("`|` between fast and slow"), "{}", show(&o));
         assert!(text.contains("WRONG CONTENT"), "{}", show(&o));
     }
+    // In Chinese: the same command, the reasoning in Chinese.
+    let o = run(
+        ml.command(&[
+            "mirrors",
+            "--timeout",
+            "5s",
+            "--shell",
+            "bash",
+            "--lang",
+            "zh",
+        ]),
+        Duration::from_secs(60),
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains(&format!("go env -w 'GOPROXY={goproxy}'")),
+        "{}",
+        show(&o)
+    );
+    assert!(
+        text.contains("设置方法") && text.contains("内容错误") && text.contains("之间用 `|`"),
+        "{}",
+        show(&o)
+    );
     // Only the reference modules were asked for.
     for r in ml.requests() {
         assert!(
