@@ -53,6 +53,7 @@ async fn dispatch(
         Some(Command::Probe(args)) => commands::probe::run(ctx, &args).await,
         Some(Command::Explain(args)) => commands::explain::run(ctx, &args).await,
         Some(Command::Report(args)) => commands::report::run(ctx, &args),
+        Some(Command::Mirrors(args)) => commands::mirrors::run(ctx, &args).await,
         Some(Command::Completions(args)) => commands::completions::run(&args),
     }
 }

@@ -68,6 +68,11 @@ pub struct GlobalArgs {
     /// A directory of site-specific check entries that overlay the built-in catalog.
     #[arg(long, global = true, value_name = "DIR")]
     pub checks: Option<PathBuf>,
+
+    /// A list of module mirrors (TOML, the format of data/mirrors.toml) that extends the
+    /// built-in one, or replaces it with `replace = true`.
+    #[arg(long, global = true, value_name = "FILE", env = "GOMOD_DIAG_MIRRORS")]
+    pub mirrors: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
@@ -107,6 +112,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Re-render and re-diagnose a saved JSON report (`-` reads standard input).
     Report(ReportArgs),
+    /// Race the public module mirrors from here and print the GOPROXY / GOSUMDB to set.
+    Mirrors(MirrorsArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -158,6 +165,17 @@ pub struct RunArgs {
     /// What makes the exit code non-zero.
     #[arg(long, value_enum, default_value_t = FailOn::Cause)]
     pub fail_on: FailOn,
+
+    /// Do not race the public module mirrors when the fix needs one (the fix then says how
+    /// to find one: `gomod-diag mirrors`).
+    #[arg(long, env = "GOMOD_DIAG_NO_MIRRORS", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_mirrors: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MirrorsArgs {
+    #[command(flatten)]
+    pub system: SystemDnsArg,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -275,6 +293,7 @@ where
             "vcs",
             "zip",
             "fail_on",
+            "no_mirrors",
         ];
         if let Some(id) = run_only
             .iter()

@@ -13,6 +13,7 @@ pub mod exit;
 pub mod explain;
 pub mod facts;
 pub mod join;
+pub mod mirrors;
 pub mod modfetch;
 pub mod plan;
 pub mod platform;

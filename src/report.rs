@@ -132,6 +132,10 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
                 style.shell,
                 &d.fix_values,
             )
+            .map(|mut f| {
+                crate::catalog::mirror_hole_to_finder(&mut f, style.lang);
+                f
+            })
         },
         go_error: d.go_error.clone(),
         lang: style.lang,

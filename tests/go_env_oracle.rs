@@ -177,6 +177,7 @@ fn base_cmd(program: &Path, home: &Path, path_var: &str) -> Command {
         .env("GOTOOLCHAIN", "local")
         .env("GOTELEMETRY", "off")
         .env("GOMOD_DIAG_PUBLIC_DNS", "127.0.0.1:9")
+        .env("GOMOD_DIAG_NO_MIRRORS", "1")
         .current_dir(home);
     c
 }

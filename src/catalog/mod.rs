@@ -181,6 +181,31 @@ pub fn fixes_for(
     })
 }
 
+/// No mirror is known (no race: `--no-mirrors`, an old report; or none worked): the first
+/// step whose command would show the `<mirror>` hole becomes "find one with `gomod-diag
+/// mirrors`", and later ones with the same hole are dropped.
+pub fn mirror_hole_to_finder(fixes: &mut RenderedFixes, lang: Lang) {
+    let mut replaced = false;
+    fixes.steps.retain_mut(|s| {
+        let hole = s.command.is_some() && s.missing.iter().any(|m| m == "mirror");
+        if !hole {
+            return true;
+        }
+        if replaced {
+            return false;
+        }
+        replaced = true;
+        s.text = match lang {
+            Lang::En => "Find a module mirror that works here: `gomod-diag mirrors` races the public mirrors (checksum database included) and prints the exact GOPROXY command:",
+            Lang::Zh => "先找出在这里可用的模块镜像：`gomod-diag mirrors` 会同时测试各公共镜像（包括校验和数据库）并给出确切的 GOPROXY 命令：",
+        }
+        .into();
+        s.command = Some("gomod-diag mirrors".into());
+        s.missing.retain(|m| m != "mirror");
+        true
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

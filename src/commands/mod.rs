@@ -5,6 +5,7 @@
 pub mod completions;
 pub mod env;
 pub mod explain;
+pub mod mirrors;
 pub mod probe;
 pub mod probe_module;
 pub mod report;

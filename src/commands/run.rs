@@ -66,9 +66,11 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
     let system = tokio::task::spawn_blocking(move || crate::platform::collect_for(shell));
     let (prediction, mut observations, deadline_expired) =
         follow_go(ctx, args, &config, &plan, &opts, &progress).await;
-    let ((dns, endpoints), clock) = tokio::join!(
+    let mirror_race = super::mirrors::start(ctx, args, &config, &prediction, &opts, &progress)?;
+    let ((dns, endpoints), clock, mirrors) = tokio::join!(
         probe_path(&config, &observations, &opts, &progress),
-        clock_check(&config, &observations, &opts)
+        clock_check(&config, &observations, &opts),
+        mirror_race
     );
     // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
     // replay the walk with them.
@@ -85,7 +87,7 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
     };
     let system = system.await.ok();
 
-    let facts = Facts {
+    let mut facts = Facts {
         started_at: rfc3339(started),
         finished_at: rfc3339(SystemTime::now()),
         duration_ms: crate::probe::ms(t0.elapsed()),
@@ -107,7 +109,9 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
         endpoints,
         dns,
         system,
+        mirrors: None,
     };
+    super::mirrors::merge(&mut facts, mirrors);
     let style = Style {
         catalog: &catalog,
         lang: ctx.lang,

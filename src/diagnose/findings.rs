@@ -141,6 +141,21 @@ pub(super) fn collect_findings(input: &Inputs, d: &mut Diagnosis) {
             add(CauseId::GoproxyStaleMirror, detail);
         }
     }
+    if let Some(race) = &input.facts.mirrors {
+        let configured: Vec<String> = input
+            .config
+            .proxy_list()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| match e {
+                crate::config::ProxyEntry::Url { url, .. } => Some(url.expose().to_string()),
+                _ => None,
+            })
+            .collect();
+        for (id, detail) in crate::mirrors::rank::findings(race, &configured) {
+            add(id, detail);
+        }
+    }
     for c in &input.facts.clock {
         if c.significant {
             add(

@@ -170,6 +170,12 @@ pub(super) fn fill_fix_values(
             v.set("mirror", mask_value(&base));
         }
     }
+    // Else the mirror race's winner(s), when it ran (`run`, or a saved report that has it).
+    if v.get("mirror").is_none() {
+        if let Some(m) = input.facts.mirrors.as_ref().and_then(race_winner) {
+            v.set("mirror", mask_value(&m));
+        }
+    }
     let host = m.path.split('/').next().unwrap_or("");
     // The proxy on Go's route, as the user wrote it.
     let route_proxy = endpoint
@@ -305,4 +311,10 @@ pub(super) fn remove_no_proxy_entry(no_proxy: &str, host: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// The mirror part of the race's advice (`https://a|https://b`), when a mirror works.
+fn race_winner(race: &crate::mirrors::MirrorRace) -> Option<String> {
+    use crate::mirrors::rank::{advise, rank};
+    advise(race, &rank(race)).mirror
 }

@@ -41,6 +41,9 @@ pub struct Facts {
     /// OS-level inputs Go does not read but users set (system proxy, persisted environment).
     #[serde(default)]
     pub system: Option<crate::platform::SystemFacts>,
+    /// The mirror race, when the fix needed a mirror (`report FILE` re-uses it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mirrors: Option<crate::mirrors::MirrorRace>,
 }
 
 impl Facts {

@@ -6,6 +6,7 @@
 pub mod ci;
 pub mod env;
 pub mod explain;
+pub mod mirrors;
 mod paint;
 pub mod prediction;
 pub mod probe;

@@ -65,6 +65,7 @@ pub fn base_env(home: &Path, ca_file: &Path) -> Vec<(String, String)> {
         ("SSL_CERT_DIR".into(), empty_cert_dir.display().to_string()),
         // Never a public resolver from inside the lab.
         ("GOMOD_DIAG_PUBLIC_DNS".into(), "127.0.0.1:9".into()),
+        ("GOMOD_DIAG_NO_MIRRORS".into(), "1".into()),
     ]
 }
 

@@ -41,6 +41,8 @@ fn base_env(home: &Path) -> Vec<(String, String)> {
         ("HOME", home.to_string()),
         ("PATH", std::env::var("PATH").unwrap_or_default()),
         ("GOMOD_DIAG_PUBLIC_DNS", "127.0.0.1:9".to_string()),
+        // The mirror race never reaches public mirrors from a test.
+        ("GOMOD_DIAG_NO_MIRRORS", "1".to_string()),
         ("GOTOOLCHAIN", "local".to_string()),
         ("GOTELEMETRY", "off".to_string()),
         ("GOPATH", format!("{home}/gopath")),

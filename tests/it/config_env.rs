@@ -22,6 +22,7 @@ fn cmd(dir: &Path) -> Command {
         .env("PATH", &empty_bin)
         .env("GOROOT", &goroot)
         .env("GOMOD_DIAG_PUBLIC_DNS", "127.0.0.1:9")
+        .env("GOMOD_DIAG_NO_MIRRORS", "1")
         .env("NO_COLOR", "1");
     c
 }

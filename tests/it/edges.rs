@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_gomod-diag"));
     c.env("GOMOD_DIAG_PUBLIC_DNS", "127.0.0.1:9")
+        .env("GOMOD_DIAG_NO_MIRRORS", "1")
         .env("NO_COLOR", "1");
     c
 }

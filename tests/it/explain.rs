@@ -193,6 +193,7 @@ fn entities_of_a_download_log() {
 fn bin() -> Command {
     let mut c = Command::cargo_bin("gomod-diag").unwrap();
     c.env("GOMOD_DIAG_PUBLIC_DNS", "127.0.0.1:9")
+        .env("GOMOD_DIAG_NO_MIRRORS", "1")
         .env_remove("LANG")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")

@@ -15,6 +15,7 @@ mod cli_run;
 mod config_env;
 mod edges;
 mod explain;
+mod mirrors;
 mod modfetch;
 mod module_path;
 mod probes;

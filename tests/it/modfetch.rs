@@ -571,6 +571,7 @@ fn cli_probe_goproxy_and_sumdb() {
             .env("HOME", "/nonexistent")
             .env("GOENV", "off")
             .env("GOMOD_DIAG_PUBLIC_DNS", "127.0.0.1:9")
+            .env("GOMOD_DIAG_NO_MIRRORS", "1")
             .env("GOPROXY", l.url())
             .env("GOSUMDB", &key);
         for (k, v) in extra {

@@ -28,6 +28,7 @@ fn gomod_diag(home: &std::path::Path) -> Command {
         .env("HOME", home)
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("GOMOD_DIAG_PUBLIC_DNS", "127.0.0.1:9")
+        .env("GOMOD_DIAG_NO_MIRRORS", "1")
         .env("GOTOOLCHAIN", "local")
         .env("GOTELEMETRY", "off")
         .env("HTTPS_PROXY", "http://alice:hunter2pw@127.0.0.1:9")

@@ -453,7 +453,9 @@ async fn handle(
             None => return Ok(text(404, "unknown checksum database\n")),
         },
         (None, Some(_)) => return Ok(text(404, "no checksum database here\n")),
-        _ if path.starts_with("/lookup/") || path.starts_with("/tile/") => Some(path.to_string()),
+        _ if path.starts_with("/lookup/") || path.starts_with("/tile/") || path == "/latest" => {
+            Some(path.to_string())
+        }
         _ => None,
     };
     if let Some(p) = db_path {
@@ -462,6 +464,9 @@ async fn handle(
         };
         if p == "/supported" {
             return Ok(text(200, ""));
+        }
+        if p == "/latest" {
+            return Ok(text(200, &db.signed_tree()));
         }
         if let Some(mv) = p.strip_prefix("/lookup/") {
             let Some((ep, ev)) = mv.rsplit_once('@') else {

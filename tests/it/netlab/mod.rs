@@ -118,6 +118,8 @@ impl Lab {
                 self.dir.path().join("empty-cert-dir").display().to_string(),
             ),
             ("GOMOD_DIAG_PUBLIC_DNS".into(), "127.0.0.1:9".into()),
+            // No race against the public mirrors (tests that race set GOMOD_DIAG_MIRRORS).
+            ("GOMOD_DIAG_NO_MIRRORS".into(), "1".into()),
             ("NO_COLOR".into(), "1".into()),
         ]
     }

@@ -16,6 +16,7 @@
 //!   "sumdb": { "base": URL, "records": ["path@version"], "go_mod_h1": {"path@version": "h1:..."},
 //!              "signed_by_other_key": false },
 //!   "endpoints": [EndpointFacts], "dns": [DnsFacts], "clock": [ClockFacts], "system": SystemFacts,
+//!   "mirrors": MirrorRace,                                    // the mirror race `run` records
 //!   "expected": { "cause", "findings": [...], "absent_findings": [...], "go_will_succeed",
 //!                 "go_error_contains": [...], "summary_contains": [...], "evidence_contains": [...],
 //!                 "fixes": { "bash": [...], "powershell": [...], "cmd": [...] }, "holes_allowed": [...] }
@@ -78,6 +79,9 @@ pub struct Scenario {
     pub clock: Vec<Value>,
     #[serde(default)]
     pub system: Option<Value>,
+    /// A mirror race (`MirrorRace`, as `run` records it).
+    #[serde(default)]
+    pub mirrors: Option<Value>,
     pub expected: Expected,
 }
 
@@ -556,6 +560,10 @@ pub fn facts(sc: &Scenario) -> Facts {
             );
             serde_json::from_value(s).unwrap_or_else(|e| panic!("system: {e}"))
         }),
+        mirrors: sc
+            .mirrors
+            .as_ref()
+            .map(|m| serde_json::from_value(m.clone()).unwrap_or_else(|e| panic!("mirrors: {e}"))),
     }
 }
 
