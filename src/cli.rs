@@ -158,8 +158,13 @@ pub struct RunArgs {
     #[arg(long)]
     pub vcs: bool,
 
-    /// Also download the module .zip and measure throughput.
-    #[arg(long)]
+    /// Do not download the module .zip (by default it is fetched as Go fetches it and its
+    /// hash checked against the checksum database, for zips up to 16 MiB).
+    #[arg(long = "no-zip")]
+    pub no_zip: bool,
+
+    /// Accepted for compatibility: the .zip is verified by default now.
+    #[arg(long, hide = true)]
     pub zip: bool,
 
     /// What makes the exit code non-zero.

@@ -79,7 +79,7 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
             &plan,
             &observations,
             &SimOptions {
-                check_zip: args.zip,
+                check_zip: !args.no_zip,
             },
         )
     } else {
@@ -132,7 +132,7 @@ async fn follow_go(
     progress: &Progress,
 ) -> (Prediction, Observations, bool) {
     let sim = SimOptions {
-        check_zip: args.zip,
+        check_zip: !args.no_zip,
     };
     // GETs go through the probes: the resolver Go uses (or --system-dns), Go-format errors.
     let fetcher = Fetcher::with_probe(Some(config.proxy_env()), opts)

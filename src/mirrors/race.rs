@@ -7,7 +7,6 @@
 //!
 //! Only the list's reference modules are requested: nothing of the user's modules.
 
-use std::io::Read as _;
 use std::time::Instant;
 
 use super::{
@@ -52,21 +51,7 @@ pub fn through_mirror(config: &GoConfig, mirror: &str) -> GoConfig {
 
 /// The `h1:` hash of a module zip (dirhash.HashZip), None when it is not a readable zip.
 pub fn zip_h1(body: &[u8]) -> Option<String> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(body)).ok()?;
-    let mut files = Vec::with_capacity(z.len());
-    let mut total = 0u64;
-    for i in 0..z.len() {
-        let f = z.by_index(i).ok()?;
-        let name = f.name().ok()?.to_string();
-        let mut data = Vec::new();
-        f.take(MAX_UNZIPPED - total).read_to_end(&mut data).ok()?;
-        total += data.len() as u64;
-        if total >= MAX_UNZIPPED {
-            return None;
-        }
-        files.push((name, data));
-    }
-    crate::simulate::proto::dirhash::hash1(&files).ok()
+    crate::simulate::proto::dirhash::hash_zip(body, MAX_UNZIPPED).ok()
 }
 
 /// Races every mirror and checksum endpoint of `list` at once, bounded by `opts.deadline`.
@@ -269,7 +254,7 @@ async fn measure(
     {
         let h1 = zip_h1(body);
         if let Some(h) = &h1 {
-            obs.zip_h1.insert(target_label(zpath, zver), h.clone());
+            obs.zip_h1.insert(zip_url.clone(), h.clone());
         }
         facts.zip = Some(ZipFacts {
             bytes: *size,
@@ -298,10 +283,6 @@ async fn measure(
         };
     }
     facts
-}
-
-fn target_label(path: &str, version: &str) -> String {
-    format!("{path}@{version}")
 }
 
 /// The race's GOPROXY has no `direct`: the simulation never asks for it.

@@ -405,12 +405,39 @@ fn go_net_error(shown: &str, url: &url::Url, e: &reqwest::Error) -> (String, Cau
     (format!("Get {shown:?}: {inner}"), class)
 }
 
-/// How much of a body to keep: all of small protocol files, the head of a zip.
+/// How much of a body to read: all of small protocol files, a zip up to the size whose
+/// hash is computed.
 pub fn keep_for(url: &str) -> usize {
     if url.ends_with(".zip") {
-        64 << 10
+        crate::simulate::ZIP_HASH_LIMIT
     } else {
         4 << 20
+    }
+}
+
+/// The part of a zip kept in the facts once it is hashed: enough to tell a zip from an
+/// HTML page, small enough for a report.
+const ZIP_KEPT: usize = 64 << 10;
+
+/// A whole zip's `h1:` goes into the observations (keyed by its URL) and its body is cut to
+/// its head, so a saved report stays small and `report` re-verifies from the hash.
+fn record_zip(obs: &mut Observations, url: &str, f: &mut Fetch) {
+    if let Fetch::Status {
+        code: 200,
+        body,
+        size,
+        ..
+    } = f
+    {
+        if body.len() as u64 == *size {
+            if let Ok(h) = crate::simulate::proto::dirhash::hash_zip(
+                body,
+                4 * crate::simulate::ZIP_HASH_LIMIT as u64,
+            ) {
+                obs.zip_h1.insert(url.to_string(), h);
+            }
+        }
+        body.truncate(ZIP_KEPT);
     }
 }
 
@@ -450,7 +477,10 @@ where
             break;
         }
         let fetches = futures_join(http.iter().map(|u| fetcher.get(u, keep_for(u)))).await;
-        for (u, f) in http.into_iter().zip(fetches) {
+        for (u, mut f) in http.into_iter().zip(fetches) {
+            if u.ends_with(".zip") {
+                record_zip(&mut obs, &u, &mut f);
+            }
             obs.http.insert(u, f);
         }
         for p in directs {

@@ -199,10 +199,15 @@ impl std::fmt::Display for Missing {
     }
 }
 
+/// The largest module zip whose `h1:` hash is computed (in memory, inside the run's
+/// deadline); a larger one is reported as not verified.
+pub const ZIP_HASH_LIMIT: usize = 16 << 20;
+
 /// What the simulation walks besides the routes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SimOptions {
-    /// Also walk the `.zip` requests (only when they were probed).
+    /// Also walk the `.zip` requests and verify the zip's hash against the checksum
+    /// database (`run` does by default; `--no-zip` skips it).
     pub check_zip: bool,
 }
 

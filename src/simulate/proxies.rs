@@ -306,6 +306,14 @@ impl Step<()> {
 }
 
 impl<T> Step<T> {
+    pub(super) fn map<U>(self, f: impl FnOnce(T) -> U) -> Step<U> {
+        match self {
+            Step::Ok(v) => Step::Ok(f(v)),
+            Step::Err(e) => Step::Err(e),
+            Step::Missing(u) => Step::Missing(u),
+        }
+    }
+
     pub(super) fn map_none<U>(self) -> Step<Option<U>> {
         match self {
             Step::Ok(_) => Step::Ok(None),

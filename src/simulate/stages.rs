@@ -252,11 +252,11 @@ pub(super) fn simulate_module(
         }
     };
 
-    // 4. The zip (only walked when probed).
+    // 4. The zip, verified against the checksum database record as Go verifies it.
     if opts.check_zip {
         let walk = try_proxies(&route.steps, |e| match lookup(e) {
             Lookup::Fail(err) => (None, Step::Err(err)),
-            Lookup::Direct => (None, direct_step(obs, &t.path)),
+            Lookup::Direct => (None, direct_step(obs, &t.path).map(|()| String::new())),
             Lookup::Proxy(base) => {
                 let url = join_url(&base, &format!("{esc_path}/@v/{esc_v}.zip"));
                 let step = match get_bytes(obs, &url) {
@@ -269,7 +269,7 @@ pub(super) fn simulate_module(
                             CauseId::GoproxyHttpError
                         },
                     }),
-                    Step::Ok(_) => Step::Ok(()),
+                    Step::Ok(_) => Step::Ok(url.clone()),
                     Step::Err(e) => Step::Err(e),
                     Step::Missing(u) => Step::Missing(u),
                 };
@@ -277,24 +277,31 @@ pub(super) fn simulate_module(
             }
         });
         m.stages.push(stage_from(StageName::Zip, &walk));
-        match walk.result {
+        let zip_url = match walk.result {
             Step::Err(e) if e.text.starts_with("zip: ") => {
                 // Go prints the archive error without the module (observed with go 1.27).
                 fail(&mut m, "", &e);
                 m.error_text = Some(format!("go: {}", e.text));
                 return m;
             }
-            result => {
-                if settle(&mut m, missing, &mv, result).is_none() {
+            result => match settle(&mut m, missing, &mv, result) {
+                Some(u) => u,
+                None => return m,
+            },
+        };
+        match (&record, obs.zip_h1.get(&zip_url)) {
+            (Some((db, lines)), Some(h)) => {
+                if let Err(e) = check_line(lines, &t.path, &version, h, db, "module") {
+                    fail(&mut m, &mv, &e);
                     return m;
                 }
             }
-        }
-        if let (Some((db, lines)), Some(h)) = (&record, obs.zip_h1.get(&mv)) {
-            if let Err(e) = check_line(lines, &t.path, &version, h, db, "module") {
-                fail(&mut m, &mv, &e);
-                return m;
-            }
+            // Fetched directly (git), or too large to hash within the run's bounds.
+            (Some(_), None) if !zip_url.is_empty() => m.assumptions.push(format!(
+                "the .zip was not hashed (larger than {} MiB): assumed to match the checksum database",
+                super::ZIP_HASH_LIMIT >> 20
+            )),
+            _ => {}
         }
     } else {
         m.assumptions.push(

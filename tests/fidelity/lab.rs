@@ -114,6 +114,8 @@ pub enum HttpFault {
     Status(u16),
     /// 401 unless Basic PROXY_USER / PROXY_PASS come (a private module proxy behind auth).
     BasicAuth,
+    /// The module zip carries one file more than the checksum database recorded.
+    TamperZip,
     Html,
     TamperNote,
 }
@@ -647,6 +649,7 @@ fn to_modlab(h: HttpFault) -> modlab::Fault {
     match h {
         HttpFault::Status(code) => modlab::Fault::status(code),
         HttpFault::BasicAuth => modlab::Fault::Basic(PROXY_USER, PROXY_PASS),
+        HttpFault::TamperZip => modlab::Fault::TamperZip,
         HttpFault::Html => modlab::Fault::Html,
         HttpFault::TamperNote => modlab::Fault::TamperNote,
     }

@@ -252,6 +252,16 @@ pub fn all() -> Vec<Scenario> {
             Fails("proxy:tcp_refused", PGO),
             "proxy.unreachable",
         ),
+        // A mirror that serves a zip the checksum database does not know: Go's SECURITY
+        // ERROR, found without any flag.
+        s(
+            "sumdb.checksum_mismatch.zip",
+            M,
+            &[("GOPROXY", "https://goproxy.corp.example")],
+            &[Http("goproxy.corp.example", ".zip", HttpFault::TamperZip)],
+            Fails("checksum_mismatch", ""),
+            "sumdb.checksum_mismatch",
+        ),
         // A private module proxy behind Basic auth, its credentials in a netrc file
         // (GOAUTH=netrc is Go's default).
         s(

@@ -28,6 +28,47 @@ pub fn hash1(files: &[(String, Vec<u8>)]) -> Result<String, String> {
     ))
 }
 
+/// h1 of a module zip (dirhash.HashZip) read from memory, each file hashed as it is
+/// inflated so no file is held whole. Errors when the bytes are not a readable zip, or
+/// inflate past `max_unzipped` bytes (a zip bomb; Go's own limit is 500 MiB).
+pub fn hash_zip(body: &[u8], max_unzipped: u64) -> Result<String, String> {
+    use std::io::Read;
+    let mut z =
+        zip::ZipArchive::new(std::io::Cursor::new(body)).map_err(|e| format!("zip: {e}"))?;
+    let mut lines: Vec<(String, String)> = Vec::with_capacity(z.len());
+    let mut total = 0u64;
+    let mut buf = vec![0u8; 64 << 10];
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).map_err(|e| format!("zip: {e}"))?;
+        let name = f.name().map_err(|e| format!("zip: {e}"))?.to_string();
+        if name.contains('\n') {
+            return Err("dirhash: filenames with newlines are not supported".into());
+        }
+        let mut ctx = aws_lc_rs::digest::Context::new(&SHA256);
+        loop {
+            let n = f.read(&mut buf).map_err(|e| format!("zip: {e}"))?;
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+            if total > max_unzipped {
+                return Err(format!("zip: inflates past {max_unzipped} bytes"));
+            }
+            ctx.update(&buf[..n]);
+        }
+        lines.push((name, hex(ctx.finish().as_ref())));
+    }
+    lines.sort();
+    let summary: String = lines
+        .iter()
+        .map(|(name, sum)| format!("{sum}  {name}\n"))
+        .collect();
+    Ok(format!(
+        "h1:{}",
+        base64::engine::general_purpose::STANDARD.encode(digest(&SHA256, summary.as_bytes()))
+    ))
+}
+
 /// The `/go.mod` hash: Hash1 over the single file named `go.mod`.
 pub fn hash_go_mod(go_mod: &[u8]) -> String {
     hash1(&[("go.mod".to_string(), go_mod.to_vec())]).expect("fixed name has no newline")
@@ -36,6 +77,25 @@ pub fn hash_go_mod(go_mod: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_a_zip_like_go() {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default();
+        w.start_file("example.com/m@v1.2.3/m.go", o).unwrap();
+        w.write_all(b"package m\n").unwrap();
+        w.start_file("example.com/m@v1.2.3/go.mod", o).unwrap();
+        w.write_all(b"module example.com/m\n\ngo 1.21\n").unwrap();
+        let zip = w.finish().unwrap().into_inner();
+        // The same files' h1 as observed with go 1.27 (see hashes_match_go).
+        assert_eq!(
+            hash_zip(&zip, 1 << 20).unwrap(),
+            "h1:CXGiIalcC8b5E7RQI+sUdbIEb5/3nDWFUtXN7Ipj5LU="
+        );
+        assert!(hash_zip(&zip, 10).unwrap_err().contains("inflates past"));
+        assert!(hash_zip(b"PK\x03\x04 not a zip", 1 << 20).is_err());
+    }
 
     #[test]
     fn hashes_match_go() {

@@ -214,6 +214,9 @@ pub enum Fault {
     NotZip,
     /// `/lookup`: change the signed tree note's text after signing.
     TamperNote,
+    /// `.zip`: a valid zip with one more file than the module has (its hash no longer
+    /// matches the checksum database's record).
+    TamperZip,
     /// Close the connection without answering.
     Reset,
     /// 401 with `WWW-Authenticate: Basic` (a private git host over https).
@@ -400,6 +403,7 @@ async fn handle(
     let mut tamper = false;
     let mut wrong_version = false;
     let mut not_zip = false;
+    let mut tamper_zip = false;
     match fault {
         Some(Fault::Status(code, ct, body)) => return Ok(reply(code, ct, body)),
         Some(Fault::Html) => return Ok(reply(200, "text/html; charset=utf-8", PORTAL)),
@@ -421,6 +425,7 @@ async fn handle(
         Some(Fault::TamperNote) => tamper = true,
         Some(Fault::WrongVersionInfo) => wrong_version = true,
         Some(Fault::NotZip) => not_zip = true,
+        Some(Fault::TamperZip) => tamper_zip = true,
         Some(Fault::Basic(..)) => unreachable!("resolved above"),
         None => {}
     }
@@ -542,9 +547,35 @@ async fn handle(
         "info" => reply(200, "application/json", info_json(&m.version)),
         "mod" => text(200, &String::from_utf8_lossy(&m.go_mod)),
         "zip" if not_zip => reply(200, "application/zip", "this is not a zip file"),
+        "zip" if tamper_zip => reply(
+            200,
+            "application/zip",
+            tampered(&m.zip, &format!("{}@{}/", m.path, m.version)),
+        ),
         "zip" => reply(200, "application/zip", m.zip.clone()),
         _ => text(404, "not found\n"),
     })
+}
+
+/// `zip` with an extra file under `prefix`.
+fn tampered(zip: &[u8], prefix: &str) -> Vec<u8> {
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut cursor = std::io::Cursor::new(Vec::new());
+    {
+        let mut zw = zip::ZipWriter::new(&mut cursor);
+        for i in 0..src.len() {
+            zw.raw_copy_file(src.by_index_raw(i).unwrap()).unwrap();
+        }
+        zw.start_file(
+            format!("{prefix}evil.go"),
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zw.write_all(b"package hello\n\nfunc init() { println(\"owned\") }\n")
+            .unwrap();
+        zw.finish().unwrap();
+    }
+    cursor.into_inner()
 }
 
 /// Decodes `%XX` escapes in a URL path.
