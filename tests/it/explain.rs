@@ -665,3 +665,106 @@ fn explain_probe_confirms_or_clears_the_cause() {
     );
     drop(open);
 }
+
+/// One case of the field corpus: a Go error a user posted, and the causes its thread found.
+struct FieldCase {
+    file: PathBuf,
+    accept: Vec<String>,
+    text: String,
+}
+
+/// `fixtures/explain/field/*.txt`: `accept: id, id` (the thread's conclusion first), `source:`
+/// (the thread's URL), `why:` header lines, a `----` line, then the text as the user posted it.
+fn field_corpus() -> Vec<FieldCase> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/explain/field");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|file| {
+            let raw = std::fs::read_to_string(&file).unwrap();
+            let name = file.display().to_string();
+            let (header, text) = raw
+                .split_once("\n----\n")
+                .unwrap_or_else(|| panic!("{name}: no ---- line"));
+            let field = |key: &str| {
+                header
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key).map(|v| v.trim().to_string()))
+                    .unwrap_or_else(|| panic!("{name}: no {key} line"))
+            };
+            let accept: Vec<String> = field("accept:")
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .collect();
+            assert!(
+                (1..=3).contains(&accept.len()),
+                "{name}: accept names 1 to 3 causes"
+            );
+            for id in &accept {
+                assert!(ALL_IDS.contains(&id.as_str()), "{name}: unknown id {id}");
+            }
+            let source = field("source:");
+            assert!(
+                source.starts_with("https://github.com/") || source.starts_with("https://"),
+                "{name}: source must be the thread's URL, got {source:?}"
+            );
+            assert!(!field("why:").is_empty(), "{name}: empty why:");
+            assert!(!text.trim().is_empty(), "{name}: no text");
+            FieldCase {
+                file,
+                accept,
+                text: text.to_string(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn field_corpus_top_cause_is_accepted_and_mostly_the_threads_conclusion() {
+    let cases = field_corpus();
+    assert!(cases.len() >= 120, "only {} field cases", cases.len());
+    let (mut accepted, mut conclusion) = (0usize, 0usize);
+    let mut misses = Vec::new();
+    for c in &cases {
+        let ex = explain(&c.text);
+        let top = ex.top().map_or("none", |t| t.id.as_str());
+        let in_accept = c.accept.iter().any(|a| a == top);
+        accepted += usize::from(in_accept);
+        conclusion += usize::from(c.accept[0] == top);
+        if c.accept[0] != top {
+            let ranked: Vec<String> = ex
+                .causes
+                .iter()
+                .map(|c| format!("{} {:.2}", c.id, c.confidence))
+                .collect();
+            misses.push(format!(
+                "{}{}: want {}, got [{}]",
+                if in_accept {
+                    "  (accepted) "
+                } else {
+                    "  MISS "
+                },
+                c.file.file_name().unwrap().to_string_lossy(),
+                c.accept.join(" | "),
+                ranked.join(", ")
+            ));
+        }
+    }
+    let n = cases.len() as f64;
+    let (acc, con) = (accepted as f64 / n * 100.0, conclusion as f64 / n * 100.0);
+    println!(
+        "field corpus: {} cases; top cause accepted {accepted} ({acc:.1} %), the thread's conclusion {conclusion} ({con:.1} %)",
+        cases.len()
+    );
+    println!("{}", misses.join("\n"));
+    assert!(acc >= 95.0, "top cause accepted for only {acc:.1} %");
+    assert!(
+        con >= 85.0,
+        "top cause is the conclusion for only {con:.1} %"
+    );
+}
