@@ -94,7 +94,7 @@ fn classify_records(records: &[String], lang: Lang) -> Vec<Cause> {
         for h in classify_record(record) {
             let id = h.id;
             let reason = if lang == Lang::Zh { h.zh } else { h.en };
-            let matched = excerpt(&record);
+            let matched = excerpt(record);
             let confidence = round2(h.confidence * weight);
             match found.iter_mut().find(|c| c.id == id) {
                 Some(c) if c.confidence >= confidence => {}

@@ -91,7 +91,7 @@ fn success_trace(line: &str) -> bool {
     let Some(end) = rest.find(' ') else {
         return false;
     };
-    let status = rest[end + 1..].as_bytes();
+    let status = &rest.as_bytes()[end + 1..];
     rest[..end].ends_with(':')
         && status.len() >= 4
         && status[..3].iter().all(u8::is_ascii_digit)

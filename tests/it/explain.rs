@@ -768,3 +768,56 @@ fn field_corpus_top_cause_is_accepted_and_mostly_the_threads_conclusion() {
         "top cause is the conclusion for only {con:.1} %"
     );
 }
+
+/// A `go mod download -x` style log: `lines` successful request traces, then `tail`.
+fn download_log(lines: usize, tail: &str) -> String {
+    let mut log = String::with_capacity(lines * 110 + tail.len());
+    for i in 0..lines {
+        let m = format!("github.com/example{}/module{}", i % 97, i);
+        if i % 2 == 0 {
+            log.push_str(&format!(
+                "# get https://proxy.golang.org/{m}/@v/v1.{i}.0.info\n"
+            ));
+        } else {
+            log.push_str(&format!(
+                "# get https://proxy.golang.org/{m}/@v/v1.{i}.0.info: 200 OK (0.0{}s)\n",
+                i % 10
+            ));
+        }
+    }
+    log.push_str(tail);
+    log
+}
+
+#[test]
+fn an_error_after_the_first_16_mib_of_a_log_is_found_and_200_ok_lines_are_not_causes() {
+    let tail = "go: example.com/m@v1.0.0: Get \"https://proxy.golang.org/example.com/m/@v/v1.0.0.info\": dial tcp: lookup proxy.golang.org on 10.255.255.53:53: server misbehaving\n";
+    let log = download_log(17 * 1024 * 1024 / 90, tail);
+    assert!(log.len() > 16 * 1024 * 1024, "{}", log.len());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.log");
+    std::fs::write(&path, &log).unwrap();
+    let out = bin()
+        .args(["explain", path.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["causes"][0]["id"], "dns.system_resolver_down", "{doc}");
+    assert_eq!(doc["causes"].as_array().unwrap().len(), 1, "{doc}");
+    assert_eq!(doc["input"]["cut"], false, "{doc}");
+    assert_eq!(doc["input"]["bytes"], log.len(), "{doc}");
+
+    // Only successful traces: nothing is a cause, and explain says so (exit 3).
+    let ok_only = download_log(2000, "");
+    let out = bin()
+        .args(["explain", "-"])
+        .write_stdin(ok_only)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("No known Go network error"),
+        "{out:?}"
+    );
+}
