@@ -105,7 +105,7 @@ const CONFIG_AND_INTEGRITY: &[Rule] = &[
     Rule::new(&[Has("GOVCS disallows")], Id::VcsGovcsDenied, 0.95, "GOVCS does not allow the version control tool this module needs", "GOVCS 不允许使用该模块所需的版本控制工具"),
     Rule::new(&[All(&["executable file not found", "\"git\""]), Has("missing Git command")], Id::VcsGitMissing, 0.95, "direct mode runs git, and git is not on PATH", "直连模式需要运行 git，但 PATH 中没有 git"),
     Rule::new(&[Has("checksum mismatch")], Id::SumdbChecksumMismatch, 0.95, "the downloaded content does not match the recorded checksum", "下载的内容与记录的校验和不一致"),
-    Rule::new(&[Has("server misbehavior detected"), Has("note has no verifiable signatures"), Has("malformed note"), Has("verifier name or hash doesn't match signature"), Has("cannot authenticate record data"), Has("invalid signature for key"), Has("reading tree note"), All(&["unknown key", "verifying"])], Id::SumdbBadSignature, 0.9, "the checksum database's signed tree head does not verify", "校验和数据库的签名树头验证失败"),
+    Rule::new(&[Has("server misbehavior detected"), Has("note has no verifiable signatures"), Has("malformed note"), Has("verifier name or hash doesn't match signature"), Has("cannot authenticate record data"), Has("invalid signature for key"), All(&["unknown key", "verifying"])], Id::SumdbBadSignature, 0.9, "the checksum database's signed tree head does not verify", "校验和数据库的签名树头验证失败"),
 ];
 
 /// What came back where Go expected a module's metadata.
