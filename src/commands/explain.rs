@@ -360,4 +360,29 @@ mod tests {
             (&b"go: m@v1: the error"[..], big.len() as u64)
         );
     }
+
+    #[test]
+    fn a_file_longer_than_the_cap_is_read_from_where_its_tail_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.log");
+        let log = "# get https://proxy.golang.org/m/@v/v1.0.0.info: 200 OK (0.01s)\n".repeat(100)
+            + "go: m@v1.0.0: the error at the end\n";
+        std::fs::write(&path, &log).unwrap();
+        // The last 60 bytes start inside the line before the error: that line is dropped.
+        let input = read_input(path.to_str(), 60).unwrap();
+        assert_eq!(input.text, "go: m@v1.0.0: the error at the end\n");
+        assert_eq!(input.total, log.len() as u64);
+        assert!(input.kept < input.total);
+        let note = cut_note(300 << 20, 256 << 20, crate::cli::Lang::En);
+        assert!(
+            note.contains("300.0 MiB") && note.contains("last 256.0 MiB"),
+            "{note}"
+        );
+        // Within the cap, everything is kept.
+        let input = read_input(path.to_str(), 1 << 20).unwrap();
+        assert_eq!(
+            (input.text.as_str(), input.kept),
+            (log.as_str(), log.len() as u64)
+        );
+    }
 }
