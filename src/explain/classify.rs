@@ -7,8 +7,8 @@
 use super::entities::dial_target;
 use super::records::own_words;
 use super::rules::{
-    first_match, hit, Hit, Rule,
-    When::{All, Has},
+    first_match, hit, phrases, Hit, Rule,
+    When::{All, Has, Test},
 };
 use super::transport::{classify_git, classify_tls, classify_transport, net_failure_words};
 use crate::redact::mask_value;
@@ -17,6 +17,16 @@ use crate::vocab::CauseId as Id;
 /// Classifies one record; the first arm that matches decides.
 pub(super) fn classify_record(record: &str) -> Vec<Hit> {
     let own = own_words(record);
+    // A proxy's or checksum database's 404 body pasted on its own (`not found: m@v: ...`)
+    // describes the server's fetch, never this network.
+    if own.trim_start().starts_with("not found: ") {
+        return vec![hit(
+            Id::GoproxyModuleNotFound,
+            0.6,
+            "a module proxy's or checksum database's answer: it could not fetch the version",
+            "模块代理或校验和数据库的回应：它取不到该版本",
+        )];
+    }
     if let Some(hits) = proxy_variable_via_go_env(own) {
         return hits;
     }
@@ -63,6 +73,26 @@ pub(super) fn classify_record(record: &str) -> Vec<Hit> {
     first_match(NOT_FOUND, own).unwrap_or_default()
 }
 
+/// Phrases one of which is in every record this ladder classifies: the scan's pre-filter.
+pub(super) fn triggers(out: &mut Vec<&'static str>) {
+    for table in [CONFIG_AND_INTEGRITY, NOT_A_MODULE, NOT_FOUND] {
+        phrases(table, out);
+    }
+    out.extend_from_slice(CONNECT_PHRASES);
+    // The code arms below, and `json_syntax_error`; `: 4`/`: 5` start every error status.
+    out.extend_from_slice(&[
+        "not found: ",
+        "unknown go command variable",
+        "proxyconnect tcp:",
+        "socks connect tcp",
+        "malformed HTTP",
+        "invalid character '",
+        ": 4",
+        ": 5",
+    ]);
+    super::transport::triggers(out);
+}
+
 /// Configuration (decided before any network access), then checksum-database integrity.
 #[rustfmt::skip]
 const CONFIG_AND_INTEGRITY: &[Rule] = &[
@@ -70,16 +100,19 @@ const CONFIG_AND_INTEGRITY: &[Rule] = &[
     Rule::new(&[Has("module lookup disabled by GOPROXY=off")], Id::ConfigGoproxyOff, 0.95, "GOPROXY=off: Go is not allowed to download modules", "GOPROXY=off：Go 不允许下载模块"),
     Rule::new(&[Has("invalid proxy URL"), Has("GOPROXY list is not the empty string")], Id::ConfigGoproxyInvalid, 0.95, "Go cannot parse GOPROXY", "Go 无法解析 GOPROXY"),
     Rule::new(&[Has("invalid GOSUMDB"), Has("missing GOSUMDB")], Id::ConfigGosumdbInvalid, 0.95, "Go cannot parse GOSUMDB", "Go 无法解析 GOSUMDB"),
+    Rule::new(&[Has("does not override conflicting OS environment variable")], Id::ConfigEnvOverridesGoenv, 0.9, "an OS environment variable overrides the value set with `go env -w`", "系统环境变量覆盖了用 `go env -w` 设置的值"),
+    Rule::new(&[Has("checksum database disabled by GOSUMDB=off")], Id::ConfigInsecureSettings, 0.9, "GOSUMDB=off: Go cannot verify what it must verify (toolchain downloads need the checksum database)", "GOSUMDB=off：Go 无法完成必需的校验（下载工具链需要校验和数据库）"),
     Rule::new(&[Has("GOVCS disallows")], Id::VcsGovcsDenied, 0.95, "GOVCS does not allow the version control tool this module needs", "GOVCS 不允许使用该模块所需的版本控制工具"),
     Rule::new(&[All(&["executable file not found", "\"git\""]), Has("missing Git command")], Id::VcsGitMissing, 0.95, "direct mode runs git, and git is not on PATH", "直连模式需要运行 git，但 PATH 中没有 git"),
     Rule::new(&[Has("checksum mismatch")], Id::SumdbChecksumMismatch, 0.95, "the downloaded content does not match the recorded checksum", "下载的内容与记录的校验和不一致"),
-    Rule::new(&[Has("server misbehavior detected"), Has("note has no verifiable signatures"), Has("malformed note"), Has("verifier name or hash doesn't match signature"), Has("cannot authenticate record data"), All(&["unknown key", "verifying"])], Id::SumdbBadSignature, 0.9, "the checksum database's signed tree head does not verify", "校验和数据库的签名树头验证失败"),
+    Rule::new(&[Has("server misbehavior detected"), Has("note has no verifiable signatures"), Has("malformed note"), Has("verifier name or hash doesn't match signature"), Has("cannot authenticate record data"), Has("invalid signature for key"), All(&["unknown key", "verifying"])], Id::SumdbBadSignature, 0.9, "the checksum database's signed tree head does not verify", "校验和数据库的签名树头验证失败"),
 ];
 
 /// What came back where Go expected a module's metadata.
 #[rustfmt::skip]
 const NOT_A_MODULE: &[Rule] = &[
     Rule::new(&[Has("invalid character '<' looking for beginning of value")], Id::GoproxyCaptivePortal, 0.85, "an HTML page came back where Go expected JSON", "Go 期望 JSON，返回的却是 HTML 页面"),
+    Rule::new(&[Has("proxy returned info for version"), Has("invalid response from proxy"), Has("unexpected end of JSON input"), Test(json_syntax_error)], Id::GoproxyInvalidInfo, 0.8, "the module proxy's answer is not the JSON version description Go asked for", "模块代理返回的不是 Go 请求的 JSON 版本描述"),
     Rule::new(&[Has("zip: not a valid zip file")], Id::GoproxyCaptivePortal, 0.7, "the .zip Go downloaded is not a zip file (often an HTML page)", "Go 下载的 .zip 不是 zip 文件（通常是一个 HTML 页面）"),
     Rule::new(&[Has("no go-import meta tags")], Id::VcsMetaMissing, 0.9, "the ?go-get=1 page has no go-import meta tag", "?go-get=1 页面里没有 go-import meta 标签"),
 ];
@@ -89,6 +122,12 @@ const NOT_A_MODULE: &[Rule] = &[
 const NOT_FOUND: &[Rule] = &[
     Rule::new(&[Has("unknown revision"), Has("no matching versions for query"), Has("cannot find module providing package")], Id::GoproxyModuleNotFound, 0.75, "the version or module does not exist", "该版本或模块不存在"),
 ];
+
+/// encoding/json's syntax errors on a body that is not JSON (`'<'`, an HTML page, has its own row).
+fn json_syntax_error(s: &str) -> bool {
+    s.contains("invalid character '")
+        && (s.contains("looking for beginning of value") || s.contains("in literal"))
+}
 
 /// `go env -w HTTPS_PROXY=...`: Go refuses, the variable belongs to the OS environment.
 fn proxy_variable_via_go_env(own: &str) -> Option<Vec<Hit>> {
@@ -108,6 +147,7 @@ fn proxyconnect(after: &str) -> Vec<Hit> {
     let proxy = dial_target(after).unwrap_or_else(|| "the proxy".to_string());
     if after.contains("first record does not look like a TLS handshake")
         || after.contains("server gave HTTP response to HTTPS client")
+        || after.contains("TLS handshake timeout")
     {
         return vec![hit(
             Id::ProxySchemeMismatch,
@@ -118,13 +158,11 @@ fn proxyconnect(after: &str) -> Vec<Hit> {
     }
     // No dial error: the connection to the proxy opened, then the TLS handshake that an
     // https:// proxy URL asks for failed.
-    if !after.contains("dial tcp")
-        && (after
-            .lines()
-            .next()
-            .is_some_and(|l| l.trim_end().ends_with("EOF"))
-            || after.contains("connection reset by peer"))
-    {
+    let bare_eof = after["proxyconnect tcp:".len()..]
+        .trim_start()
+        .strip_prefix("EOF")
+        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()));
+    if !after.contains("dial tcp") && (bare_eof || after.contains("connection reset by peer")) {
         return vec![hit(
             Id::ProxySchemeMismatch,
             0.75,
@@ -161,6 +199,14 @@ fn proxyconnect(after: &str) -> Vec<Hit> {
 
 /// A SOCKS proxy's failures: `after` starts at `socks connect tcp`.
 fn socks(after: &str) -> Vec<Hit> {
+    if after.contains("no acceptable authentication methods") {
+        return vec![hit(
+            Id::ProxyAuthRequired,
+            0.85,
+            "the SOCKS proxy requires a user name and password, and the proxy URL has none",
+            "SOCKS 代理要求用户名和密码，而代理 URL 里没有",
+        )];
+    }
     if after.contains("authentication failed") {
         return vec![hit(
             Id::ProxyAuthRejected,
@@ -228,7 +274,22 @@ fn connect_refused(reason: &'static str) -> Vec<Hit> {
                 "如果代理 URL 里带了凭据，说明代理拒绝了它们",
             ),
         ],
-        "Forbidden" | "Method Not Allowed" | "Unauthorized" => vec![hit(
+        // tinyproxy and others answer a CONNECT with bad or missing credentials 401, not 407.
+        "Unauthorized" => vec![
+            hit(
+                Id::ProxyAuthRejected,
+                0.8,
+                "the proxy answers the CONNECT with 401 Unauthorized: it rejects the credentials",
+                "代理对 CONNECT 请求返回 401 Unauthorized：它拒绝了凭据",
+            ),
+            hit(
+                Id::ProxyAuthRequired,
+                0.55,
+                "or the proxy wants credentials the proxy URL does not carry",
+                "也可能代理需要凭据，而代理 URL 里没有",
+            ),
+        ],
+        "Forbidden" | "Method Not Allowed" => vec![hit(
             Id::ProxyConnectDenied,
             0.85,
             format!("the proxy refuses the CONNECT: {reason}"),
@@ -272,6 +333,30 @@ fn sumdb(own: &str) -> Option<Vec<Hit>> {
         return Some(sumdb_status(&url, code, &text));
     }
     let transport = classify_transport(own);
+    if via_proxy_route(own) && (!transport.is_empty() || own.contains("stream error")) {
+        // The proxy answered Go's module requests, then failed on its checksum-database route.
+        let mut hits = vec![
+            hit(
+                Id::SumdbProxyRouteBroken,
+                0.85,
+                "the module proxy's checksum-database route (/sumdb/) fails",
+                "模块代理的校验和数据库接口（/sumdb/）出错",
+            ),
+            hit(
+                Id::SumdbUnreachable,
+                0.5,
+                "the checksum database cannot be reached through the proxy",
+                "无法通过代理访问校验和数据库",
+            ),
+        ];
+        for t in transport {
+            hits.push(Hit {
+                confidence: (t.confidence * 0.5).min(0.45),
+                ..t
+            });
+        }
+        return Some(hits);
+    }
     let first = transport.first()?;
     let mut hits = vec![hit(
         Id::SumdbUnreachable,
@@ -288,9 +373,49 @@ fn sumdb(own: &str) -> Option<Vec<Hit>> {
     Some(hits)
 }
 
+/// The checksum database reached through a module proxy (`<proxy>/sumdb/<db>/...`, or the
+/// database's name as a path element), not at its own host.
+fn via_proxy_route(s: &str) -> bool {
+    s.contains("/sumdb/")
+        || ["/sum.golang.org/", "/sum.golang.google.cn/"]
+            .iter()
+            .any(|db| {
+                s.match_indices(db)
+                    .any(|(i, _)| i > 0 && s.as_bytes()[i - 1] != b'/')
+            })
+}
+
 /// The checksum database (or the proxy's route to it) answers an HTTP status.
 fn sumdb_status(url: &str, code: u16, text: &str) -> Vec<Hit> {
-    if url.ends_with("/supported") && code != 404 && code != 410 {
+    let gone = code == 404 || code == 410;
+    // A tile always exists in the real database: a proxy that has none is broken.
+    if via_proxy_route(url) && (!gone || url.contains("/tile/")) {
+        let second = if gone {
+            hit(
+                Id::SumdbNotFound,
+                0.5,
+                format!("the proxy answers {code} {text} for the checksum database"),
+                format!("代理对校验和数据库的请求返回 {code} {text}"),
+            )
+        } else {
+            hit(
+                Id::SumdbUnreachable,
+                0.5,
+                format!("the checksum database route answers {code} {text}"),
+                format!("访问校验和数据库的路径返回 {code} {text}"),
+            )
+        };
+        return vec![
+            hit(
+                Id::SumdbProxyRouteBroken,
+                0.88,
+                format!("the module proxy's checksum-database route answers {code} {text}"),
+                format!("模块代理的校验和数据库接口返回 {code} {text}"),
+            ),
+            second,
+        ];
+    }
+    if url.ends_with("/supported") && !gone {
         return vec![hit(
             Id::SumdbProxyRouteBroken,
             0.9,
@@ -369,6 +494,21 @@ fn http_status_hits(url: &str, code: u16, text: &str) -> Vec<Hit> {
             }
             hits
         }
+        // Public proxies never ask for credentials: a proxy on the way answered for them.
+        401 if PUBLIC_PROXIES.iter().any(|p| url.contains(p)) => vec![
+            hit(
+                Id::ProxyAuthRequired,
+                0.8,
+                format!("a public module proxy never answers {code} {text}: a proxy on the way asks for a login"),
+                format!("公共模块代理从不返回 {code} {text}：是途中的代理要求登录"),
+            ),
+            hit(
+                Id::GoproxyForbidden,
+                0.55,
+                format!("the module proxy answers {code} {text}"),
+                format!("模块代理返回 {code} {text}"),
+            ),
+        ],
         401 | 403 => vec![hit(
             Id::GoproxyForbidden,
             0.85,
@@ -404,58 +544,83 @@ const PUBLIC_PROXIES: &[&str] = &[
     "//mirrors.aliyun.com/goproxy/",
 ];
 
-/// The reason phrase of a failed CONNECT: `Get "https://...": Forbidden` (the whole rest).
+/// The reason phrases a proxy's CONNECT answer can end Go's error with.
+const CONNECT_PHRASES: &[&str] = &[
+    "Proxy Authentication Required",
+    "Forbidden",
+    "Method Not Allowed",
+    "Unauthorized",
+    "Bad Gateway",
+    "Service Unavailable",
+    "Gateway Timeout",
+];
+
+/// The reason phrase of a failed CONNECT: `Get "https://...": Forbidden` (the whole rest; Go
+/// before 1.14 printed the URL unquoted, often inside `(https fetch: ...)`).
 fn connect_reason_phrase(s: &str) -> Option<&'static str> {
-    const PHRASES: &[&str] = &[
-        "Proxy Authentication Required",
-        "Forbidden",
-        "Method Not Allowed",
-        "Unauthorized",
-        "Bad Gateway",
-        "Service Unavailable",
-        "Gateway Timeout",
-    ];
-    let start = s.find("Get \"")?;
-    let rest = &s[start + 5..];
-    let end = rest.find("\": ")?;
-    let tail = rest[end + 3..].lines().next()?.trim();
-    PHRASES.iter().find(|p| **p == tail).copied()
+    let mut rest = s;
+    while let Some(start) = rest.find("Get ") {
+        let after = &rest[start + 4..];
+        let (url, quoted) = match after.strip_prefix('"') {
+            Some(u) => (u, true),
+            None => (after, false),
+        };
+        let end = if quoted {
+            url.find("\": ")
+        } else {
+            url.find(": ")
+        };
+        if let Some(end) = end {
+            let tail = &url[end + if quoted { 3 } else { 2 }..];
+            let tail = tail.lines().next().unwrap_or("").trim();
+            let tail = tail.trim_end_matches([')', '"']).trim_end();
+            if let Some(p) = CONNECT_PHRASES.iter().find(|p| **p == tail) {
+                return Some(p);
+            }
+        }
+        rest = after;
+    }
+    None
 }
 
-/// `reading URL: 404 Not Found` or a trace `# get URL: 404 Not Found (0.1s)`.
+/// An HTTP error status after a URL: `reading URL: 404 Not Found`, a trace `# get URL: 404 Not
+/// Found (0.1s)`, Go before 1.13's `unexpected status (URL): 404 Not Found` and GOPATH-era
+/// `package p: https://URL: 403 FORBIDDEN`. Statuses below 400 are not errors (`200 OK`).
 fn http_status(s: &str) -> Option<(String, u16, String)> {
     for line in s.lines() {
-        let line = line.trim();
-        let rest = if let Some(i) = line.find("reading http") {
-            &line[i + "reading ".len()..]
-        } else if let Some(r) = line.strip_prefix("# get ") {
-            r
-        } else {
-            continue;
-        };
-        // The URL ends at ": " followed by a three-digit status.
-        let mut search = 0;
-        while let Some(j) = rest[search..].find(": ") {
-            let at = search + j;
-            let after = &rest[at + 2..];
-            let digits: String = after.chars().take(3).collect();
-            if digits.len() == 3
-                && digits.chars().all(|c| c.is_ascii_digit())
-                && after[3..].starts_with(' ')
-            {
-                let code: u16 = digits.parse().ok()?;
-                let text = after[4..]
-                    .split(" (")
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string();
-                return Some((rest[..at].to_string(), code, text));
+        let mut rest = line;
+        while let Some(i) = rest.find("http") {
+            let tail = &rest[i..];
+            rest = &tail[4..];
+            if !(tail.starts_with("http://") || tail.starts_with("https://")) {
+                continue;
             }
-            search = at + 2;
+            if let Some(found) = status_after_url(tail) {
+                return Some(found);
+            }
         }
     }
     None
+}
+
+/// `URL: NNN Text` (the URL may be closed by `)` or a quote): the URL, code and text, for
+/// error codes only.
+fn status_after_url(tail: &str) -> Option<(String, u16, String)> {
+    // The URL ends at the first space; `: ` then a three-digit code may follow right after.
+    let end = tail.find(' ')?;
+    let url = tail[..end].strip_suffix(':')?;
+    let url = url.trim_end_matches([')', '"']);
+    let after = &tail[end + 1..];
+    let digits = after.get(..3)?;
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !after[3..].starts_with(' ') {
+        return None;
+    }
+    let code: u16 = digits.parse().ok()?;
+    if code < 400 {
+        return None;
+    }
+    let text = after[4..].split(" (").next().unwrap_or("").trim();
+    Some((url.to_string(), code, text.to_string()))
 }
 
 #[cfg(test)]

@@ -110,6 +110,20 @@ impl Rule {
     }
 }
 
+/// Every fixed phrase of `table`'s rules: one of them is in any text a row matches, unless the
+/// row has a `Test` condition (whose phrases its module lists beside the table).
+pub(super) fn phrases(table: &[Rule], out: &mut Vec<&'static str>) {
+    for rule in table {
+        for w in rule.when {
+            match *w {
+                When::Has(p) => out.push(p),
+                When::All(ps) => out.extend_from_slice(ps),
+                When::Test(_) => {}
+            }
+        }
+    }
+}
+
 /// The hits of the first rule of `table` that matches `s` (table order is priority order).
 pub(super) fn first_match(table: &[Rule], s: &str) -> Option<Vec<Hit>> {
     let rule = table.iter().find(|r| r.when.iter().any(|w| w.holds(s)))?;

@@ -4,11 +4,38 @@
 
 use super::entities::{dial_target, lookup_name};
 use super::rules::{
-    first_match, hit, Hit, Rule,
+    first_match, hit, phrases, Hit, Rule,
     When::{All, Has, Test},
 };
 use crate::redact::mask_value;
 use crate::vocab::CauseId as Id;
+
+/// Phrases one of which is in every record these classifiers name a cause for.
+pub(super) fn triggers(out: &mut Vec<&'static str>) {
+    for table in [GIT, TLS_TRUST, TLS_HANDSHAKE, DNS, TCP_LAST] {
+        phrases(table, out);
+    }
+    // The code arms and the `Test` conditions of the tables.
+    out.extend_from_slice(&[
+        "Failed to connect to",
+        "Couldn't connect to server",
+        "port 22",
+        "port 9418",
+        "certificate has expired or is not yet valid",
+        "lookup ",
+        "getaddrinfow",
+        "refused",
+        "i/o timeout",
+        "connection attempt failed because the connected party did not properly respond",
+        "timed out",
+        "unreachable",
+        "no route to host",
+        "connection reset by peer",
+        "forcibly closed by the remote host",
+        "invalid argument",
+        "EOF",
+    ]);
+}
 
 /// git's own messages, when the record shows git at work.
 pub(super) fn classify_git(s: &str) -> Option<Vec<Hit>> {
@@ -54,6 +81,10 @@ pub(super) fn classify_git(s: &str) -> Option<Vec<Hit>> {
 
 #[rustfmt::skip]
 const GIT: &[Rule] = &[
+    // `fatal: repository 'URL' not found` after the server accepted the request (with or without
+    // credentials): the path names no repository the user can see.
+    Rule::new(&[All(&["fatal: repository '", "' not found"])], Id::GoproxyModuleNotFound, 0.8, "the git server has no repository at that path (or hides a private one)", "git 服务器上没有这个路径的仓库（或者是看不到的私有仓库）")
+        .or(Id::VcsAuthRequired, 0.55, "if the repository is private, git needs credentials", "如果这是私有仓库，git 需要凭据"),
     Rule::new(&[Has("could not read Username"), Has("could not read Password"), Has("terminal prompts disabled"), Has("Authentication failed"), Has("Permission denied (publickey"), Has("Repository not found")], Id::VcsAuthRequired, 0.9, "git needs credentials and cmd/go disables its prompts", "git 需要凭据，而 cmd/go 禁用了它的交互提示"),
     Rule::new(&[Test(ssh_or_git_port_only)], Id::VcsSshBlocked, 0.85, "git uses ssh (port 22) or git:// (port 9418), which this network blocks", "git 走 ssh（22 端口）或 git://（9418 端口），而这个网络封了这些端口"),
     Rule::new(&[Has("Could not resolve host"), Has("Could not resolve proxy")], Id::DnsNoResolution, 0.7, "git cannot resolve the repository's host name", "git 无法解析仓库的主机名"),
@@ -100,8 +131,11 @@ pub(super) fn classify_tls(s: &str) -> Vec<Hit> {
 /// Who the certificate belongs to and who signed it (before its validity period).
 #[rustfmt::skip]
 const TLS_TRUST: &[Rule] = &[
+    // A DNS sinkhole answered for the name and shows its own certificate.
+    Rule::new(&[All(&["x509: certificate is valid for", "sinkhole"])], Id::DnsHijacked, 0.85, "a DNS sinkhole answered for the name: the certificate is the sinkhole's", "DNS 黑洞（sinkhole）替这个域名作了应答：证书是黑洞自己的")
+        .or(Id::TlsHostnameMismatch, 0.6, "the certificate belongs to another name", "证书属于别的域名"),
     Rule::new(&[Has("certificate signed by unknown authority"), Has("certificate is not trusted")], Id::TlsUntrustedInterception, 0.9, "the certificate chain ends in a CA Go does not trust (TLS inspection?)", "证书链的根 CA 不受 Go 信任（TLS 审查？）"),
-    Rule::new(&[Has("x509: certificate is valid for"), Has("certificate is not valid for any names"), Has("x509: cannot validate certificate for")], Id::TlsHostnameMismatch, 0.9, "the certificate belongs to another name: the wrong server answered", "证书属于别的域名：应答的是错误的服务器"),
+    Rule::new(&[Has("x509: certificate is valid for"), Has("certificate is not valid for any names"), Has("x509: cannot validate certificate for"), Has("relies on legacy Common Name field")], Id::TlsHostnameMismatch, 0.9, "the certificate belongs to another name: the wrong server answered", "证书属于别的域名：应答的是错误的服务器"),
 ];
 
 /// The handshake itself (after the certificate checks).
@@ -177,7 +211,7 @@ pub(super) fn classify_transport(s: &str) -> Vec<Hit> {
         return hits;
     }
     if has("connection reset by peer") || has("forcibly closed by the remote host") {
-        if has("Get \"https://") {
+        if has("Get \"https://") || has("Get https://") {
             return vec![
                 hit(
                     Id::TlsResetDuringHandshake,
@@ -203,6 +237,8 @@ const DNS: &[Rule] = &[
     Rule::new(&[Has("server misbehaving")], Id::DnsSystemResolverDown, 0.8, "the system resolver fails (SERVFAIL: server misbehaving)", "系统 DNS 出错（SERVFAIL：server misbehaving）"),
     Rule::new(&[Has("Temporary failure in name resolution"), Has("temporary error during hostname resolution")], Id::DnsSystemResolverDown, 0.7, "the system resolver does not answer", "系统 DNS 没有应答")
         .or(Id::DnsNoResolution, 0.4, "or this machine is offline", "也可能本机没有联网"),
+    Rule::new(&[Test(loopback_resolver_refused)], Id::DnsSystemResolverDown, 0.8, "nothing answers DNS on the local resolver address: the resolver service is not running", "本机 DNS 地址上没有服务应答：本地 DNS 服务没有运行")
+        .or(Id::DnsNoResolution, 0.45, "or DNS does not work at all", "也可能 DNS 完全不可用"),
     Rule::new(&[Test(dns_server_unreachable)], Id::DnsNoResolution, 0.75, "the DNS server itself cannot be reached: offline?", "连 DNS 服务器本身都访问不到：没有联网？")
         .or(Id::DnsSystemResolverDown, 0.4, "or the configured resolver is down", "也可能是配置的 DNS 服务器宕了"),
     Rule::new(&[Has("i/o timeout")], Id::DnsSystemResolverDown, 0.75, "the system resolver times out", "系统 DNS 超时")
@@ -212,7 +248,16 @@ const DNS: &[Rule] = &[
 /// The query to the DNS server (port 53, UDP) itself fails to leave this machine.
 fn dns_server_unreachable(s: &str) -> bool {
     (s.contains(":53:") || s.contains("dial udp"))
-        && (s.contains("network is unreachable") || s.contains("refused"))
+        && (s.contains("network is unreachable")
+            || s.contains("refused")
+            || s.contains("no route to host")
+            // A resolver address this host cannot use at all (`dial udp [fec0::2]:53`).
+            || s.contains("invalid argument"))
+}
+
+/// The configured resolver is this machine (`on 127.0.0.53:53`, `on [::1]:53`) and refuses.
+fn loopback_resolver_refused(s: &str) -> bool {
+    s.contains("refused") && (s.contains(" on 127.") || s.contains(" on [::1]:"))
 }
 
 /// What is left once no address-naming TCP failure matched.
@@ -220,16 +265,30 @@ fn dns_server_unreachable(s: &str) -> bool {
 const TCP_LAST: &[Rule] = &[
     Rule::new(&[Test(closed_after_client_hello)], Id::TlsResetDuringHandshake, 0.65, "the server closes the connection right after the TLS ClientHello (EOF)", "服务器在 TLS ClientHello 之后立即关闭了连接（EOF）")
         .or(Id::TcpReset, 0.4, "the connection is closed", "连接被关闭"),
+    Rule::new(&[Test(closed_without_answer)], Id::GoproxyBadResponse, 0.6, "the server closes the connection without answering (EOF)", "服务器没有应答就关闭了连接（EOF）")
+        .or(Id::TcpReset, 0.4, "the connection is closed", "连接被关闭"),
     Rule::new(&[Has("unexpected EOF")], Id::TcpReset, 0.5, "the connection breaks during the download", "下载过程中连接中断"),
     Rule::new(&[Has("i/o timeout")], Id::TcpTimeout, 0.5, "a network operation times out", "某个网络操作超时"),
 ];
 
 /// An https request whose first line ends in a bare EOF: the server hung up on the ClientHello.
 fn closed_after_client_hello(s: &str) -> bool {
-    s.contains("Get \"https://")
-        && s.lines()
-            .next()
-            .is_some_and(|l| l.trim_end().ends_with("\": EOF"))
+    first_line_ends_in_eof(s, "https://")
+}
+
+/// A plain-http request whose answer never came: the server hung up (EOF).
+fn closed_without_answer(s: &str) -> bool {
+    first_line_ends_in_eof(s, "http://")
+}
+
+/// `Get "SCHEME...": EOF` (or Go before 1.14's unquoted `Get SCHEME...: EOF`) ends the first line.
+fn first_line_ends_in_eof(s: &str, scheme: &str) -> bool {
+    let Some(line) = s.lines().next() else {
+        return false;
+    };
+    let line = line.trim_end();
+    (line.contains(&format!("Get \"{scheme}")) && line.ends_with("\": EOF"))
+        || (line.contains(&format!("Get {scheme}")) && line.ends_with(": EOF"))
 }
 
 /// A few words on how the connection failed, for reasons (en, zh).

@@ -666,3 +666,159 @@ fn explain_probe_confirms_or_clears_the_cause() {
     );
     drop(open);
 }
+
+/// One case of the field corpus: a Go error a user posted, and the causes its thread found.
+struct FieldCase {
+    file: PathBuf,
+    accept: Vec<String>,
+    text: String,
+}
+
+/// `fixtures/explain/field/*.txt`: `accept: id, id` (the thread's conclusion first), `source:`
+/// (the thread's URL), `why:` header lines, a `----` line, then the text as the user posted it.
+fn field_corpus() -> Vec<FieldCase> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/explain/field");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|file| {
+            let raw = std::fs::read_to_string(&file).unwrap();
+            let name = file.display().to_string();
+            let (header, text) = raw
+                .split_once("\n----\n")
+                .unwrap_or_else(|| panic!("{name}: no ---- line"));
+            let field = |key: &str| {
+                header
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key).map(|v| v.trim().to_string()))
+                    .unwrap_or_else(|| panic!("{name}: no {key} line"))
+            };
+            let accept: Vec<String> = field("accept:")
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .collect();
+            assert!(
+                (1..=3).contains(&accept.len()),
+                "{name}: accept names 1 to 3 causes"
+            );
+            for id in &accept {
+                assert!(ALL_IDS.contains(&id.as_str()), "{name}: unknown id {id}");
+            }
+            let source = field("source:");
+            assert!(
+                source.starts_with("https://github.com/") || source.starts_with("https://"),
+                "{name}: source must be the thread's URL, got {source:?}"
+            );
+            assert!(!field("why:").is_empty(), "{name}: empty why:");
+            assert!(!text.trim().is_empty(), "{name}: no text");
+            FieldCase {
+                file,
+                accept,
+                text: text.to_string(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn field_corpus_top_cause_is_accepted_and_mostly_the_threads_conclusion() {
+    let cases = field_corpus();
+    assert!(cases.len() >= 120, "only {} field cases", cases.len());
+    let (mut accepted, mut conclusion) = (0usize, 0usize);
+    let mut misses = Vec::new();
+    for c in &cases {
+        let ex = explain(&c.text);
+        let top = ex.top().map_or("none", |t| t.id.as_str());
+        let in_accept = c.accept.iter().any(|a| a == top);
+        accepted += usize::from(in_accept);
+        conclusion += usize::from(c.accept[0] == top);
+        if c.accept[0] != top {
+            let ranked: Vec<String> = ex
+                .causes
+                .iter()
+                .map(|c| format!("{} {:.2}", c.id, c.confidence))
+                .collect();
+            misses.push(format!(
+                "{}{}: want {}, got [{}]",
+                if in_accept {
+                    "  (accepted) "
+                } else {
+                    "  MISS "
+                },
+                c.file.file_name().unwrap().to_string_lossy(),
+                c.accept.join(" | "),
+                ranked.join(", ")
+            ));
+        }
+    }
+    let n = cases.len() as f64;
+    let (acc, con) = (accepted as f64 / n * 100.0, conclusion as f64 / n * 100.0);
+    println!(
+        "field corpus: {} cases; top cause accepted {accepted} ({acc:.1} %), the thread's conclusion {conclusion} ({con:.1} %)",
+        cases.len()
+    );
+    println!("{}", misses.join("\n"));
+    assert!(acc >= 95.0, "top cause accepted for only {acc:.1} %");
+    assert!(
+        con >= 85.0,
+        "top cause is the conclusion for only {con:.1} %"
+    );
+}
+
+/// A `go mod download -x` style log: `lines` successful request traces, then `tail`.
+fn download_log(lines: usize, tail: &str) -> String {
+    let mut log = String::with_capacity(lines * 110 + tail.len());
+    for i in 0..lines {
+        let m = format!("github.com/example{}/module{}", i % 97, i);
+        if i % 2 == 0 {
+            log.push_str(&format!(
+                "# get https://proxy.golang.org/{m}/@v/v1.{i}.0.info\n"
+            ));
+        } else {
+            log.push_str(&format!(
+                "# get https://proxy.golang.org/{m}/@v/v1.{i}.0.info: 200 OK (0.0{}s)\n",
+                i % 10
+            ));
+        }
+    }
+    log.push_str(tail);
+    log
+}
+
+#[test]
+fn an_error_after_the_first_16_mib_of_a_log_is_found_and_200_ok_lines_are_not_causes() {
+    let tail = "go: example.com/m@v1.0.0: Get \"https://proxy.golang.org/example.com/m/@v/v1.0.0.info\": dial tcp: lookup proxy.golang.org on 10.255.255.53:53: server misbehaving\n";
+    let log = download_log(17 * 1024 * 1024 / 90, tail);
+    assert!(log.len() > 16 * 1024 * 1024, "{}", log.len());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.log");
+    std::fs::write(&path, &log).unwrap();
+    let out = bin()
+        .args(["explain", path.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["causes"][0]["id"], "dns.system_resolver_down", "{doc}");
+    assert_eq!(doc["causes"].as_array().unwrap().len(), 1, "{doc}");
+    assert_eq!(doc["input"]["cut"], false, "{doc}");
+    assert_eq!(doc["input"]["bytes"], log.len(), "{doc}");
+
+    // Only successful traces: nothing is a cause, and explain says so (exit 3).
+    let ok_only = download_log(2000, "");
+    let out = bin()
+        .args(["explain", "-"])
+        .write_stdin(ok_only)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("No known Go network error"),
+        "{out:?}"
+    );
+}
