@@ -6,6 +6,7 @@
 pub mod ci;
 pub mod env;
 pub mod explain;
+pub mod markdown;
 mod paint;
 pub mod prediction;
 pub mod probe;
@@ -24,6 +25,8 @@ pub enum ReportFormat {
         github_actions: bool,
     },
     Text(terminal::TextStyle),
+    /// A Markdown report for a ticket or a job summary.
+    Markdown,
 }
 
 /// The whole output for a report in `format`, ending with a newline.
@@ -47,5 +50,6 @@ pub fn report(report: &Report, format: ReportFormat) -> String {
             out
         }
         ReportFormat::Text(style) => terminal::render(report, style),
+        ReportFormat::Markdown => markdown::render(report),
     }
 }
