@@ -144,6 +144,7 @@ impl Catalog {
 
 /// The fix for one identifier, ready to print.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RenderedFixes {
     pub id: String,
     /// The entry's title and explanation, placeholders filled.

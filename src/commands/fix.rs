@@ -72,33 +72,62 @@ pub struct Plan {
     pub already: Vec<Change>,
 }
 
+/// Whether a step starts another way to fix the cause ("Or use a mirror ...").
+fn is_alternative(step: &StepTemplate) -> bool {
+    let t = step.en.trim_start();
+    t.starts_with("Or ") || t.starts_with("Or,")
+}
+
+fn is_go_env(step: &StepTemplate) -> bool {
+    step.go_env_w.is_some() || step.go_env_u.is_some()
+}
+
 /// The `go env -w` / `-u` changes of a catalog entry's steps, placeholders filled with the
-/// real values. Steps of other kinds are returned as their English text.
+/// real values. The steps form alternatives (a step beginning "Or" starts the next one):
+/// only the first alternative with a `go env` step is applied, its other steps and the
+/// other alternatives are returned as their English text, to be done by hand.
 pub fn changes_from_steps(
     steps: &[StepTemplate],
     values: &FixValues,
 ) -> (Vec<(Change, bool)>, Vec<Refusal>, Vec<String>) {
+    let mut groups: Vec<Vec<&StepTemplate>> = vec![];
+    for step in steps {
+        match groups.last_mut() {
+            Some(g) if !is_alternative(step) => g.push(step),
+            _ => groups.push(vec![step]),
+        }
+    }
+    let chosen = groups.iter().position(|g| g.iter().any(|s| is_go_env(s)));
     let mut changes = vec![];
     let mut unknown = vec![];
     let mut by_hand = vec![];
-    for step in steps {
-        let change = if let Some(t) = &step.go_env_w {
-            let (var, value) = t.split_once('=').unwrap_or((t, ""));
-            match (fill(var, values), fill(value, values)) {
-                (Ok(var), Ok(value)) => Ok(Change::Set { var, value }),
-                (Err(what), _) | (_, Err(what)) => Err((var.to_string(), what)),
+    for (i, group) in groups.iter().enumerate() {
+        for step in group {
+            if Some(i) != chosen || !is_go_env(step) {
+                let note = if Some(i) == chosen || chosen.is_none() {
+                    ""
+                } else {
+                    "(another way) "
+                };
+                by_hand.push(format!("{note}{}", step.en.trim()));
+                continue;
             }
-        } else if let Some(t) = &step.go_env_u {
-            fill(t, values)
-                .map(|var| Change::Unset { var })
-                .map_err(|what| (t.clone(), what))
-        } else {
-            by_hand.push(step.en.trim().to_string());
-            continue;
-        };
-        match change {
-            Ok(c) => changes.push((c, step.weakens_security)),
-            Err((var, what)) => unknown.push(Refusal::Unknown { var, what }),
+            let change = if let Some(t) = &step.go_env_w {
+                let (var, value) = t.split_once('=').unwrap_or((t, ""));
+                match (fill(var, values), fill(value, values)) {
+                    (Ok(var), Ok(value)) => Ok(Change::Set { var, value }),
+                    (Err(what), _) | (_, Err(what)) => Err((var.to_string(), what)),
+                }
+            } else {
+                let t = step.go_env_u.as_deref().unwrap_or_default();
+                fill(t, values)
+                    .map(|var| Change::Unset { var })
+                    .map_err(|what| (t.to_string(), what))
+            };
+            match change {
+                Ok(c) => changes.push((c, step.weakens_security)),
+                Err((var, what)) => unknown.push(Refusal::Unknown { var, what }),
+            }
         }
     }
     (changes, unknown, by_hand)
@@ -759,6 +788,30 @@ mod tests {
         );
         assert!(matches!(&unknown[..], [Refusal::Unknown { var, .. }] if var == "GOPROXY"));
         assert_eq!(by_hand, vec!["Retry:"]);
+        // Only the first way with a go env step is applied; the others are listed.
+        let mut alt = steps[..1].to_vec();
+        alt.insert(
+            0,
+            StepTemplate {
+                en: "Ask the administrator.".into(),
+                ..Default::default()
+            },
+        );
+        alt.push(StepTemplate {
+            en: "Or, exempt it from the checksum database only:".into(),
+            weakens_security: true,
+            go_env_w: Some("GONOSUMDB={goprivate_new}".into()),
+            ..Default::default()
+        });
+        let (changes, _, by_hand) = changes_from_steps(&alt, &values);
+        assert_eq!(changes, vec![(set("GOPRIVATE", "corp.example"), false)]);
+        assert_eq!(
+            by_hand,
+            vec![
+                "Ask the administrator.",
+                "(another way) Or, exempt it from the checksum database only:"
+            ]
+        );
         // A value known only masked (a saved report) is never written.
         let values = FixValues::new().with("goproxy_new", "https://u:xxxxx@mirror.example");
         let (changes, unknown, _) = changes_from_steps(&steps[2..3], &values);
