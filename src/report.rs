@@ -98,7 +98,7 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
             .filter(|_| with_explanation)
             .and_then(|e| e.summary.as_deref())
             .and_then(|t| fill_summary(t, &d.fix_values, style.lang))
-            .unwrap_or_else(|| summary.to_string());
+            .unwrap_or_else(|| crate::catalog::details::localize(summary, style.lang));
         VerdictItem {
             id,
             title: entry

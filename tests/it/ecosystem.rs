@@ -755,3 +755,137 @@ fn fix_refuses_when_goenv_is_off_or_go_is_missing() {
     assert_eq!(o.status.code(), Some(2), "{}", show(&o));
     assert!(text(&o.stderr).contains("GOENV"), "{}", show(&o));
 }
+
+// ---- --lang zh --------------------------------------------------------------------------
+
+/// The first run of four or more English words (two of them lower-case) in `line`, once
+/// what may stay as it is has been taken out: `code`, "quoted" and “quoted” text (Go's
+/// error texts, values), URLs.
+fn english_sentence(line: &str) -> Option<String> {
+    let mut plain = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        let close = match c {
+            '`' => Some('`'),
+            '"' => Some('"'),
+            '“' => Some('”'),
+            _ => None,
+        };
+        match close {
+            Some(end) => {
+                for d in chars.by_ref() {
+                    if d == end {
+                        break;
+                    }
+                }
+                plain.push(' ');
+            }
+            None => plain.push(c),
+        }
+    }
+    let plain: Vec<&str> = plain
+        .split(|c: char| c.is_whitespace() || "，。：；（）、".contains(c))
+        .filter(|w| !w.contains("://"))
+        .collect();
+    let is_word = |w: &str| {
+        let w = w.trim_end_matches([',', ';', ':', '.', ')']).trim_start_matches('(');
+        w.len() >= 2 && w.chars().all(|c| c.is_ascii_alphabetic() || c == '\'')
+    };
+    let mut run: Vec<&str> = vec![];
+    for w in plain.iter().chain([&""]) {
+        if is_word(w) {
+            run.push(w);
+            continue;
+        }
+        let lower = run.iter().filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase())).count();
+        if run.len() >= 4 && lower >= 2 {
+            return Some(run.join(" "));
+        }
+        run.clear();
+    }
+    None
+}
+
+#[test]
+fn the_sentence_detector_sees_english_and_lets_values_be() {
+    assert!(english_sentence("8.8.8.8:53 cannot be reached from this network").is_some());
+    assert!(english_sentence("在这个网络里无法访问 8.8.8.8:53").is_none());
+    assert!(english_sentence("Go 报 `tls: failed to verify certificate: x509: unknown authority`").is_none());
+    assert!(english_sentence("由 Corp SSL Inspection CA 签发").is_none());
+    assert!(english_sentence("见 https://go.dev/ref/mod#private-modules 的说明").is_none());
+}
+
+/// Every text of a Chinese verdict but its evidence (facts as observed) and Go's own text.
+fn chinese_texts(r: &gomod_diag::report::Report) -> Vec<(String, String)> {
+    let v = &r.verdict;
+    let mut out = vec![
+        ("title".to_string(), v.cause.title.clone()),
+        ("summary".to_string(), v.cause.summary.clone()),
+        ("explanation".to_string(), v.cause.explanation.clone()),
+    ];
+    for f in &v.findings {
+        out.push((format!("finding {} title", f.id), f.title.clone()));
+        out.push((format!("finding {} detail", f.id), f.summary.clone()));
+    }
+    if let Some(fixes) = &v.fixes {
+        for (i, s) in fixes.steps.iter().enumerate() {
+            out.push((format!("fix step {}", i + 1), s.text.clone()));
+        }
+        if let Some(w) = &fixes.warning {
+            out.push(("fix warning".into(), w.clone()));
+        }
+    }
+    out
+}
+
+#[test]
+fn chinese_output_leaves_no_english_sentence() {
+    let catalog = gomod_diag::catalog::Catalog::builtin();
+    let style = gomod_diag::report::Style {
+        catalog: &catalog,
+        lang: gomod_diag::cli::Lang::Zh,
+        shell: Shell::PowerShell,
+    };
+    let mut left = vec![];
+    let mut findings = 0;
+    for (name, sc) in harness::load_all() {
+        let en = harness::build_report(&sc, Shell::PowerShell);
+        let zh = gomod_diag::report::rediagnose(en, &style).unwrap();
+        findings += zh.verdict.findings.len();
+        // Go's own text may be quoted anywhere, also unfenced in an explanation.
+        let mut go_texts = vec![];
+        for l in zh.verdict.go_error.iter().flat_map(|e| e.lines()) {
+            go_texts.push(l.to_string());
+            if let Some((_, rest)) = l.strip_prefix("go: ").and_then(|r| r.split_once(": ")) {
+                go_texts.push(rest.to_string());
+            }
+        }
+        go_texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        for (what, text) in chinese_texts(&zh) {
+            // Whole texts: a `code` span may be wrapped over two lines.
+            let mut text = text.replace('\n', " ");
+            for g in go_texts.iter().filter(|g| g.len() > 8) {
+                text = text.replace(g.as_str(), " ");
+            }
+            if let Some(s) = english_sentence(&text) {
+                left.push(format!("{name}: {what}: {s:?} in {text:?}"));
+            }
+        }
+    }
+    assert!(findings >= 10, "only {findings} findings: the test would see little");
+    assert!(left.is_empty(), "English left in --lang zh:\n{}", left.join("\n"));
+    // The binary's own Chinese output, for one scenario with findings.
+    let dir = tempfile::tempdir().unwrap();
+    let file = saved_report(dir.path(), "ok-insecure-settings", Shell::Bash);
+    let o = bin(dir.path())
+        .args(["report", file.to_str().unwrap(), "--lang", "zh", "--no-color"])
+        .output()
+        .unwrap();
+    let out = text(&o.stdout);
+    assert!(out.contains("其他发现："), "{}", show(&o));
+    let findings: Vec<&str> = out.lines().filter(|l| l.starts_with("  - ")).collect();
+    assert!(!findings.is_empty(), "{out}");
+    for l in findings {
+        assert_eq!(english_sentence(l), None, "{l}");
+    }
+}
