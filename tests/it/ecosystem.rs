@@ -788,7 +788,9 @@ fn english_sentence(line: &str) -> Option<String> {
         .filter(|w| !w.contains("://"))
         .collect();
     let is_word = |w: &str| {
-        let w = w.trim_end_matches([',', ';', ':', '.', ')']).trim_start_matches('(');
+        let w = w
+            .trim_end_matches([',', ';', ':', '.', ')'])
+            .trim_start_matches('(');
         w.len() >= 2 && w.chars().all(|c| c.is_ascii_alphabetic() || c == '\'')
     };
     let mut run: Vec<&str> = vec![];
@@ -797,7 +799,10 @@ fn english_sentence(line: &str) -> Option<String> {
             run.push(w);
             continue;
         }
-        let lower = run.iter().filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase())).count();
+        let lower = run
+            .iter()
+            .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
+            .count();
         if run.len() >= 4 && lower >= 2 {
             return Some(run.join(" "));
         }
@@ -810,7 +815,10 @@ fn english_sentence(line: &str) -> Option<String> {
 fn the_sentence_detector_sees_english_and_lets_values_be() {
     assert!(english_sentence("8.8.8.8:53 cannot be reached from this network").is_some());
     assert!(english_sentence("在这个网络里无法访问 8.8.8.8:53").is_none());
-    assert!(english_sentence("Go 报 `tls: failed to verify certificate: x509: unknown authority`").is_none());
+    assert!(
+        english_sentence("Go 报 `tls: failed to verify certificate: x509: unknown authority`")
+            .is_none()
+    );
     assert!(english_sentence("由 Corp SSL Inspection CA 签发").is_none());
     assert!(english_sentence("见 https://go.dev/ref/mod#private-modules 的说明").is_none());
 }
@@ -872,13 +880,26 @@ fn chinese_output_leaves_no_english_sentence() {
             }
         }
     }
-    assert!(findings >= 10, "only {findings} findings: the test would see little");
-    assert!(left.is_empty(), "English left in --lang zh:\n{}", left.join("\n"));
+    assert!(
+        findings >= 10,
+        "only {findings} findings: the test would see little"
+    );
+    assert!(
+        left.is_empty(),
+        "English left in --lang zh:\n{}",
+        left.join("\n")
+    );
     // The binary's own Chinese output, for one scenario with findings.
     let dir = tempfile::tempdir().unwrap();
     let file = saved_report(dir.path(), "ok-insecure-settings", Shell::Bash);
     let o = bin(dir.path())
-        .args(["report", file.to_str().unwrap(), "--lang", "zh", "--no-color"])
+        .args([
+            "report",
+            file.to_str().unwrap(),
+            "--lang",
+            "zh",
+            "--no-color",
+        ])
         .output()
         .unwrap();
     let out = text(&o.stdout);
