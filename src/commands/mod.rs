@@ -34,7 +34,9 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(global: GlobalArgs) -> Ctx {
+    pub fn new(mut global: GlobalArgs) -> Ctx {
+        // `--format json` is `--json` for every command that reads the flag.
+        global.json = global.output_format() == OutputFormat::Json;
         let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let plain = global.output_format() != OutputFormat::Text || global.ci;
         let color = !plain && !global.no_color && !no_color_env && std::io::stdout().is_terminal();

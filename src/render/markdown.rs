@@ -98,7 +98,7 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(out, "{}\n", one_line(&v.cause.summary));
     if !v.go_will_succeed && !v.cause.explanation.trim().is_empty() {
         for line in v.cause.explanation.trim().lines() {
-            let _ = writeln!(out, "> {}", line.trim_end());
+            let _ = writeln!(out, "> {}", prose(line.trim_end()));
         }
         out.push('\n');
     }
@@ -160,8 +160,9 @@ fn fixes(out: &mut String, r: &Report, l: &Labels) {
             let _ = writeln!(out, "\n{}", indent(&fence(lang, c), "   "));
         }
     }
-    for d in &fixes.docs {
-        let _ = writeln!(out, "\n{} {}", l.see, code_or_link(d));
+    if !fixes.docs.is_empty() {
+        let docs: Vec<String> = fixes.docs.iter().map(|d| code_or_link(d)).collect();
+        let _ = writeln!(out, "\n{}: {}", l.see, docs.join(" · "));
     }
     out.push('\n');
 }
@@ -231,7 +232,7 @@ fn configuration(out: &mut String, r: &Report, l: &Labels) {
 /// A Markdown table; cells are escaped (`|`, line breaks).
 fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let cell = |s: &str| {
-        s.trim()
+        prose(s.trim())
             .replace('\\', "\\\\")
             .replace('|', "\\|")
             .replace("\r\n", "<br>")
@@ -308,8 +309,39 @@ fn indent(s: &str, by: &str) -> String {
         .join("\n")
 }
 
+/// Text outside code: one line, and a `<` that would open an HTML tag (`<new GOPRIVATE
+/// value>`, a fix's hole) shown as itself.
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    prose(&s.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Escapes `&` and `<` outside inline code (inside it they show as they are).
+fn prose(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    let mut open: Option<usize> = None;
+    while let Some(c) = chars.next() {
+        if c == '`' {
+            let mut n = 1;
+            while chars.peek() == Some(&'`') {
+                chars.next();
+                n += 1;
+            }
+            open = match open {
+                Some(m) if m == n => None,
+                None => Some(n),
+                other => other,
+            };
+            out.push_str(&"`".repeat(n));
+            continue;
+        }
+        match (c, open) {
+            ('&', None) => out.push_str("&amp;"),
+            ('<', None) => out.push_str("&lt;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The JSON report inside a Markdown report (the first fenced `json` block), for `report`.
@@ -353,6 +385,10 @@ mod tests {
         let mut out = String::new();
         table(&mut out, &["a", "b"], &[vec!["x|y".into(), "1\n2".into()]]);
         assert_eq!(out, "| a | b |\n|---|---|\n| x\\|y | 1<br>2 |\n\n");
+        let mut out = String::new();
+        table(&mut out, &["a"], &[vec!["<none> & more".into()]]);
+        assert_eq!(out, "| a |\n|---|\n| &lt;none> &amp; more |\n\n");
+        assert_eq!(prose("a<b `c<d` e&f"), "a&lt;b `c<d` e&amp;f");
     }
 
     #[test]

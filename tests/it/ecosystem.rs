@@ -241,6 +241,12 @@ fn markdown_report_has_heading_table_cause_and_a_json_report_that_reads_back() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", show(&o));
     serde_json::from_slice::<Value>(&o.stdout).expect("--format json is JSON");
+    let o = bin(dir.path())
+        .args(["env", "--format", "json"])
+        .output()
+        .unwrap();
+    serde_json::from_slice::<Value>(&o.stdout)
+        .unwrap_or_else(|e| panic!("env --format json: {e}\n{}", show(&o)));
     let not_a_report = dir.path().join("notes.md");
     std::fs::write(&not_a_report, "# notes\n\nno report here\n").unwrap();
     let o = bin(dir.path())
