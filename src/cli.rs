@@ -155,8 +155,9 @@ pub struct FixArgs {
     /// Restore the go env file from the backup the last `fix` kept.
     #[arg(long, conflicts_with_all = ["dry_run", "allow_insecure", "from_report"])]
     pub undo: bool,
-    /// Also apply steps that weaken verification (GOINSECURE, GONOSUMDB, GONOSUMCHECK,
-    /// GOSUMDB=off, GOFLAGS=-insecure, GOPRIVATE and GONOPROXY broader than the module).
+    /// Also apply steps that weaken verification (GOINSECURE, GOSUMDB=off, -insecure in
+    /// GOFLAGS, a plain-http GOPROXY, GOVCS=*:all, a GOPRIVATE or GONOSUMDB pattern broader
+    /// than a private origin).
     #[arg(long)]
     pub allow_insecure: bool,
     /// Take the verdict from a saved JSON report (`-` reads standard input) instead of

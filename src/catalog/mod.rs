@@ -64,6 +64,7 @@
 //! only I/O). Entries are keyed by string ids: a site overlay may add ids that are not in
 //! [`crate::vocab::CauseId`].
 
+pub mod apply;
 pub mod details;
 pub mod load;
 pub mod overlay;

@@ -6,6 +6,7 @@
 pub mod ci;
 pub mod env;
 pub mod explain;
+pub mod fix;
 pub mod markdown;
 mod paint;
 pub mod prediction;
