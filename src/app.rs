@@ -46,6 +46,14 @@ async fn dispatch(
     command: Option<Command>,
     run: crate::cli::RunArgs,
 ) -> anyhow::Result<u8> {
+    // Markdown is a report format: the other commands print text or JSON.
+    let markdown_ok = matches!(
+        command,
+        None | Some(Command::Run(_)) | Some(Command::Report(_))
+    );
+    if ctx.global.output_format() == crate::cli::OutputFormat::Markdown && !markdown_ok {
+        anyhow::bail!("--format markdown is for `run` and `report`; this command prints text or JSON (--format text|json)");
+    }
     match command {
         None => commands::run::run(ctx, &run).await,
         Some(Command::Run(args)) => commands::run::run(ctx, &args).await,
@@ -55,5 +63,7 @@ async fn dispatch(
         Some(Command::Report(args)) => commands::report::run(ctx, &args),
         Some(Command::Mirrors(args)) => commands::mirrors::run(ctx, &args).await,
         Some(Command::Completions(args)) => commands::completions::run(&args),
+        Some(Command::Man) => commands::man::run(),
+        Some(Command::Fix(args)) => commands::fix::run(ctx, &args).await,
     }
 }

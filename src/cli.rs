@@ -35,9 +35,21 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// Print machine-readable JSON (the report schema in the README) instead of text.
+    /// Print machine-readable JSON (the report schema in the README) instead of text; short
+    /// for `--format json`.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Output format: text, json (as --json) or markdown (a report to paste into a ticket;
+    /// `run` and `report` only) [default: text].
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        conflicts_with = "json"
+    )]
+    pub format: Option<OutputFormat>,
 
     /// CI mode: no progress, plain text, a one-line summary; GitHub Actions annotations when
     /// GITHUB_ACTIONS=true.
@@ -75,7 +87,26 @@ pub struct GlobalArgs {
     pub mirrors: Option<PathBuf>,
 }
 
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+impl GlobalArgs {
+    /// The format asked for: `--json` is `--format json`.
+    pub fn output_format(&self) -> OutputFormat {
+        match (self.json, self.format) {
+            (true, _) => OutputFormat::Json,
+            (false, f) => f.unwrap_or(OutputFormat::Text),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     En,
@@ -116,6 +147,32 @@ pub enum Command {
     Mirrors(MirrorsArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// Print the manual page (roff): `gomod-diag man | man -l -`.
+    Man,
+    /// Apply the verdict's `go env -w` / `go env -u` steps to Go's env file (shown first as a
+    /// diff, with a backup; never OS settings).
+    Fix(FixArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FixArgs {
+    /// Show the change to the go env file and apply nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Restore the go env file from the backup the last `fix` kept.
+    #[arg(long, conflicts_with_all = ["dry_run", "allow_insecure", "from_report"])]
+    pub undo: bool,
+    /// Also apply steps that weaken verification (GOINSECURE, GOSUMDB=off, -insecure in
+    /// GOFLAGS, a plain-http GOPROXY, GOVCS=*:all, a GOPRIVATE or GONOSUMDB pattern broader
+    /// than a private origin).
+    #[arg(long)]
+    pub allow_insecure: bool,
+    /// Take the verdict from a saved JSON report (`-` reads standard input) instead of
+    /// diagnosing now.
+    #[arg(long = "from-report", value_name = "FILE")]
+    pub from_report: Option<String>,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Which resolvers the DNS probes ask.

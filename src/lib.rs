@@ -21,6 +21,8 @@ pub mod probe;
 pub mod redact;
 pub mod render;
 pub mod report;
+#[cfg(test)]
+mod schema;
 pub mod shell;
 pub mod simulate;
 pub mod vocab;

@@ -23,12 +23,14 @@ use crate::vocab::CauseId;
 pub const SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Tool {
     pub name: String,
     pub version: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
@@ -49,6 +51,7 @@ pub struct Report {
 
 /// A cause or finding, with its catalog text in the report's language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct VerdictItem {
     pub id: CauseId,
     pub title: String,
@@ -59,6 +62,7 @@ pub struct VerdictItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Verdict {
     pub go_will_succeed: bool,
     pub inconclusive: bool,
@@ -94,7 +98,7 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
             .filter(|_| with_explanation)
             .and_then(|e| e.summary.as_deref())
             .and_then(|t| fill_summary(t, &d.fix_values, style.lang))
-            .unwrap_or_else(|| summary.to_string());
+            .unwrap_or_else(|| crate::catalog::details::localize(summary, style.lang));
         VerdictItem {
             id,
             title: entry

@@ -9,6 +9,7 @@
 use crate::cli::ShellArg;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Shell {
     Bash,
@@ -20,6 +21,7 @@ pub enum Shell {
 
 /// The detected shell and how it was decided (for `--verbose` and the report).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ShellDetection {
     pub shell: Shell,
     pub reason: String,

@@ -64,6 +64,8 @@
 //! only I/O). Entries are keyed by string ids: a site overlay may add ids that are not in
 //! [`crate::vocab::CauseId`].
 
+pub mod apply;
+pub mod details;
 pub mod load;
 pub mod overlay;
 pub mod schema;
@@ -144,6 +146,7 @@ impl Catalog {
 
 /// The fix for one identifier, ready to print.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RenderedFixes {
     pub id: String,
     /// The entry's title and explanation, placeholders filled.

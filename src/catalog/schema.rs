@@ -11,6 +11,7 @@ use super::template::{is_known_placeholder, placeholders_in};
 use crate::cli::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Cause,
@@ -22,6 +23,7 @@ pub enum Kind {
 
 /// Title, explanation and warning in one language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Texts {
     pub title: String,
@@ -35,6 +37,7 @@ pub struct Texts {
 
 /// One fix step as written in a catalog file (see the [`super`] module documentation).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StepTemplate {
     pub en: String,
@@ -70,6 +73,7 @@ pub struct StepTemplate {
 
 /// A complete catalog entry, both languages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct CheckEntry {
     pub id: String,
     pub kind: Kind,

@@ -10,6 +10,7 @@ use crate::shell::{self, Shell};
 
 /// One rendered fix step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct FixStep {
     /// What to do, in the requested language, placeholders filled.
     pub text: String,

@@ -54,6 +54,7 @@ pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
 
 /// Named values for the `{placeholder}`s of fix templates (see [`PLACEHOLDERS`]).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct FixValues(pub BTreeMap<String, String>);
 
 impl FixValues {

@@ -13,6 +13,7 @@ use crate::render::{self, Paint};
 
 /// What `gomod-diag env --json` prints (credentials masked when serialized).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct EnvReport {
     pub configuration: GoConfig,
     pub warnings: Vec<ConfigWarning>,

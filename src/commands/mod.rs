@@ -5,6 +5,8 @@
 pub mod completions;
 pub mod env;
 pub mod explain;
+pub mod fix;
+pub mod man;
 pub mod mirrors;
 pub mod probe;
 pub mod probe_module;
@@ -14,7 +16,7 @@ pub mod run;
 use std::io::IsTerminal;
 
 use crate::catalog::Catalog;
-use crate::cli::{GlobalArgs, Lang};
+use crate::cli::{GlobalArgs, Lang, OutputFormat};
 use crate::render::{self, Paint, ReportFormat};
 use crate::report::Report;
 
@@ -33,9 +35,11 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(global: GlobalArgs) -> Ctx {
+    pub fn new(mut global: GlobalArgs) -> Ctx {
+        // `--format json` is `--json` for every command that reads the flag.
+        global.json = global.output_format() == OutputFormat::Json;
         let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let plain = global.json || global.ci;
+        let plain = global.output_format() != OutputFormat::Text || global.ci;
         let color = !plain && !global.no_color && !no_color_env && std::io::stdout().is_terminal();
         let progress = !plain && std::io::stderr().is_terminal();
         let lang = global
@@ -71,15 +75,29 @@ pub fn lang_from_locale(var: &dyn Fn(&str) -> Option<String>) -> Lang {
     Lang::En
 }
 
-/// Prints a report the way the flags ask (JSON, CI line, or the text report) and returns the
-/// exit code (README, "Exit codes").
+/// Prints a report the way the flags ask (JSON, Markdown, CI line, or the text report) and
+/// returns the exit code (README, "Exit codes"). Under GitHub Actions, `--ci` also appends
+/// the Markdown report to the job summary.
 pub fn emit(ctx: &Ctx, report: &Report, fail_on_findings: bool) -> anyhow::Result<u8> {
-    let format = if ctx.global.json {
-        ReportFormat::Json
-    } else if ctx.global.ci {
-        ReportFormat::Ci {
-            github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
+    let format = ctx.global.output_format();
+    let github_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    if ctx.global.ci && github_actions {
+        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+            let summary = crate::redact::mask_text(&render::report(report, ReportFormat::Markdown));
+            if let Err(e) = append(std::path::Path::new(&path), &summary) {
+                eprintln!(
+                    "gomod-diag: warning: cannot append the job summary to GITHUB_STEP_SUMMARY ({}): {e}",
+                    std::path::Path::new(&path).display()
+                );
+            }
         }
+    }
+    let format = if format == OutputFormat::Json {
+        ReportFormat::Json
+    } else if format == OutputFormat::Markdown {
+        ReportFormat::Markdown
+    } else if ctx.global.ci {
+        ReportFormat::Ci { github_actions }
     } else {
         ReportFormat::Text(render::terminal::TextStyle {
             paint: Paint { on: ctx.color },
@@ -105,6 +123,17 @@ pub fn out(text: &str) -> anyhow::Result<()> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(OutputError(e).into()),
         _ => Ok(()),
     }
+}
+
+/// Appends to a file, creating it (GitHub's job summary file is appended to, step by step).
+fn append(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.write_all(b"\n")
 }
 
 /// Standard output could not be written.

@@ -17,6 +17,7 @@ use crate::simulate::{Outcome, Prediction, SimOptions, StageName};
 
 /// The JSON document of `probe goproxy|sumdb --json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ProbeReport {
     pub probe: String,
     /// The routes Go takes (the plan), which the prediction walked.

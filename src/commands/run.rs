@@ -24,6 +24,12 @@ use crate::simulate::{simulate, Prediction, SimOptions};
 const MAX_ROUNDS: usize = 8;
 
 pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
+    let report = diagnose(ctx, args).await?;
+    super::emit(ctx, &report, args.fail_on == FailOn::Findings)
+}
+
+/// The whole pipeline up to the report (also what `fix` acts on).
+pub async fn diagnose(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<report::Report> {
     let started = SystemTime::now();
     let t0 = Instant::now();
     let opts = ProbeOptions::from_args(&args.dns, ctx.global.timeout, &ctx.probe_hooks)
@@ -117,8 +123,7 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
         lang: ctx.lang,
         shell: ctx.shell,
     };
-    let report = report::build(&config, plan, facts, prediction, &style);
-    super::emit(ctx, &report, args.fail_on == FailOn::Findings)
+    Ok(report::build(&config, plan, facts, prediction, &style))
 }
 
 /// Replays cmd/go: simulate, fetch what Go would fetch next, repeat — under the run deadline.

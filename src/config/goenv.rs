@@ -12,6 +12,7 @@ use crate::redact::Secret;
 
 /// What the real `go` command said, compared with our computation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum GoToolCheck {
     /// Not attempted (pure computation, tests).
@@ -41,6 +42,7 @@ impl GoToolCheck {
 
 /// One key's value according to `go env -json` versus gomod-diag (shown masked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct GoEnvComparison {
     pub name: String,
     pub ours: Secret,

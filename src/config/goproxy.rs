@@ -7,6 +7,7 @@ use crate::redact::Secret;
 
 /// What happens after this entry fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FallbackMode {
     /// Followed by `,` (or last): only "not found" (404/410) errors go on to the next entry.
@@ -35,6 +36,7 @@ impl FallbackMode {
 
 /// One entry of the GOPROXY list, in cmd/go's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProxyEntry {
     /// Internal entry added first when GONOPROXY is set and GOPROXY != "direct".

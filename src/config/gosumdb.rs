@@ -39,6 +39,7 @@ pub struct VerifierKey {
 
 /// GOSUMDB as cmd/go uses it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SumdbConfig {
     /// GOSUMDB=off: the checksum database is never consulted.

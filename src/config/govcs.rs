@@ -10,6 +10,7 @@ use super::pattern::match_prefix_patterns;
 
 /// One `pattern:vcs|vcs` rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct GovcsRule {
     /// A MatchPrefixPatterns glob, or the keywords `public` / `private`.
     pub pattern: String,
@@ -19,6 +20,7 @@ pub struct GovcsRule {
 
 /// The parsed GOVCS with Go's default `private:all,public:git|hg` appended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct GovcsRules {
     pub rules: Vec<GovcsRule>,
 }

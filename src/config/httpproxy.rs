@@ -18,6 +18,7 @@ use crate::redact::Secret;
 /// A proxy URL as httpproxy parsed it. Serialized without the password, and without the
 /// user when it stands alone (a token).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ProxyUrl {
     /// http, https, socks5 or socks5h (anything else is dialled like an http proxy by Go).
     pub scheme: String,
@@ -135,6 +136,7 @@ impl std::fmt::Display for ProxyUrl {
 
 /// Which proxy a request goes through.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProxyChoice {
     Direct,
@@ -160,6 +162,7 @@ impl ProxyChoice {
 
 /// One proxy variable's value that Go will silently ignore (does not parse).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct InvalidProxyValue {
     pub variable: String,
     /// The value (shown masked).
@@ -170,6 +173,7 @@ pub struct InvalidProxyValue {
 
 /// The proxy environment as httpproxy.FromEnvironment reads it (upper case first).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ProxyEnv {
     /// The HTTP_PROXY value in use (not serialized) and the variable it came from.
     #[serde(skip)]

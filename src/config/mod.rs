@@ -55,6 +55,7 @@ pub fn variables() -> impl Iterator<Item = &'static str> {
 
 /// The operating system whose conventions apply (env file location, GOPATH default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum OsKind {
     Linux,
@@ -80,6 +81,7 @@ impl OsKind {
 
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Source {
     /// The process environment (non-empty).
@@ -101,6 +103,7 @@ pub enum Source {
 
 /// A value that exists at a lower-precedence source but is overridden.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Shadowed {
     pub source: Source,
     /// May carry credentials (a proxy URL): shown and serialized masked.
@@ -109,6 +112,7 @@ pub struct Shadowed {
 
 /// One variable's effective value and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ConfigValue {
     pub name: String,
     /// The effective value ("" when unset). May carry credentials (GOPROXY, GOSUMDB and proxy
@@ -121,6 +125,7 @@ pub struct ConfigValue {
 
 /// A file that was (or would have been) read: its path and its contents if it exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct FileInput {
     pub path: String,
     /// None: the file does not exist or cannot be read (Go ignores it silently).
@@ -146,6 +151,7 @@ pub struct ConfigInputs {
 
 /// Go's effective configuration with sources, plus what `go env -json` said.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct GoConfig {
     pub os: OsKind,
     /// One entry per name in [`variables`], same order.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{pattern, GoConfig, GoToolCheck, Source};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ConfigWarning {
     /// A ROOT_CAUSES.md identifier, e.g. `config.http_proxy_only`.
     pub id: CauseId,

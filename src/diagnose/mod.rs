@@ -59,6 +59,7 @@ pub struct Inputs<'a> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SystemProxyHint {
     /// Where it is configured (`Windows Internet Options`, `macOS network settings`, ...).
     pub source: String,
@@ -69,6 +70,7 @@ pub struct SystemProxyHint {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct StaleVar {
     pub variable: String,
     /// Where the persisted value lives (`HKCU\Environment`, `~/.zshrc`).
@@ -79,6 +81,7 @@ pub struct StaleVar {
 
 /// One fact on the way to the verdict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Evidence {
     /// What was looked at (`GOPROXY`, `GET https://...`, `dns proxy.golang.org`).
     pub fact: String,
@@ -87,6 +90,7 @@ pub struct Evidence {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Finding {
     pub id: CauseId,
     pub detail: String,
@@ -95,6 +99,7 @@ pub struct Finding {
 /// The verdict, language-neutral: identifiers, facts and fix values. Rendering adds titles,
 /// explanations and fix commands from the catalog in the user's language and shell.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Diagnosis {
     /// A ROOT_CAUSES.md identifier, or `ok`.
     pub cause: CauseId,

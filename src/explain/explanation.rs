@@ -4,6 +4,7 @@ use crate::vocab::CauseId;
 
 /// One candidate cause.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Cause {
     pub id: CauseId,
     /// 0.0 ..= 1.0; the ranking key.
@@ -17,6 +18,7 @@ pub struct Cause {
 /// What the text names, as written: credentials included (they are probed as written), masked
 /// when serialized or shown.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Entities {
     /// Host names (not IP literals) from URLs, lookups and git messages.
     pub hosts: Vec<String>,
@@ -37,6 +39,7 @@ pub struct Entities {
 
 /// The result of classifying a text.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Explanation {
     /// Most likely first; empty when nothing in the text is a known Go network error.
     pub causes: Vec<Cause>,

@@ -5,6 +5,7 @@ use crate::vocab::{Area, CauseId};
 
 /// A probe that would confirm or refute the causes (run by `explain --probe`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub enum ProbeRequest {
     /// Resolve a name with the system and the public resolvers.
     Dns(String),

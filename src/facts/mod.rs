@@ -13,6 +13,7 @@ pub use observed::{DirectOutcome, Fetch, Observations};
 
 /// A module that was probed, and why it was chosen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TargetChoice {
     /// `path@version` (or `path` for `@latest`).
     pub module: String,
@@ -20,6 +21,7 @@ pub struct TargetChoice {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Facts {
     /// RFC 3339, UTC.
     pub started_at: String,

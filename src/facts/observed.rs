@@ -9,6 +9,7 @@ use crate::vocab::CauseId;
 
 /// The outcome of one GET, as cmd/go's web package would see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fetch {
     /// An HTTP response (any status).
@@ -19,6 +20,7 @@ pub enum Fetch {
         content_type: String,
         /// The body (possibly cut at the probe's limit), base64 in JSON.
         #[serde(with = "b64_bytes")]
+        #[cfg_attr(test, schemars(with = "String"))]
         body: Vec<u8>,
         /// Full body length when known (the body above may be truncated).
         size: u64,
@@ -91,6 +93,7 @@ impl From<&crate::probe::http::HttpFacts> for Fetch {
 
 /// What direct mode (VCS / `?go-get=1`) gave for a module, summarized by the direct probe.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct DirectOutcome {
     /// Direct mode would produce the module.
     pub ok: bool,
@@ -112,12 +115,15 @@ pub struct DirectOutcome {
 /// Everything observed, keyed by URL (credentials included; masked when serialized, and a
 /// report read back is simulated on its masked configuration, which builds the same masked
 /// URLs); direct-mode outcomes by module path;
-/// zip hashes (h1) by `path@version` when a zip was downloaded and hashed.
+/// zip hashes (h1) by the zip's URL when a zip was downloaded and hashed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Observations {
     #[serde(serialize_with = "crate::redact::serialize_masked_keys")]
     pub http: BTreeMap<String, Fetch>,
     pub direct: BTreeMap<String, DirectOutcome>,
+    /// The `h1:` of each zip that was downloaded whole, by the zip's URL.
+    #[serde(serialize_with = "crate::redact::serialize_masked_keys")]
     pub zip_h1: BTreeMap<String, String>,
 }
 

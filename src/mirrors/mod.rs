@@ -19,6 +19,7 @@ pub const BUILTIN: &str = include_str!("../../data/mirrors.toml");
 
 /// The public modules the race asks every mirror for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
     /// A fast-moving module path: its `@v/list` is compared across mirrors.
@@ -29,6 +30,7 @@ pub struct Reference {
 
 /// One mirror of the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MirrorSpec {
     pub name: String,
@@ -45,6 +47,7 @@ pub struct MirrorSpec {
 
 /// A checksum database endpoint, named by the GOSUMDB value that selects it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChecksumSpec {
     pub gosumdb: String,
@@ -53,6 +56,7 @@ pub struct ChecksumSpec {
 
 /// The mirrors a race measures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct MirrorList {
     pub reference: Reference,
     pub mirrors: Vec<MirrorSpec>,
@@ -168,6 +172,7 @@ fn check_reference(r: &Reference) -> Result<(), String> {
 
 /// How a mirror answers `/sumdb/<name>/supported`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SumdbSupport {
     /// 200: Go reads the checksum database through this mirror.
@@ -182,6 +187,7 @@ pub enum SumdbSupport {
 
 /// The zip download of the reference module.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ZipFacts {
     pub bytes: u64,
     pub ms: u64,
@@ -192,9 +198,11 @@ pub struct ZipFacts {
 /// What Go would do fetching the reference module through this mirror alone
 /// (`GOPROXY=<mirror>`, the user's GOSUMDB): the simulation over the race's requests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct GoThrough {
     pub ok: bool,
     #[serde(with = "crate::vocab::cause::empty_is_none", default)]
+    #[cfg_attr(test, schemars(with = "crate::schema::CauseOrEmpty"))]
     pub cause: Option<CauseId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub go_error: Option<String>,
@@ -202,6 +210,7 @@ pub struct GoThrough {
 
 /// Everything measured for one mirror.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct MirrorFacts {
     pub name: String,
     pub url: String,
@@ -242,6 +251,7 @@ impl MirrorFacts {
 
 /// One checksum database endpoint reached directly (`/latest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ChecksumFacts {
     pub gosumdb: String,
     pub url: String,
@@ -253,6 +263,7 @@ pub struct ChecksumFacts {
 
 /// The facts of one race: every mirror and checksum endpoint, measured at once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct MirrorRace {
     pub reference: Reference,
     pub mirrors: Vec<MirrorFacts>,

@@ -8,6 +8,7 @@ use crate::vocab::{Area, CauseId};
 
 /// Where a mirror stands, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
     /// Go would fetch and verify the reference module through it, and its list is current.
@@ -28,6 +29,7 @@ pub enum Standing {
 /// Why a mirror stands where it does (rendered in the report's language by
 /// `render::mirrors`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason {
     /// The reference zip was fetched and verified as Go would.
@@ -58,6 +60,7 @@ pub enum Reason {
 
 /// One line of the advice's reasoning.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Note {
     /// No mirror works (or none before the deadline).
@@ -75,6 +78,7 @@ pub enum Note {
 
 /// One mirror in the ranking.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Ranked {
     pub name: String,
     pub url: String,
@@ -89,6 +93,7 @@ pub struct Ranked {
 
 /// What to set, and why.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Advice {
     /// The GOPROXY value to set (`https://a|https://b,direct`); None when no mirror works.
     pub goproxy: Option<String>,

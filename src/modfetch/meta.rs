@@ -8,6 +8,7 @@ use crate::facts::observed::{http_error_text, Fetch};
 
 /// The repository Go found for a module path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RepoRoot {
     /// The import-path prefix that is the repository root.
     pub root: String,
@@ -57,6 +58,7 @@ pub fn go_get_url(import_path: &str) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct MetaImport {
     pub prefix: String,
     pub vcs: String,
@@ -237,6 +239,7 @@ pub fn repo_root_from_go_get(
 
 /// One `url.<base>.insteadOf <prefix>` rewrite from git's configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct InsteadOf {
     pub base: String,
     pub prefix: String,

@@ -17,6 +17,7 @@ pub const DEFAULT_MODULE: &str = "golang.org/x/text";
 pub const DEFAULT_VERSION: &str = "v0.14.0";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Requirement {
     pub path: String,
     pub version: String,
@@ -24,6 +25,7 @@ pub struct Requirement {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Replacement {
     pub old_path: String,
     pub old_version: Option<String>,
@@ -46,6 +48,7 @@ impl Replacement {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct GoMod {
     pub module: Option<String>,
     pub require: Vec<Requirement>,
@@ -148,6 +151,7 @@ pub fn find_go_mod(dir: &Path) -> Option<PathBuf> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TargetSelection {
     pub targets: Vec<ModuleTarget>,
     /// Why these modules (one line each, for the output).

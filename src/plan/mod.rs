@@ -16,6 +16,7 @@ use crate::vocab::module::{escape_path, join_url};
 
 /// A module to route, parsed from `PATH[@VERSION]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ModuleTarget {
     pub path: String,
     /// A version or query (`v1.2.3`, `v1.2`, `latest`, a branch or commit), None when absent.
@@ -124,6 +125,7 @@ impl std::str::FromStr for ModuleTarget {
 
 /// What cmd/go does at one GOPROXY entry for this module (modfetch.lookup).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StepAction {
     /// Ask this module proxy (first request: `list_url`).
@@ -149,6 +151,7 @@ pub enum StepAction {
 
 /// Why an entry is a "not found" without a request (modfetch.lookup's internal errors).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// `off`: errProxyOff.
@@ -172,6 +175,7 @@ impl SkipReason {
 
 /// One GOPROXY entry and what happens there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RouteStep {
     /// `noproxy`, `direct`, `off`, or the proxy URL (shown masked).
     pub entry: Secret,
@@ -187,6 +191,7 @@ pub struct RouteStep {
 
 /// How the checksum database is reached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SumdbRoute {
     /// Not consulted; `reason` says why (GOSUMDB=off, GONOSUMDB/GOPRIVATE match).
@@ -216,6 +221,7 @@ pub enum SumdbRoute {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SumdbCandidate {
     /// The proxy base URL (shown masked), or `direct`.
     pub proxy: Secret,
@@ -232,6 +238,7 @@ pub struct SumdbCandidate {
 
 /// The full route for one module.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ModuleRoute {
     pub module: ModuleTarget,
     /// Go's escaped module path (`!` + lower case for upper-case letters).

@@ -34,6 +34,7 @@ pub const WATCHED_VARS: &[&str] = &[
 
 /// Where a persisted value lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum PersistScope {
     /// HKCU\Environment (`setx NAME v`, the "User variables" dialog).
@@ -58,6 +59,7 @@ pub struct PersistedVar {
 /// Where a watched variable is persisted, for fixes that must remove it at its source: a
 /// GOPROXY set with `setx` overrides `go env -w` in every new terminal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PersistedSetting {
     pub variable: String,
     /// The value (shown masked).
@@ -80,6 +82,7 @@ impl PersistedVar {
 
 /// A persisted value this process does not have: the terminal predates the change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct StaleEnv {
     pub variable: String,
     /// What a new terminal would get (shown masked). Empty: the variable was cleared there.
@@ -93,6 +96,7 @@ pub struct StaleEnv {
 /// A profile line that assigns a watched variable but was not evaluated (it uses expansion,
 /// command substitution or syntax this reader does not follow).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SkippedAssignment {
     pub variable: String,
     pub source: String,

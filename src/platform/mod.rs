@@ -33,6 +33,7 @@ use crate::shell::{Shell, ShellDetection};
 /// Everything this module learns about the machine, for the facts record. Values are kept as
 /// read and masked when serialized or shown.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SystemFacts {
     /// `std::env::consts::OS`: windows, macos, linux ...
     pub os: String,

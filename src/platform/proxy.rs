@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 /// Where a proxy setting was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ProxySource {
     /// Windows Internet Options / Settings > Proxy (HKCU ...\Internet Settings): browsers, .NET.
@@ -23,6 +24,7 @@ pub enum ProxySource {
 /// One OS proxy configuration. Server strings are kept as the OS wrote them (`host:port`,
 /// sometimes `http://host:port`, credentials included) and masked when serialized.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SystemProxy {
     pub source: ProxySource,
     /// A manual proxy server is switched on (WinINET ProxyEnable=1, a macOS/GNOME scheme
@@ -134,6 +136,7 @@ pub fn apply_wininet_bypass(proxy: &mut SystemProxy, value: &str) {
 
 /// A bypass entry that has no exact NO_PROXY equivalent, and why.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct DroppedBypass {
     pub entry: String,
     pub reason: String,
@@ -141,6 +144,7 @@ pub struct DroppedBypass {
 
 /// The environment that makes Go use what the OS uses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SuggestedEnv {
     /// The value for HTTPS_PROXY (what Go uses for proxy.golang.org and sum.golang.org).
     pub https_proxy: String,
@@ -156,6 +160,7 @@ pub struct SuggestedEnv {
 
 /// What to tell the user to do with an OS proxy setting.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ProxySuggestion {
     /// A concrete server: set these variables.

@@ -19,6 +19,7 @@ use crate::redact::Secret;
 
 /// Where along the chain something failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Input,
@@ -31,6 +32,7 @@ pub enum Stage {
 
 /// The first failure along a chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Failure {
     pub stage: Stage,
     /// The stage's own classification (`nxdomain`, `refused`, `untrusted`, `auth_required`, ...).
@@ -38,6 +40,7 @@ pub struct Failure {
     /// The root-cause identifier this failure points at on its own (the decision tree may
     /// refine it with other facts, e.g. the DNS comparison); none for a class of its own.
     #[serde(with = "crate::vocab::cause::empty_is_none", default)]
+    #[cfg_attr(test, schemars(with = "crate::schema::CauseOrEmpty"))]
     pub cause: Option<CauseId>,
     /// The error Go prints after `Get "URL": `.
     pub go_error: String,
@@ -45,6 +48,7 @@ pub struct Failure {
 
 /// Milliseconds spent in each stage of a direct chain.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct EndpointTimings {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub resolve_ms: Option<f64>,
@@ -56,6 +60,7 @@ pub struct EndpointTimings {
 
 /// Everything learned while reaching one endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct EndpointFacts {
     /// The URL probed (shown masked).
     pub url: Secret,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const SIGNIFICANT_SKEW_SECS: f64 = 300.0;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ClockFacts {
     /// Where the reference time came from (a URL; shown masked).
     pub source: crate::redact::Secret,

@@ -35,6 +35,7 @@ pub const KEPT_HEADERS: &[&str] = &[
 ];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct HttpTimings {
     /// From sending the request to the response headers (over the whole redirect chain).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -44,6 +45,7 @@ pub struct HttpTimings {
 
 /// Why a GET failed, with the text Go would print.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct HttpError {
     pub stage: Stage,
     /// The stage's classification (`nxdomain`, `refused`, `untrusted`, `auth_required`,
@@ -60,6 +62,7 @@ pub struct HttpError {
 
 /// One GET (following redirects).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct HttpFacts {
     /// The URL asked (shown masked).
     pub url: Secret,

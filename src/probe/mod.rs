@@ -235,6 +235,7 @@ pub use crate::join::join_all;
 
 /// The address family of an IP, as reported in facts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
     Ipv4,

@@ -18,6 +18,7 @@ use super::{bounded, join_host_port, ms, ProbeOptions};
 use crate::redact::Secret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProxyClass {
     /// The proxy opened the tunnel.
@@ -56,6 +57,7 @@ impl ProxyClass {
 
 /// The proxy's answer to CONNECT.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ConnectReply {
     pub status: u16,
     pub reason: String,
@@ -77,6 +79,7 @@ pub struct ConnectReply {
 
 /// The SOCKS5 exchange.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SocksReply {
     /// The method the server chose (0 none, 2 username/password, 255 none acceptable).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -90,6 +93,7 @@ pub struct SocksReply {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ProxyTimings {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub resolve_ms: Option<f64>,
@@ -105,6 +109,7 @@ pub struct ProxyTimings {
 
 /// Everything learned about going through one proxy to one target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ProxyFacts {
     /// The proxy URL (shown masked).
     pub proxy: Secret,

@@ -11,6 +11,7 @@ use super::dns::ResolverAnswer;
 use super::{bounded, ms, Family, ProbeOptions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TcpClass {
     Connected,
@@ -41,6 +42,7 @@ impl TcpClass {
 
 /// One connect to one address.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TcpAttempt {
     pub addr: SocketAddr,
     pub family: Family,
@@ -55,6 +57,7 @@ pub struct TcpAttempt {
 
 /// The TCP probe of `HOST:PORT`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TcpFacts {
     pub host: String,
     pub port: u16,

@@ -18,6 +18,7 @@ use super::{bounded, ms};
 use crate::vocab::goerr::{self, os_error_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TlsClass {
     Ok,
@@ -66,6 +67,7 @@ impl TlsClass {
 
 /// One certificate of the peer's chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct CertInfo {
     pub subject: String,
     pub issuer: String,
@@ -87,6 +89,7 @@ pub struct CertInfo {
 
 /// What one trust store thinks of the chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TrustVerdict {
     pub trusted: bool,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -95,6 +98,7 @@ pub struct TrustVerdict {
 
 /// The facts of one handshake.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TlsFacts {
     pub server_name: String,
     pub class: TlsClass,

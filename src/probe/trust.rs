@@ -160,6 +160,7 @@ pub fn go_unix_roots(env: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> (RootC
 
 /// The certificate an incomplete chain lacks: the issuer of the top presented certificate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct MissingIssuer {
     /// `CN, O=Org` of the missing certificate (the top certificate's issuer).
     pub name: String,

@@ -21,7 +21,7 @@ fn new_table(paint: Paint) -> Table {
 }
 
 /// Where a value came from, for people.
-fn describe_source(source: &Source) -> String {
+pub(super) fn describe_source(source: &Source) -> String {
     match source {
         Source::OsEnv => "OS environment".into(),
         Source::EnvFile { path } => format!("go env file ({path})"),

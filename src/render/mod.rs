@@ -6,6 +6,8 @@
 pub mod ci;
 pub mod env;
 pub mod explain;
+pub mod fix;
+pub mod markdown;
 pub mod mirrors;
 mod paint;
 pub mod prediction;
@@ -25,6 +27,8 @@ pub enum ReportFormat {
         github_actions: bool,
     },
     Text(terminal::TextStyle),
+    /// A Markdown report for a ticket or a job summary.
+    Markdown,
 }
 
 /// The whole output for a report in `format`, ending with a newline.
@@ -48,5 +52,6 @@ pub fn report(report: &Report, format: ReportFormat) -> String {
             out
         }
         ReportFormat::Text(style) => terminal::render(report, style),
+        ReportFormat::Markdown => markdown::render(report),
     }
 }

@@ -24,6 +24,7 @@ mod stages;
 mod sumdb;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Ok,
@@ -34,6 +35,7 @@ pub enum Outcome {
 
 /// How one attempt at one GOPROXY entry (or step) ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AttemptResult {
     Ok,
@@ -46,6 +48,7 @@ pub enum AttemptResult {
 
 /// One attempt at one entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Attempt {
     /// `noproxy`, `direct`, `off`, or the proxy URL (shown masked).
     pub entry: Secret,
@@ -84,6 +87,7 @@ impl std::fmt::Display for AttemptResult {
 
 /// The steps of `go mod download`, in Go's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StageName {
     /// `@v/VERSION.info` (a version given).
@@ -118,6 +122,7 @@ impl std::fmt::Display for StageName {
 
 /// One step of the download.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Stage {
     pub stage: StageName,
     pub attempts: Vec<Attempt>,
@@ -126,6 +131,7 @@ pub struct Stage {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ModulePrediction {
     pub path: String,
     pub version: Option<String>,
@@ -148,6 +154,7 @@ pub struct ModulePrediction {
 
 /// The prediction for a whole run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Prediction {
     /// The command whose output is predicted.
     pub command: String,
@@ -164,6 +171,7 @@ pub struct Prediction {
 
 /// An outcome on Go's path that was not observed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "kind", content = "what", rename_all = "snake_case")]
 pub enum Missing {
     /// A GET (module proxy, checksum database) nobody made yet, credentials included: the

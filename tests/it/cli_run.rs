@@ -19,7 +19,7 @@ use crate::modlab::{Fault, LabServer, ModuleStore, SumDb};
 const MODULE: &str = "example.com/hello@v1.0.0";
 
 /// A fixture proxy + checksum database on `ip`, and the Go variables that use both.
-fn lab(ip: &str) -> (LabServer, Vec<(String, String)>) {
+pub(crate) fn lab(ip: &str) -> (LabServer, Vec<(String, String)>) {
     let store = ModuleStore::fixtures();
     let db = SumDb::new("sum.lab.test", &store);
     let lab = LabServer::start(ip, store, Some(db));
@@ -67,7 +67,7 @@ fn diag_cmd(home: &Path, vars: &[(String, String)], extra: &[(&str, &str)]) -> C
 }
 
 /// Runs `gomod-diag ARGS --timeout 10s` with the scenario's variables.
-fn diag(vars: &[(String, String)], extra: &[(&str, &str)], args: &[&str]) -> Output {
+pub(crate) fn diag(vars: &[(String, String)], extra: &[(&str, &str)], args: &[&str]) -> Output {
     let home = tempfile::tempdir().unwrap();
     diag_cmd(home.path(), vars, extra)
         .args(args)

@@ -9,7 +9,7 @@
 //! Every identifier in docs/ROOT_CAUSES.md (and in the catalog) must be the expected cause or an
 //! expected finding of at least one scenario (`every_root_cause_is_covered`).
 
-mod harness;
+pub(crate) mod harness;
 
 use std::collections::BTreeSet;
 

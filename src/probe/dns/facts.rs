@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a resolver did with a question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DnsClass {
     /// At least one address came back.
@@ -36,6 +37,7 @@ impl DnsClass {
 
 /// Which resolver answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ResolverKind {
     /// Go's pure resolver: hosts file, then the nameservers of resolv.conf (or `--system-dns`).
@@ -47,6 +49,7 @@ pub enum ResolverKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DnsTransport {
     Udp,
@@ -58,6 +61,7 @@ pub enum DnsTransport {
 
 /// One address in an answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct DnsRecord {
     pub addr: IpAddr,
     /// Time to live in seconds (absent for hosts-file and OS answers).
@@ -67,6 +71,7 @@ pub struct DnsRecord {
 
 /// What one resolver said about one name (A and AAAA together).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ResolverAnswer {
     pub resolver: ResolverKind,
     /// The server asked (`127.0.0.53:53`, a DoH URL, the hosts file path, `getaddrinfo`).
@@ -95,6 +100,7 @@ impl ResolverAnswer {
 
 /// How the system resolver's addresses compare with the public resolvers'.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DnsAgreement {
     Same,
@@ -110,6 +116,7 @@ pub enum DnsAgreement {
 
 /// An answer address that has no business answering for a public name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Bogon {
     pub resolver: ResolverKind,
     pub server: String,
@@ -121,6 +128,7 @@ pub struct Bogon {
 
 /// The hosts file pins the name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct HostsPin {
     pub path: String,
     pub addrs: Vec<IpAddr>,
@@ -128,6 +136,7 @@ pub struct HostsPin {
 
 /// Everything the DNS probe learned about one name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct DnsFacts {
     pub name: String,
     /// What Go's resolver gets (hosts file first, then the system nameservers).

@@ -183,6 +183,7 @@ impl Signer {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Signature {
     pub name: String,
     pub hash: u32,

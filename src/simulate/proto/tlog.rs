@@ -63,6 +63,7 @@ pub fn split_stored_hash_index(index: i64) -> (u32, i64) {
 
 /// A tile: height H, level L (-1 for data tiles), number N, width W.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Tile {
     pub h: u32,
     pub l: i32,
