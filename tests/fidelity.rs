@@ -162,6 +162,82 @@ fn run_scenario(sc: &Scenario) -> Row {
 }
 
 /// Passwords in `scheme://user:password@host` values of the scenario's environment.
+struct ExplainCheck {
+    summary: String,
+    misses: Vec<String>,
+}
+
+/// Runs `gomod-diag explain --json` on each failing scenario's real Go error. A miss is an
+/// error whose causes do not include the scenario's; the summary also counts how often the
+/// scenario's cause is the top one (some causes — an incomplete chain, an HTTP_PROXY-only
+/// setting — print the same text as another and are told apart only by the probes).
+fn explain_lab_errors(rows: &[Row]) -> ExplainCheck {
+    use std::io::Write;
+    let mut misses = vec![];
+    let mut ambiguous = vec![];
+    let (mut total, mut top) = (0, 0);
+    for r in rows.iter().filter(|r| !r.go_ok && r.lab_problem.is_none()) {
+        let Some(text) = &r.go_error else { continue };
+        total += 1;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gomod-diag"))
+            .args(["explain", "--json", "-"])
+            .env("GOMOD_DIAG_PUBLIC_DNS", "127.0.0.1:9")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("run gomod-diag explain");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("go: {text}\n").as_bytes())
+            .expect("write the error");
+        let out = child.wait_with_output().expect("explain output");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        let ids: Vec<&str> = json["causes"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|c| c["id"].as_str()).collect())
+            .unwrap_or_default();
+        if ids.first() == Some(&r.expected_cause) {
+            top += 1;
+        } else if ids.contains(&r.expected_cause) {
+        } else if same_text_other_cause(rows, r, ids.first().copied()) {
+            // The lab itself shows this text arising from the cause explain names: only the
+            // probes (DNS answers, the environment) tell the two apart.
+            ambiguous.push(format!("{} → {}", r.name, ids.first().unwrap_or(&"-")));
+        } else {
+            misses.push(format!(
+                "{}: want {}, explain says {ids:?}\n    Go: {text}",
+                r.name, r.expected_cause
+            ));
+        }
+    }
+    ExplainCheck {
+        summary: format!(
+            "explain on the lab's {total} real Go errors: the scenario's cause first in {top}, among the causes in {}; {} text(s) the lab shows from another cause too ({})",
+            total - misses.len() - ambiguous.len(),
+            ambiguous.len(),
+            ambiguous.join(", ")
+        ),
+        misses,
+    }
+}
+
+/// Whether another failing scenario, with `cause` as its cause, made Go print an error of the
+/// same class as `r` (the host is incidental: a refused dial reads the same at any host).
+fn same_text_other_cause(rows: &[Row], r: &Row, cause: Option<&str>) -> bool {
+    let (Some(cause), Some(text)) = (cause, &r.go_error) else {
+        return false;
+    };
+    let class = key_of(text).class;
+    rows.iter().any(|o| {
+        o.name != r.name
+            && o.expected_cause == cause
+            && o.lab_problem.is_none()
+            && o.go_error.as_deref().map(|t| key_of(t).class) == Some(class.clone())
+    })
+}
+
 fn passwords(env: &[(&str, &str)]) -> Vec<String> {
     env.iter()
         .filter_map(|(_, v)| {
@@ -355,6 +431,16 @@ fn real_go_and_gomod_diag_agree_in_every_scenario() {
         lab_problems.is_empty(),
         "the lab did not make real Go behave as the scenarios intend:\n{}",
         lab_problems.join("\n")
+    );
+    // explain learns from the lab: every real Go error the lab produced, pasted alone into
+    // `gomod-diag explain`, must name the scenario's cause.
+    let explain = explain_lab_errors(&rows);
+    eprintln!("{}", explain.summary);
+    assert!(
+        explain.misses.is_empty(),
+        "explain does not name the lab's cause for {} real Go error(s):\n{}",
+        explain.misses.len(),
+        explain.misses.join("\n")
     );
     // Then the product: gomod-diag must agree with Go everywhere.
     let disagreements: Vec<String> = rows

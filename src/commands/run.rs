@@ -20,8 +20,8 @@ use crate::report::{self, Style};
 use crate::simulate::{simulate, Prediction, SimOptions};
 
 /// How many simulate → fetch rounds a run may take (each round follows Go one step further:
-/// list → info → mod → sumdb → tiles).
-const MAX_ROUNDS: usize = 8;
+/// list → info → mod → sumdb → tiles → zip).
+const MAX_ROUNDS: usize = 12;
 
 pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
     let report = diagnose(ctx, args).await?;

@@ -436,6 +436,25 @@ impl Lab {
                 .spawn()
                 .unwrap_or_else(|e| panic!("start {} (apt install it): {e}", args[0]));
             children.push(child);
+            // The clients start right after the lab: wait until the server accepts.
+            let port = if kind == ProxyKind::TinyproxyAuth {
+                3128
+            } else {
+                SOCKS_PORT
+            };
+            let ready = ns
+                .command("bash")
+                .args([
+                    "-c",
+                    &format!(
+                        "for i in $(seq 200); do (exec 3<>/dev/tcp/{}/{port}) 2>/dev/null && exit 0; sleep 0.025; done; exit 1",
+                        ip(PROXY_IP)
+                    ),
+                ])
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false);
+            assert!(ready, "{} did not start listening on port {port}", args[0]);
         }
 
         // Per-site listener modes, decided here (certificates are cheap) and bound inside.
