@@ -19,18 +19,53 @@ use crate::probe::{chain, dns, ProbeOptions, Route};
 use crate::report::{self, Style};
 use crate::simulate::{simulate, Prediction, SimOptions};
 
-/// How many simulate → fetch rounds a run may take (each round follows Go one step further:
-/// list → info → mod → sumdb → tiles).
-const MAX_ROUNDS: usize = 8;
+/// Rounds one GOPROXY entry may take for one module: list, latest, info, mod, zip.
+const ROUNDS_PER_ENTRY: usize = 5;
+/// Rounds of the checksum database: lookup, then the tiles it names, and their parents.
+const SUMDB_ROUNDS: usize = 4;
+
+/// How many simulate → fetch rounds the walk may take: enough for Go to fall through every
+/// GOPROXY entry at every stage (each round follows Go one step further), plus the checksum
+/// database. Rounds run only while something is missing, so this is a bound, not a cost.
+pub fn walk_rounds(plan: &[ModuleRoute]) -> usize {
+    let entries = plan.iter().map(|r| r.steps.len()).max().unwrap_or(0).max(1);
+    entries * ROUNDS_PER_ENTRY + SUMDB_ROUNDS
+}
 
 pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
     let started = SystemTime::now();
     let t0 = Instant::now();
-    let opts = ProbeOptions::from_args(&args.dns, ctx.global.timeout, &ctx.probe_hooks)
+    let mut opts = ProbeOptions::from_args(&args.dns, ctx.global.timeout, &ctx.probe_hooks)
         .map_err(anyhow::Error::msg)?;
+    if args.patient {
+        opts = opts.patient();
+    }
+    opts.pace.set_deadline(opts.deadline);
+    // Every wait of this run is paced by the answers seen in it (probe::pace).
+    let pace = opts.pace.clone();
+    crate::probe::pace::scope(pace, pipeline(ctx, args, opts, started, t0)).await
+}
+
+async fn pipeline(
+    ctx: &Ctx,
+    args: &RunArgs,
+    opts: ProbeOptions,
+    started: SystemTime,
+    t0: Instant,
+) -> anyhow::Result<u8> {
     let catalog = super::catalog(ctx)?;
     let progress = Progress::new(ctx.progress);
 
+    // The shell the fixes are written for: `--shell` when given, else detected. The OS
+    // inputs are independent of Go's configuration: collected meanwhile.
+    let shell = match ctx.global.shell {
+        Some(_) => crate::shell::ShellDetection {
+            shell: ctx.shell,
+            reason: "--shell".into(),
+        },
+        None => crate::platform::shell::detect(),
+    };
+    let system = tokio::task::spawn_blocking(move || crate::platform::collect_for(shell));
     let spinner = progress.start("reading Go's configuration");
     let config = tokio::task::spawn_blocking(GoConfig::load_system).await?;
     spinner.finish();
@@ -55,19 +90,10 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
         })
         .collect();
 
-    // The shell the fixes are written for: `--shell` when given, else detected.
-    let shell = match ctx.global.shell {
-        Some(_) => crate::shell::ShellDetection {
-            shell: ctx.shell,
-            reason: "--shell".into(),
-        },
-        None => crate::platform::shell::detect(),
-    };
-    let system = tokio::task::spawn_blocking(move || crate::platform::collect_for(shell));
-    let (prediction, mut observations, deadline_expired) =
+    let (prediction, mut observations, deadline_expired, cache) =
         follow_go(ctx, args, &config, &plan, &opts, &progress).await;
     let ((dns, endpoints), clock) = tokio::join!(
-        probe_path(&config, &observations, &opts, &progress),
+        probe_path(&config, &observations, &opts, &progress, &cache),
         clock_check(&config, &observations, &opts)
     );
     // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
@@ -90,7 +116,8 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
         finished_at: rfc3339(SystemTime::now()),
         duration_ms: crate::probe::ms(t0.elapsed()),
         deadline_ms: ctx.global.timeout.as_millis() as u64,
-        deadline_expired,
+        deadline_expired: deadline_expired || opts.pace.past_deadline(),
+        assumptions: opts.pace.notes(),
         targets: selection
             .targets
             .iter()
@@ -126,12 +153,13 @@ async fn follow_go(
     plan: &[ModuleRoute],
     opts: &ProbeOptions,
     progress: &Progress,
-) -> (Prediction, Observations, bool) {
+) -> (Prediction, Observations, bool, std::sync::Arc<chain::ChainCache>) {
     let sim = SimOptions {
         check_zip: args.zip,
     };
     // GETs go through the probes: the resolver Go uses (or --system-dns), Go-format errors.
     let fetcher = Fetcher::with_probe(Some(config.proxy_env()), opts);
+    let cache = fetcher.chain_cache().unwrap_or_default();
     let direct_opts = DirectOptions {
         gonoproxy_private: false,
         goprivate: config.get("GOPRIVATE").to_string(),
@@ -148,7 +176,7 @@ async fn follow_go(
         &sim,
         &fetcher,
         Observations::default(),
-        MAX_ROUNDS,
+        walk_rounds(plan),
         |path| {
             let fetcher = &fetcher;
             let mut o = direct_opts.clone();
@@ -188,7 +216,7 @@ async fn follow_go(
         }
     }
     let _ = ctx;
-    (prediction, observations, expired)
+    (prediction, observations, expired, cache)
 }
 
 /// The same requests at the other GOPROXY URL entries: for a failed stage (did a later entry
@@ -301,6 +329,7 @@ async fn probe_path(
     obs: &Observations,
     opts: &ProbeOptions,
     progress: &Progress,
+    cache: &chain::ChainCache,
 ) -> (Vec<dns::DnsFacts>, Vec<chain::EndpointFacts>) {
     let mut hosts = BTreeSet::new();
     let mut endpoints: Vec<(url::Url, Route)> = vec![];
@@ -360,9 +389,10 @@ async fn probe_path(
                     ),
                 };
                 let spinner = progress.start(&what);
-                let facts = chain::probe_endpoint(u, r, opts).await;
+                // Chains the walk started are finished or in flight: shared, not repeated.
+                let facts = cache.probe(u, r, opts).await;
                 spinner.finish();
-                facts
+                (*facts).clone()
             })
             .collect(),
     );

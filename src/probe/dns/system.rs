@@ -54,8 +54,14 @@ pub fn parse_resolv_conf_nameservers(text: &str) -> Vec<SocketAddr> {
 
 /// Resolves `name` the way Go's pure resolver does: an IP literal as itself, then the hosts
 /// file, then each system nameserver in turn (A and AAAA) until one gives an answer or says
-/// the name does not exist. On systems without resolv.conf, the OS resolver.
+/// the name does not exist. On systems without resolv.conf, the OS resolver. Once per name
+/// per run (the run's [`super::cache::DnsCache`]).
 pub async fn resolve_system(name: &str, opts: &ProbeOptions) -> (ResolverAnswer, Option<HostsPin>) {
+    opts.dns_cache.clone().resolve(name, opts).await
+}
+
+/// [`resolve_system`] without the cache.
+pub async fn resolve_uncached(name: &str, opts: &ProbeOptions) -> (ResolverAnswer, Option<HostsPin>) {
     let start = Instant::now();
     if let Ok(ip) = name
         .trim_start_matches('[')
@@ -216,7 +222,9 @@ impl reqwest::dns::Resolve for GoResolver {
         let opts = self.opts.clone();
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let (a, _) = resolve_system(&host, &opts).await;
+            // reqwest may resolve on a task of its own: the run's pace goes along.
+            let pace = opts.pace.clone();
+            let (a, _) = crate::probe::pace::scope(pace, resolve_system(&host, &opts)).await;
             let addrs: Vec<std::net::SocketAddr> = a
                 .addrs()
                 .into_iter()
