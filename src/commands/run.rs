@@ -43,7 +43,10 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
     opts.pace.set_deadline(opts.deadline);
     // Every wait of this run is paced by the answers seen in it (probe::pace).
     let pace = opts.pace.clone();
-    crate::probe::pace::scope(pace, pipeline(ctx, args, opts, started, t0)).await
+    // Boxed: the pipeline is a deep future, its layout is not inlined into the caller's.
+    let pipeline: std::pin::Pin<Box<dyn std::future::Future<Output = _> + '_>> =
+        Box::pin(pipeline(ctx, args, opts, started, t0));
+    crate::probe::pace::scope(pace, pipeline).await
 }
 
 async fn pipeline(

@@ -162,6 +162,8 @@ pub enum ProxyKind {
     Forbidden,
     BadGateway,
     SshBanner,
+    /// Accepts connections and never answers CONNECT.
+    Silent,
 }
 
 /// The proxy's credentials in Basic mode.
@@ -406,6 +408,7 @@ impl Lab {
             ProxyKind::Forbidden => Some(ProxyMode::status(403, "Forbidden")),
             ProxyKind::BadGateway => Some(ProxyMode::status(502, "Bad Gateway")),
             ProxyKind::SshBanner => None,
+            ProxyKind::Silent => Some(ProxyMode::Silent),
         });
         let http_faults: Vec<(String, String, HttpFault)> = http_faults
             .into_iter()
