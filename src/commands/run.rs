@@ -93,10 +93,31 @@ async fn pipeline(
         })
         .collect();
 
-    let (prediction, mut observations, deadline_expired, cache) =
-        follow_go(ctx, args, &config, &plan, &opts, &progress).await;
+    // The resolvers are compared for the names Go asks first while Go's walk runs: their
+    // answers are also the run's first measure of the network (probe::pace).
+    let compared = dns::cache::ComparisonCache::default();
+    let first = simulate(&plan, &Observations::default(), &SimOptions::default());
+    let first_urls: Vec<String> = first
+        .missing
+        .iter()
+        .filter_map(|m| match m {
+            crate::simulate::Missing::Request(u) => Some(u.expose().to_string()),
+            _ => None,
+        })
+        .collect();
+    let early_hosts = direct_hosts(&config, first_urls.iter().map(String::as_str));
+    let early = crate::join::join_all(
+        early_hosts
+            .iter()
+            .map(|h| compared.probe(h, &opts))
+            .collect(),
+    );
+    let ((prediction, mut observations, deadline_expired, cache), _) = tokio::join!(
+        follow_go(ctx, args, &config, &plan, &opts, &progress),
+        early
+    );
     let ((dns, endpoints), clock) = tokio::join!(
-        probe_path(&config, &observations, &opts, &progress, &cache),
+        probe_path(&config, &observations, &opts, &progress, &cache, &compared),
         clock_check(&config, &observations, &opts)
     );
     // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
@@ -325,6 +346,24 @@ fn precise_net_errors(obs: &mut Observations, endpoints: &[chain::EndpointFacts]
     changed
 }
 
+/// The names Go resolves itself among `urls`: only names, and only on direct routes (through
+/// a proxy, the proxy resolves).
+fn direct_hosts<'a>(config: &GoConfig, urls: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    let env = config.proxy_env();
+    urls.filter_map(|key| {
+        let u = url::Url::parse(key).ok()?;
+        if !matches!(u.scheme(), "http" | "https") {
+            return None;
+        }
+        let route = Route::from_choice(&env.proxy_for(&u)).unwrap_or(Route::Direct);
+        match u.host() {
+            Some(url::Host::Domain(h)) if route == Route::Direct => Some(h.to_string()),
+            _ => None,
+        }
+    })
+    .collect()
+}
+
 /// Evidence along Go's path: every host name Go contacted, compared across resolvers, and
 /// the DNS → TCP → TLS / proxy chain of every endpoint — all at once, one spinner each.
 async fn probe_path(
@@ -333,8 +372,9 @@ async fn probe_path(
     opts: &ProbeOptions,
     progress: &Progress,
     cache: &chain::ChainCache,
+    compared: &dns::cache::ComparisonCache,
 ) -> (Vec<dns::DnsFacts>, Vec<chain::EndpointFacts>) {
-    let mut hosts = BTreeSet::new();
+    let hosts = direct_hosts(config, obs.http.keys().map(String::as_str));
     let mut endpoints: Vec<(url::Url, Route)> = vec![];
     let mut seen = BTreeSet::new();
     let env = config.proxy_env();
@@ -347,10 +387,6 @@ async fn probe_path(
             continue;
         }
         let route = Route::from_choice(&env.proxy_for(&u)).unwrap_or(Route::Direct);
-        // Only names are resolved (and only when Go resolves them itself, not its proxy).
-        if route == Route::Direct && matches!(u.host(), Some(url::Host::Domain(_))) {
-            hosts.insert(host.to_string());
-        }
         let id = (
             u.scheme().to_string(),
             host.to_string(),
@@ -372,7 +408,7 @@ async fn probe_path(
             .iter()
             .map(|h| async move {
                 let spinner = progress.start(&format!("dns {h}"));
-                let facts = dns::probe_dns(h, opts).await;
+                let facts = compared.probe(h, opts).await;
                 spinner.finish();
                 facts
             })

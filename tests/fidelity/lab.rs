@@ -162,7 +162,8 @@ pub enum ProxyKind {
     Forbidden,
     BadGateway,
     SshBanner,
-    /// Accepts connections and never answers CONNECT.
+    /// Accepts connections and never answers CONNECT (benches/vs_go.rs).
+    #[allow(dead_code)]
     Silent,
 }
 

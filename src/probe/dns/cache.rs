@@ -38,6 +38,27 @@ impl DnsCache {
     }
 }
 
+/// One comparison of resolvers ([`super::probe_dns`]) per name per run: started early for
+/// the names the plan already knows (the public resolvers' answers are the run's first
+/// measure of the network), joined later by the names Go's walk reached.
+#[derive(Debug, Default)]
+pub struct ComparisonCache {
+    map: Mutex<HashMap<String, Arc<tokio::sync::OnceCell<super::DnsFacts>>>>,
+}
+
+impl ComparisonCache {
+    pub async fn probe(&self, name: &str, opts: &ProbeOptions) -> super::DnsFacts {
+        let key = name.trim().trim_end_matches('.').to_ascii_lowercase();
+        let cell = {
+            let mut m = self.map.lock().unwrap_or_else(|p| p.into_inner());
+            m.entry(key).or_default().clone()
+        };
+        cell.get_or_init(|| super::probe_dns(name, opts))
+            .await
+            .clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
