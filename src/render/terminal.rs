@@ -73,11 +73,7 @@ pub fn probe_table(r: &Report, color: bool) -> Table {
         if let Some(h) = &d.hosts {
             result.push_str(&format!(
                 "\nhosts file pins {}",
-                h.addrs
-                    .iter()
-                    .map(|a| a.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                super::cut_list(h.addrs.iter().map(|a| a.to_string()), ", ")
             ));
         }
         t.add_row(vec![
@@ -153,11 +149,7 @@ pub fn probe_table(r: &Report, color: bool) -> Table {
 
 fn answer_text(a: &crate::probe::dns::ResolverAnswer) -> String {
     if a.class.answered() {
-        a.addrs()
-            .iter()
-            .map(|ip| ip.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+        super::cut_list(a.addrs().iter().map(|ip| ip.to_string()), ", ")
     } else {
         format!("{:?}", a.class).to_lowercase()
     }
