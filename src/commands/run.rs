@@ -69,70 +69,41 @@ async fn pipeline(
         None => crate::platform::shell::detect(),
     };
     let system = tokio::task::spawn_blocking(move || crate::platform::collect_for(shell));
+    // `go env -json` (a child process, ~0.1 s) is off the critical path: the configuration is
+    // computed from the same files with GOROOT found beside the `go` on PATH, and the probes
+    // start; `go env -json` confirms it meanwhile. Should it disagree, the probes run again
+    // with Go's own answer.
     let spinner = progress.start("reading Go's configuration");
-    let config = tokio::task::spawn_blocking(GoConfig::load_system).await?;
+    let full = tokio::task::spawn_blocking(GoConfig::load_system);
+    let guess = GoConfig::load_system_guess();
     spinner.finish();
-
-    let cwd = std::env::current_dir()?;
-    let patterns = RoutePatterns {
-        gonoproxy: config.effective_gonoproxy().to_string(),
-        gonosumdb: config.effective_gonosumdb().to_string(),
+    let (config, seen) = match guess {
+        Some(guess) => {
+            let seen = observe_all(ctx, args, &guess, &opts, &progress).await?;
+            let full = full.await?;
+            if full.same_inputs(&guess) {
+                (full, seen)
+            } else {
+                let again = observe_all(ctx, args, &full, &opts, &progress).await?;
+                (full, again)
+            }
+        }
+        None => {
+            let full = full.await?;
+            let seen = observe_all(ctx, args, &full, &opts, &progress).await?;
+            (full, seen)
+        }
     };
-    let selection = select_targets(&cwd, &args.modules, &patterns).map_err(anyhow::Error::msg)?;
-    let plan: Vec<ModuleRoute> = selection
-        .targets
-        .iter()
-        .map(|t| {
-            route_module(
-                &config,
-                &ModuleTarget {
-                    path: t.path.clone(),
-                    version: t.version.clone(),
-                },
-            )
-        })
-        .collect();
-
-    // The resolvers are compared for the names Go asks first while Go's walk runs: their
-    // answers are also the run's first measure of the network (probe::pace).
-    let compared = dns::cache::ComparisonCache::default();
-    let first = simulate(&plan, &Observations::default(), &SimOptions::default());
-    let first_urls: Vec<String> = first
-        .missing
-        .iter()
-        .filter_map(|m| match m {
-            crate::simulate::Missing::Request(u) => Some(u.expose().to_string()),
-            _ => None,
-        })
-        .collect();
-    let early_hosts = direct_hosts(&config, first_urls.iter().map(String::as_str));
-    let early = crate::join::join_all(
-        early_hosts
-            .iter()
-            .map(|h| compared.probe(h, &opts))
-            .collect(),
-    );
-    let ((prediction, mut observations, deadline_expired, cache), _) = tokio::join!(
-        follow_go(ctx, args, &config, &plan, &opts, &progress),
-        early
-    );
-    let ((dns, endpoints), clock) = tokio::join!(
-        probe_path(&config, &observations, &opts, &progress, &cache, &compared),
-        clock_check(&config, &observations, &opts)
-    );
-    // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
-    // replay the walk with them.
-    let prediction = if precise_net_errors(&mut observations, &endpoints) {
-        simulate(
-            &plan,
-            &observations,
-            &SimOptions {
-                check_zip: args.zip,
-            },
-        )
-    } else {
-        prediction
-    };
+    let Observed {
+        selection,
+        plan,
+        prediction,
+        observations,
+        deadline_expired,
+        dns,
+        endpoints,
+        clock,
+    } = seen;
     let system = system.await.ok();
 
     let facts = Facts {
@@ -166,6 +137,98 @@ async fn pipeline(
     };
     let report = report::build(&config, plan, facts, prediction, &style);
     super::emit(ctx, &report, args.fail_on == FailOn::Findings)
+}
+
+/// What the probes saw for one configuration.
+struct Observed {
+    selection: crate::modfetch::targets::TargetSelection,
+    plan: Vec<ModuleRoute>,
+    prediction: Prediction,
+    observations: Observations,
+    deadline_expired: bool,
+    dns: Vec<dns::DnsFacts>,
+    endpoints: Vec<chain::EndpointFacts>,
+    clock: Vec<crate::probe::clock::ClockFacts>,
+}
+
+/// Targets → plan → Go's walk beside the resolver comparison → the evidence along the path.
+async fn observe_all(
+    ctx: &Ctx,
+    args: &RunArgs,
+    config: &GoConfig,
+    opts: &ProbeOptions,
+    progress: &Progress,
+) -> anyhow::Result<Observed> {
+    let cwd = std::env::current_dir()?;
+    let patterns = RoutePatterns {
+        gonoproxy: config.effective_gonoproxy().to_string(),
+        gonosumdb: config.effective_gonosumdb().to_string(),
+    };
+    let selection = select_targets(&cwd, &args.modules, &patterns).map_err(anyhow::Error::msg)?;
+    let plan: Vec<ModuleRoute> = selection
+        .targets
+        .iter()
+        .map(|t| {
+            route_module(
+                config,
+                &ModuleTarget {
+                    path: t.path.clone(),
+                    version: t.version.clone(),
+                },
+            )
+        })
+        .collect();
+
+    // The resolvers are compared for the names Go asks first while Go's walk runs: their
+    // answers are also the run's first measure of the network (probe::pace).
+    let compared = dns::cache::ComparisonCache::default();
+    let first = simulate(&plan, &Observations::default(), &SimOptions::default());
+    let first_urls: Vec<String> = first
+        .missing
+        .iter()
+        .filter_map(|m| match m {
+            crate::simulate::Missing::Request(u) => Some(u.expose().to_string()),
+            _ => None,
+        })
+        .collect();
+    let early_hosts = direct_hosts(config, first_urls.iter().map(String::as_str));
+    let early = crate::join::join_all(
+        early_hosts
+            .iter()
+            .map(|h| compared.probe(h, opts))
+            .collect(),
+    );
+    let ((prediction, mut observations, deadline_expired, cache), _) = tokio::join!(
+        follow_go(ctx, args, config, &plan, opts, progress),
+        early
+    );
+    let ((dns, endpoints), clock) = tokio::join!(
+        probe_path(config, &observations, opts, progress, &cache, &compared),
+        clock_check(config, &observations, opts)
+    );
+    // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
+    // replay the walk with them.
+    let prediction = if precise_net_errors(&mut observations, &endpoints) {
+        simulate(
+            &plan,
+            &observations,
+            &SimOptions {
+                check_zip: args.zip,
+            },
+        )
+    } else {
+        prediction
+    };
+    Ok(Observed {
+        selection,
+        plan,
+        prediction,
+        observations,
+        deadline_expired,
+        dns,
+        endpoints,
+        clock,
+    })
 }
 
 /// Replays cmd/go: simulate, fetch what Go would fetch next, repeat — under the run deadline.
