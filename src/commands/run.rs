@@ -198,10 +198,8 @@ async fn observe_all(
             .map(|h| compared.probe(h, opts))
             .collect(),
     );
-    let ((prediction, mut observations, deadline_expired, cache), _) = tokio::join!(
-        follow_go(ctx, args, config, &plan, opts, progress),
-        early
-    );
+    let ((prediction, mut observations, deadline_expired, cache), _) =
+        tokio::join!(follow_go(ctx, args, config, &plan, opts, progress), early);
     let ((dns, endpoints), clock) = tokio::join!(
         probe_path(config, &observations, opts, progress, &cache, &compared),
         clock_check(config, &observations, opts)
@@ -240,7 +238,12 @@ async fn follow_go(
     plan: &[ModuleRoute],
     opts: &ProbeOptions,
     progress: &Progress,
-) -> (Prediction, Observations, bool, std::sync::Arc<chain::ChainCache>) {
+) -> (
+    Prediction,
+    Observations,
+    bool,
+    std::sync::Arc<chain::ChainCache>,
+) {
     let sim = SimOptions {
         check_zip: args.zip,
     };

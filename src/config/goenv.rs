@@ -579,8 +579,7 @@ pub fn gather_system_inputs() -> (ConfigInputs, GoEnvResult) {
 pub fn goroot_beside(go: &std::path::Path) -> Option<String> {
     let real = std::fs::canonicalize(go).ok()?;
     let root = real.parent()?.parent()?;
-    (root.join("go.env").is_file() && root.join("src").is_dir())
-        .then(|| root.display().to_string())
+    (root.join("go.env").is_file() && root.join("src").is_dir()).then(|| root.display().to_string())
 }
 
 /// [`load_system`] without running `go env -json`: GOROOT from the environment or beside the
@@ -645,7 +644,11 @@ mod tests {
         std::fs::write(root.join("bin/go"), "").unwrap();
         // Not a Go root yet: no go.env.
         assert_eq!(goroot_beside(&root.join("bin/go")), None);
-        std::fs::write(root.join("go.env"), "GOPROXY=https://proxy.golang.org,direct\n").unwrap();
+        std::fs::write(
+            root.join("go.env"),
+            "GOPROXY=https://proxy.golang.org,direct\n",
+        )
+        .unwrap();
         let want = std::fs::canonicalize(&root).unwrap().display().to_string();
         assert_eq!(goroot_beside(&root.join("bin/go")), Some(want.clone()));
         // Through a symlink on PATH (e.g. /usr/local/bin/go), as the go command resolves it.

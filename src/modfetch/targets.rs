@@ -270,7 +270,10 @@ pub fn select_from_go_mod(gm: &GoMod, file: &str, pats: &RoutePatterns) -> Targe
         }
     }
     if skipped > 3 {
-        why.push(format!("… and {} more excluded requirements skipped", skipped - 3));
+        why.push(format!(
+            "… and {} more excluded requirements skipped",
+            skipped - 3
+        ));
     }
     if let Some((t, _)) = public {
         why.insert(
@@ -331,7 +334,9 @@ mod tests {
         // Three named, the rest counted: the explanation stays short.
         assert!(sel.why.len() <= 5, "{:?}", sel.why);
         assert!(
-            sel.why.iter().any(|w| w.contains("… and 59996 more excluded")),
+            sel.why
+                .iter()
+                .any(|w| w.contains("… and 59996 more excluded")),
             "{:?}",
             sel.why
         );

@@ -193,10 +193,7 @@ impl Pace {
 
     /// The assumptions made so far, in plain words (each once).
     pub fn notes(&self) -> Vec<String> {
-        self.notes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.notes.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     fn note(&self, text: String) {
@@ -262,7 +259,11 @@ mod tests {
     fn the_cut_is_the_floor_or_k_times_the_slowest_answer() {
         let t = Instant::now();
         let hard = t + Duration::from_secs(5);
-        assert_eq!(cut_at(t, None, hard), hard, "nothing answered: no assumption");
+        assert_eq!(
+            cut_at(t, None, hard),
+            hard,
+            "nothing answered: no assumption"
+        );
         assert_eq!(
             cut_at(t, Some(Duration::from_millis(3)), hard),
             t + SILENCE_FLOOR

@@ -197,9 +197,7 @@ pub fn partition(addrs: &[SocketAddr]) -> (Vec<SocketAddr>, Vec<SocketAddr>) {
     let Some(first) = addrs.first() else {
         return (vec![], vec![]);
     };
-    addrs
-        .iter()
-        .partition(|a| a.is_ipv4() == first.is_ipv4())
+    addrs.iter().partition(|a| a.is_ipv4() == first.is_ipv4())
 }
 
 /// Counts the sockets a dial holds open at once.
@@ -266,8 +264,15 @@ impl Serial {
 
     /// The attempts, with the one still connecting when the dial ended.
     fn finish(self) -> Vec<TcpAttempt> {
-        let mut out = self.attempts.into_inner().unwrap_or_else(|p| p.into_inner());
-        if let Some((addr, t)) = self.inflight.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        let mut out = self
+            .attempts
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some((addr, t)) = self
+            .inflight
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+        {
             out.push(TcpAttempt {
                 addr,
                 family: Family::of(&addr.ip()),
@@ -514,8 +519,10 @@ mod tests {
         assert_eq!(attempts[1].class, TcpClass::Connected);
         let notes = pace.notes();
         assert!(
-            notes.iter().any(|n| n.contains(&format!("the connect to {hole_addr}"))
-                && n.contains("Go waits 30 s")),
+            notes
+                .iter()
+                .any(|n| n.contains(&format!("the connect to {hole_addr}"))
+                    && n.contains("Go waits 30 s")),
             "{notes:?}"
         );
     }
@@ -525,7 +532,10 @@ mod tests {
         let s = Duration::from_secs;
         assert_eq!(partial_timeout(s(30), 3), s(10));
         assert_eq!(partial_timeout(s(30), 4000), SANE_MINIMUM);
-        assert_eq!(partial_timeout(Duration::from_millis(1500), 9), Duration::from_millis(1500));
+        assert_eq!(
+            partial_timeout(Duration::from_millis(1500), 9),
+            Duration::from_millis(1500)
+        );
         let v4: SocketAddr = "192.0.2.1:443".parse().unwrap();
         let v6: SocketAddr = "[2001:db8::1]:443".parse().unwrap();
         let v4b: SocketAddr = "192.0.2.2:443".parse().unwrap();

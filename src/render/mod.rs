@@ -93,7 +93,10 @@ mod tests {
     fn long_lists_are_cut_and_counted() {
         let few = cut_list((1..=3).map(|i| i.to_string()), ", ");
         assert_eq!(few, "1, 2, 3");
-        let many = cut_list((1..=4000).map(|i| format!("10.0.{}.{}", i / 256, i % 256)), ", ");
+        let many = cut_list(
+            (1..=4000).map(|i| format!("10.0.{}.{}", i / 256, i % 256)),
+            ", ",
+        );
         assert!(many.ends_with(", … and 3,990 more"), "{many}");
         assert_eq!(many.matches("10.0.").count(), LIST_KEEP);
         assert_eq!(thousands(1_234_567), "1,234,567");

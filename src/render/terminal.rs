@@ -219,7 +219,11 @@ pub fn verdict_text(r: &Report, p: Paint) -> String {
         let _ = writeln!(out, "  {}", p.yellow(&format!("Assumed: {a}")));
     }
     if r.facts.assumptions.iter().any(|a| a.contains(" Go waits ")) {
-        let _ = writeln!(out, "  {}", p.dim("(--patient waits as long as Go would, to confirm)"));
+        let _ = writeln!(
+            out,
+            "  {}",
+            p.dim("(--patient waits as long as Go would, to confirm)")
+        );
     }
     if !v.go_will_succeed && !v.cause.explanation.is_empty() {
         for line in v.cause.explanation.trim().lines() {

@@ -82,7 +82,10 @@ fn the_walk_falls_through_a_five_entry_goproxy_to_the_last() {
     }
     let asked = good.requests();
     for stage in [".info", ".mod", "/lookup/"] {
-        assert!(asked.iter().any(|u| u.contains(stage)), "{stage}: {asked:?}");
+        assert!(
+            asked.iter().any(|u| u.contains(stage)),
+            "{stage}: {asked:?}"
+        );
     }
 }
 
@@ -115,11 +118,7 @@ fn a_step_cut_by_the_deadline_is_inconclusive_and_named() {
         "{assumptions}"
     );
     // The text names what was not observed.
-    let text = run(
-        home.path(),
-        &vars,
-        &["--module", MODULE, "--timeout", "2s"],
-    );
+    let text = run(home.path(), &vars, &["--module", MODULE, "--timeout", "2s"]);
     assert_eq!(text.status.code(), Some(3), "{}", show(&text));
     let out = String::from_utf8_lossy(&text.stdout);
     assert!(out.contains("not observed"), "{out}");
@@ -148,7 +147,13 @@ fn a_silent_resolver_is_called_silent_when_another_answered() {
     let o = run(
         home.path(),
         &vars,
-        &["--module", MODULE, "--json", "--public-dns", &public.to_string()],
+        &[
+            "--module",
+            MODULE,
+            "--json",
+            "--public-dns",
+            &public.to_string(),
+        ],
     );
     assert_eq!(o.status.code(), Some(1), "{}", show(&o));
     let r = json(&o);

@@ -110,12 +110,10 @@ mod tests {
         let names = ["a.lab.test", "b.lab.test", "A.Lab.Test."];
         let lookups = names.iter().flat_map(|n| {
             let o = opts.clone();
-            [n.to_string(), n.to_string()]
-                .into_iter()
-                .map(move |n| {
-                    let o = o.clone();
-                    async move { super::super::resolve_system(&n, &o).await }
-                })
+            [n.to_string(), n.to_string()].into_iter().map(move |n| {
+                let o = o.clone();
+                async move { super::super::resolve_system(&n, &o).await }
+            })
         });
         let results = crate::join::join_all(lookups.collect()).await;
         assert!(results

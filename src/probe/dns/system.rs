@@ -61,7 +61,10 @@ pub async fn resolve_system(name: &str, opts: &ProbeOptions) -> (ResolverAnswer,
 }
 
 /// [`resolve_system`] without the cache.
-pub async fn resolve_uncached(name: &str, opts: &ProbeOptions) -> (ResolverAnswer, Option<HostsPin>) {
+pub async fn resolve_uncached(
+    name: &str,
+    opts: &ProbeOptions,
+) -> (ResolverAnswer, Option<HostsPin>) {
     let start = Instant::now();
     if let Ok(ip) = name
         .trim_start_matches('[')
