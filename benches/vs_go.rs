@@ -98,6 +98,16 @@ fn gomod_diag(lab: &lab::Lab) -> Diag {
         .lines()
         .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
         .and_then(|v| v.trim().parse().ok());
+    // BENCH_REPORTS=DIR keeps each JSON report (for looking at where the time went).
+    if let Ok(dir) = std::env::var("BENCH_REPORTS") {
+        let name: String = lab
+            .ns
+            .name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let _ = std::fs::write(format!("{dir}/{name}.json"), &out.stdout);
+    }
     let verdict = match serde_json::from_slice::<serde_json::Value>(&out.stdout) {
         Ok(r) => {
             let v = &r["verdict"];
@@ -133,6 +143,10 @@ fn main() {
             continue;
         }
         let lab = lab::Lab::start(&format!("bench{i}"), c.faults, c.env);
+        // Go's own resolver defaults (timeout:5 attempts:2), not the lab's shortened ones.
+        lab.ns
+            .write_resolv_conf("nameserver 127.0.0.53\n")
+            .expect("resolv.conf");
         let go = gorun::go_mod_download(&lab.ns, M, &lab.env, &lab.work_dir());
         let diag = gomod_diag(&lab);
         drop(lab);

@@ -69,6 +69,11 @@ async fn pipeline(
         None => crate::platform::shell::detect(),
     };
     let system = tokio::task::spawn_blocking(move || crate::platform::collect_for(shell));
+    // The trust stores are read once per process; read them now, off the runtime's workers,
+    // so no probe's timing includes them.
+    let trust = tokio::task::spawn_blocking(|| {
+        crate::probe::trust::trust();
+    });
     // `go env -json` (a child process, ~0.1 s) is off the critical path: the configuration is
     // computed from the same files with GOROOT found beside the `go` on PATH, and the probes
     // start; `go env -json` confirms it meanwhile. Should it disagree, the probes run again
@@ -76,6 +81,7 @@ async fn pipeline(
     let spinner = progress.start("reading Go's configuration");
     let full = tokio::task::spawn_blocking(GoConfig::load_system);
     let guess = GoConfig::load_system_guess();
+    let _ = trust.await;
     spinner.finish();
     let (config, seen) = match guess {
         Some(guess) => {

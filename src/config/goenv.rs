@@ -444,8 +444,11 @@ pub fn run_go_env_json(
     timeout: Duration,
 ) -> Result<BTreeMap<String, String>, String> {
     use std::io::Read;
+    // The variables by name: `go env -json` alone also computes the cgo flags, which runs the
+    // C compiler (cmd/go's needCostly) — tenths of a second spent on nothing compared here.
     let mut child = std::process::Command::new(go)
         .args(["env", "-json"])
+        .args(SHARED_KEYS)
         .env("GOTOOLCHAIN", "local")
         .current_dir(std::env::temp_dir())
         .stdin(std::process::Stdio::null())

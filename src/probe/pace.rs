@@ -225,17 +225,22 @@ impl Pace {
                 v = &mut fut => return Some(v),
                 _ = tokio::time::sleep_until(cut) => {
                     let deadline = *self.deadline.lock().unwrap_or_else(|p| p.into_inner());
+                    // An empty description: a wait nobody needs to be told about.
+                    let what = what();
+                    if what.is_empty() {
+                        return None;
+                    }
                     if cut == hard && deadline.is_some_and(|d| d <= hard + Duration::from_millis(5)) {
                         self.note(format!(
                             "{}: not observed, the run deadline (--timeout) ended the wait after {}",
-                            what(),
+                            what,
                             human(cut - start)
                         ));
                     } else if cut < hard {
                         if let Some(a) = slowest {
                             self.note(format!(
                                 "{}: no answer within {} while {} answered in {}; {}",
-                                what(),
+                                what,
                                 human(cut - start),
                                 a.who,
                                 human(a.rtt),

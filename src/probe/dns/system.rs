@@ -11,7 +11,7 @@ use super::facts::{
     go_lookup_error, DnsClass, DnsRecord, DnsTransport, HostsPin, ResolverAnswer, ResolverKind,
 };
 use super::transport::ask_server;
-use crate::probe::{bounded, hosts, ms, ProbeOptions};
+use crate::probe::{hosts, ms, ProbeOptions};
 
 /// The nameservers Go's pure resolver would ask, and where that list came from.
 pub fn system_nameservers(opts: &ProbeOptions) -> (Vec<SocketAddr>, String) {
@@ -151,11 +151,20 @@ pub async fn resolve_uncached(
     (ans, None)
 }
 
+async fn lookup_host(target: String) -> std::io::Result<std::vec::IntoIter<SocketAddr>> {
+    tokio::net::lookup_host(target)
+        .await
+        .map(|it| it.collect::<Vec<_>>().into_iter())
+}
+
 /// What the OS resolver (getaddrinfo) says.
 pub async fn lookup_os(name: &str, budget: Duration) -> ResolverAnswer {
     let start = Instant::now();
     let target = format!("{}:0", name.trim_end_matches('.'));
-    let r = bounded(budget, tokio::net::lookup_host(target)).await;
+    // Evidence beside Go's path (Go's pure resolver does not use it): paced like every wait,
+    // stated nowhere.
+    let step = crate::probe::pace::Step::Dns;
+    let r = crate::probe::pace::bounded(step, String::new, budget, lookup_host(target)).await;
     let (class, answers, error) = match r {
         None => (
             DnsClass::Timeout,
