@@ -224,6 +224,12 @@ pub struct RunArgs {
     #[arg(long, hide = true)]
     pub zip: bool,
 
+    /// Wait for silent peers as long as Go would (5 s × 2 per resolver, 30 s per dial, 10 s
+    /// per TLS handshake) instead of calling them silent once others have answered; use
+    /// with a long enough --timeout, e.g. --timeout 2m.
+    #[arg(long)]
+    pub patient: bool,
+
     /// What makes the exit code non-zero.
     #[arg(long, value_enum, default_value_t = FailOn::Cause)]
     pub fail_on: FailOn,

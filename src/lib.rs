@@ -3,6 +3,9 @@
 //! The pipeline (docs/DESIGN.md): configuration (pure) → plan (pure) → probes (I/O)
 //! → facts → simulation of cmd/go (pure) → diagnosis (pure) → rendering.
 
+// The run pipeline is one deep future (probes inside paced, concurrent waits).
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod catalog;
 pub mod cli;

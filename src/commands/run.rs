@@ -19,9 +19,18 @@ use crate::probe::{chain, dns, ProbeOptions, Route};
 use crate::report::{self, Style};
 use crate::simulate::{simulate, Prediction, SimOptions};
 
-/// How many simulate → fetch rounds a run may take (each round follows Go one step further:
-/// list → info → mod → sumdb → tiles → zip).
-const MAX_ROUNDS: usize = 12;
+/// Rounds one GOPROXY entry may take for one module: list, latest, info, mod, zip.
+const ROUNDS_PER_ENTRY: usize = 5;
+/// Rounds of the checksum database: lookup, then the tiles it names, and their parents.
+const SUMDB_ROUNDS: usize = 4;
+
+/// How many simulate → fetch rounds the walk may take: enough for Go to fall through every
+/// GOPROXY entry at every stage (each round follows Go one step further), plus the checksum
+/// database. Rounds run only while something is missing, so this is a bound, not a cost.
+pub fn walk_rounds(plan: &[ModuleRoute]) -> usize {
+    let entries = plan.iter().map(|r| r.steps.len()).max().unwrap_or(0).max(1);
+    entries * ROUNDS_PER_ENTRY + SUMDB_ROUNDS
+}
 
 pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
     let report = diagnose(ctx, args).await?;
@@ -32,36 +41,32 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
 pub async fn diagnose(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<report::Report> {
     let started = SystemTime::now();
     let t0 = Instant::now();
-    let opts = ProbeOptions::from_args(&args.dns, ctx.global.timeout, &ctx.probe_hooks)
+    let mut opts = ProbeOptions::from_args(&args.dns, ctx.global.timeout, &ctx.probe_hooks)
         .map_err(anyhow::Error::msg)?;
+    if args.patient {
+        opts = opts.patient();
+    }
+    opts.pace.set_deadline(opts.deadline);
+    // Every wait of this run is paced by the answers seen in it (probe::pace).
+    let pace = opts.pace.clone();
+    // Boxed: the pipeline is a deep future, its layout is not inlined into the caller's.
+    let pipeline: std::pin::Pin<Box<dyn std::future::Future<Output = _> + '_>> =
+        Box::pin(pipeline(ctx, args, opts, started, t0));
+    crate::probe::pace::scope(pace, pipeline).await
+}
+
+async fn pipeline(
+    ctx: &Ctx,
+    args: &RunArgs,
+    opts: ProbeOptions,
+    started: SystemTime,
+    t0: Instant,
+) -> anyhow::Result<report::Report> {
     let catalog = super::catalog(ctx)?;
     let progress = Progress::new(ctx.progress);
 
-    let spinner = progress.start("reading Go's configuration");
-    let config = tokio::task::spawn_blocking(GoConfig::load_system).await?;
-    spinner.finish();
-
-    let cwd = std::env::current_dir()?;
-    let patterns = RoutePatterns {
-        gonoproxy: config.effective_gonoproxy().to_string(),
-        gonosumdb: config.effective_gonosumdb().to_string(),
-    };
-    let selection = select_targets(&cwd, &args.modules, &patterns).map_err(anyhow::Error::msg)?;
-    let plan: Vec<ModuleRoute> = selection
-        .targets
-        .iter()
-        .map(|t| {
-            route_module(
-                &config,
-                &ModuleTarget {
-                    path: t.path.clone(),
-                    version: t.version.clone(),
-                },
-            )
-        })
-        .collect();
-
-    // The shell the fixes are written for: `--shell` when given, else detected.
+    // The shell the fixes are written for: `--shell` when given, else detected. The OS
+    // inputs are independent of Go's configuration: collected meanwhile.
     let shell = match ctx.global.shell {
         Some(_) => crate::shell::ShellDetection {
             shell: ctx.shell,
@@ -70,27 +75,48 @@ pub async fn diagnose(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<report::Repor
         None => crate::platform::shell::detect(),
     };
     let system = tokio::task::spawn_blocking(move || crate::platform::collect_for(shell));
-    let (prediction, mut observations, deadline_expired) =
-        follow_go(ctx, args, &config, &plan, &opts, &progress).await;
-    let mirror_race = super::mirrors::start(ctx, args, &config, &prediction, &opts, &progress)?;
-    let ((dns, endpoints), clock, mirrors) = tokio::join!(
-        probe_path(&config, &observations, &opts, &progress),
-        clock_check(&config, &observations, &opts),
-        mirror_race
-    );
-    // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
-    // replay the walk with them.
-    let prediction = if precise_net_errors(&mut observations, &endpoints) {
-        simulate(
-            &plan,
-            &observations,
-            &SimOptions {
-                check_zip: !args.no_zip,
-            },
-        )
-    } else {
-        prediction
+    // The trust stores are read once per process; read them now, off the runtime's workers,
+    // so no probe's timing includes them.
+    let trust = tokio::task::spawn_blocking(|| {
+        crate::probe::trust::trust();
+    });
+    // `go env -json` (a child process, ~0.1 s) is off the critical path: the configuration is
+    // computed from the same files with GOROOT found beside the `go` on PATH, and the probes
+    // start; `go env -json` confirms it meanwhile. Should it disagree, the probes run again
+    // with Go's own answer.
+    let spinner = progress.start("reading Go's configuration");
+    let full = tokio::task::spawn_blocking(GoConfig::load_system);
+    let guess = GoConfig::load_system_guess();
+    let _ = trust.await;
+    spinner.finish();
+    let (config, seen) = match guess {
+        Some(guess) => {
+            let seen = observe_all(ctx, args, &guess, &opts, &progress).await?;
+            let full = full.await?;
+            if full.same_inputs(&guess) {
+                (full, seen)
+            } else {
+                let again = observe_all(ctx, args, &full, &opts, &progress).await?;
+                (full, again)
+            }
+        }
+        None => {
+            let full = full.await?;
+            let seen = observe_all(ctx, args, &full, &opts, &progress).await?;
+            (full, seen)
+        }
     };
+    let Observed {
+        selection,
+        plan,
+        prediction,
+        observations,
+        deadline_expired,
+        dns,
+        endpoints,
+        clock,
+        mirrors,
+    } = seen;
     let system = system.await.ok();
 
     let mut facts = Facts {
@@ -98,7 +124,8 @@ pub async fn diagnose(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<report::Repor
         finished_at: rfc3339(SystemTime::now()),
         duration_ms: crate::probe::ms(t0.elapsed()),
         deadline_ms: ctx.global.timeout.as_millis() as u64,
-        deadline_expired,
+        deadline_expired: deadline_expired || opts.pace.past_deadline(),
+        assumptions: opts.pace.notes(),
         targets: selection
             .targets
             .iter()
@@ -126,6 +153,101 @@ pub async fn diagnose(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<report::Repor
     Ok(report::build(&config, plan, facts, prediction, &style))
 }
 
+/// What the probes saw for one configuration.
+struct Observed {
+    selection: crate::modfetch::targets::TargetSelection,
+    plan: Vec<ModuleRoute>,
+    prediction: Prediction,
+    observations: Observations,
+    deadline_expired: bool,
+    dns: Vec<dns::DnsFacts>,
+    endpoints: Vec<chain::EndpointFacts>,
+    clock: Vec<crate::probe::clock::ClockFacts>,
+    mirrors: Option<crate::mirrors::MirrorRace>,
+}
+
+/// Targets → plan → Go's walk beside the resolver comparison → the evidence along the path.
+async fn observe_all(
+    ctx: &Ctx,
+    args: &RunArgs,
+    config: &GoConfig,
+    opts: &ProbeOptions,
+    progress: &Progress,
+) -> anyhow::Result<Observed> {
+    let cwd = std::env::current_dir()?;
+    let patterns = RoutePatterns {
+        gonoproxy: config.effective_gonoproxy().to_string(),
+        gonosumdb: config.effective_gonosumdb().to_string(),
+    };
+    let selection = select_targets(&cwd, &args.modules, &patterns).map_err(anyhow::Error::msg)?;
+    let plan: Vec<ModuleRoute> = selection
+        .targets
+        .iter()
+        .map(|t| {
+            route_module(
+                config,
+                &ModuleTarget {
+                    path: t.path.clone(),
+                    version: t.version.clone(),
+                },
+            )
+        })
+        .collect();
+
+    // The resolvers are compared for the names Go asks first while Go's walk runs: their
+    // answers are also the run's first measure of the network (probe::pace).
+    let compared = dns::cache::ComparisonCache::default();
+    let first = simulate(&plan, &Observations::default(), &SimOptions::default());
+    let first_urls: Vec<String> = first
+        .missing
+        .iter()
+        .filter_map(|m| match m {
+            crate::simulate::Missing::Request(u) => Some(u.expose().to_string()),
+            _ => None,
+        })
+        .collect();
+    let early_hosts = direct_hosts(config, first_urls.iter().map(String::as_str));
+    let early = crate::join::join_all(
+        early_hosts
+            .iter()
+            .map(|h| compared.probe(h, opts))
+            .collect(),
+    );
+    let ((prediction, mut observations, deadline_expired, cache), _) =
+        tokio::join!(follow_go(ctx, args, config, &plan, opts, progress), early);
+    // The mirror race (only when the fix will need a mirror) runs beside the evidence.
+    let mirror_race = super::mirrors::start(ctx, args, config, &prediction, opts, progress)?;
+    let ((dns, endpoints), clock, mirrors) = tokio::join!(
+        probe_path(config, &observations, opts, progress, &cache, &compared),
+        clock_check(config, &observations, opts),
+        mirror_race
+    );
+    // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
+    // replay the walk with them.
+    let prediction = if precise_net_errors(&mut observations, &endpoints) {
+        simulate(
+            &plan,
+            &observations,
+            &SimOptions {
+                check_zip: !args.no_zip,
+            },
+        )
+    } else {
+        prediction
+    };
+    Ok(Observed {
+        selection,
+        plan,
+        prediction,
+        observations,
+        deadline_expired,
+        dns,
+        endpoints,
+        clock,
+        mirrors,
+    })
+}
+
 /// Replays cmd/go: simulate, fetch what Go would fetch next, repeat — under the run deadline.
 /// Also asks the GOPROXY entries Go never reaches, as evidence for `config.comma_blocks_fallback`.
 async fn follow_go(
@@ -135,13 +257,19 @@ async fn follow_go(
     plan: &[ModuleRoute],
     opts: &ProbeOptions,
     progress: &Progress,
-) -> (Prediction, Observations, bool) {
+) -> (
+    Prediction,
+    Observations,
+    bool,
+    std::sync::Arc<chain::ChainCache>,
+) {
     let sim = SimOptions {
         check_zip: !args.no_zip,
     };
     // GETs go through the probes: the resolver Go uses (or --system-dns), Go-format errors.
     let fetcher = Fetcher::with_probe(Some(config.proxy_env()), opts)
         .with_credentials(super::credentials(config));
+    let cache = fetcher.chain_cache().unwrap_or_default();
     let direct_opts = DirectOptions {
         gonoproxy_private: false,
         goprivate: config.get("GOPRIVATE").to_string(),
@@ -158,7 +286,7 @@ async fn follow_go(
         &sim,
         &fetcher,
         Observations::default(),
-        MAX_ROUNDS,
+        walk_rounds(plan),
         |path| {
             let fetcher = &fetcher;
             let mut o = direct_opts.clone();
@@ -198,7 +326,7 @@ async fn follow_go(
         }
     }
     let _ = ctx;
-    (prediction, observations, expired)
+    (prediction, observations, expired, cache)
 }
 
 /// The same requests at the other GOPROXY URL entries: for a failed stage (did a later entry
@@ -304,6 +432,24 @@ fn precise_net_errors(obs: &mut Observations, endpoints: &[chain::EndpointFacts]
     changed
 }
 
+/// The names Go resolves itself among `urls`: only names, and only on direct routes (through
+/// a proxy, the proxy resolves).
+fn direct_hosts<'a>(config: &GoConfig, urls: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    let env = config.proxy_env();
+    urls.filter_map(|key| {
+        let u = url::Url::parse(key).ok()?;
+        if !matches!(u.scheme(), "http" | "https") {
+            return None;
+        }
+        let route = Route::from_choice(&env.proxy_for(&u)).unwrap_or(Route::Direct);
+        match u.host() {
+            Some(url::Host::Domain(h)) if route == Route::Direct => Some(h.to_string()),
+            _ => None,
+        }
+    })
+    .collect()
+}
+
 /// Evidence along Go's path: every host name Go contacted, compared across resolvers, and
 /// the DNS → TCP → TLS / proxy chain of every endpoint — all at once, one spinner each.
 async fn probe_path(
@@ -311,8 +457,10 @@ async fn probe_path(
     obs: &Observations,
     opts: &ProbeOptions,
     progress: &Progress,
+    cache: &chain::ChainCache,
+    compared: &dns::cache::ComparisonCache,
 ) -> (Vec<dns::DnsFacts>, Vec<chain::EndpointFacts>) {
-    let mut hosts = BTreeSet::new();
+    let hosts = direct_hosts(config, obs.http.keys().map(String::as_str));
     let mut endpoints: Vec<(url::Url, Route)> = vec![];
     let mut seen = BTreeSet::new();
     let env = config.proxy_env();
@@ -325,10 +473,6 @@ async fn probe_path(
             continue;
         }
         let route = Route::from_choice(&env.proxy_for(&u)).unwrap_or(Route::Direct);
-        // Only names are resolved (and only when Go resolves them itself, not its proxy).
-        if route == Route::Direct && matches!(u.host(), Some(url::Host::Domain(_))) {
-            hosts.insert(host.to_string());
-        }
         let id = (
             u.scheme().to_string(),
             host.to_string(),
@@ -350,7 +494,7 @@ async fn probe_path(
             .iter()
             .map(|h| async move {
                 let spinner = progress.start(&format!("dns {h}"));
-                let facts = dns::probe_dns(h, opts).await;
+                let facts = compared.probe(h, opts).await;
                 spinner.finish();
                 facts
             })
@@ -370,9 +514,10 @@ async fn probe_path(
                     ),
                 };
                 let spinner = progress.start(&what);
-                let facts = chain::probe_endpoint(u, r, opts).await;
+                // Chains the walk started are finished or in flight: shared, not repeated.
+                let facts = cache.probe(u, r, opts).await;
                 spinner.finish();
-                facts
+                (*facts).clone()
             })
             .collect(),
     );

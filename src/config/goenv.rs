@@ -446,8 +446,11 @@ pub fn run_go_env_json(
     timeout: Duration,
 ) -> Result<BTreeMap<String, String>, String> {
     use std::io::Read;
+    // The variables by name: `go env -json` alone also computes the cgo flags, which runs the
+    // C compiler (cmd/go's needCostly) — tenths of a second spent on nothing compared here.
     let mut child = std::process::Command::new(go)
         .args(["env", "-json"])
+        .args(SHARED_KEYS)
         .env("GOTOOLCHAIN", "local")
         .current_dir(std::env::temp_dir())
         .stdin(std::process::Stdio::null())
@@ -576,6 +579,43 @@ pub fn gather_system_inputs() -> (ConfigInputs, GoEnvResult) {
     )
 }
 
+/// GOROOT as the go command finds its own: the directory above the `bin` that holds the
+/// real (symlinks resolved) `go`, when it has the `go.env` and `src` a Go root has.
+pub fn goroot_beside(go: &std::path::Path) -> Option<String> {
+    let real = std::fs::canonicalize(go).ok()?;
+    let root = real.parent()?.parent()?;
+    (root.join("go.env").is_file() && root.join("src").is_dir()).then(|| root.display().to_string())
+}
+
+/// [`load_system`] without running `go env -json`: GOROOT from the environment or beside the
+/// `go` on PATH ([`goroot_beside`]). None when Go's root cannot be found that way.
+pub(crate) fn load_system_guess() -> Option<GoConfig> {
+    let os = OsKind::current();
+    let env: BTreeMap<String, String> = std::env::vars_os()
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    let path_var = env_lookup(os, &env, "PATH").unwrap_or("").to_string();
+    let goroot_detected = Some(goroot_beside(&find_go(&path_var, os)?)?);
+    let goroot_for_file = env_lookup(os, &env, "GOROOT")
+        .filter(|g| !g.is_empty())
+        .map(str::to_string)
+        .or_else(|| goroot_detected.clone());
+    let goroot_go_env = goroot_for_file.map(|g| read_file(&join(os, &g, "go.env")));
+    let env_file = env_file_path(os, &env).map(|p| read_file(&p));
+    Some(compute(&ConfigInputs {
+        os: Some(os),
+        env,
+        env_file,
+        goroot_detected,
+        goroot_go_env,
+    }))
+}
+
 pub(crate) fn load_system() -> GoConfig {
     let (inputs, go_result) = gather_system_inputs();
     let mut config = compute(&inputs);
@@ -598,6 +638,29 @@ pub(crate) fn load_system() -> GoConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn goroot_is_found_beside_the_real_go() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("go");
+        std::fs::create_dir_all(root.join("bin")).unwrap();
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join("bin/go"), "").unwrap();
+        // Not a Go root yet: no go.env.
+        assert_eq!(goroot_beside(&root.join("bin/go")), None);
+        std::fs::write(
+            root.join("go.env"),
+            "GOPROXY=https://proxy.golang.org,direct\n",
+        )
+        .unwrap();
+        let want = std::fs::canonicalize(&root).unwrap().display().to_string();
+        assert_eq!(goroot_beside(&root.join("bin/go")), Some(want.clone()));
+        // Through a symlink on PATH (e.g. /usr/local/bin/go), as the go command resolves it.
+        std::fs::create_dir_all(d.path().join("usr/bin")).unwrap();
+        std::os::unix::fs::symlink(root.join("bin/go"), d.path().join("usr/bin/go")).unwrap();
+        assert_eq!(goroot_beside(&d.path().join("usr/bin/go")), Some(want));
+    }
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs

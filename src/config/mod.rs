@@ -182,6 +182,20 @@ impl GoConfig {
         goenv::load_system()
     }
 
+    /// [`GoConfig::load_system`] without running `go env -json` (GOROOT beside the `go` on
+    /// PATH); None when that is not possible. Confirm with [`GoConfig::same_inputs`].
+    pub fn load_system_guess() -> Option<GoConfig> {
+        goenv::load_system_guess()
+    }
+
+    /// Whether two configurations have the same values and files (the `go env -json`
+    /// cross-check aside).
+    pub fn same_inputs(&self, other: &GoConfig) -> bool {
+        let mut a = self.clone();
+        a.go_tool = other.go_tool.clone();
+        a == *other
+    }
+
     /// The entry for a variable in [`variables`].
     pub fn value(&self, name: &str) -> Option<&ConfigValue> {
         self.values.iter().find(|v| v.name == name)

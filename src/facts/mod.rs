@@ -30,6 +30,10 @@ pub struct Facts {
     /// The run deadline (`--timeout`) and whether it cut probes short.
     pub deadline_ms: u64,
     pub deadline_expired: bool,
+    /// What the run assumed instead of waiting as long as Go would (a peer called silent
+    /// while others answered), or what the deadline left unobserved, in plain words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
     pub targets: Vec<TargetChoice>,
     /// Every module-protocol request (GOPROXY, checksum database, `?go-get=1`) by URL, and
     /// direct-mode outcomes by module: what the simulation of cmd/go replays.

@@ -72,6 +72,18 @@ impl Fetcher {
         }
     }
 
+    /// The chain cache the probe-backed GETs share (None for a plain fetcher).
+    pub fn chain_cache(&self) -> Option<std::sync::Arc<crate::probe::chain::ChainCache>> {
+        self.probe.as_ref().map(|b| b.cache.clone())
+    }
+
+    /// Whether the run deadline has passed: a failure seen now may be the deadline's doing.
+    pub fn past_deadline(&self) -> bool {
+        self.probe
+            .as_ref()
+            .is_some_and(|b| b.opts.pace.past_deadline())
+    }
+
     async fn get_via_probe(
         &self,
         backend: &ProbeBackend,
@@ -477,11 +489,20 @@ where
             break;
         }
         let fetches = futures_join(http.iter().map(|u| fetcher.get(u, keep_for(u)))).await;
+        // A network failure once the run deadline has passed may be the deadline's doing: not
+        // observed (the prediction says inconclusive), never reported as Go's failure.
+        let cut = fetcher.past_deadline();
         for (u, mut f) in http.into_iter().zip(fetches) {
+            if cut && matches!(f, Fetch::NetError { .. }) {
+                continue;
+            }
             if u.ends_with(".zip") {
                 record_zip(&mut obs, &u, &mut f);
             }
             obs.http.insert(u, f);
+        }
+        if cut {
+            break;
         }
         for p in directs {
             let d = direct(p.clone()).await;

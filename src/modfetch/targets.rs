@@ -208,20 +208,35 @@ pub fn select_from_go_mod(gm: &GoMod, file: &str, pats: &RoutePatterns) -> Targe
     let mut public: Option<(ModuleTarget, bool)> = None;
     let mut public_count = 0;
     let mut targets = vec![];
+    // Hash lookups: a go.mod with tens of thousands of lines is selected in linear time.
+    let excluded: std::collections::HashSet<(&str, &str)> = gm
+        .exclude
+        .iter()
+        .map(|(p, v)| (p.as_str(), v.as_str()))
+        .collect();
+    let mut replaces: std::collections::HashMap<&str, Vec<&Replacement>> =
+        std::collections::HashMap::new();
+    for x in &gm.replace {
+        replaces.entry(x.old_path.as_str()).or_default().push(x);
+    }
+    let mut skipped = 0usize;
     for r in &gm.require {
-        if gm
-            .exclude
-            .iter()
-            .any(|(p, v)| *p == r.path && *v == r.version)
-        {
-            why.push(format!(
-                "{}@{}: excluded in go.mod, skipped",
-                r.path, r.version
-            ));
+        if excluded.contains(&(r.path.as_str(), r.version.as_str())) {
+            // Named up to a few; the rest are counted.
+            skipped += 1;
+            if skipped <= 3 {
+                why.push(format!(
+                    "{}@{}: excluded in go.mod, skipped",
+                    r.path, r.version
+                ));
+            }
             continue;
         }
-        let rep = gm.replace.iter().find(|x| {
-            x.old_path == r.path && x.old_version.as_ref().is_none_or(|v| *v == r.version)
+        // The first matching line in file order, as before.
+        let rep = replaces.get(r.path.as_str()).and_then(|xs| {
+            xs.iter()
+                .copied()
+                .find(|x| x.old_version.as_ref().is_none_or(|v| *v == r.version))
         });
         let (path, version) = match rep {
             Some(x) if x.is_local() => {
@@ -257,6 +272,12 @@ pub fn select_from_go_mod(gm: &GoMod, file: &str, pats: &RoutePatterns) -> Targe
                 _ => public = Some((t, r.indirect)),
             }
         }
+    }
+    if skipped > 3 {
+        why.push(format!(
+            "… and {} more excluded requirements skipped",
+            skipped - 3
+        ));
     }
     if let Some((t, _)) = public {
         why.insert(
@@ -295,6 +316,35 @@ pub fn parse_target(s: &str) -> Result<ModuleTarget, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sixty_thousand_requires_and_excludes_select_by_hash() {
+        let n = 60_000;
+        let mut text = String::from("module example.com/big\n\nrequire (\n");
+        for i in 0..n {
+            text.push_str(&format!("\texample.com/m{i} v1.0.{i}\n"));
+        }
+        text.push_str(")\n\nexclude (\n");
+        // Every requirement but the last is excluded.
+        for i in 0..n - 1 {
+            text.push_str(&format!("\texample.com/m{i} v1.0.{i}\n"));
+        }
+        text.push_str(")\n");
+        let gm = parse_go_mod(&text);
+        assert_eq!((gm.require.len(), gm.exclude.len()), (n, n - 1));
+        let sel = select_from_go_mod(&gm, "go.mod", &RoutePatterns::default());
+        assert_eq!(sel.targets.len(), 1);
+        assert_eq!(sel.targets[0].path, format!("example.com/m{}", n - 1));
+        // Three named, the rest counted: the explanation stays short.
+        assert!(sel.why.len() <= 5, "{:?}", sel.why);
+        assert!(
+            sel.why
+                .iter()
+                .any(|w| w.contains("… and 59996 more excluded")),
+            "{:?}",
+            sel.why
+        );
+    }
 
     const GO_MOD: &str = r#"
 module example.com/app

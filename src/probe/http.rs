@@ -352,6 +352,20 @@ impl HttpClient {
         Option<reqwest::Result<reqwest::Response>>,
         Option<Arc<EndpointFacts>>,
     ) {
+        // The endpoint's chain starts beside the first GET to it (the cache runs it once):
+        // the evidence is gathered while Go's request is in flight, not after it.
+        {
+            let (cache, url, route, opts) = (
+                self.cache.clone(),
+                url.clone(),
+                self.route.clone(),
+                self.opts.clone(),
+            );
+            let pace = opts.pace.clone();
+            tokio::spawn(super::pace::scope(pace, async move {
+                cache.probe(&url, &route, &opts).await;
+            }));
+        }
         let mut req = self.client.get(url.clone());
         if let Some((login, pass)) = auth {
             req = req.basic_auth(login, Some(pass.expose()));
@@ -370,12 +384,32 @@ impl HttpClient {
             }
             _ = &mut early => {}
         }
-        let (r, chain) = tokio::join!(get, self.cache.probe(url, &self.route, &self.opts));
-        let chain = match &r {
-            Some(Ok(_)) => None,
-            _ => Some(chain),
-        };
-        (r, chain)
+        let chain = self.cache.probe(url, &self.route, &self.opts);
+        tokio::pin!(chain);
+        tokio::select! {
+            r = &mut get => {
+                let chain = match &r {
+                    Some(Ok(_)) => None,
+                    _ => Some(chain.await),
+                };
+                (r, chain)
+            }
+            c = &mut chain => {
+                if c.ok() {
+                    // The path works: the answer is the server's, wait for it.
+                    let r = get.await;
+                    let chain = match &r {
+                        Some(Ok(_)) => None,
+                        _ => Some(c),
+                    };
+                    (r, chain)
+                } else {
+                    // The chain failed where this GET must pass: Go's request fails the same
+                    // way, no need to wait for it.
+                    (None, Some(c))
+                }
+            }
+        }
     }
 
     /// Explains a failed request with the endpoint's chain probe.

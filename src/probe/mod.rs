@@ -15,6 +15,7 @@ pub mod dns;
 pub mod head;
 pub mod hosts;
 pub mod http;
+pub mod pace;
 pub mod progress;
 pub mod proxy;
 pub mod tcp;
@@ -69,6 +70,11 @@ pub struct ProbeOptions {
     /// The hosts file the system resolver reads (default: the OS path; tests point it
     /// elsewhere through [`ProbeHooks`]).
     pub hosts_file: Option<std::path::PathBuf>,
+    /// The answers seen in this run, which decide when a silent peer is called silent
+    /// ([`pace`]); shared by every clone of these options.
+    pub pace: std::sync::Arc<pace::Pace>,
+    /// One system-resolver lookup per name per run, shared by every probe and GET.
+    pub dns_cache: std::sync::Arc<dns::cache::DnsCache>,
 }
 
 impl ProbeOptions {
@@ -82,7 +88,19 @@ impl ProbeOptions {
             public_dns: Vec::new(),
             doh: None,
             hosts_file: None,
+            pace: pace::Pace::new(false),
+            dns_cache: Default::default(),
         }
+    }
+
+    /// Waits as long as Go would (`--patient`): no step is cut before Go's own timeout.
+    pub fn patient(mut self) -> ProbeOptions {
+        self.pace = pace::Pace::new(true);
+        self.per_probe_timeout = pace::GO_CONNECT_TIMEOUT.min(
+            self.deadline
+                .saturating_duration_since(tokio::time::Instant::now()),
+        );
+        self
     }
 
     /// [`ProbeOptions::new`] with the test hooks applied (what every subcommand starts from).

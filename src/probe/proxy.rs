@@ -556,7 +556,12 @@ async fn http_connect(
         f.go_error = Some(goerr::proxyconnect(goerr::os_error_text(&e)));
         return false;
     }
-    let (buf, err, timed_out) = read_head(conn, budget).await;
+    let what = || format!("the proxy {}'s answer to CONNECT", f.proxy_addr);
+    let answer = read_head(conn, budget);
+    let step = super::pace::Step::ProxyAnswer;
+    let (buf, err, timed_out) = super::pace::bounded(step, what, budget, answer)
+        .await
+        .unwrap_or((Vec::new(), None, true));
     if timed_out && buf.is_empty() {
         f.class = ProxyClass::Unreachable;
         f.listener = Some("silent".into());

@@ -14,7 +14,7 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use super::{bounded, ms};
+use super::ms;
 use crate::vocab::goerr::{self, os_error_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -498,7 +498,12 @@ where
         first: first.clone(),
     };
     let connector = tokio_rustls::TlsConnector::from(Arc::new(cfg));
-    let result = bounded(budget, connector.connect(name.clone(), rec)).await;
+    let what = || format!("the TLS handshake with {host}");
+    let shake = connector.connect(name.clone(), rec);
+    let result = super::pace::bounded(super::pace::Step::Tls, what, budget, shake).await;
+    if result.is_some() {
+        super::pace::answered(|| format!("{host} (TLS)"), start.elapsed());
+    }
     facts.time_ms = ms(start.elapsed());
     let first_bytes = first.lock().map(|f| f.clone()).unwrap_or_default();
     let recorded = seen.lock().ok().and_then(|s| s.clone());
@@ -531,7 +536,7 @@ where
             } else {
                 facts.go_error = Some(goerr::TLS_HANDSHAKE_TIMEOUT.into());
             }
-            facts.error = Some(format!("no handshake within {budget:?}"));
+            facts.error = Some(format!("no handshake within {:?}", start.elapsed()));
             (facts, None)
         }
         Some(Ok(tls)) => {

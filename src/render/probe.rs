@@ -43,7 +43,7 @@ fn resolver_line(a: &ResolverAnswer) -> String {
         a.time_ms
     );
     if !addrs.is_empty() {
-        s.push_str(&format!("\n{:<15}{}", "", addrs.join(", ")));
+        s.push_str(&format!("\n{:<15}{}", "", super::cut_list(addrs, ", ")));
     }
     if let Some(e) = &a.go_error {
         s.push_str(&format!("\n{:<15}go: {e}", ""));
@@ -60,12 +60,8 @@ pub fn dns(f: &DnsFacts) -> String {
         line(&mut o, "getaddrinfo", resolver_line(os));
     }
     if let Some(h) = &f.hosts {
-        let a: Vec<String> = h.addrs.iter().map(|a| a.to_string()).collect();
-        line(
-            &mut o,
-            "hosts file",
-            format!("{} pins {}", h.path, a.join(", ")),
-        );
+        let a = super::cut_list(h.addrs.iter().map(|a| a.to_string()), ", ");
+        line(&mut o, "hosts file", format!("{} pins {a}", h.path));
     }
     for p in &f.public {
         line(&mut o, "public", resolver_line(p));
@@ -97,12 +93,16 @@ pub fn dns(f: &DnsFacts) -> String {
 }
 
 fn tcp_lines(o: &mut String, attempts: &[TcpAttempt]) {
-    for a in attempts {
+    for a in attempts.iter().take(super::LIST_KEEP) {
         let mut s = format!("{:<12} {} {:.1} ms", snake(&a.class), a.addr, a.time_ms);
         if let Some(e) = &a.go_error {
             s.push_str(&format!("  go: {e}"));
         }
         line(o, "tcp", s);
+    }
+    if attempts.len() > super::LIST_KEEP {
+        let rest = super::thousands(attempts.len() - super::LIST_KEEP);
+        line(o, "tcp", format!("… and {rest} more attempts"));
     }
 }
 

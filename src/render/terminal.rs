@@ -73,11 +73,7 @@ pub fn probe_table(r: &Report, color: bool) -> Table {
         if let Some(h) = &d.hosts {
             result.push_str(&format!(
                 "\nhosts file pins {}",
-                h.addrs
-                    .iter()
-                    .map(|a| a.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                super::cut_list(h.addrs.iter().map(|a| a.to_string()), ", ")
             ));
         }
         t.add_row(vec![
@@ -153,11 +149,7 @@ pub fn probe_table(r: &Report, color: bool) -> Table {
 
 fn answer_text(a: &crate::probe::dns::ResolverAnswer) -> String {
     if a.class.answered() {
-        a.addrs()
-            .iter()
-            .map(|ip| ip.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+        super::cut_list(a.addrs().iter().map(|ip| ip.to_string()), ", ")
     } else {
         format!("{:?}", a.class).to_lowercase()
     }
@@ -222,6 +214,17 @@ pub fn verdict_text(r: &Report, p: Paint) -> String {
     };
     let _ = writeln!(out, "{}", p.bold(&head));
     let _ = writeln!(out, "  {}", v.cause.summary);
+    // What the run assumed instead of waiting as long as Go (probe::pace).
+    for a in &r.facts.assumptions {
+        let _ = writeln!(out, "  {}", p.yellow(&format!("Assumed: {a}")));
+    }
+    if r.facts.assumptions.iter().any(|a| a.contains(" Go waits ")) {
+        let _ = writeln!(
+            out,
+            "  {}",
+            p.dim("(--patient waits as long as Go would, to confirm)")
+        );
+    }
     if !v.go_will_succeed && !v.cause.explanation.is_empty() {
         for line in v.cause.explanation.trim().lines() {
             let _ = writeln!(out, "  {}", p.dim(line));

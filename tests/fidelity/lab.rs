@@ -178,6 +178,9 @@ pub enum ProxyKind {
     /// Debian's tinyproxy on PROXY_NAME:3128 demanding PROXY_USER / PROXY_PASS (BasicAuth):
     /// it answers a CONNECT with wrong credentials `401 Unauthorized`, not 407.
     TinyproxyAuth,
+    /// Accepts connections and never answers CONNECT (benches/vs_go.rs).
+    #[allow(dead_code)]
+    Silent,
 }
 
 /// The SOCKS proxy's port (microsocks' and Clash's default is 1080).
@@ -527,6 +530,7 @@ impl Lab {
             ProxyKind::SshBanner => None,
             // Third-party servers, started as processes above.
             ProxyKind::Socks | ProxyKind::SocksAuth | ProxyKind::TinyproxyAuth => None,
+            ProxyKind::Silent => Some(ProxyMode::Silent),
         });
         let third_party = matches!(
             proxy,

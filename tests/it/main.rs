@@ -22,6 +22,7 @@ mod module_path;
 mod probes;
 mod scenarios;
 mod secrets;
+mod speed;
 
 /// Whether the real `go` can judge a test: true when it is on PATH; otherwise the test skips
 /// `what` with a printed reason — unless CI=true, where a missing toolchain is a failure.

@@ -9,6 +9,7 @@
 //! hints), [`wire`] (queries and responses), [`transport`] (UDP and TCP), [`system`] (hosts
 //! file, resolv.conf, getaddrinfo), [`doh`]; this file runs them together for one name.
 
+pub mod cache;
 pub mod compare;
 pub mod doh;
 pub mod facts;

@@ -11,7 +11,7 @@ use super::facts::{
     go_lookup_error, DnsClass, DnsRecord, DnsTransport, HostsPin, ResolverAnswer, ResolverKind,
 };
 use super::transport::ask_server;
-use crate::probe::{bounded, hosts, ms, ProbeOptions};
+use crate::probe::{hosts, ms, ProbeOptions};
 
 /// The nameservers Go's pure resolver would ask, and where that list came from.
 pub fn system_nameservers(opts: &ProbeOptions) -> (Vec<SocketAddr>, String) {
@@ -54,8 +54,17 @@ pub fn parse_resolv_conf_nameservers(text: &str) -> Vec<SocketAddr> {
 
 /// Resolves `name` the way Go's pure resolver does: an IP literal as itself, then the hosts
 /// file, then each system nameserver in turn (A and AAAA) until one gives an answer or says
-/// the name does not exist. On systems without resolv.conf, the OS resolver.
+/// the name does not exist. On systems without resolv.conf, the OS resolver. Once per name
+/// per run (the run's [`super::cache::DnsCache`]).
 pub async fn resolve_system(name: &str, opts: &ProbeOptions) -> (ResolverAnswer, Option<HostsPin>) {
+    opts.dns_cache.clone().resolve(name, opts).await
+}
+
+/// [`resolve_system`] without the cache.
+pub async fn resolve_uncached(
+    name: &str,
+    opts: &ProbeOptions,
+) -> (ResolverAnswer, Option<HostsPin>) {
     let start = Instant::now();
     if let Ok(ip) = name
         .trim_start_matches('[')
@@ -142,11 +151,20 @@ pub async fn resolve_system(name: &str, opts: &ProbeOptions) -> (ResolverAnswer,
     (ans, None)
 }
 
+async fn lookup_host(target: String) -> std::io::Result<std::vec::IntoIter<SocketAddr>> {
+    tokio::net::lookup_host(target)
+        .await
+        .map(|it| it.collect::<Vec<_>>().into_iter())
+}
+
 /// What the OS resolver (getaddrinfo) says.
 pub async fn lookup_os(name: &str, budget: Duration) -> ResolverAnswer {
     let start = Instant::now();
     let target = format!("{}:0", name.trim_end_matches('.'));
-    let r = bounded(budget, tokio::net::lookup_host(target)).await;
+    // Evidence beside Go's path (Go's pure resolver does not use it): paced like every wait,
+    // stated nowhere.
+    let step = crate::probe::pace::Step::Dns;
+    let r = crate::probe::pace::bounded(step, String::new, budget, lookup_host(target)).await;
     let (class, answers, error) = match r {
         None => (
             DnsClass::Timeout,
@@ -216,7 +234,9 @@ impl reqwest::dns::Resolve for GoResolver {
         let opts = self.opts.clone();
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let (a, _) = resolve_system(&host, &opts).await;
+            // reqwest may resolve on a task of its own: the run's pace goes along.
+            let pace = opts.pace.clone();
+            let (a, _) = crate::probe::pace::scope(pace, resolve_system(&host, &opts)).await;
             let addrs: Vec<std::net::SocketAddr> = a
                 .addrs()
                 .into_iter()

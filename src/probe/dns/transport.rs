@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::facts::{DnsClass, DnsTransport, ResolverAnswer, ResolverKind};
 use super::wire::{build_query, merge, Exchange};
-use crate::probe::bounded;
+use crate::probe::pace::{self, Step};
 
 fn io_class(e: &std::io::Error) -> DnsClass {
     use std::io::ErrorKind::*;
@@ -24,6 +24,7 @@ fn io_class(e: &std::io::Error) -> DnsClass {
 }
 
 async fn exchange_udp(
+    label: &str,
     server: SocketAddr,
     query: &Message,
     rtype: RecordType,
@@ -73,10 +74,15 @@ async fn exchange_udp(
             }
         }
     };
-    match bounded(budget, work).await {
+    let asked = tokio::time::Instant::now();
+    let r = pace::bounded(Step::Dns, || format!("{label} {server}"), budget, work).await;
+    if let Some(Ok(_)) = &r {
+        pace::answered(|| format!("{label} {server}"), asked.elapsed());
+    }
+    match r {
         None => Exchange::failed(
             DnsClass::Timeout,
-            format!("no answer within {budget:?}"),
+            format!("no answer within {:?}", asked.elapsed()),
             goerr::read("udp", &local, server, goerr::IO_TIMEOUT),
         ),
         Some(Err(e)) => Exchange::failed(
@@ -89,6 +95,7 @@ async fn exchange_udp(
 }
 
 async fn exchange_tcp(
+    label: &str,
     server: SocketAddr,
     query: &Message,
     rtype: RecordType,
@@ -102,11 +109,13 @@ async fn exchange_tcp(
         );
     };
     let start = tokio::time::Instant::now();
-    let stream = match bounded(budget, tokio::net::TcpStream::connect(server)).await {
+    let connect = tokio::net::TcpStream::connect(server);
+    let what = || format!("{label} {server} (TCP)");
+    let stream = match pace::bounded(Step::Dial, what, budget, connect).await {
         None => {
             return Exchange::failed(
                 DnsClass::Timeout,
-                format!("connect timed out after {budget:?}"),
+                format!("connect timed out after {:?}", start.elapsed()),
                 goerr::dial("tcp", server, goerr::IO_TIMEOUT),
             )
         }
@@ -136,10 +145,15 @@ async fn exchange_tcp(
         Message::from_vec(&buf)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
     };
-    match bounded(rest, work).await {
+    let asked = tokio::time::Instant::now();
+    let r = pace::bounded(Step::Dns, || format!("{label} {server} (TCP)"), rest, work).await;
+    if let Some(Ok(_)) = &r {
+        pace::answered(|| format!("{label} {server}"), asked.elapsed());
+    }
+    match r {
         None => Exchange::failed(
             DnsClass::Timeout,
-            format!("no answer within {budget:?}"),
+            format!("no answer within {:?}", asked.elapsed()),
             goerr::read("tcp", &local, server, goerr::IO_TIMEOUT),
         ),
         Some(Err(e)) => Exchange::failed(
@@ -153,6 +167,7 @@ async fn exchange_tcp(
 
 /// One query over UDP (retried over TCP when truncated, as Go does) or over TCP.
 async fn exchange(
+    label: &str,
     server: SocketAddr,
     name: &str,
     rtype: RecordType,
@@ -165,11 +180,12 @@ async fn exchange(
     };
     let start = tokio::time::Instant::now();
     if tcp {
-        return exchange_tcp(server, &query, rtype, budget).await;
+        return exchange_tcp(label, server, &query, rtype, budget).await;
     }
-    let r = exchange_udp(server, &query, rtype, budget).await;
+    let r = exchange_udp(label, server, &query, rtype, budget).await;
     if r.truncated {
         return exchange_tcp(
+            label,
             server,
             &query,
             rtype,
@@ -189,9 +205,14 @@ pub async fn ask_server(
     budget: Duration,
 ) -> ResolverAnswer {
     let start = Instant::now();
+    let label = match resolver {
+        ResolverKind::System => "the system resolver",
+        ResolverKind::Public => "the public resolver",
+        _ => "the resolver",
+    };
     let (a, aaaa) = tokio::join!(
-        exchange(server, name, RecordType::A, tcp, budget),
-        exchange(server, name, RecordType::AAAA, tcp, budget)
+        exchange(label, server, name, RecordType::A, tcp, budget),
+        exchange(label, server, name, RecordType::AAAA, tcp, budget)
     );
     let transport = if tcp {
         DnsTransport::Tcp

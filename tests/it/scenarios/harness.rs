@@ -528,6 +528,7 @@ pub fn facts(sc: &Scenario) -> Facts {
         duration_ms: 2000.0,
         deadline_ms: 15000,
         deadline_expired: false,
+        assumptions: vec![],
         targets: sc
             .modules
             .iter()
