@@ -635,8 +635,21 @@ async fn anonymous_discovery(
                 format!("fatal: could not read Username for '{origin}': terminal prompts disabled");
             failed(stderr, false, CauseId::VcsAuthRequired, detail)
         }
-        Fetch::Status { code: 404, .. } => {
+        Fetch::Status {
+            code: 404,
+            content_type,
+            body,
+            ..
+        } => {
             detail.push(format!("GET {info_refs} (anonymous): 404"));
+            // git shows a text/plain error body as `remote:` lines (http.c show_http_message).
+            let mut remote = String::new();
+            if content_type.starts_with("text/plain") {
+                let text = crate::redact::mask_text(&String::from_utf8_lossy(body));
+                for line in text.trim_end().lines() {
+                    remote.push_str(&format!("remote: {}\n", line.trim_end()));
+                }
+            }
             // Go then GETs the repository URL itself: a 404 makes the error "not found".
             let not_found = matches!(
                 fetcher.get(ask.repo, 64 << 10).await,
@@ -645,7 +658,7 @@ async fn anonymous_discovery(
                     ..
                 }
             );
-            let stderr = format!("fatal: repository '{base}/' not found");
+            let stderr = format!("{remote}fatal: repository '{base}/' not found");
             failed(stderr, not_found, CauseId::GoproxyModuleNotFound, detail)
         }
         Fetch::Status { code, .. } => not_observed(

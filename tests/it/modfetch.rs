@@ -668,7 +668,16 @@ fn have_git() -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn direct_mode_git_checks() {
-    let fetcher = Fetcher::new(None, Duration::from_secs(2));
+    // Go's own GET of a failed https remote (https://github.com/...) goes to a dead loopback
+    // proxy: nothing leaves the machine.
+    let dead_proxy = gomod_diag::config::httpproxy::ProxyEnv::from_lookup(&|k| {
+        if k == "HTTPS_PROXY" {
+            "http://127.0.0.1:9".into()
+        } else {
+            String::new()
+        }
+    });
+    let fetcher = Fetcher::new(Some(dead_proxy), Duration::from_secs(2));
     let module = "github.com/org/repo";
     // No git: github.com is in Go's static table, so nothing but git is needed.
     let opts = DirectOptions::new(Duration::from_secs(2));
@@ -759,19 +768,38 @@ async fn direct_mode_git_checks() {
         );
         eprintln!("skipping the --vcs ssh comparison: no `ssh` on PATH");
     }
-    // Without --vcs an https repository is not contacted: the outcome rests on git access
-    // nobody checked, and says how to check it.
-    let plain = git_setup(tmp.path(), &[]);
-    let d = probe_direct_with(module, &fetcher, &opts, &plain).await;
-    assert!(d.ok && !d.verified, "{d:?}");
-    assert_eq!(
-        d.unchecked.as_deref(),
-        Some("git ls-remote -q --end-of-options https://github.com/org/repo")
-    );
+    // --no-vcs: git's anonymous first request (info/refs) decides; its texts are what the
+    // real git prints for the same answers.
+    let l = lab();
+    let base = format!("{}/git/", l.url());
+    let git = git_setup(tmp.path(), &[(&base, "https://github.com/")]);
+    let d = probe_direct_with(module, &fetcher, &opts, &git).await;
+    assert_eq!(d.class, "goproxy.module_not_found", "{d:?}");
     assert!(
-        d.detail.iter().any(|l| l.contains("run with --vcs")),
-        "{d:?}"
+        l.requests()
+            .iter()
+            .any(|r| r == "/git/org/repo/info/refs?service=git-upload-pack"),
+        "{:?}",
+        l.requests()
     );
+    let vcs = DirectOptions {
+        ls_remote: true,
+        ..DirectOptions::new(Duration::from_secs(2))
+    };
+    let real = probe_direct_with(module, &fetcher, &vcs, &git).await;
+    assert_eq!(real.class, "goproxy.module_not_found", "{real:?}");
+    assert_eq!(real.go_error, d.go_error, "predicted vs real git");
+    l.fault("/git/", Fault::AuthRequired);
+    let d = probe_direct_with(module, &fetcher, &opts, &git).await;
+    assert_eq!(d.class, "vcs.auth_required", "{d:?}");
+    let real = probe_direct_with(module, &fetcher, &vcs, &git).await;
+    assert_eq!(real.go_error, d.go_error, "predicted vs real git");
+    // A netrc git would read: the anonymous 401 no longer decides.
+    std::fs::write(tmp.path().join(".netrc"), "machine 127.0.0.1 login u password p\n").unwrap();
+    let d = probe_direct_with(module, &fetcher, &opts, &git).await;
+    assert!(d.ok && !d.verified && d.unchecked.is_some(), "{d:?}");
+    std::fs::remove_file(tmp.path().join(".netrc")).unwrap();
+    l.clear_faults();
     // With --vcs: the host wants credentials and Go disables prompts.
     let l = lab();
     l.fault("/git/", Fault::AuthRequired);
