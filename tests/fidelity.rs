@@ -9,6 +9,8 @@
 //! Environment knobs for development: FIDELITY_ONLY=<substring> runs matching scenarios,
 //! FIDELITY_JOBS=<n> sets the concurrency (default 12).
 
+#[path = "fidelity/githttp.rs"]
+mod githttp;
 #[path = "fidelity/gorun.rs"]
 mod gorun;
 #[path = "fidelity/lab.rs"]

@@ -41,7 +41,7 @@ pub const HOSTS: &[(&str, [u8; 4], [u8; 4], Backend)] = &[
         "github.com",
         [127, 0, 1, 4],
         [127, 0, 11, 4],
-        Backend::NoMeta,
+        Backend::Git,
     ),
     (
         "example.com",
@@ -87,6 +87,8 @@ pub enum Backend {
     Private,
     /// A web site without go-import meta tags.
     NoMeta,
+    /// Real git smart-HTTP (`git http-backend`): the lab's repositories (githttp.rs).
+    Git,
 }
 
 /// A TLS fault at a host's address.
@@ -151,6 +153,8 @@ pub enum Fault {
     NoGit,
     /// `$HOME/.gitconfig` has this text.
     GitConfig(&'static str),
+    /// `$HOME/.git-credentials` has this text (git's `store` credential helper reads it).
+    GitCredentials(&'static str),
     /// `$HOME/.netrc` has this text (GOAUTH=netrc, Go's default, reads it).
     Netrc(&'static str),
     /// `$HOME/secrets/netrc` has this text and NETRC names it.
@@ -250,7 +254,7 @@ fn backend_server(kind: Backend) -> LabServer {
             s.go_get("private", "corp.example/private mod https://corp.example");
             s
         }
-        Backend::NoMeta => LabServer::start(ip, ModuleStore::default(), None),
+        Backend::NoMeta | Backend::Git => LabServer::start(ip, ModuleStore::default(), None),
     }
 }
 
@@ -312,6 +316,7 @@ impl Lab {
         let mut env_file: Option<&str> = None;
         let mut no_git = false;
         let mut git_config: Option<&str> = None;
+        let mut git_credentials: Option<&str> = None;
         let mut netrc: Option<(&str, bool)> = None;
         let mut intermediate_in_cert_dir = false;
         for f in faults {
@@ -347,6 +352,7 @@ impl Lab {
                 Fault::GoEnvFile(t) => env_file = Some(t),
                 Fault::NoGit => no_git = true,
                 Fault::GitConfig(t) => git_config = Some(t),
+                Fault::GitCredentials(t) => git_credentials = Some(t),
                 Fault::Netrc(t) => netrc = Some((t, false)),
                 Fault::NetrcEnv(t) => netrc = Some((t, true)),
                 Fault::IntermediateInCertDir => intermediate_in_cert_dir = true,
@@ -530,6 +536,8 @@ impl Lab {
             DnsMode::Silent
         };
         let public_mode = zone(&public);
+        // Built outside the namespace thread (once per process).
+        let _ = super::githttp::repos();
         let thread = ns.spawn(move || async move {
             // Backends first (their threads inherit this thread's namespace).
             let mut backends: BTreeMap<String, LabServer> = BTreeMap::new();
@@ -543,11 +551,15 @@ impl Lab {
                 backends.insert(name.to_string(), server);
             }
             backends.insert("portal.example".into(), backend_server(Backend::NoMeta));
+            let git = super::githttp::serve(SocketAddr::from(([127, 0, 50, 2], 0))).await;
             for (addr, spec) in sites {
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await
                     .unwrap_or_else(|e| panic!("bind {addr}: {e}"));
                 let mode = match spec {
+                    SiteSpec::Tls(cfg, name) if backend_of(name) == Some(Backend::Git) => {
+                        SiteMode::Tls(cfg, git)
+                    }
                     SiteSpec::Tls(cfg, name) => SiteMode::Tls(cfg, backends[name].addr),
                     SiteSpec::Raw(m) => m,
                 };
@@ -620,6 +632,9 @@ impl Lab {
         if let Some(text) = git_config {
             std::fs::write(home.path().join(".gitconfig"), text).expect("gitconfig");
         }
+        if let Some(text) = git_credentials {
+            std::fs::write(home.path().join(".git-credentials"), text).expect("git-credentials");
+        }
         if intermediate_in_cert_dir {
             let dir = home.path().join(".config/go-certs");
             std::fs::create_dir_all(&dir).expect("cert dir");
@@ -650,6 +665,10 @@ fn to_modlab(h: HttpFault) -> modlab::Fault {
         HttpFault::Html => modlab::Fault::Html,
         HttpFault::TamperNote => modlab::Fault::TamperNote,
     }
+}
+
+fn backend_of(name: &str) -> Option<Backend> {
+    HOSTS.iter().find(|(n, ..)| *n == name).map(|(.., b)| *b)
 }
 
 fn client_ip(name: &str) -> Ipv4Addr {

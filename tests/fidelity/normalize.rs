@@ -59,6 +59,7 @@ pub fn class_of(text: &str) -> String {
         ("missing GOSUMDB", "gosumdb_invalid"),
         ("GOVCS disallows", "govcs_denied"),
         ("executable file not found", "git_missing"),
+        ("unknown revision", "unknown_revision"),
         ("no go-import meta tags", "meta_missing"),
         ("could not read Username", "git_auth"),
         ("terminal prompts disabled", "git_auth"),

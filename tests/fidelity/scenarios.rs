@@ -30,6 +30,8 @@ const PGO: &str = "proxy.golang.org";
 const SUM: &str = "sum.golang.org";
 const CN: &str = "goproxy.cn";
 const PRIVATE_PROXY: &[(&str, &str)] = &[("GOPROXY", "https://goproxy.corp.example")];
+/// The company's modules on github.com/lab, fetched directly (GOPRIVATE: no proxy, no sumdb).
+const GIT_PRIVATE: &[(&str, &str)] = &[("GOPRIVATE", "github.com/lab")];
 const VIA_PROXY: &[(&str, &str)] = &[("HTTPS_PROXY", "http://proxy.corp.example:3128")];
 
 const fn s(
@@ -690,13 +692,100 @@ pub fn all() -> Vec<Scenario> {
             Fails("govcs_denied", ""),
             "vcs.govcs_denied",
         ),
+        // Real git smart-HTTP (git http-backend) for github.com/lab/*: private modules as
+        // companies fetch them, GOPRIVATE and nothing else.
+        s(
+            "healthy.direct_git_tag",
+            "github.com/lab/tool@v1.0.0",
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.direct_git_subdir",
+            "github.com/lab/tool/sub@v0.1.0",
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.direct_git_pseudo_version",
+            "github.com/lab/tool@v1.0.1-0.20240102000000-50b2f64444a3",
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.direct_git_branch",
+            "github.com/lab/tool@main",
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.direct_git_latest",
+            "github.com/lab/tool@latest",
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "vcs.tag_missing",
+            "github.com/lab/tool@v1.2.0",
+            GIT_PRIVATE,
+            &[],
+            Fails("unknown_revision", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "vcs.subdir_tag_missing",
+            "github.com/lab/tool/sub@v0.2.0",
+            GIT_PRIVATE,
+            &[],
+            Fails("unknown_revision", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "vcs.git_missing_private",
+            "github.com/lab/tool@v1.0.0",
+            GIT_PRIVATE,
+            &[NoGit],
+            Fails("git_missing", ""),
+            "vcs.git_missing",
+        ),
+        // The repository wants Basic credentials: none, in ~/.netrc (libcurl reads it for
+        // git), in git's `store` credential helper.
         s(
             "vcs.auth_required",
             "github.com/lab/private@v1.0.0",
-            &[("GOPROXY", "direct")],
-            &[Http("github.com", "/info/refs", HttpFault::Status(401))],
+            GIT_PRIVATE,
+            &[],
             Fails("git_auth", "github.com"),
             "vcs.auth_required",
+        ),
+        s(
+            "healthy.direct_git_netrc",
+            "github.com/lab/private@v1.0.0",
+            GIT_PRIVATE,
+            &[Netrc("machine github.com login alice password s3cret\n")],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.direct_git_credential_store",
+            "github.com/lab/private@v1.0.0",
+            GIT_PRIVATE,
+            &[
+                GitConfig("[credential]\n\thelper = store\n"),
+                GitCredentials("https://alice:s3cret@github.com\n"),
+            ],
+            GoOk,
+            "ok",
         ),
         s(
             "vcs.ssh_blocked",
@@ -796,27 +885,18 @@ pub fn all() -> Vec<Scenario> {
     ]
 }
 
-/// Extra gomod-diag arguments for a scenario: direct-mode scenarios run with `--vcs`, so git
-/// is really asked (`git ls-remote`), as Go asks it; without `--vcs` an unchecked repository
-/// makes the prediction inconclusive.
-pub fn diag_args(sc: &Scenario) -> &'static [&'static str] {
-    if sc.name.starts_with("vcs.") {
-        &["--vcs"]
-    } else {
-        &[]
-    }
+/// Extra gomod-diag arguments for a scenario: none — direct mode runs `git ls-remote` by
+/// default, as Go runs it, so every scenario runs as users run it.
+pub fn diag_args(_sc: &Scenario) -> &'static [&'static str] {
+    &[]
 }
 
 #[test]
-fn direct_mode_scenarios_ask_git() {
+fn every_scenario_runs_without_flags() {
     let all = all();
-    let vcs: Vec<&Scenario> = all.iter().filter(|s| s.name.starts_with("vcs.")).collect();
-    assert!(vcs.len() >= 5, "{vcs:?}");
-    assert!(vcs.iter().all(|s| diag_args(s) == ["--vcs"]));
-    assert!(all
-        .iter()
-        .filter(|s| !s.name.starts_with("vcs."))
-        .all(|s| diag_args(s).is_empty()));
+    let direct: Vec<&Scenario> = all.iter().filter(|s| s.name.starts_with("vcs.")).collect();
+    assert!(direct.len() >= 8, "{direct:?}");
+    assert!(all.iter().all(|s| diag_args(s).is_empty()));
 }
 
 /// Scenarios that make Go wait (30 s dial timeout, 10 s handshake timeout) start first.
