@@ -177,7 +177,10 @@ fn own_session(_cmd: &mut tokio::process::Command) {}
 
 #[cfg(unix)]
 fn kill_group(leader: Option<u32>) {
-    if let Some(pid) = leader.and_then(|p| i32::try_from(p).ok()).filter(|p| *p > 0) {
+    if let Some(pid) = leader
+        .and_then(|p| i32::try_from(p).ok())
+        .filter(|p| *p > 0)
+    {
         // SAFETY: a plain syscall; the group is the one setsid made for our child.
         unsafe {
             libc::kill(-pid, libc::SIGKILL);
@@ -591,8 +594,8 @@ async fn anonymous_discovery(
     let base = url.as_str().trim_end_matches('/').to_string();
     let info_refs = format!("{base}/info/refs?service=git-upload-pack");
     let f = fetcher.get_anonymous(&info_refs, 4 << 20).await;
-    let failed = |stderr: String, not_found: bool, class: CauseId, detail: Vec<String>| {
-        DirectOutcome {
+    let failed =
+        |stderr: String, not_found: bool, class: CauseId, detail: Vec<String>| DirectOutcome {
             ok: false,
             go_error: Some(ls_remote_error_text(
                 ask.remote_arg,
@@ -605,8 +608,7 @@ async fn anonymous_discovery(
             verified: true,
             unchecked: None,
             detail,
-        }
-    };
+        };
     match &f {
         Fetch::Status { code: 200, body, .. } => {
             match super::gitrefs::parse_advertisement(body) {

@@ -102,7 +102,9 @@ fn is_major(s: &str) -> bool {
 }
 
 fn all_hex(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
 /// The commit of a pseudo-version (`vX.Y.Z-[pre.]yyyymmddhhmmss-abcdef123456`), if it is one.
@@ -112,8 +114,11 @@ pub fn pseudo_rev(version: &str) -> Option<&str> {
     let rev = parts.next()?;
     let time = parts.next()?;
     let time = time.rsplit('.').next()?;
-    (rev.len() == 12 && all_hex(rev) && time.len() == 14 && time.bytes().all(|b| b.is_ascii_digit()))
-        .then_some(rev)
+    (rev.len() == 12
+        && all_hex(rev)
+        && time.len() == 14
+        && time.bytes().all(|b| b.is_ascii_digit()))
+    .then_some(rev)
 }
 
 /// A canonical semantic version (`vMAJOR.MINOR.PATCH[-pre][+incompatible]`), loosely checked.
@@ -171,7 +176,10 @@ pub fn resolve(refs: &Refs, code_dir: &str, version: Option<&str>) -> Resolution
         };
     }
     // A branch or tag name, HEAD, or a commit hash prefix (git.go stat).
-    for r in [format!("refs/tags/{version}"), format!("refs/heads/{version}")] {
+    for r in [
+        format!("refs/tags/{version}"),
+        format!("refs/heads/{version}"),
+    ] {
         if refs.contains_key(&r) {
             return Resolution::Found(r);
         }
@@ -215,10 +223,19 @@ mod tests {
     fn versions_like_cmd_go() {
         let r = refs();
         let res = |dir: &str, v: &str| resolve(&r, dir, Some(v));
-        assert_eq!(res("", "v1.0.0"), Resolution::Found("refs/tags/v1.0.0".into()));
+        assert_eq!(
+            res("", "v1.0.0"),
+            Resolution::Found("refs/tags/v1.0.0".into())
+        );
         assert_eq!(res("", "v1.2.0"), Resolution::Unknown("v1.2.0".into()));
-        assert_eq!(res("sub", "v0.2.0"), Resolution::Found("refs/tags/sub/v0.2.0".into()));
-        assert_eq!(res("sub", "v1.0.0"), Resolution::Unknown("sub/v1.0.0".into()));
+        assert_eq!(
+            res("sub", "v0.2.0"),
+            Resolution::Found("refs/tags/sub/v0.2.0".into())
+        );
+        assert_eq!(
+            res("sub", "v1.0.0"),
+            Resolution::Unknown("sub/v1.0.0".into())
+        );
         assert_eq!(
             res("", "v2.0.0+incompatible"),
             Resolution::Found("refs/tags/v2.0.0".into())
@@ -239,7 +256,10 @@ mod tests {
         assert!(matches!(res("", "3333333"), Resolution::NotObserved(_)));
         assert!(matches!(res("", "latest"), Resolution::Found(_)));
         assert!(matches!(res("", "v1"), Resolution::NotObserved(_)));
-        assert_eq!(resolve(&Refs::new(), "", None), Resolution::Unknown("HEAD".into()));
+        assert_eq!(
+            resolve(&Refs::new(), "", None),
+            Resolution::Unknown("HEAD".into())
+        );
     }
 
     #[test]
@@ -257,7 +277,9 @@ mod tests {
         let body = format!(
             "{}0000{}{}{}0000",
             line("# service=git-upload-pack\n"),
-            line(&format!("{H1} HEAD\0multi_ack symref=HEAD:refs/heads/main\n")),
+            line(&format!(
+                "{H1} HEAD\0multi_ack symref=HEAD:refs/heads/main\n"
+            )),
             line(&format!("{H1} refs/heads/main\n")),
             line(&format!("{H3} refs/tags/v1.0.0\n")),
         );

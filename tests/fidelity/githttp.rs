@@ -147,7 +147,8 @@ fn plain(code: u16, text: &str) -> Resp {
 
 fn authorized(req: &Request<hyper::body::Incoming>) -> bool {
     use base64::Engine;
-    let want = base64::engine::general_purpose::STANDARD.encode(format!("{PROXY_USER}:{PROXY_PASS}"));
+    let want =
+        base64::engine::general_purpose::STANDARD.encode(format!("{PROXY_USER}:{PROXY_PASS}"));
     req.headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -234,7 +235,11 @@ fn cgi_response(out: &[u8]) -> Resp {
         };
         let v = v.trim();
         if k.eq_ignore_ascii_case("status") {
-            let code = v.split(' ').next().and_then(|c| c.parse().ok()).unwrap_or(500);
+            let code = v
+                .split(' ')
+                .next()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(500);
             *r.status_mut() = hyper::StatusCode::from_u16(code).expect("status");
         } else if let (Ok(k), Ok(v)) = (
             hyper::header::HeaderName::from_bytes(k.trim().as_bytes()),

@@ -37,12 +37,7 @@ pub const HOSTS: &[(&str, [u8; 4], [u8; 4], Backend)] = &[
         [127, 0, 11, 3],
         Backend::Public,
     ),
-    (
-        "github.com",
-        [127, 0, 1, 4],
-        [127, 0, 11, 4],
-        Backend::Git,
-    ),
+    ("github.com", [127, 0, 1, 4], [127, 0, 11, 4], Backend::Git),
     (
         "example.com",
         [127, 0, 1, 5],

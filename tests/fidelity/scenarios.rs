@@ -787,6 +787,31 @@ pub fn all() -> Vec<Scenario> {
             GoOk,
             "ok",
         ),
+        // --no-vcs: git is not run; its anonymous first request (info/refs) decides.
+        s(
+            "novcs.direct_git_tag",
+            "github.com/lab/tool@v1.0.0",
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "novcs.tag_missing",
+            "github.com/lab/tool/sub@v0.2.0",
+            GIT_PRIVATE,
+            &[],
+            Fails("unknown_revision", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "novcs.auth_required",
+            "github.com/lab/private@v1.0.0",
+            GIT_PRIVATE,
+            &[],
+            Fails("git_auth", "github.com"),
+            "vcs.auth_required",
+        ),
         s(
             "vcs.ssh_blocked",
             "github.com/lab/tool@v1.0.0",
@@ -886,9 +911,14 @@ pub fn all() -> Vec<Scenario> {
 }
 
 /// Extra gomod-diag arguments for a scenario: none — direct mode runs `git ls-remote` by
-/// default, as Go runs it, so every scenario runs as users run it.
-pub fn diag_args(_sc: &Scenario) -> &'static [&'static str] {
-    &[]
+/// default, as Go runs it, so scenarios run as users run them; the `novcs.` rows check what
+/// `--no-vcs` (git's anonymous first request only) still decides.
+pub fn diag_args(sc: &Scenario) -> &'static [&'static str] {
+    if sc.name.starts_with("novcs.") {
+        &["--no-vcs"]
+    } else {
+        &[]
+    }
 }
 
 #[test]
@@ -896,7 +926,10 @@ fn every_scenario_runs_without_flags() {
     let all = all();
     let direct: Vec<&Scenario> = all.iter().filter(|s| s.name.starts_with("vcs.")).collect();
     assert!(direct.len() >= 8, "{direct:?}");
-    assert!(all.iter().all(|s| diag_args(s).is_empty()));
+    assert!(all
+        .iter()
+        .filter(|s| !s.name.starts_with("novcs."))
+        .all(|s| diag_args(s).is_empty()));
 }
 
 /// Scenarios that make Go wait (30 s dial timeout, 10 s handshake timeout) start first.

@@ -795,7 +795,11 @@ async fn direct_mode_git_checks() {
     let real = probe_direct_with(module, &fetcher, &vcs, &git).await;
     assert_eq!(real.go_error, d.go_error, "predicted vs real git");
     // A netrc git would read: the anonymous 401 no longer decides.
-    std::fs::write(tmp.path().join(".netrc"), "machine 127.0.0.1 login u password p\n").unwrap();
+    std::fs::write(
+        tmp.path().join(".netrc"),
+        "machine 127.0.0.1 login u password p\n",
+    )
+    .unwrap();
     let d = probe_direct_with(module, &fetcher, &opts, &git).await;
     assert!(d.ok && !d.verified && d.unchecked.is_some(), "{d:?}");
     std::fs::remove_file(tmp.path().join(".netrc")).unwrap();
