@@ -232,7 +232,7 @@ pub async fn probe_direct(path: &str, fetcher: &Fetcher, opts: &DirectOptions) -
     probe_direct_with(path, fetcher, opts, &GitSetup::default()).await
 }
 
-/// What `--vcs` would have run, for an outcome that rests on it.
+/// What git would have run (without `--no-vcs`), for an outcome that rests on it.
 pub fn unchecked_git(remote: &str) -> String {
     format!("git ls-remote -q --end-of-options {remote}")
 }
@@ -364,7 +364,7 @@ pub async fn probe_direct_with(
         ));
     }
     let endpoint = transport_endpoint(&effective);
-    // Without --vcs, an ssh/git:// remote is checked up to its TCP port: git's text for a
+    // With --no-vcs, an ssh/git:// remote is checked up to its TCP port: git's text for a
     // port that does not answer is predictable.
     let predicted_connect_failure = |why: ConnectFailure, detail: Vec<String>| {
         let (host, port, proto) = endpoint.clone().expect("an ssh/git endpoint");

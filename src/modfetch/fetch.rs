@@ -451,7 +451,7 @@ where
             match m {
                 Missing::Direct(p) => directs.push(p.clone()),
                 Missing::Request(u) => http.push(u.expose().to_string()),
-                // Unchecked repository access (no --vcs) is not something to fetch.
+                // Unchecked repository access (--no-vcs) is not something to fetch.
                 Missing::Unchecked(_) => {}
             }
         }

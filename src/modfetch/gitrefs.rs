@@ -97,7 +97,7 @@ pub fn code_dir(module_path: &str, repo_root: &str) -> String {
 
 fn is_major(s: &str) -> bool {
     s.strip_prefix('v').is_some_and(|n| {
-        n.len() > 0 && n.bytes().all(|b| b.is_ascii_digit()) && n != "0" && n != "1"
+        !n.is_empty() && !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit()) && n != "1"
     })
 }
 

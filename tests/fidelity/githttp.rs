@@ -54,8 +54,11 @@ fn write(dir: &Path, file: &str, text: &str) {
     std::fs::write(p, text).expect("write");
 }
 
-/// Builds a bare repository at `root/name` from `commits` (files, tags per commit).
-fn repo(root: &Path, name: &str, commits: &[(&[(&str, &str)], &[&str])]) -> String {
+/// One commit: the files it writes (path, text) and the tags on it.
+type Commit<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+
+/// Builds a bare repository at `root/name` from `commits`.
+fn repo(root: &Path, name: &str, commits: &[Commit]) -> String {
     let work = root.join(format!("{name}.work"));
     std::fs::create_dir_all(&work).expect("work dir");
     git(&work, &["init", "-q", "-b", "main"], "");
