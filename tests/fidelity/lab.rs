@@ -148,6 +148,8 @@ pub enum Fault {
     NoGit,
     /// `$HOME/.gitconfig` has this text.
     GitConfig(&'static str),
+    /// Debian's OpenSSH server on github.com:22, refusing every key (no authorized keys).
+    Sshd,
     /// `$HOME/.git-credentials` has this text (git's `store` credential helper reads it).
     GitCredentials(&'static str),
     /// `$HOME/.netrc` has this text (GOAUTH=netrc, Go's default, reads it).
@@ -312,6 +314,7 @@ impl Lab {
         let mut no_git = false;
         let mut git_config: Option<&str> = None;
         let mut git_credentials: Option<&str> = None;
+        let mut sshd = false;
         let mut netrc: Option<(&str, bool)> = None;
         let mut intermediate_in_cert_dir = false;
         for f in faults {
@@ -348,6 +351,7 @@ impl Lab {
                 Fault::NoGit => no_git = true,
                 Fault::GitConfig(t) => git_config = Some(t),
                 Fault::GitCredentials(t) => git_credentials = Some(t),
+                Fault::Sshd => sshd = true,
                 Fault::Netrc(t) => netrc = Some((t, false)),
                 Fault::NetrcEnv(t) => netrc = Some((t, true)),
                 Fault::IntermediateInCertDir => intermediate_in_cert_dir = true,
@@ -435,6 +439,10 @@ impl Lab {
                 .spawn()
                 .unwrap_or_else(|e| panic!("start {} (apt install it): {e}", args[0]));
             children.push(child);
+        }
+
+        if sshd {
+            children.push(start_sshd(&ns, home.path()));
         }
 
         // Per-site listener modes, decided here (certificates are cheap) and bound inside.
@@ -660,6 +668,53 @@ fn to_modlab(h: HttpFault) -> modlab::Fault {
         HttpFault::Html => modlab::Fault::Html,
         HttpFault::TamperNote => modlab::Fault::TamperNote,
     }
+}
+
+/// sshd on github.com's address, port 22: host key made here, no key or password accepted.
+fn start_sshd(ns: &Netns, home: &Path) -> std::process::Child {
+    let key = home.join("ssh_host_ed25519_key");
+    let out = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .output()
+        .expect("ssh-keygen (apt install openssh-client)");
+    assert!(out.status.success(), "ssh-keygen failed");
+    let conf = home.join("sshd_config");
+    std::fs::write(
+        &conf,
+        format!(
+            "Port 22\nListenAddress {}\nHostKey {}\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nAuthorizedKeysFile none\nUsePAM no\nPidFile none\nStrictModes no\n",
+            client_ip("github.com"),
+            key.display()
+        ),
+    )
+    .expect("sshd_config");
+    // Privilege separation needs its empty directory.
+    let _ = std::fs::create_dir_all("/run/sshd");
+    let child = ns
+        .command("/usr/sbin/sshd")
+        .args(["-D", "-e", "-f"])
+        .arg(&conf)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start sshd (apt install openssh-server): {e}"));
+    // Until it listens.
+    for _ in 0..50 {
+        let up = ns
+            .command("bash")
+            .args([
+                "-c",
+                &format!("exec 3<>/dev/tcp/{}/22", client_ip("github.com")),
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if up {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child
 }
 
 fn backend_of(name: &str) -> Option<Backend> {

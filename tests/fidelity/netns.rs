@@ -184,7 +184,7 @@ pub fn remove_stale() {
 
 /// Why the lab cannot run here, if it cannot: it needs root (namespaces), `ip`, `nft`, `go`,
 /// and `git` with its `git http-backend` and `ssh` (the direct-mode scenarios run the real git,
-/// which runs ssh, against real git smart-HTTP), and the
+/// which runs ssh, against real git smart-HTTP and sshd), and the
 /// third-party servers some scenarios start (microsocks, tinyproxy, run as `nobody` by setpriv).
 pub fn missing_prerequisite() -> Option<String> {
     // SAFETY: geteuid has no preconditions.
@@ -209,6 +209,9 @@ pub fn missing_prerequisite() -> Option<String> {
         if !found {
             return Some(format!("the fidelity lab needs `{tool}` on PATH"));
         }
+    }
+    if !std::path::Path::new("/usr/sbin/sshd").exists() {
+        return Some("the fidelity lab needs sshd (apt install openssh-server)".into());
     }
     // The lab's git server (Debian's git package has it in git's exec path).
     let backend = Command::new("git")

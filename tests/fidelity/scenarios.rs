@@ -787,6 +787,19 @@ pub fn all() -> Vec<Scenario> {
             GoOk,
             "ok",
         ),
+        // A real sshd that refuses the key: an insteadOf rewrite to ssh, the host key
+        // accepted by the user's ssh command (so the refusal is what fails).
+        s(
+            "vcs.ssh_key_refused",
+            "github.com/lab/tool@v1.0.0",
+            GIT_PRIVATE,
+            &[
+                Sshd,
+                GitConfig("[url \"ssh://git@github.com/\"]\n\tinsteadOf = https://github.com/\n[core]\n\tsshCommand = ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null\n"),
+            ],
+            Fails("git_ssh", "github.com"),
+            "vcs.auth_required",
+        ),
         // --no-vcs: git is not run; its anonymous first request (info/refs) decides.
         s(
             "novcs.direct_git_tag",
