@@ -886,3 +886,72 @@ async fn http_probe_backend_gives_the_same_prediction() {
     .await;
     assert!(p.go_will_succeed, "{p:#?}");
 }
+
+/// A git that hangs (its helper too, like an ssh waiting for a passphrase) is killed with its
+/// whole process group at the deadline: the run ends, nothing is left behind, nothing prompts.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hanging_git_is_killed_with_its_helpers_at_the_deadline() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let pid_file = tmp.path().join("helper.pid");
+    let tty_file = tmp.path().join("tty");
+    let script = tmp.path().join("git");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncase \"$1\" in\nversion) echo 'git version 2.39.5';;\nls-remote) (tty > {tty} 2>&1; echo \"$GIT_TERMINAL_PROMPT $GCM_INTERACTIVE\" >> {tty}; sleep 60) & echo $! > {pid}; sleep 60;;\n*) exit 1;;\nesac\n",
+            tty = tty_file.display(),
+            pid = pid_file.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let git = GitSetup {
+        program: script.display().to_string(),
+        env: vec![],
+        gomodcache: tmp.path().join("modcache").display().to_string(),
+    };
+    let opts = DirectOptions {
+        ls_remote: true,
+        ..DirectOptions::new(Duration::from_millis(800))
+    };
+    let fetcher = Fetcher::new(None, Duration::from_secs(1));
+    let started = std::time::Instant::now();
+    let d = probe_direct_with("github.com/org/repo", &fetcher, &opts, &git).await;
+    assert!(started.elapsed() < Duration::from_secs(30), "{d:?}");
+    assert!(!d.ok, "{d:?}");
+    assert!(
+        d.go_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("no answer within"),
+        "{d:?}"
+    );
+    // No terminal to prompt on (its own session), and Go's no-prompt environment.
+    let tty = std::fs::read_to_string(&tty_file).unwrap();
+    assert!(tty.contains("not a tty"), "{tty}");
+    assert!(tty.contains("0 never"), "{tty}");
+    let pid = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .to_string();
+    let mut gone = false;
+    for _ in 0..100 {
+        // Gone, or a zombie waiting for a reaper that is not us.
+        gone = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|s| {
+                s.rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z')
+            })
+            .unwrap_or(true);
+        if gone {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(gone, "the helper {pid} outlived the deadline");
+}
