@@ -161,6 +161,17 @@ fn run_scenario(sc: &Scenario) -> Row {
                     Some(_) => {}
                 }
             }
+            // Direct mode: git's and Go's words are predicted exactly (same GOMODCACHE, so the
+            // same cache directory in the text).
+            if sc.name.starts_with("vcs.") || sc.name.starts_with("novcs.") {
+                if let (Some(g), Some(p)) = (go.error.as_deref(), row.predicted_error.as_deref()) {
+                    let p = p.strip_prefix("go: ").unwrap_or(p);
+                    if g.trim() != p.trim() {
+                        row.disagreements
+                            .push(format!("predicted text {p:?}, Go's {g:?}"));
+                    }
+                }
+            }
             if row.cause.as_deref() != Some(sc.cause) {
                 row.disagreements.push(format!(
                     "cause {} instead of {}",
