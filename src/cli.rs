@@ -211,8 +211,13 @@ pub struct RunArgs {
     #[command(flatten)]
     pub dns: DnsArgs,
 
-    /// Also run `git ls-remote` for modules fetched directly (may reveal auth failures).
-    #[arg(long)]
+    /// Do not run `git ls-remote` for modules Go fetches directly (it runs by default, as Go
+    /// runs it: prompts off, ssh in batch mode); only git's anonymous first request is made.
+    #[arg(long, conflicts_with = "vcs")]
+    pub no_vcs: bool,
+
+    /// Accepted for compatibility: `git ls-remote` now runs by default.
+    #[arg(long, hide = true)]
     pub vcs: bool,
 
     /// Do not download the module .zip (by default it is fetched as Go fetches it and its
@@ -359,6 +364,7 @@ where
             "system_dns",
             "doh",
             "vcs",
+            "no_vcs",
             "zip",
             "fail_on",
             "no_mirrors",
@@ -502,6 +508,8 @@ mod tests {
         assert!(err.to_string().contains("--module"), "{err}");
         assert!(parse(["gomod-diag", "env", "--module", "x.example/m"]).is_ok());
         assert!(parse(["gomod-diag", "--vcs", "--module", "x.example/m"]).is_ok());
+        assert!(parse(["gomod-diag", "--no-vcs", "--module", "x.example/m"]).is_ok());
+        assert!(parse(["gomod-diag", "--no-vcs", "--vcs"]).is_err());
     }
 
     #[test]

@@ -7,5 +7,5 @@ pub const GO_WILL_FAIL: u8 = 1;
 /// gomod-diag was used wrongly: a bad flag, a bad value, an unreadable input.
 pub const USAGE: u8 = 2;
 /// Inconclusive: the facts do not allow a prediction (for example the run deadline expired
-/// before the probes on Go's path finished, or git access was not checked without `--vcs`).
+/// before the probes on Go's path finished, or git access was not checked with `--no-vcs`).
 pub const INCONCLUSIVE: u8 = 3;

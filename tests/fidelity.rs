@@ -9,6 +9,8 @@
 //! Environment knobs for development: FIDELITY_ONLY=<substring> runs matching scenarios,
 //! FIDELITY_JOBS=<n> sets the concurrency (default 12).
 
+#[path = "fidelity/githttp.rs"]
+mod githttp;
 #[path = "fidelity/gorun.rs"]
 mod gorun;
 #[path = "fidelity/lab.rs"]
@@ -109,13 +111,23 @@ fn run_scenario(sc: &Scenario) -> Row {
             row.diag_problem = Some(e.clone());
             row.disagreements.push(e);
         }
-        Ok(report) => {
+        Ok((report, stderr)) => {
             // Secrets never leave the machine: no proxy password from the environment may
-            // appear anywhere in the JSON report.
-            let text = report.to_string();
-            // The lab's one password also sits in netrc files and proxy configurations.
+            // appear anywhere in the JSON report or on stderr.
+            let text = format!("{report}\n{stderr}");
+            // The lab's one password also sits in netrc files, proxy configurations and the
+            // git server's credentials (netrc, git's credential store), also as the Basic
+            // header git and Go send.
             let lab_pass = lab::PROXY_PASS.to_string();
-            for secret in passwords(sc.env).into_iter().chain([lab_pass]) {
+            let basic = {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD.encode(format!(
+                    "{}:{}",
+                    lab::PROXY_USER,
+                    lab::PROXY_PASS
+                ))
+            };
+            for secret in passwords(sc.env).into_iter().chain([lab_pass, basic]) {
                 if text.contains(&secret) {
                     row.disagreements
                         .push(format!("the report leaks the password {secret:?}"));
@@ -147,6 +159,17 @@ fn run_scenario(sc: &Scenario) -> Row {
                         .disagreements
                         .push(format!("predicted error {pk}, Go's error {k}")),
                     Some(_) => {}
+                }
+            }
+            // Direct mode: git's and Go's words are predicted exactly (same GOMODCACHE, so the
+            // same cache directory in the text).
+            if sc.name.starts_with("vcs.") || sc.name.starts_with("novcs.") {
+                if let (Some(g), Some(p)) = (go.error.as_deref(), row.predicted_error.as_deref()) {
+                    let p = p.strip_prefix("go: ").unwrap_or(p);
+                    if g.trim() != p.trim() {
+                        row.disagreements
+                            .push(format!("predicted text {p:?}, Go's {g:?}"));
+                    }
                 }
             }
             if row.cause.as_deref() != Some(sc.cause) {

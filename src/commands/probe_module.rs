@@ -60,6 +60,7 @@ pub async fn predict(
         goprivate: cfg.get("GOPRIVATE").to_string(),
         govcs: cfg.govcs().ok(),
         ls_remote: opts.vcs,
+        version: None,
         timeout: opts.timeout,
     };
     let (pred, obs) = observe(&routes, &sim, &fetcher, Observations::default(), 12, |p| {

@@ -274,7 +274,8 @@ async fn follow_go(
         gonoproxy_private: false,
         goprivate: config.get("GOPRIVATE").to_string(),
         govcs: config.govcs().ok(),
-        ls_remote: args.vcs,
+        ls_remote: !args.no_vcs,
+        version: None,
         timeout: opts.per_probe_timeout,
     };
     let spinner = progress.start(&format!(
@@ -292,6 +293,10 @@ async fn follow_go(
             let mut o = direct_opts.clone();
             o.gonoproxy_private =
                 crate::config::pattern::match_prefix_patterns(config.effective_gonoproxy(), &path);
+            o.version = plan
+                .iter()
+                .find(|r| r.module.path == path)
+                .and_then(|r| r.module.version.clone());
             // Go's own GOMODCACHE (also when set only with `go env -w`): git runs in it.
             let git = GitSetup {
                 gomodcache: config.get("GOMODCACHE").to_string(),

@@ -186,7 +186,7 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
                 d.fix_values.set("module", module_label(m));
             }
             d.summary = if unchecked_git {
-                "Go's outcome depends on git access that was not checked: run with --vcs to check git access.".into()
+                "Go's outcome depends on git access that was not checked: run without --no-vcs to check git access.".into()
             } else {
                 "Some requests on Go's path did not finish before the deadline; no prediction is possible.".into()
             };
@@ -205,7 +205,7 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
                 let (fact, observation) = match missing {
                     Missing::Unchecked(_) => (
                         mask_value(&missing.unchecked_text()),
-                        "not checked (needs --vcs)".to_string(),
+                        "not checked (--no-vcs)".to_string(),
                     ),
                     Missing::Request(url) => (format!("GET {url}"), "not observed".into()),
                     Missing::Direct(_) => (mask_value(&missing.to_string()), "not observed".into()),

@@ -103,10 +103,10 @@ pub struct DirectOutcome {
     pub not_found: bool,
     /// What decides the outcome (`vcs.meta_missing`, `vcs.git_missing`, ...), `ok` when fine.
     pub class: CauseId,
-    /// false when the repository itself was not contacted (no `--vcs`): ok is an assumption.
+    /// false when the repository itself was not contacted (`--no-vcs`): ok is an assumption.
     pub verified: bool,
     /// The repository access that decides the outcome but was not checked (e.g. `git
-    /// ls-remote -q --end-of-options URL` without `--vcs`): Go's outcome is unknown, not ok.
+    /// ls-remote -q --end-of-options URL` with `--no-vcs`): Go's outcome is unknown, not ok.
     #[serde(default)]
     pub unchecked: Option<String>,
     pub detail: Vec<String>,

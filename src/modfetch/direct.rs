@@ -2,7 +2,9 @@
 //! repository (cmd/go/internal/vcs: the static host table, else `https://<path>?go-get=1` and
 //! its `<meta name="go-import">` tags), GOVCS, and what git needs (git on PATH, git's own
 //! proxy settings, `url.<base>.insteadOf` rewrites to ssh/git:// and whether their port is
-//! reachable, and with `--vcs`, `git ls-remote` with prompts disabled).
+//! reachable), then what Go runs: `git ls-remote` with Go's environment (prompts and credential
+//! windows off, ssh in batch mode), the requested version resolved against the refs as cmd/go
+//! resolves it. With `--no-vcs`, git's first anonymous request (smart-HTTP discovery) instead.
 
 use crate::vocab::CauseId;
 use std::time::Duration;
@@ -19,8 +21,10 @@ pub struct DirectOptions {
     /// GOPRIVATE matches the root (GOVCS's "private").
     pub goprivate: String,
     pub govcs: Option<crate::config::GovcsRules>,
-    /// Run `git ls-remote` (`--vcs`).
+    /// Run `git ls-remote` (the default; `--no-vcs` turns it off).
     pub ls_remote: bool,
+    /// The requested version or query (`v1.2.3`, a branch, a commit, `latest`); None: latest.
+    pub version: Option<String>,
     pub timeout: Duration,
 }
 
@@ -73,6 +77,7 @@ impl DirectOptions {
             goprivate: String::new(),
             govcs: None,
             ls_remote: false,
+            version: None,
             timeout,
         }
     }
@@ -131,8 +136,15 @@ async fn run_cmd(
     for (k, v) in envs {
         cmd.env(k, v);
     }
+    own_session(&mut cmd);
     let child = cmd.spawn().map_err(RunFailure::Spawn)?;
-    match tokio::time::timeout(timeout, child.wait_with_output()).await {
+    let group = child.id();
+    let res = tokio::time::timeout(timeout, child.wait_with_output()).await;
+    if res.is_err() {
+        // git's helpers (ssh, credential helpers, curl) are in the same group: all go.
+        kill_group(group);
+    }
+    match res {
         Ok(Ok(o)) => Ok(RunOutput {
             success: o.status.success(),
             status: match o.status.code() {
@@ -146,6 +158,38 @@ async fn run_cmd(
         Err(_) => Err(RunFailure::Timeout),
     }
 }
+
+/// git (and ssh, credential helpers) in a session of their own: no controlling terminal, so
+/// nothing can prompt on the user's tty, and one process group to kill at the deadline.
+#[cfg(unix)]
+fn own_session(cmd: &mut tokio::process::Command) {
+    // SAFETY: setsid is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(unix))]
+fn own_session(_cmd: &mut tokio::process::Command) {}
+
+#[cfg(unix)]
+fn kill_group(leader: Option<u32>) {
+    if let Some(pid) = leader
+        .and_then(|p| i32::try_from(p).ok())
+        .filter(|p| *p > 0)
+    {
+        // SAFETY: a plain syscall; the group is the one setsid made for our child.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_group(_leader: Option<u32>) {}
 
 /// Resolves and connects to host:port within `t`: None when it connects.
 async fn connect_failure(host: &str, port: u16, t: Duration) -> Option<ConnectFailure> {
@@ -188,7 +232,7 @@ pub async fn probe_direct(path: &str, fetcher: &Fetcher, opts: &DirectOptions) -
     probe_direct_with(path, fetcher, opts, &GitSetup::default()).await
 }
 
-/// What `--vcs` would have run, for an outcome that rests on it.
+/// What git would have run (without `--no-vcs`), for an outcome that rests on it.
 pub fn unchecked_git(remote: &str) -> String {
     format!("git ls-remote -q --end-of-options {remote}")
 }
@@ -320,7 +364,7 @@ pub async fn probe_direct_with(
         ));
     }
     let endpoint = transport_endpoint(&effective);
-    // Without --vcs, an ssh/git:// remote is checked up to its TCP port: git's text for a
+    // With --no-vcs, an ssh/git:// remote is checked up to its TCP port: git's text for a
     // port that does not answer is predictable.
     let predicted_connect_failure = |why: ConnectFailure, detail: Vec<String>| {
         let (host, port, proto) = endpoint.clone().expect("an ssh/git endpoint");
@@ -332,6 +376,8 @@ pub async fn probe_direct_with(
             detail,
         )
     };
+    let code_dir = super::gitrefs::code_dir(path, &root.root);
+    let version = opts.version.as_deref();
     if !opts.ls_remote {
         if let Some((host, port, proto)) = &endpoint {
             if let Some(why) = connect_failure(host, *port, t).await {
@@ -342,17 +388,39 @@ pub async fn probe_direct_with(
                 return predicted_connect_failure(why, detail);
             }
             detail.push(format!("{proto} port {host}:{port} is reachable"));
+            detail.push(format!(
+                "git access to {} was not checked (--no-vcs): run without --no-vcs to check it",
+                root.repo
+            ));
+            return unverified(detail, Some(unchecked_git(&root.repo)));
         }
-        detail.push(format!(
-            "git access to {} was not checked: run with --vcs to check git access",
-            root.repo
-        ));
-        return unverified(detail, Some(unchecked_git(&root.repo)));
+        let ask = Discovery {
+            effective: &effective,
+            remote_arg,
+            work_dir: &work_dir,
+            repo: &root.repo,
+            code_dir: &code_dir,
+            version,
+            git_credentials: git_may_have_credentials(git, env, t).await,
+        };
+        return anonymous_discovery(fetcher, &ask, detail).await;
     }
     // cmd/go sets these when unset; a diagnosis can never answer a prompt, so always.
     let mut ls_env = env.clone();
     ls_env.push(("GIT_TERMINAL_PROMPT".into(), "0".into()));
     ls_env.push(("GCM_INTERACTIVE".into(), "never".into()));
+    // ssh must not wait for a passphrase or a host-key answer: batch mode, unless the user
+    // chose their own ssh command (then theirs runs, as under Go).
+    let user_ssh = ["GIT_SSH_COMMAND", "GIT_SSH"]
+        .iter()
+        .any(|k| std::env::var_os(k).is_some() || env.iter().any(|(n, _)| n == k))
+        || run_cmd(git, &["config", "--get", "core.sshCommand"], env, t)
+            .await
+            .is_ok_and(|o| !o.stdout.trim().is_empty());
+    let batch_ssh = endpoint.as_ref().is_some_and(|e| e.2 == "ssh") && !user_ssh;
+    if batch_ssh {
+        ls_env.push(("GIT_SSH_COMMAND".into(), "ssh -o BatchMode=yes".into()));
+    }
     let res = run_cmd(
         git,
         &["ls-remote", "-q", "--end-of-options", &root.repo],
@@ -362,16 +430,13 @@ pub async fn probe_direct_with(
     .await;
     match res {
         Ok(o) if o.success => {
-            detail.push(format!("git ls-remote {} succeeded", root.repo));
-            DirectOutcome {
-                ok: true,
-                go_error: None,
-                not_found: false,
-                class: CauseId::Ok,
-                verified: true,
-                unchecked: None,
-                detail,
-            }
+            let refs = super::gitrefs::parse_ls_remote(&o.stdout);
+            detail.push(format!(
+                "git ls-remote {} succeeded ({} refs)",
+                root.repo,
+                refs.len()
+            ));
+            resolved(&refs, &code_dir, version, detail)
         }
         Ok(o) => {
             // git's words come from outside the program (a remote may echo a URL with its
@@ -379,6 +444,9 @@ pub async fn probe_direct_with(
             let stderr = crate::redact::mask_text(&o.stderr);
             let class = classify_git_stderr(&stderr);
             detail.push(format!("git ls-remote {} failed ({})", root.repo, o.status));
+            if batch_ssh && stderr.contains("Permission denied") {
+                detail.push("ssh ran in batch mode (-o BatchMode=yes): a key with a passphrase that is not in ssh-agent was not offered; Go would ask for the passphrase on a terminal".into());
+            }
             // Go then GETs an http(s) remote itself: a 404/410 makes the error "not found".
             let not_found = if root.repo.starts_with("https://") || root.repo.starts_with("http://")
             {
@@ -419,6 +487,190 @@ pub async fn probe_direct_with(
                 detail,
             )
         }
+    }
+}
+
+/// The outcome once the refs are known: the requested version resolved as cmd/go does.
+fn resolved(
+    refs: &super::gitrefs::Refs,
+    code_dir: &str,
+    version: Option<&str>,
+    mut detail: Vec<String>,
+) -> DirectOutcome {
+    use super::gitrefs::Resolution;
+    let outcome = |ok: bool, verified: bool, go_error: Option<String>, detail| DirectOutcome {
+        ok,
+        go_error,
+        not_found: !ok,
+        class: if ok {
+            CauseId::Ok
+        } else {
+            CauseId::GoproxyModuleNotFound
+        },
+        verified,
+        unchecked: None,
+        detail,
+    };
+    let asked = version.unwrap_or("latest");
+    match super::gitrefs::resolve(refs, code_dir, version) {
+        Resolution::Found(r) => {
+            detail.push(format!("{asked} resolves to {r} in the repository's refs"));
+            outcome(true, true, None, detail)
+        }
+        Resolution::Unknown(rev) => {
+            detail.push(format!("the repository has no {rev} among its refs"));
+            // codehost.UnknownRevisionError inside module.InvalidVersionError.
+            let text = format!("invalid version: unknown revision {rev}");
+            outcome(false, true, Some(text), detail)
+        }
+        Resolution::NotObserved(what) => {
+            detail.push(format!(
+                "not observed: {what}; assumed to exist (Go fetches it from the repository)"
+            ));
+            outcome(true, false, None, detail)
+        }
+    }
+}
+
+/// What git's first request needs to know.
+struct Discovery<'a> {
+    /// The remote after url.insteadOf.
+    effective: &'a str,
+    remote_arg: &'a str,
+    work_dir: &'a str,
+    repo: &'a str,
+    code_dir: &'a str,
+    version: Option<&'a str>,
+    git_credentials: bool,
+}
+
+/// Whether git could answer a 401 without a prompt: a credential helper, or a netrc file
+/// (libcurl reads ~/.netrc for git).
+async fn git_may_have_credentials(git: &str, env: &[(String, String)], t: Duration) -> bool {
+    let helper = run_cmd(git, &["config", "--get-all", "credential.helper"], env, t)
+        .await
+        .is_ok_and(|o| !o.stdout.trim().is_empty());
+    let home = env
+        .iter()
+        .find(|(k, _)| k == "HOME")
+        .map(|(_, v)| v.clone())
+        .or_else(|| std::env::var("HOME").ok())
+        .unwrap_or_default();
+    let netrc = !home.is_empty()
+        && [".netrc", "_netrc"]
+            .iter()
+            .any(|f| std::path::Path::new(&home).join(f).exists());
+    helper || netrc
+}
+
+/// `--no-vcs`: git's first request, `GET .../info/refs?service=git-upload-pack`, made
+/// anonymously (no credentials, no prompt): the refs, "not found", or "authentication needed".
+async fn anonymous_discovery(
+    fetcher: &Fetcher,
+    ask: &Discovery<'_>,
+    mut detail: Vec<String>,
+) -> DirectOutcome {
+    let not_observed = |mut detail: Vec<String>, why: String| {
+        detail.push(format!("{why}; git itself was not run (--no-vcs)"));
+        DirectOutcome {
+            ok: true,
+            go_error: None,
+            not_found: false,
+            class: CauseId::Ok,
+            verified: false,
+            unchecked: Some(unchecked_git(ask.repo)),
+            detail,
+        }
+    };
+    let Some(mut url) = url::Url::parse(ask.effective)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "https" | "http"))
+    else {
+        return not_observed(detail, format!("{} is not an http(s) remote", ask.repo));
+    };
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    let origin = url.origin().ascii_serialization();
+    let base = url.as_str().trim_end_matches('/').to_string();
+    let info_refs = format!("{base}/info/refs?service=git-upload-pack");
+    let f = fetcher.get_anonymous(&info_refs, 4 << 20).await;
+    let failed =
+        |stderr: String, not_found: bool, class: CauseId, detail: Vec<String>| DirectOutcome {
+            ok: false,
+            go_error: Some(ls_remote_error_text(
+                ask.remote_arg,
+                ask.work_dir,
+                "exit status 128",
+                &stderr,
+            )),
+            not_found,
+            class,
+            verified: true,
+            unchecked: None,
+            detail,
+        };
+    match &f {
+        Fetch::Status { code: 200, body, .. } => {
+            match super::gitrefs::parse_advertisement(body) {
+                Some(refs) => {
+                    detail.push(format!(
+                        "GET {info_refs} (anonymous): {} refs",
+                        refs.len()
+                    ));
+                    resolved(&refs, ask.code_dir, ask.version, detail)
+                }
+                None => not_observed(
+                    detail,
+                    format!("GET {info_refs} answered 200 without a ref advertisement"),
+                ),
+            }
+        }
+        Fetch::Status { code: 401, .. } if ask.git_credentials => not_observed(
+            detail,
+            format!("GET {info_refs} (anonymous): 401; git has credentials (a credential helper or netrc) that were not tried"),
+        ),
+        Fetch::Status { code: 401, .. } => {
+            detail.push(format!(
+                "GET {info_refs} (anonymous): 401, and git has no credential helper or netrc"
+            ));
+            let stderr =
+                format!("fatal: could not read Username for '{origin}': terminal prompts disabled");
+            failed(stderr, false, CauseId::VcsAuthRequired, detail)
+        }
+        Fetch::Status {
+            code: 404,
+            content_type,
+            body,
+            ..
+        } => {
+            detail.push(format!("GET {info_refs} (anonymous): 404"));
+            // git shows a text/plain error body as `remote:` lines (http.c show_http_message).
+            let mut remote = String::new();
+            if content_type.starts_with("text/plain") {
+                let text = crate::redact::mask_text(&String::from_utf8_lossy(body));
+                for line in text.trim_end().lines() {
+                    remote.push_str(&format!("remote: {}\n", line.trim_end()));
+                }
+            }
+            // Go then GETs the repository URL itself: a 404 makes the error "not found".
+            let not_found = matches!(
+                fetcher.get(ask.repo, 64 << 10).await,
+                Fetch::Status {
+                    code: 404 | 410,
+                    ..
+                }
+            );
+            let stderr = format!("{remote}fatal: repository '{base}/' not found");
+            failed(stderr, not_found, CauseId::GoproxyModuleNotFound, detail)
+        }
+        Fetch::Status { code, .. } => not_observed(
+            detail,
+            format!("GET {info_refs} (anonymous): HTTP {code}"),
+        ),
+        Fetch::NetError { go_error, .. } => not_observed(
+            detail,
+            format!("GET {info_refs} (anonymous) failed: {go_error}"),
+        ),
     }
 }
 

@@ -204,6 +204,15 @@ impl Fetcher {
     /// GET `url` (which may carry userinfo: it is sent, as Go sends it); keeps at most
     /// `keep` body bytes.
     pub async fn get(&self, url: &str, keep: usize) -> Fetch {
+        self.get_as(url, keep, true).await
+    }
+
+    /// GET `url` without GOAUTH's credentials (git's anonymous first request).
+    pub async fn get_anonymous(&self, url: &str, keep: usize) -> Fetch {
+        self.get_as(url, keep, false).await
+    }
+
+    async fn get_as(&self, url: &str, keep: usize, with_goauth: bool) -> Fetch {
         let start = Instant::now();
         // As net/http names the URL in its errors.
         let shown = go_error_url(url);
@@ -238,7 +247,7 @@ impl Fetcher {
             let _ = plain.set_password(None);
         }
         // cmd/go adds GOAUTH's credentials to https requests; URL userinfo goes instead.
-        let goauth = (!has_auth)
+        let goauth = (!has_auth && with_goauth)
             .then(|| self.credentials.lookup(plain.as_str()))
             .flatten();
         if let Some(backend) = &self.probe {
@@ -481,7 +490,7 @@ where
             match m {
                 Missing::Direct(p) => directs.push(p.clone()),
                 Missing::Request(u) => http.push(u.expose().to_string()),
-                // Unchecked repository access (no --vcs) is not something to fetch.
+                // Unchecked repository access (--no-vcs) is not something to fetch.
                 Missing::Unchecked(_) => {}
             }
         }

@@ -5,5 +5,6 @@
 pub mod direct;
 pub mod fetch;
 pub mod git_text;
+pub mod gitrefs;
 pub mod meta;
 pub mod targets;

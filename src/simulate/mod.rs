@@ -189,7 +189,7 @@ impl Missing {
     pub fn unchecked_text(&self) -> String {
         match self {
             Missing::Unchecked(what) if what.starts_with("git ") => {
-                format!("{what} (run with --vcs to check git access)")
+                format!("{what} (run without --no-vcs to check git access)")
             }
             Missing::Request(url) => url.masked(),
             Missing::Direct(what) | Missing::Unchecked(what) => what.clone(),
@@ -620,7 +620,7 @@ mod tests {
         assert!(p.inconclusive && !p.go_will_succeed, "{p:#?}");
         assert_eq!(
             strings(&p.missing),
-            vec!["not checked: git ls-remote -q --end-of-options https://example.com/m (run with --vcs to check git access)".to_string()]
+            vec!["not checked: git ls-remote -q --end-of-options https://example.com/m (run without --no-vcs to check git access)".to_string()]
         );
         assert!(
             p.modules[0].assumptions[0].contains("not checked"),

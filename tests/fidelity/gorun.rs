@@ -109,7 +109,7 @@ pub fn gomod_diag(
     env: &[(String, String)],
     cwd: &Path,
     extra: &[&str],
-) -> Result<serde_json::Value, String> {
+) -> Result<(serde_json::Value, String), String> {
     let mut cmd = ns.command(env!("CARGO_BIN_EXE_gomod-diag"));
     cmd.args(["--json", "--public-dns", "127.0.0.1:9", "--module", module])
         .args(extra)
@@ -119,14 +119,17 @@ pub fn gomod_diag(
         cmd.env(k, v);
     }
     let out = output_with_deadline(cmd, Duration::from_secs(60));
-    serde_json::from_slice(&out.stdout).map_err(|e| {
-        format!(
-            "gomod-diag printed no JSON report ({e}); exit {:?}; stdout: {}; stderr: {}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).trim(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        )
-    })
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    serde_json::from_slice(&out.stdout)
+        .map(|report| (report, stderr))
+        .map_err(|e| {
+            format!(
+                "gomod-diag printed no JSON report ({e}); exit {:?}; stdout: {}; stderr: {}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout).trim(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )
+        })
 }
 
 /// Runs a command and kills it at the deadline, so a hung client fails the test instead of

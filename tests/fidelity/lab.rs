@@ -37,12 +37,7 @@ pub const HOSTS: &[(&str, [u8; 4], [u8; 4], Backend)] = &[
         [127, 0, 11, 3],
         Backend::Public,
     ),
-    (
-        "github.com",
-        [127, 0, 1, 4],
-        [127, 0, 11, 4],
-        Backend::NoMeta,
-    ),
+    ("github.com", [127, 0, 1, 4], [127, 0, 11, 4], Backend::Git),
     (
         "example.com",
         [127, 0, 1, 5],
@@ -87,6 +82,8 @@ pub enum Backend {
     Private,
     /// A web site without go-import meta tags.
     NoMeta,
+    /// Real git smart-HTTP (`git http-backend`): the lab's repositories (githttp.rs).
+    Git,
 }
 
 /// A TLS fault at a host's address.
@@ -153,6 +150,10 @@ pub enum Fault {
     NoGit,
     /// `$HOME/.gitconfig` has this text.
     GitConfig(&'static str),
+    /// Debian's OpenSSH server on github.com:22, refusing every key (no authorized keys).
+    Sshd,
+    /// `$HOME/.git-credentials` has this text (git's `store` credential helper reads it).
+    GitCredentials(&'static str),
     /// `$HOME/.netrc` has this text (GOAUTH=netrc, Go's default, reads it).
     Netrc(&'static str),
     /// `$HOME/secrets/netrc` has this text and NETRC names it.
@@ -255,7 +256,7 @@ fn backend_server(kind: Backend) -> LabServer {
             s.go_get("private", "corp.example/private mod https://corp.example");
             s
         }
-        Backend::NoMeta => LabServer::start(ip, ModuleStore::default(), None),
+        Backend::NoMeta | Backend::Git => LabServer::start(ip, ModuleStore::default(), None),
     }
 }
 
@@ -317,6 +318,8 @@ impl Lab {
         let mut env_file: Option<&str> = None;
         let mut no_git = false;
         let mut git_config: Option<&str> = None;
+        let mut git_credentials: Option<&str> = None;
+        let mut sshd = false;
         let mut netrc: Option<(&str, bool)> = None;
         let mut intermediate_in_cert_dir = false;
         for f in faults {
@@ -352,6 +355,8 @@ impl Lab {
                 Fault::GoEnvFile(t) => env_file = Some(t),
                 Fault::NoGit => no_git = true,
                 Fault::GitConfig(t) => git_config = Some(t),
+                Fault::GitCredentials(t) => git_credentials = Some(t),
+                Fault::Sshd => sshd = true,
                 Fault::Netrc(t) => netrc = Some((t, false)),
                 Fault::NetrcEnv(t) => netrc = Some((t, true)),
                 Fault::IntermediateInCertDir => intermediate_in_cert_dir = true,
@@ -460,6 +465,10 @@ impl Lab {
             assert!(ready, "{} did not start listening on port {port}", args[0]);
         }
 
+        if sshd {
+            children.push(start_sshd(&ns, home.path()));
+        }
+
         // Per-site listener modes, decided here (certificates are cheap) and bound inside.
         let p = pki();
         let mut sites: Vec<(SocketAddr, SiteSpec)> = vec![];
@@ -555,6 +564,8 @@ impl Lab {
             DnsMode::Silent
         };
         let public_mode = zone(&public);
+        // Built outside the namespace thread (once per process).
+        let _ = super::githttp::repos();
         let thread = ns.spawn(move || async move {
             // Backends first (their threads inherit this thread's namespace).
             let mut backends: BTreeMap<String, LabServer> = BTreeMap::new();
@@ -568,11 +579,15 @@ impl Lab {
                 backends.insert(name.to_string(), server);
             }
             backends.insert("portal.example".into(), backend_server(Backend::NoMeta));
+            let git = super::githttp::serve(SocketAddr::from(([127, 0, 50, 2], 0))).await;
             for (addr, spec) in sites {
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await
                     .unwrap_or_else(|e| panic!("bind {addr}: {e}"));
                 let mode = match spec {
+                    SiteSpec::Tls(cfg, name) if backend_of(name) == Some(Backend::Git) => {
+                        SiteMode::Tls(cfg, git)
+                    }
                     SiteSpec::Tls(cfg, name) => SiteMode::Tls(cfg, backends[name].addr),
                     SiteSpec::Raw(m) => m,
                 };
@@ -645,6 +660,9 @@ impl Lab {
         if let Some(text) = git_config {
             std::fs::write(home.path().join(".gitconfig"), text).expect("gitconfig");
         }
+        if let Some(text) = git_credentials {
+            std::fs::write(home.path().join(".git-credentials"), text).expect("git-credentials");
+        }
         if intermediate_in_cert_dir {
             let dir = home.path().join(".config/go-certs");
             std::fs::create_dir_all(&dir).expect("cert dir");
@@ -676,6 +694,57 @@ fn to_modlab(h: HttpFault) -> modlab::Fault {
         HttpFault::Html => modlab::Fault::Html,
         HttpFault::TamperNote => modlab::Fault::TamperNote,
     }
+}
+
+/// sshd on github.com's address, port 22: host key made here, no key or password accepted.
+fn start_sshd(ns: &Netns, home: &Path) -> std::process::Child {
+    let key = home.join("ssh_host_ed25519_key");
+    let out = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .output()
+        .expect("ssh-keygen (apt install openssh-client)");
+    assert!(out.status.success(), "ssh-keygen failed");
+    let conf = home.join("sshd_config");
+    std::fs::write(
+        &conf,
+        format!(
+            "Port 22\nListenAddress {}\nHostKey {}\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nAuthorizedKeysFile none\nUsePAM no\nPidFile none\nStrictModes no\n",
+            client_ip("github.com"),
+            key.display()
+        ),
+    )
+    .expect("sshd_config");
+    // Privilege separation needs its empty directory.
+    let _ = std::fs::create_dir_all("/run/sshd");
+    let child = ns
+        .command("/usr/sbin/sshd")
+        .args(["-D", "-e", "-f"])
+        .arg(&conf)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start sshd (apt install openssh-server): {e}"));
+    // Until it listens.
+    for _ in 0..50 {
+        let up = ns
+            .command("bash")
+            .args([
+                "-c",
+                &format!("exec 3<>/dev/tcp/{}/22", client_ip("github.com")),
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if up {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child
+}
+
+fn backend_of(name: &str) -> Option<Backend> {
+    HOSTS.iter().find(|(n, ..)| *n == name).map(|(.., b)| *b)
 }
 
 fn client_ip(name: &str) -> Ipv4Addr {

@@ -183,7 +183,8 @@ pub fn remove_stale() {
 }
 
 /// Why the lab cannot run here, if it cannot: it needs root (namespaces), `ip`, `nft`, `go`,
-/// and `git` and `ssh` (the direct-mode scenarios run the real git, which runs ssh), and the
+/// and `git` with its `git http-backend` and `ssh` (the direct-mode scenarios run the real git,
+/// which runs ssh, against real git smart-HTTP and sshd), and the
 /// third-party servers some scenarios start (microsocks, tinyproxy, run as `nobody` by setpriv).
 pub fn missing_prerequisite() -> Option<String> {
     // SAFETY: geteuid has no preconditions.
@@ -208,6 +209,20 @@ pub fn missing_prerequisite() -> Option<String> {
         if !found {
             return Some(format!("the fidelity lab needs `{tool}` on PATH"));
         }
+    }
+    if !std::path::Path::new("/usr/sbin/sshd").exists() {
+        return Some("the fidelity lab needs sshd (apt install openssh-server)".into());
+    }
+    // The lab's git server (Debian's git package has it in git's exec path).
+    let backend = Command::new("git")
+        .arg("--exec-path")
+        .output()
+        .ok()
+        .map(|o| {
+            std::path::Path::new(String::from_utf8_lossy(&o.stdout).trim()).join("git-http-backend")
+        });
+    if !backend.is_some_and(|p| p.exists()) {
+        return Some("the fidelity lab needs `git http-backend` (apt install git)".into());
     }
     None
 }

@@ -85,6 +85,10 @@ pub fn class_of(text: &str) -> String {
         // "proxyconnect tcp: dial tcp P: ...").
         ("socks connect tcp", "socks_upstream"),
     ];
+    // Direct mode's own text (a proxy's 404 may quote one in its `server response:`).
+    if has("unknown revision") && !has("server response") {
+        return "unknown_revision".into();
+    }
     for (needle, class) in simple {
         if has(needle) {
             return class.to_string();
@@ -184,6 +188,17 @@ mod tests {
     #[test]
     fn extracts_host_and_class_from_go_errors() {
         let cases: &[(&str, Option<&str>, &str)] = &[
+            // Go 1.27 in the lab: direct mode, and a proxy quoting the same words in its 404.
+            (
+                "github.com/lab/tool/sub@v0.2.0: invalid version: unknown revision sub/v0.2.0",
+                None,
+                "unknown_revision",
+            ),
+            (
+                "example.com/hello@v9.9.9: reading https://goproxy.cn/example.com/hello/@v/v9.9.9.info: 404 Not Found\n\tserver response: not found: example.com/hello@v9.9.9: invalid version: unknown revision v9.9.9",
+                Some("goproxy.cn"),
+                "http_404",
+            ),
             (
                 "example.com/hello@v1.0.0: Get \"https://proxy.golang.org/example.com/hello/@v/v1.0.0.info\": dial tcp: lookup proxy.golang.org on 127.0.0.53:53: no such host",
                 Some("proxy.golang.org"),

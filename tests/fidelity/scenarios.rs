@@ -30,6 +30,8 @@ const PGO: &str = "proxy.golang.org";
 const SUM: &str = "sum.golang.org";
 const CN: &str = "goproxy.cn";
 const PRIVATE_PROXY: &[(&str, &str)] = &[("GOPROXY", "https://goproxy.corp.example")];
+/// The company's modules on github.com/lab, fetched directly (GOPRIVATE: no proxy, no sumdb).
+const GIT_PRIVATE: &[(&str, &str)] = &[("GOPRIVATE", "github.com/lab")];
 const VIA_PROXY: &[(&str, &str)] = &[("HTTPS_PROXY", "http://proxy.corp.example:3128")];
 
 const fn s(
@@ -700,11 +702,136 @@ pub fn all() -> Vec<Scenario> {
             Fails("govcs_denied", ""),
             "vcs.govcs_denied",
         ),
+        // Real git smart-HTTP (git http-backend) for github.com/lab/*: private modules as
+        // companies fetch them, GOPRIVATE and nothing else.
+        s(
+            "healthy.direct_git_tag",
+            "github.com/lab/tool@v1.0.0",
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.direct_git_subdir",
+            "github.com/lab/tool/sub@v0.1.0",
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.direct_git_pseudo_version",
+            "github.com/lab/tool@v1.0.1-0.20240102000000-50b2f64444a3",
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.direct_git_branch",
+            "github.com/lab/tool@main",
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.direct_git_latest",
+            "github.com/lab/tool@latest",
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "vcs.tag_missing",
+            "github.com/lab/tool@v1.2.0",
+            GIT_PRIVATE,
+            &[],
+            Fails("unknown_revision", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "vcs.subdir_tag_missing",
+            "github.com/lab/tool/sub@v0.2.0",
+            GIT_PRIVATE,
+            &[],
+            Fails("unknown_revision", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "vcs.git_missing_private",
+            "github.com/lab/tool@v1.0.0",
+            GIT_PRIVATE,
+            &[NoGit],
+            Fails("git_missing", ""),
+            "vcs.git_missing",
+        ),
+        // The repository wants Basic credentials: none, in ~/.netrc (libcurl reads it for
+        // git), in git's `store` credential helper.
         s(
             "vcs.auth_required",
             "github.com/lab/private@v1.0.0",
-            &[("GOPROXY", "direct")],
-            &[Http("github.com", "/info/refs", HttpFault::Status(401))],
+            GIT_PRIVATE,
+            &[],
+            Fails("git_auth", "github.com"),
+            "vcs.auth_required",
+        ),
+        s(
+            "healthy.direct_git_netrc",
+            "github.com/lab/private@v1.0.0",
+            GIT_PRIVATE,
+            &[Netrc("machine github.com login alice password s3cret\n")],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "healthy.direct_git_credential_store",
+            "github.com/lab/private@v1.0.0",
+            GIT_PRIVATE,
+            &[
+                GitConfig("[credential]\n\thelper = store\n"),
+                GitCredentials("https://alice:s3cret@github.com\n"),
+            ],
+            GoOk,
+            "ok",
+        ),
+        // A real sshd that refuses the key: an insteadOf rewrite to ssh, the host key
+        // accepted by the user's ssh command (so the refusal is what fails).
+        s(
+            "vcs.ssh_key_refused",
+            "github.com/lab/tool@v1.0.0",
+            GIT_PRIVATE,
+            &[
+                Sshd,
+                GitConfig("[url \"ssh://git@github.com/\"]\n\tinsteadOf = https://github.com/\n[core]\n\tsshCommand = ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null\n"),
+            ],
+            Fails("git_ssh", "github.com"),
+            "vcs.auth_required",
+        ),
+        // --no-vcs: git is not run; its anonymous first request (info/refs) decides.
+        s(
+            "novcs.direct_git_tag",
+            "github.com/lab/tool@v1.0.0",
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "novcs.tag_missing",
+            "github.com/lab/tool/sub@v0.2.0",
+            GIT_PRIVATE,
+            &[],
+            Fails("unknown_revision", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "novcs.auth_required",
+            "github.com/lab/private@v1.0.0",
+            GIT_PRIVATE,
+            &[],
             Fails("git_auth", "github.com"),
             "vcs.auth_required",
         ),
@@ -806,26 +933,25 @@ pub fn all() -> Vec<Scenario> {
     ]
 }
 
-/// Extra gomod-diag arguments for a scenario: direct-mode scenarios run with `--vcs`, so git
-/// is really asked (`git ls-remote`), as Go asks it; without `--vcs` an unchecked repository
-/// makes the prediction inconclusive.
+/// Extra gomod-diag arguments for a scenario: none — direct mode runs `git ls-remote` by
+/// default, as Go runs it, so scenarios run as users run them; the `novcs.` rows check what
+/// `--no-vcs` (git's anonymous first request only) still decides.
 pub fn diag_args(sc: &Scenario) -> &'static [&'static str] {
-    if sc.name.starts_with("vcs.") {
-        &["--vcs"]
+    if sc.name.starts_with("novcs.") {
+        &["--no-vcs"]
     } else {
         &[]
     }
 }
 
 #[test]
-fn direct_mode_scenarios_ask_git() {
+fn every_scenario_runs_without_flags() {
     let all = all();
-    let vcs: Vec<&Scenario> = all.iter().filter(|s| s.name.starts_with("vcs.")).collect();
-    assert!(vcs.len() >= 5, "{vcs:?}");
-    assert!(vcs.iter().all(|s| diag_args(s) == ["--vcs"]));
+    let direct: Vec<&Scenario> = all.iter().filter(|s| s.name.starts_with("vcs.")).collect();
+    assert!(direct.len() >= 8, "{direct:?}");
     assert!(all
         .iter()
-        .filter(|s| !s.name.starts_with("vcs."))
+        .filter(|s| !s.name.starts_with("novcs."))
         .all(|s| diag_args(s).is_empty()));
 }
 

@@ -668,7 +668,16 @@ fn have_git() -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn direct_mode_git_checks() {
-    let fetcher = Fetcher::new(None, Duration::from_secs(2));
+    // Go's own GET of a failed https remote (https://github.com/...) goes to a dead loopback
+    // proxy: nothing leaves the machine.
+    let dead_proxy = gomod_diag::config::httpproxy::ProxyEnv::from_lookup(&|k| {
+        if k == "HTTPS_PROXY" {
+            "http://127.0.0.1:9".into()
+        } else {
+            String::new()
+        }
+    });
+    let fetcher = Fetcher::new(Some(dead_proxy), Duration::from_secs(2));
     let module = "github.com/org/repo";
     // No git: github.com is in Go's static table, so nothing but git is needed.
     let opts = DirectOptions::new(Duration::from_secs(2));
@@ -759,19 +768,42 @@ async fn direct_mode_git_checks() {
         );
         eprintln!("skipping the --vcs ssh comparison: no `ssh` on PATH");
     }
-    // Without --vcs an https repository is not contacted: the outcome rests on git access
-    // nobody checked, and says how to check it.
-    let plain = git_setup(tmp.path(), &[]);
-    let d = probe_direct_with(module, &fetcher, &opts, &plain).await;
-    assert!(d.ok && !d.verified, "{d:?}");
-    assert_eq!(
-        d.unchecked.as_deref(),
-        Some("git ls-remote -q --end-of-options https://github.com/org/repo")
-    );
+    // --no-vcs: git's anonymous first request (info/refs) decides; its texts are what the
+    // real git prints for the same answers.
+    let l = lab();
+    let base = format!("{}/git/", l.url());
+    let git = git_setup(tmp.path(), &[(&base, "https://github.com/")]);
+    let d = probe_direct_with(module, &fetcher, &opts, &git).await;
+    assert_eq!(d.class, "goproxy.module_not_found", "{d:?}");
     assert!(
-        d.detail.iter().any(|l| l.contains("run with --vcs")),
-        "{d:?}"
+        l.requests()
+            .iter()
+            .any(|r| r == "/git/org/repo/info/refs?service=git-upload-pack"),
+        "{:?}",
+        l.requests()
     );
+    let vcs = DirectOptions {
+        ls_remote: true,
+        ..DirectOptions::new(Duration::from_secs(2))
+    };
+    let real = probe_direct_with(module, &fetcher, &vcs, &git).await;
+    assert_eq!(real.class, "goproxy.module_not_found", "{real:?}");
+    assert_eq!(real.go_error, d.go_error, "predicted vs real git");
+    l.fault("/git/", Fault::AuthRequired);
+    let d = probe_direct_with(module, &fetcher, &opts, &git).await;
+    assert_eq!(d.class, "vcs.auth_required", "{d:?}");
+    let real = probe_direct_with(module, &fetcher, &vcs, &git).await;
+    assert_eq!(real.go_error, d.go_error, "predicted vs real git");
+    // A netrc git would read: the anonymous 401 no longer decides.
+    std::fs::write(
+        tmp.path().join(".netrc"),
+        "machine 127.0.0.1 login u password p\n",
+    )
+    .unwrap();
+    let d = probe_direct_with(module, &fetcher, &opts, &git).await;
+    assert!(d.ok && !d.verified && d.unchecked.is_some(), "{d:?}");
+    std::fs::remove_file(tmp.path().join(".netrc")).unwrap();
+    l.clear_faults();
     // With --vcs: the host wants credentials and Go disables prompts.
     let l = lab();
     l.fault("/git/", Fault::AuthRequired);
@@ -853,4 +885,73 @@ async fn http_probe_backend_gives_the_same_prediction() {
     )
     .await;
     assert!(p.go_will_succeed, "{p:#?}");
+}
+
+/// A git that hangs (its helper too, like an ssh waiting for a passphrase) is killed with its
+/// whole process group at the deadline: the run ends, nothing is left behind, nothing prompts.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hanging_git_is_killed_with_its_helpers_at_the_deadline() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let pid_file = tmp.path().join("helper.pid");
+    let tty_file = tmp.path().join("tty");
+    let script = tmp.path().join("git");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncase \"$1\" in\nversion) echo 'git version 2.39.5';;\nls-remote) (tty > {tty} 2>&1; echo \"$GIT_TERMINAL_PROMPT $GCM_INTERACTIVE\" >> {tty}; sleep 60) & echo $! > {pid}; sleep 60;;\n*) exit 1;;\nesac\n",
+            tty = tty_file.display(),
+            pid = pid_file.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let git = GitSetup {
+        program: script.display().to_string(),
+        env: vec![],
+        gomodcache: tmp.path().join("modcache").display().to_string(),
+    };
+    let opts = DirectOptions {
+        ls_remote: true,
+        ..DirectOptions::new(Duration::from_millis(800))
+    };
+    let fetcher = Fetcher::new(None, Duration::from_secs(1));
+    let started = std::time::Instant::now();
+    let d = probe_direct_with("github.com/org/repo", &fetcher, &opts, &git).await;
+    assert!(started.elapsed() < Duration::from_secs(30), "{d:?}");
+    assert!(!d.ok, "{d:?}");
+    assert!(
+        d.go_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("no answer within"),
+        "{d:?}"
+    );
+    // No terminal to prompt on (its own session), and Go's no-prompt environment.
+    let tty = std::fs::read_to_string(&tty_file).unwrap();
+    assert!(tty.contains("not a tty"), "{tty}");
+    assert!(tty.contains("0 never"), "{tty}");
+    let pid = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .to_string();
+    let mut gone = false;
+    for _ in 0..100 {
+        // Gone, or a zombie waiting for a reaper that is not us.
+        gone = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|s| {
+                s.rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z')
+            })
+            .unwrap_or(true);
+        if gone {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(gone, "the helper {pid} outlived the deadline");
 }
