@@ -9,7 +9,7 @@ use crate::commands::Ctx;
 use crate::config::GoConfig;
 use crate::facts::observed::Fetch;
 use crate::facts::Observations;
-use crate::facts::{rfc3339, Facts, TargetChoice};
+use crate::facts::{rfc3339, Facts};
 use crate::modfetch::direct::{probe_direct_with, DirectOptions, GitSetup};
 use crate::modfetch::fetch::{observe, Fetcher};
 use crate::modfetch::targets::{select_targets, RoutePatterns};
@@ -91,17 +91,7 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
         duration_ms: crate::probe::ms(t0.elapsed()),
         deadline_ms: ctx.global.timeout.as_millis() as u64,
         deadline_expired,
-        targets: selection
-            .targets
-            .iter()
-            .map(|t| TargetChoice {
-                module: match &t.version {
-                    Some(v) => format!("{}@{v}", t.path),
-                    None => t.path.clone(),
-                },
-                why: selection.why.join("; "),
-            })
-            .collect(),
+        targets: selection.choices(),
         clock,
         observations,
         endpoints,
@@ -369,3 +359,4 @@ async fn probe_path(
     let out = tokio::time::timeout(remaining, async { tokio::join!(dns_probes, chains) }).await;
     out.unwrap_or_default()
 }
+

@@ -85,3 +85,41 @@ fn a_full_disk_is_named() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("cannot write the output"), "{err}");
 }
+
+/// The "why" lines of `n` private requirements, as the text report prints them.
+fn why_lines(n: usize) -> String {
+    use gomod_diag::modfetch::targets::{parse_go_mod, select_from_go_mod, RoutePatterns};
+    let mut go_mod = String::from("module example.com/app\n\ngo 1.22\n\nrequire (\n");
+    for i in 0..n {
+        go_mod.push_str(&format!("\tcorp.example/team/module{i} v1.0.{i}\n"));
+    }
+    go_mod.push_str("\tgolang.org/x/text v0.14.0\n\tcorp.example/gone v1.0.0\n)\n");
+    go_mod.push_str("exclude corp.example/gone v1.0.0\n");
+    let pats = RoutePatterns {
+        gonoproxy: "corp.example".into(),
+        gonosumdb: "corp.example".into(),
+    };
+    let sel = select_from_go_mod(&parse_go_mod(&go_mod), "go.mod", &pats);
+    assert_eq!(sel.targets.len(), n + 1, "every private module and one public");
+    sel.choices()
+        .iter()
+        .map(|t| format!("  {}: {}\n", t.module, t.why))
+        .collect()
+}
+
+#[test]
+fn output_grows_linearly_with_the_number_of_targets() {
+    // Each target's line names its own reason, not every target's (500 private modules gave
+    // 24 MB of text when each line repeated all of them).
+    let (small, large) = (why_lines(200).len(), why_lines(500).len());
+    eprintln!("target lines: 200 targets {small} bytes, 500 targets {large} bytes");
+    assert!(large < 500 * 160, "500 targets: {large} bytes");
+    assert!(
+        large * 2 < small * 5 + 500,
+        "2.5x the targets, {} times the text ({small} -> {large} bytes)",
+        large as f64 / small as f64
+    );
+    let text = why_lines(3);
+    assert!(text.contains("excluded in go.mod"), "{text}");
+    assert_eq!(text.matches("excluded").count(), 1, "{text}");
+}
