@@ -359,4 +359,3 @@ async fn probe_path(
     let out = tokio::time::timeout(remaining, async { tokio::join!(dns_probes, chains) }).await;
     out.unwrap_or_default()
 }
-

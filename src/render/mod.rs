@@ -5,6 +5,7 @@
 
 pub mod ci;
 pub mod env;
+pub mod escape;
 pub mod explain;
 mod paint;
 pub mod prediction;

@@ -100,7 +100,11 @@ fn why_lines(n: usize) -> String {
         gonosumdb: "corp.example".into(),
     };
     let sel = select_from_go_mod(&parse_go_mod(&go_mod), "go.mod", &pats);
-    assert_eq!(sel.targets.len(), n + 1, "every private module and one public");
+    assert_eq!(
+        sel.targets.len(),
+        n + 1,
+        "every private module and one public"
+    );
     sel.choices()
         .iter()
         .map(|t| format!("  {}: {}\n", t.module, t.why))
@@ -122,4 +126,60 @@ fn output_grows_linearly_with_the_number_of_targets() {
     let text = why_lines(3);
     assert!(text.contains("excluded in go.mod"), "{text}");
     assert_eq!(text.matches("excluded").count(), 1, "{text}");
+}
+
+/// What a hostile server sends to take over a terminal: retitle (OSC 0), clear the screen
+/// (CSI 2J), 8-bit CSI, a carriage return that overwrites the line, a bidi override.
+const HOSTILE_TEXT: &str = "gone\x1b]0;pwned\x07\x1b[2J\u{9b}31m\rfake ok\u{202e}txt";
+
+fn assert_inert(what: &str, out: &[u8]) {
+    let text = String::from_utf8_lossy(out);
+    let acting: Vec<char> = text
+        .chars()
+        .filter(|c| gomod_diag::render::escape::is_hostile(*c))
+        .collect();
+    assert!(acting.is_empty(), "{what}: raw {acting:?} in\n{text}");
+}
+
+#[test]
+fn peer_text_never_reaches_the_terminal_as_control_characters() {
+    let lab = crate::netlab::Lab::new();
+    let srv = lab.http(crate::netlab::http::handler(|_| {
+        crate::netlab::http::Response::new(404, "Not Found", HOSTILE_TEXT)
+    }));
+    let url = format!("http://{srv}/example.com/m/@v/v1.0.0.info");
+    for json in [false, true] {
+        let mut c = lab.command();
+        c.args(["probe", "http", &url, "--timeout", "3s"]);
+        if json {
+            c.arg("--json");
+        }
+        let o = c.output().unwrap();
+        no_panic("probe http", &o.stderr, o.status.code());
+        assert_inert("probe http", &o.stdout);
+        let text = String::from_utf8_lossy(&o.stdout);
+        if json {
+            let v: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+            assert_eq!(v["body_preview"].as_str(), Some(HOSTILE_TEXT), "same value");
+        } else {
+            assert!(text.contains("gone\\u001b]0;pwned\\u0007"), "{text}");
+        }
+    }
+    // A run whose GOPROXY answers with the hostile body: the text report and the CI line
+    // carry what Go would print (Go quotes the server's response) escaped.
+    let home = tempfile::tempdir().unwrap();
+    for format in [None, Some("--ci")] {
+        let mut c = lab.command();
+        c.current_dir(home.path())
+            .env("HOME", home.path())
+            .env("GOPROXY", format!("http://{srv}"))
+            .env("GOSUMDB", "off")
+            .env("GITHUB_ACTIONS", "true")
+            .args(["--module", "example.com/m@v1.0.0", "--timeout", "3s"]);
+        c.args(format);
+        let o = c.output().unwrap();
+        no_panic("run", &o.stderr, o.status.code());
+        assert_inert(&format!("run {format:?}"), &o.stdout);
+        assert_inert(&format!("run {format:?} stderr"), &o.stderr);
+    }
 }
