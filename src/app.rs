@@ -29,9 +29,11 @@ pub fn main() -> ExitCode {
     let result = runtime.block_on(async {
         // Ctrl-C ends the run by dropping it: its spinners clear their lines on drop, so a
         // terminal is left clean, and the exit code is the shell's 128 + SIGINT.
+        // `biased`: the handler is installed (first poll) before the run draws anything.
         tokio::select! {
-            r = dispatch(&ctx, cli.command, cli.run) => r.map(Some),
+            biased;
             _ = tokio::signal::ctrl_c() => Ok(None),
+            r = dispatch(&ctx, cli.command, cli.run) => r.map(Some),
         }
     });
     // Probes may leave blocking lookups behind; never let them hold the exit.

@@ -2,6 +2,7 @@
 //! would overflow the clock, a reader that goes away and a disk that is full.
 
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_gomod-diag"));
@@ -182,4 +183,80 @@ fn peer_text_never_reaches_the_terminal_as_control_characters() {
         assert_inert(&format!("run {format:?}"), &o.stdout);
         assert_inert(&format!("run {format:?} stderr"), &o.stderr);
     }
+}
+
+/// A pseudo-terminal pair: (master, slave).
+fn pty() -> (std::fs::File, std::fs::File) {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain libc calls on fds this function owns; each is checked.
+    unsafe {
+        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(master >= 0, "posix_openpt");
+        assert_eq!(libc::grantpt(master), 0);
+        assert_eq!(libc::unlockpt(master), 0);
+        let name = std::ffi::CStr::from_ptr(libc::ptsname(master)).to_owned();
+        let slave = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
+        assert!(slave >= 0, "open {name:?}");
+        (
+            std::fs::File::from_raw_fd(master),
+            std::fs::File::from_raw_fd(slave),
+        )
+    }
+}
+
+#[test]
+fn ctrl_c_on_a_terminal_clears_the_spinner_line() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let lab = crate::netlab::Lab::new();
+    let hole = lab.blackhole();
+    let (mut master, slave) = pty();
+    let mut child = lab
+        .command()
+        .args(["probe", "tcp", &hole.to_string(), "--timeout", "20s"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(slave)
+        .spawn()
+        .unwrap();
+    // Read the terminal until a spinner is drawn, then interrupt.
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = master.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut screen = Vec::new();
+    let started = std::time::Instant::now();
+    while !String::from_utf8_lossy(&screen).contains("tcp") {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "no spinner drawn: {:?}",
+            String::from_utf8_lossy(&screen)
+        );
+        if let Ok(b) = rx.recv_timeout(Duration::from_millis(100)) {
+            screen.extend(b);
+        }
+    }
+    let drawn = screen.len();
+    // SAFETY: the child's pid, which this test owns.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    while let Ok(b) = rx.recv_timeout(Duration::from_millis(300)) {
+        screen.extend(b);
+    }
+    assert_eq!(
+        status.code(),
+        Some(130),
+        "exit 130 after Ctrl-C, not death by signal {:?}",
+        status.signal()
+    );
+    let after = String::from_utf8_lossy(&screen[drawn..]);
+    assert!(
+        after.contains("\x1b[2K"),
+        "the spinner line is erased after Ctrl-C: {after:?}"
+    );
 }
