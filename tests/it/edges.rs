@@ -260,3 +260,114 @@ fn ctrl_c_on_a_terminal_clears_the_spinner_line() {
         "the spinner line is erased after Ctrl-C: {after:?}"
     );
 }
+
+/// A saved report (GOPROXY=off: the run probes nothing) and `report -` on `input`.
+fn saved_report() -> Vec<u8> {
+    let o = bin()
+        .env("GOMOD_DIAG_SYSTEM_DNS", "127.0.0.1:9")
+        .env("GOPROXY", "off")
+        .env("GOSUMDB", "off")
+        .args([
+            "--module",
+            "example.com/m@v1.0.0",
+            "--json",
+            "--timeout",
+            "3s",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o.stdout
+}
+
+fn report_of(input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = bin()
+        .args(["--ci", "report", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    // A refused input may be left unread: the writer must not block the test.
+    let w = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let o = child.wait_with_output().unwrap();
+    let _ = w.join();
+    o
+}
+
+#[test]
+fn report_reads_what_windows_powershell_writes() {
+    let json = saved_report();
+    let text = String::from_utf8(json.clone()).unwrap();
+    let utf16 = |be: bool| -> Vec<u8> {
+        let mut b = if be {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for u in text.encode_utf16() {
+            b.extend(if be { u.to_be_bytes() } else { u.to_le_bytes() });
+        }
+        b
+    };
+    let bom8 = [&[0xEF, 0xBB, 0xBF][..], &json].concat();
+    for (what, input) in [
+        ("UTF-8", json.clone()),
+        ("UTF-8 with BOM", bom8),
+        ("UTF-16LE", utf16(false)),
+        ("UTF-16BE", utf16(true)),
+    ] {
+        let o = report_of(&input);
+        no_panic(what, &o.stderr, o.status.code());
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{what}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(out.contains("FAIL config.goproxy_off"), "{what}: {out}");
+    }
+    // UTF-16 without its BOM, or cut in the middle of a unit, is named.
+    let mut odd = utf16(false);
+    odd.pop();
+    let o = report_of(&odd);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("odd number of bytes"));
+}
+
+#[test]
+fn report_has_a_size_cap() {
+    let cap = gomod_diag::report::MAX_REPORT_BYTES as usize;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.json");
+    // A 100 MB "report" (it would take hundreds of MB parsed).
+    let mut huge = b"{\"schema_version\":1,\"pad\":\"".to_vec();
+    huge.resize(100 << 20, b'a');
+    std::fs::write(&path, &huge).unwrap();
+    let o = bin()
+        .args(["report", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    no_panic("huge report", &o.stderr, o.status.code());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("huge.json") && err.contains(&format!("{} MiB", cap >> 20)),
+        "names the file and the cap: {err}"
+    );
+    // Standard input: the same cap, named.
+    let o = report_of(&huge[..cap + 10]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("standard input is larger than"));
+}
