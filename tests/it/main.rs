@@ -15,6 +15,7 @@ mod cli_run;
 mod config_env;
 mod edges;
 mod explain;
+mod fuzz_props;
 mod modfetch;
 mod probes;
 mod scenarios;
