@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target (fuzz/fuzz_targets) for RUNS inputs (default 1,000,000), one at
-# a time on one core at niceness 10, and prints one line per target: inputs run and panics.
+# a time in one process (one core) at niceness 10, and prints one line per target: inputs run and panics.
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`).
 #   scripts/fuzz.sh                 # every target
 #   RUNS=100000 scripts/fuzz.sh go_mod note_tile
@@ -21,7 +21,7 @@ for t in "${targets[@]}"; do
     report_json) [ -n "${REPORT_SEED:-}" ] && cp -n "$REPORT_SEED" "corpus/$t/" ;;
   esac
   start=$(date +%s)
-  nice -n 10 cargo +nightly fuzz run "$t" "corpus/$t" -- -runs="$runs" -jobs=1 -workers=1 \
+  nice -n 10 cargo +nightly fuzz run "$t" "corpus/$t" -- -runs="$runs" \
     -max_len=8192 -rss_limit_mb=2048 -print_final_stats=1 >"logs/$t.log" 2>&1
   rc=$?
   done_runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "logs/$t.log" | grep -o '[0-9]*$' | tail -1)
