@@ -30,8 +30,20 @@ impl Catalog {
         &mut self,
         files: impl IntoIterator<Item = (PathBuf, String)>,
     ) -> Result<(), CatalogError> {
+        // Two files for one id would let the name order pick a winner silently: refused.
+        let mut defined: std::collections::BTreeMap<String, PathBuf> = Default::default();
         for (file, text) in files {
             let raw = parse_entry(&file, &text)?;
+            if let Some(first) = defined.insert(raw.id.to_string(), file.clone()) {
+                return Err(CatalogError {
+                    message: format!(
+                        "defines {:?}, which {} defines too; keep one file per id",
+                        raw.id.to_string(),
+                        first.display()
+                    ),
+                    file,
+                });
+            }
             let merged = match self.entries.get(&raw.id) {
                 Some(base) => merge_entry(&file, base.clone(), raw)?,
                 None => complete_entry(&file, raw)?,

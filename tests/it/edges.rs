@@ -371,3 +371,38 @@ fn report_has_a_size_cap() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("standard input is larger than"));
 }
+
+#[test]
+fn a_resolver_on_port_0_is_refused() {
+    for bad in ["127.0.0.1:0", "[::1]:0"] {
+        let o = bin().args(["--public-dns", bad, "env"]).output().unwrap();
+        no_panic(bad, &o.stderr, o.status.code());
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(bad) && err.contains("port 0"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn two_checks_files_for_one_id_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, title) in [("corp.toml", "Corp"), ("site.toml", "Site")] {
+        std::fs::write(
+            dir.path().join(name),
+            format!("id = \"tcp.refused\"\n[en]\ntitle = \"{title}\"\n"),
+        )
+        .unwrap();
+    }
+    let o = bin()
+        .args(["--checks", dir.path().to_str().unwrap(), "explain"])
+        .arg("dial tcp 10.0.0.1:443: connect: connection refused")
+        .output()
+        .unwrap();
+    no_panic("--checks", &o.stderr, o.status.code());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("corp.toml") && err.contains("site.toml") && err.contains("tcp.refused"),
+        "{err}"
+    );
+}
