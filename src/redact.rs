@@ -144,9 +144,20 @@ fn with_userinfo(value: &str, password_mask: &str) -> String {
     format!(
         "{}{}{}",
         &value[..start],
-        mask_userinfo(&rest[..at], password_mask, true),
+        mask_userinfo(
+            &rest[..at],
+            password_mask,
+            lone_user_is_secret(&value[..start])
+        ),
         &rest[at..]
     )
+}
+
+/// Whether a lone user after `prefix` (the text up to the authority) may be a token: in an
+/// http(s) URL it can be (`https://TOKEN@github.com`); in an ssh one it is the account
+/// (`ssh://git@host:2222/`), which ssh never takes a token for, and it names the rewrite.
+fn lone_user_is_secret(prefix: &str) -> bool {
+    !prefix.to_ascii_lowercase().ends_with("ssh://")
 }
 
 /// `user:password` → `user:<mask>`; a lone user → `xxxxx` when `lone_is_secret`. For display
@@ -214,7 +225,7 @@ pub fn mask_text(text: &str) -> String {
         }
         let run = &rest[..run_len];
         // After `//` the run is a URL authority: there a lone user is a token too.
-        let after_slashes = out.ends_with("//");
+        let after_slashes = out.ends_with("//") && lone_user_is_secret(&out);
         match run.rfind('@') {
             Some(at) => {
                 out.push_str(&mask_userinfo(&run[..at], MASK, after_slashes));
@@ -243,7 +254,7 @@ pub fn credential_spans(text: &str) -> Vec<std::ops::Range<usize>> {
             continue;
         }
         let run = &rest[..run_len];
-        let after_slashes = text[..pos].ends_with("//");
+        let after_slashes = text[..pos].ends_with("//") && lone_user_is_secret(&text[..pos]);
         if let Some(at) = run.rfind('@') {
             let userinfo = &run[..at];
             match userinfo.split_once(':') {
@@ -419,6 +430,16 @@ mod tests {
             mask_url("http://u:secret@127.0.0.1:3128"),
             "http://u:xxxxx@127.0.0.1:3128"
         );
+    }
+
+    #[test]
+    fn an_ssh_account_is_no_token() {
+        assert_eq!(mask_url("ssh://git@h:2222/"), "ssh://git@h:2222/");
+        assert_eq!(
+            mask_text("url.ssh://git@h:2222/.insteadOf https://TOKEN@h/"),
+            "url.ssh://git@h:2222/.insteadOf https://xxxxx@h/"
+        );
+        assert_eq!(mask_url("ssh://git:pw@h/"), "ssh://git:xxxxx@h/");
     }
 
     #[test]

@@ -33,6 +33,12 @@ pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
         "CA 证书文件路径（PEM）",
     ),
     ("host", "host name", "主机名"),
+    // The git config key of the insteadOf rewrite that applies (`url.<base>.insteadOf`).
+    (
+        "instead_of",
+        "url.BASE.insteadOf key",
+        "url.BASE.insteadOf 配置项",
+    ),
     ("addr", "host:port", "主机:端口"),
     ("port", "port", "端口"),
     ("url", "URL", "URL"),

@@ -59,6 +59,7 @@ pub async fn predict(
         govcs: cfg.govcs().ok(),
         ls_remote: opts.vcs,
         timeout: opts.timeout,
+        dns: opts.probe.clone(),
     };
     let (pred, obs) = observe(&routes, &sim, &fetcher, Observations::default(), 12, |p| {
         let (f, d) = (&fetcher, &dopts);

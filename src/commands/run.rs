@@ -128,6 +128,7 @@ async fn follow_go(
         govcs: config.govcs().ok(),
         ls_remote: args.vcs,
         timeout: opts.per_probe_timeout,
+        dns: Some(opts.clone()),
     };
     let spinner = progress.start(&format!(
         "following go mod download for {} module(s)",

@@ -22,6 +22,9 @@ pub struct DirectOptions {
     /// Run `git ls-remote` (`--vcs`).
     pub ls_remote: bool,
     pub timeout: Duration,
+    /// The resolver an ssh/git:// host is looked up with (`--system-dns`, the hosts file);
+    /// None: the OS resolver.
+    pub dns: Option<crate::probe::ProbeOptions>,
 }
 
 /// Which git to run and with what extra environment (tests point GIT_CONFIG_GLOBAL at a
@@ -74,6 +77,7 @@ impl DirectOptions {
             govcs: None,
             ls_remote: false,
             timeout,
+            dns: None,
         }
     }
 }
@@ -148,12 +152,30 @@ async fn run_cmd(
 }
 
 /// Resolves and connects to host:port within `t`: None when it connects.
-async fn connect_failure(host: &str, port: u16, t: Duration) -> Option<ConnectFailure> {
-    let addrs: Vec<std::net::SocketAddr> =
-        match tokio::time::timeout(t, tokio::net::lookup_host((host, port))).await {
+async fn connect_failure(
+    host: &str,
+    port: u16,
+    t: Duration,
+    dns: Option<&crate::probe::ProbeOptions>,
+) -> Option<ConnectFailure> {
+    let addrs: Vec<std::net::SocketAddr> = match dns {
+        Some(o) => {
+            let (answer, _) = crate::probe::dns::system::resolve_system(host, o).await;
+            let a: Vec<_> = answer
+                .addrs()
+                .into_iter()
+                .map(|ip| std::net::SocketAddr::new(ip, port))
+                .collect();
+            if a.is_empty() {
+                return Some(ConnectFailure::Resolve);
+            }
+            a
+        }
+        None => match tokio::time::timeout(t, tokio::net::lookup_host((host, port))).await {
             Ok(Ok(a)) => a.collect(),
             _ => return Some(ConnectFailure::Resolve),
-        };
+        },
+    };
     let mut last = ConnectFailure::Resolve;
     for a in addrs {
         match tokio::time::timeout(t, tokio::net::TcpStream::connect(a)).await {
@@ -312,11 +334,11 @@ pub async fn probe_direct_with(
     .map(|o| parse_instead_of(&o.stdout))
     .unwrap_or_default();
     let effective = rewrite_url(&root.repo, &rules);
-    if effective != root.repo {
-        detail.push(format!(
-            "git rewrites {} to {} (url.insteadOf)",
-            root.repo,
-            crate::redact::mask_value(&effective)
+    if let Some(rule) = super::meta::rewrite_rule(&root.repo, &rules) {
+        detail.push(super::meta::rewrite_note(
+            &root.repo,
+            &crate::redact::mask_value(&effective),
+            rule,
         ));
     }
     let endpoint = transport_endpoint(&effective);
@@ -334,7 +356,7 @@ pub async fn probe_direct_with(
     };
     if !opts.ls_remote {
         if let Some((host, port, proto)) = &endpoint {
-            if let Some(why) = connect_failure(host, *port, t).await {
+            if let Some(why) = connect_failure(host, *port, t, opts.dns.as_ref()).await {
                 detail.push(format!(
                     "{proto} to {host}:{port}: {} (TCP probe)",
                     why.strerror()
@@ -408,7 +430,7 @@ pub async fn probe_direct_with(
         Err(RunFailure::Timeout) => {
             // ssh's own connect timeout is the kernel's (minutes): say what it will print.
             if let Some((host, port, _)) = &endpoint {
-                if let Some(why) = connect_failure(host, *port, t).await {
+                if let Some(why) = connect_failure(host, *port, t, opts.dns.as_ref()).await {
                     return predicted_connect_failure(why, detail);
                 }
             }

@@ -406,3 +406,69 @@ fn two_checks_files_for_one_id_are_refused_by_name() {
         "{err}"
     );
 }
+
+#[test]
+fn the_ssh_reachability_check_uses_the_configured_resolver_and_names_the_rewrite() {
+    use gomod_diag::modfetch::direct::{probe_direct_with, DirectOptions, GitSetup};
+    if std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but no git"
+        );
+        eprintln!("skipping: no `git` on PATH");
+        return;
+    }
+    let lab = crate::netlab::Lab::new();
+    let closed = lab.closed_port();
+    // gitssh.test exists only in the resolver given as --system-dns (the OS resolver would
+    // not know it): a refused connect proves the name was looked up there.
+    let dns = lab.dns(crate::netlab::dns::DnsMode::zone(&[(
+        "gitssh.test",
+        closed.ip(),
+    )]));
+    let tmp = tempfile::tempdir().unwrap();
+    let base = format!("ssh://git@gitssh.test:{}/", closed.port());
+    let cfg = tmp.path().join("gitconfig");
+    std::fs::write(
+        &cfg,
+        format!("[url \"{base}\"]\n\tinsteadOf = https://github.com/\n"),
+    )
+    .unwrap();
+    let git = GitSetup {
+        program: "git".into(),
+        gomodcache: tmp.path().join("modcache").display().to_string(),
+        env: vec![
+            ("GIT_CONFIG_GLOBAL".into(), cfg.display().to_string()),
+            ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
+            ("HOME".into(), tmp.path().display().to_string()),
+        ],
+    };
+    let d = lab.block_on(async {
+        let mut probe = gomod_diag::probe::ProbeOptions::new(Duration::from_secs(5));
+        probe.system_dns = Some(dns);
+        let opts = DirectOptions {
+            dns: Some(probe),
+            ..DirectOptions::new(Duration::from_secs(2))
+        };
+        let fetcher = gomod_diag::modfetch::fetch::Fetcher::new(None, Duration::from_secs(2));
+        probe_direct_with("github.com/org/repo", &fetcher, &opts, &git).await
+    });
+    assert_eq!(d.class, "vcs.ssh_blocked", "{d:?}");
+    let err = d.go_error.clone().unwrap_or_default();
+    assert!(
+        err.contains(&format!(
+            "ssh: connect to host gitssh.test port {}: Connection refused",
+            closed.port()
+        )),
+        "resolved by --system-dns, then refused: {err}"
+    );
+    assert_eq!(
+        gomod_diag::modfetch::meta::rewrite_key_in(&d.detail),
+        Some(format!("url.{base}.insteadOf").as_str()),
+        "{d:?}"
+    );
+}
