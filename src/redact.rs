@@ -157,7 +157,9 @@ fn with_userinfo(value: &str, password_mask: &str) -> String {
 /// http(s) URL it can be (`https://TOKEN@github.com`); in an ssh one it is the account
 /// (`ssh://git@host:2222/`), which ssh never takes a token for, and it names the rewrite.
 fn lone_user_is_secret(prefix: &str) -> bool {
-    !prefix.to_ascii_lowercase().ends_with("ssh://")
+    // Only the tail is looked at: mask_text asks this for every run of a long text.
+    let b = prefix.as_bytes();
+    !b[b.len().saturating_sub(6)..].eq_ignore_ascii_case(b"ssh://")
 }
 
 /// `user:password` → `user:<mask>`; a lone user → `xxxxx` when `lone_is_secret`. For display

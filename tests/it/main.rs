@@ -16,6 +16,7 @@ mod config_env;
 mod edges;
 mod explain;
 mod fuzz_props;
+mod hostile;
 mod modfetch;
 mod probes;
 mod scenarios;
