@@ -161,10 +161,7 @@ pub fn note_tile(data: &[u8]) {
     }
     let _ = note::Verifier::parse(&text);
     if let Ok(tree) = tlog::parse_tree(&text) {
-        assert_eq!(
-            tlog::parse_tree(&tlog::format_tree(&tree)),
-            Ok(tree.clone())
-        );
+        assert_eq!(tlog::parse_tree(&tlog::format_tree(&tree)), Ok(tree));
         let _ = tlog::plan_record_tiles(&tree, (data.len() as i64) * 7);
     }
     let _ = tlog::parse_record(data);
@@ -225,8 +222,11 @@ pub fn os_outputs(data: &[u8]) {
     let _ = gomod_diag::probe::dns::system::parse_resolv_conf_nameservers(&text);
 }
 
+/// A property over raw bytes.
+pub type Property = fn(&[u8]);
+
 /// Every property, by name (the fuzz target names).
-pub const ALL: &[(&str, fn(&[u8]))] = &[
+pub const ALL: &[(&str, Property)] = &[
     ("config_values", config_values),
     ("goproxy", goproxy),
     ("goprivate", goprivate),

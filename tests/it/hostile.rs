@@ -53,8 +53,8 @@ fn contained(what: &str, lab: &Lab, env: &[(&str, String)], args: &[&str]) -> Ou
     // Its own process group: nothing it leaves behind outlives the case.
     c.process_group(0);
     let start = Instant::now();
-    let child = c.spawn().unwrap();
-    let pid = child.id() as libc::pid_t;
+    // Reaped below with waitpid (after its VmHWM is read); the handle is only for its pid.
+    let pid = c.spawn().unwrap().id() as libc::pid_t;
     // Peak RSS: the child's VmHWM, sampled until it exits (a high-water mark, so a sample
     // after a spike still sees it). Not wait4's ru_maxrss: a child forked from this test
     // process carries the test's own pages in it until exec.
@@ -399,7 +399,8 @@ fn via_dns(addr: SocketAddr) -> Vec<(&'static str, String)> {
 #[test]
 fn hostile_dns_answers() {
     let lab = Lab::new();
-    let cases: [(&str, fn(&[u8], bool) -> Option<Vec<u8>>); 5] = [
+    type Answer = fn(&[u8], bool) -> Option<Vec<u8>>;
+    let cases: [(&str, Answer); 5] = [
         // Cut after a few bytes of the header.
         ("truncated answer", |q, _| {
             Some(q[..q.len().min(5)].to_vec())
