@@ -186,6 +186,18 @@ pub(super) fn fill_fix_values(
             )),
         ),
         CauseId::ConfigGosumdbInvalid => v.set("sumdb", "sum.golang.org"),
+        // The checksum database Go uses, as configured (the explanation names it).
+        CauseId::SumdbBadSignature | CauseId::SumdbUnreachable => {
+            let sumdb = cfg.get("GOSUMDB");
+            v.set(
+                "sumdb",
+                if sumdb.is_empty() {
+                    "sum.golang.org".to_string()
+                } else {
+                    mask_value(sumdb)
+                },
+            );
+        }
         CauseId::GoproxyHttpError => {
             v.set(
                 "goproxy_new",
