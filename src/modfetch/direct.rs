@@ -82,6 +82,10 @@ impl DirectOptions {
     }
 }
 
+/// How much of a `?go-get=1` page is read (Go reads on to `</head>`; 4 MiB is far beyond
+/// any real page, and bounded).
+pub const GO_GET_KEEP: usize = 4 << 20;
+
 /// The directory cmd/go runs git in for `remote` (codehost.WorkDir: the SHA-256 of
 /// `git3:<remote>` under `$GOMODCACHE/cache/vcs`).
 pub fn vcs_work_dir(gomodcache: &str, remote: &str) -> String {
@@ -238,7 +242,9 @@ pub async fn probe_direct_with(
         Some(Err(e)) => return fail(e, true, CauseId::GoproxyModuleNotFound, detail),
         None => {
             let url = go_get_url(path);
-            let f = fetcher.get(&url, 1 << 20).await;
+            // Go reads the page until </head> or <body>, however far (no limit): read far,
+            // and say so when even that ends before the tags.
+            let f = fetcher.get(&url, GO_GET_KEEP).await;
             match repo_root_from_go_get(path, &url, &f) {
                 Ok(r) => r,
                 Err(e) => {

@@ -218,6 +218,12 @@ pub fn repo_root_from_go_get(
         } => (*code, reason, content_type, body),
     };
     let imports = parse_meta_go_imports(&String::from_utf8_lossy(body));
+    if imports.is_empty() && fetch.cut() {
+        return Err(format!(
+            "reading {url}: the page is larger than {} MiB before its go-import tags end (Go reads on until </head>)",
+            body.len() >> 20
+        ));
+    }
     if imports.is_empty() && code != 200 {
         return Err(http_error_text(url, code, reason, ct, body));
     }

@@ -472,3 +472,87 @@ fn the_ssh_reachability_check_uses_the_configured_resolver_and_names_the_rewrite
         "{d:?}"
     );
 }
+
+#[test]
+fn a_cut_response_is_called_too_large_not_malformed() {
+    // A 5 MiB .info (valid JSON, or endless: the probe cannot tell past its 4 MiB limit).
+    let lab = crate::netlab::Lab::new();
+    let srv = lab.http(crate::netlab::http::handler(|r| {
+        if r.target.ends_with(".info") {
+            let mut b = b"{\"Version\":\"v1.0.0\",\"Pad\":\"".to_vec();
+            b.resize(5 << 20, b'p');
+            b.extend_from_slice(b"\"}");
+            crate::netlab::http::Response::new(200, "OK", b)
+                .header("Content-Type", "application/json")
+        } else {
+            crate::netlab::http::Response::new(404, "Not Found", "not found")
+        }
+    }));
+    let home = tempfile::tempdir().unwrap();
+    let o = lab
+        .command()
+        .current_dir(home.path())
+        .env("HOME", home.path())
+        .env("GOPROXY", format!("http://{srv}"))
+        .env("GOSUMDB", "off")
+        .env("GOMOD_DIAG_SYSTEM_DNS", "127.0.0.1:9")
+        .args([
+            "--module",
+            "example.com/m@v1.0.0",
+            "--json",
+            "--timeout",
+            "8s",
+        ])
+        .output()
+        .unwrap();
+    no_panic("cut .info", &o.stderr, o.status.code());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let go_error = v["verdict"]["go_error"].as_str().unwrap_or("");
+    assert!(
+        go_error.contains("larger than 4 MiB or never ends"),
+        "{go_error}"
+    );
+    assert_ne!(v["verdict"]["cause"]["id"], "goproxy.invalid_info");
+}
+
+#[test]
+fn a_go_import_tag_after_the_first_mib_is_found() {
+    use gomod_diag::modfetch::direct::GO_GET_KEEP;
+    use gomod_diag::modfetch::meta::repo_root_from_go_get;
+    let lab = crate::netlab::Lab::new();
+    let srv = lab.http(crate::netlab::http::handler(|_| {
+        let mut page = b"<html><head><!-- ".to_vec();
+        page.resize(3 << 19, b'x'); // 1.5 MiB before the tag
+        page.extend_from_slice(b" --><meta name=\"go-import\" content=\"corp.test/m git https://git.corp.test/m\"></head></html>");
+        crate::netlab::http::Response::new(200, "OK", page).header("Content-Type", "text/html")
+    }));
+    let url = format!("http://{srv}/m?go-get=1");
+    let f = lab.block_on(async {
+        gomod_diag::modfetch::fetch::Fetcher::new(None, Duration::from_secs(5))
+            .get(&url, GO_GET_KEEP)
+            .await
+    });
+    let root = repo_root_from_go_get("corp.test/m", &url, &f).expect("Go reads on and finds it");
+    assert_eq!(root.repo, "https://git.corp.test/m");
+    // Cut before the tags end: said so, not "no go-import meta tags".
+    let cut = match f {
+        gomod_diag::facts::Fetch::Status {
+            code,
+            reason,
+            content_type,
+            body,
+            elapsed_ms,
+            ..
+        } => gomod_diag::facts::Fetch::Status {
+            code,
+            reason,
+            content_type,
+            size: body.len() as u64 + 1,
+            body: body[..1 << 20].to_vec(),
+            elapsed_ms,
+        },
+        other => panic!("{other:?}"),
+    };
+    let err = repo_root_from_go_get("corp.test/m", &url, &cut).unwrap_err();
+    assert!(err.contains("larger than 1 MiB"), "{err}");
+}
