@@ -540,9 +540,8 @@ async fn http_connect(
     }
     let budget = step_end.saturating_duration_since(tokio::time::Instant::now());
     let (buf, err, timed_out) = read_head(conn, budget).await;
-    // No whole answer by the step deadline, silent or trickling: Go's CONNECT read has no
-    // timeout of its own but the request's context (net/http dialConn), and it returns that
-    // context's error as it is.
+    // No whole answer by the step deadline (silent or trickling): Go's CONNECT read has only
+    // the request's context (net/http dialConn) and returns that context's error as it is.
     if timed_out {
         f.class = ProxyClass::Unreachable;
         f.listener = Some(if buf.is_empty() { "silent" } else { "slow" }.into());
@@ -666,9 +665,8 @@ async fn socks5(
         f.socks = Some(reply);
         return false;
     }
-    // Go authenticates only when the URL has credentials; without them it sends the CONNECT
-    // request whatever method the server chose (x/net/internal/socks: Authenticate is nil),
-    // and the server's demand shows in how that request fails.
+    // Go authenticates only with credentials in the URL; without, it sends the request
+    // whatever method was chosen (x/net/internal/socks: Authenticate is nil).
     let demanded = (creds.is_none() && b[1] != 0).then_some(b[1]);
     if let (2, Some((u, p))) = (b[1], creds) {
         let r = bounded(budget, async {
@@ -764,7 +762,6 @@ fn socks_request_outcome(
         }
         Some(Err(e)) => {
             f.class = ProxyClass::Other;
-            // io.ReadFull on a server that hung up: Go's "EOF".
             let text = if e.kind() == std::io::ErrorKind::UnexpectedEof {
                 goerr::EOF.to_string()
             } else {

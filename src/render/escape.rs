@@ -76,11 +76,10 @@ mod tests {
             output("\x1b[31m✗\x1b[0m \x1b[38;5;1mx\x1b[2J"),
             "\x1b[31m✗\x1b[0m \\u001b[38;5;1mx\\u001b[2J"
         );
-        // A painted value cannot carry its own escapes.
-        assert_eq!(
-            super::super::Paint { on: true }.red("\x1b[2J"),
-            "\x1b[31m\\u001b[2J\x1b[0m"
-        );
+        // A painted value cannot carry its own escapes; paint nests.
+        let p = super::super::Paint { on: true };
+        assert_eq!(p.red("\x1b[2J"), "\x1b[31m\\u001b[2J\x1b[0m");
+        assert_eq!(p.bold(&p.red("x")), "\x1b[1m\x1b[31mx\x1b[0m\x1b[0m");
     }
 
     #[test]
