@@ -26,15 +26,29 @@ pub fn main() -> ExitCode {
             return ExitCode::from(exit::INCONCLUSIVE);
         }
     };
-    let result = runtime.block_on(dispatch(&ctx, cli.command, cli.run));
+    let result = runtime.block_on(async {
+        // Ctrl-C ends the run by dropping it: its spinners clear their lines on drop, so a
+        // terminal is left clean, and the exit code is the shell's 128 + SIGINT.
+        // `biased`: the handler is installed (first poll) before the run draws anything.
+        tokio::select! {
+            biased;
+            _ = tokio::signal::ctrl_c() => Ok(None),
+            r = dispatch(&ctx, cli.command, cli.run) => r.map(Some),
+        }
+    });
     // Probes may leave blocking lookups behind; never let them hold the exit.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(Some(code)) => ExitCode::from(code),
+        Ok(None) => {
+            eprintln!("gomod-diag: interrupted");
+            ExitCode::from(exit::INTERRUPTED)
+        }
         Err(e) => {
+            // An error may quote a peer or a file: escaped like every output.
             eprintln!(
                 "gomod-diag: error: {}",
-                redact::mask_text(&format!("{e:#}"))
+                crate::render::escape::text(&redact::mask_text(&format!("{e:#}")))
             );
             ExitCode::from(exit::USAGE)
         }

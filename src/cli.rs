@@ -425,6 +425,12 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 pub fn parse_dns_server(s: &str) -> Result<SocketAddr, String> {
     let t = s.trim();
     if let Ok(addr) = t.parse::<SocketAddr>() {
+        // Port 0 is no server: nothing would ever answer there.
+        if addr.port() == 0 {
+            return Err(format!(
+                "invalid DNS server {s:?}: port 0 is no server; expected a port from 1 to 65535, e.g. 8.8.8.8:53 (53 when omitted)"
+            ));
+        }
         return Ok(addr);
     }
     if let Ok(ip) = t.parse::<std::net::IpAddr>() {

@@ -9,3 +9,5 @@ pub const USAGE: u8 = 2;
 /// Inconclusive: the facts do not allow a prediction (for example the run deadline expired
 /// before the probes on Go's path finished, or git access was not checked with `--no-vcs`).
 pub const INCONCLUSIVE: u8 = 3;
+/// Interrupted by Ctrl-C (SIGINT): the shell's 128 + 2.
+pub const INTERRUPTED: u8 = 130;

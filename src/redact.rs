@@ -125,7 +125,7 @@ pub fn mask_value(value: &str) -> String {
 /// and the user is kept; a lone user (a token) becomes `xxxxx`. Values without userinfo,
 /// and already masked ones, come back unchanged.
 pub fn mask_url(value: &str) -> String {
-    with_userinfo(value, MASK)
+    mask_token_words(&with_userinfo(value, MASK))
 }
 
 /// The URL as net/http prints it in an error (`Get "URL": ...`): the password replaced by
@@ -144,9 +144,22 @@ fn with_userinfo(value: &str, password_mask: &str) -> String {
     format!(
         "{}{}{}",
         &value[..start],
-        mask_userinfo(&rest[..at], password_mask, true),
+        mask_userinfo(
+            &rest[..at],
+            password_mask,
+            lone_user_is_secret(&value[..start])
+        ),
         &rest[at..]
     )
+}
+
+/// Whether a lone user after `prefix` (the text up to the authority) may be a token: in an
+/// http(s) URL it can be (`https://TOKEN@github.com`); in an ssh one it is the account
+/// (`ssh://git@host:2222/`), which ssh never takes a token for, and it names the rewrite.
+fn lone_user_is_secret(prefix: &str) -> bool {
+    // Only the tail is looked at: mask_text asks this for every run of a long text.
+    let b = prefix.as_bytes();
+    !b[b.len().saturating_sub(6)..].eq_ignore_ascii_case(b"ssh://")
 }
 
 /// `user:password` → `user:<mask>`; a lone user → `xxxxx` when `lone_is_secret`. For display
@@ -158,6 +171,8 @@ fn mask_userinfo(userinfo: &str, password_mask: &str, lone_is_secret: bool) -> S
         Some((user, pw)) if password_mask == MASK && (pw == MASK || pw == GO_ERROR_MASK) => {
             format!("{user}:{pw}")
         }
+        // `https://ghp_TOKEN:x-oauth-basic@github.com/`: the user is the secret there.
+        Some((user, _)) if is_token(user) => format!("{MASK}:{password_mask}"),
         Some((user, _)) => format!("{user}:{password_mask}"),
         None if lone_is_secret && !userinfo.is_empty() => MASK.to_string(),
         None => userinfo.to_string(),
@@ -199,7 +214,7 @@ pub fn authority_char(c: char) -> bool {
 /// `user:password@host`, and `Authorization` / `Proxy-Authorization` header values. Module
 /// versions (`example.com/m@v1.0.0`) and e-mail addresses are not credentials and stay.
 pub fn mask_text(text: &str) -> String {
-    let text = mask_auth_headers(text);
+    let text = mask_token_words(&mask_auth_headers(text));
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
     while !rest.is_empty() {
@@ -214,7 +229,7 @@ pub fn mask_text(text: &str) -> String {
         }
         let run = &rest[..run_len];
         // After `//` the run is a URL authority: there a lone user is a token too.
-        let after_slashes = out.ends_with("//");
+        let after_slashes = out.ends_with("//") && lone_user_is_secret(&out);
         match run.rfind('@') {
             Some(at) => {
                 out.push_str(&mask_userinfo(&run[..at], MASK, after_slashes));
@@ -243,7 +258,7 @@ pub fn credential_spans(text: &str) -> Vec<std::ops::Range<usize>> {
             continue;
         }
         let run = &rest[..run_len];
-        let after_slashes = text[..pos].ends_with("//");
+        let after_slashes = text[..pos].ends_with("//") && lone_user_is_secret(&text[..pos]);
         if let Some(at) = run.rfind('@') {
             let userinfo = &run[..at];
             match userinfo.split_once(':') {
@@ -323,20 +338,33 @@ pub fn mask_quoted_fragments(error: &str, source: &str) -> String {
 }
 
 /// Masks the value of `Authorization:` and `Proxy-Authorization:` headers (case-insensitive),
-/// keeping the scheme word so a reader still sees "Basic" or "Bearer".
+/// keeping the scheme word so a reader still sees "Basic" or "Bearer"; also as JSON writes
+/// them (`"Authorization": "Bearer ..."`, and escaped inside a JSON string, as a server that
+/// echoes its request in a body shows up in `probe http --json`).
 fn mask_auth_headers(text: &str) -> String {
     let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
-    while let Some(found) = lower[pos..].find("authorization:") {
-        let value_start = pos + found + "authorization:".len();
+    while let Some(found) = lower[pos..].find("authorization") {
+        let after_name = pos + found + "authorization".len();
+        let Some((sep_len, quote)) = auth_separator(&text[after_name..]) else {
+            out.push_str(&text[pos..after_name]);
+            pos = after_name;
+            continue;
+        };
+        let value_start = after_name + sep_len;
         out.push_str(&text[pos..value_start]);
         let line_end = text[value_start..]
             .find(['\n', '\r'])
             .map_or(text.len(), |i| value_start + i);
-        let value = text[value_start..line_end].trim_start();
-        let lead = &text[value_start..line_end - value.len()];
-        out.push_str(lead);
+        let end = match quote {
+            Some(q) => text[value_start..line_end]
+                .find(q)
+                .map_or(line_end, |i| value_start + i),
+            None => line_end,
+        };
+        let value = text[value_start..end].trim_start();
+        out.push_str(&text[value_start..end - value.len()]);
         match value.split_once(' ') {
             Some((scheme, _)) => {
                 out.push_str(scheme);
@@ -346,9 +374,110 @@ fn mask_auth_headers(text: &str) -> String {
             None if value.is_empty() => {}
             None => out.push_str(MASK),
         }
-        pos = line_end;
+        pos = end;
     }
     out.push_str(&text[pos..]);
+    out
+}
+
+/// After a header name: the length up to its value and the quote that ends the value (a
+/// header line: `:`; JSON: `": "`; JSON in a JSON string: `\": \"`).
+fn auth_separator(rest: &str) -> Option<(usize, Option<&'static str>)> {
+    if rest.starts_with(':') {
+        return Some((1, None));
+    }
+    for (sep, q) in [("\":", "\""), ("\\\":", "\\\"")] {
+        if let Some(after) = rest.strip_prefix(sep) {
+            let ws = after.len() - after.trim_start_matches(' ').len();
+            if after[ws..].starts_with(q) {
+                return Some((sep.len() + ws + q.len(), Some(q)));
+            }
+        }
+    }
+    None
+}
+
+/// Prefixes of access tokens that are secrets wherever they appear (GitHub, GitLab, Slack,
+/// npm, PyPI, AWS keys, Google OAuth).
+const TOKEN_PREFIXES: &[&str] = &[
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "gldt-",
+    "xoxb-",
+    "xoxp-",
+    "npm_",
+    "pypi-",
+    "AKIA",
+    "ya29.",
+];
+
+/// Query and flag names whose value is a secret (`?token=`, `--password=`, `access_token=`).
+const SECRET_KEYS: &[&str] = &[
+    "token",
+    "access_token",
+    "private_token",
+    "auth_token",
+    "api_key",
+    "apikey",
+    "password",
+    "passwd",
+    "secret",
+    "client_secret",
+];
+
+fn token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
+}
+
+/// A word that is an access token by its prefix (and long enough to be one).
+fn is_token(word: &str) -> bool {
+    TOKEN_PREFIXES
+        .iter()
+        .any(|p| word.len() >= p.len() + 6 && word.starts_with(p))
+}
+
+/// Masks tokens outside URL userinfo: words with a token prefix (in a URL path, a GOAUTH
+/// command's arguments, anywhere) and the values of secret-named keys (`?token=...`,
+/// `--password=...`, `access_token=...`).
+fn mask_token_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(token_char) {
+        out.push_str(&rest[..start]);
+        let word_len = rest[start..]
+            .find(|c: char| !token_char(c))
+            .map_or(rest.len() - start, |i| i);
+        let word = &rest[start..start + word_len];
+        let after = &rest[start + word_len..];
+        if is_token(word) && word != MASK {
+            out.push_str(MASK);
+        } else {
+            out.push_str(word);
+        }
+        rest = after;
+        let key = word.trim_start_matches('-').to_ascii_lowercase();
+        if let Some(v) = after
+            .strip_prefix('=')
+            .filter(|_| SECRET_KEYS.contains(&key.as_str()))
+        {
+            let end = v
+                .find(['&', ' ', '"', '\'', ',', ';', '\n', '\r', '\\', '#'])
+                .unwrap_or(v.len());
+            out.push('=');
+            if end > 0 && &v[..end] != MASK {
+                out.push_str(MASK);
+            } else {
+                out.push_str(&v[..end]);
+            }
+            rest = &v[end..];
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -419,6 +548,48 @@ mod tests {
             mask_url("http://u:secret@127.0.0.1:3128"),
             "http://u:xxxxx@127.0.0.1:3128"
         );
+    }
+
+    #[test]
+    fn tokens_outside_userinfo() {
+        assert_eq!(
+            mask_url("https://ghp_abcdef123456:x-oauth-basic@github.com/"),
+            "https://xxxxx:xxxxx@github.com/"
+        );
+        assert_eq!(
+            mask_text("GOPROXY=https://p.corp/t/glpat-abcdef123456/mod?token=q123&x=1,direct"),
+            "GOPROXY=https://p.corp/t/xxxxx/mod?token=xxxxx&x=1,direct"
+        );
+        assert_eq!(
+            mask_text("GOAUTH=command /usr/bin/helper --password=s3cr3t ghp_abcdefghij"),
+            "GOAUTH=command /usr/bin/helper --password=xxxxx xxxxx"
+        );
+        assert_eq!(
+            mask_text(r#"{"body_preview":"{\"Authorization\": \"Bearer tok123\"}"}"#),
+            r#"{"body_preview":"{\"Authorization\": \"Bearer xxxxx\"}"}"#
+        );
+        assert_eq!(
+            mask_text(r#"{"Authorization": "Basic dXNlcjpwdw=="}"#),
+            r#"{"Authorization": "Basic xxxxx"}"#
+        );
+        // Not secrets: prose about tokens, module paths, versions, hashes.
+        for s in [
+            "the token= flag",
+            "golang.org/x/text@v0.14.0 h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=",
+            "Authorization header missing",
+        ] {
+            assert_eq!(mask_text(s), s);
+        }
+    }
+
+    #[test]
+    fn an_ssh_account_is_no_token() {
+        assert_eq!(mask_url("ssh://git@h:2222/"), "ssh://git@h:2222/");
+        assert_eq!(
+            mask_text("url.ssh://git@h:2222/.insteadOf https://TOKEN@h/"),
+            "url.ssh://git@h:2222/.insteadOf https://xxxxx@h/"
+        );
+        assert_eq!(mask_url("ssh://git:pw@h/"), "ssh://git:xxxxx@h/");
     }
 
     #[test]

@@ -242,6 +242,37 @@ pub fn rediagnose(mut report: Report, style: &Style) -> Result<Report, String> {
     Ok(report)
 }
 
+/// The largest report `report FILE` reads: a real one is a few hundred KiB; the cap bounds
+/// memory (the parsed report takes a few times its text).
+pub const MAX_REPORT_BYTES: u64 = 16 << 20;
+
+/// The text of a saved report from its bytes: UTF-8 (with or without a BOM), or UTF-16LE/BE
+/// with a BOM — what Windows PowerShell 5.1 writes for `gomod-diag --json > report.json`.
+/// The error says what was found and what is accepted.
+pub fn decode_report_text(bytes: &[u8]) -> Result<String, String> {
+    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16, name: &str| {
+        if rest.len() % 2 != 0 {
+            return Err(format!(
+                "{name} text with an odd number of bytes (cut short?)"
+            ));
+        }
+        let units = rest.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|e| format!("invalid {name}: {e}"))
+    };
+    match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => std::str::from_utf8(rest)
+            .map(str::to_string)
+            .map_err(|e| format!("invalid UTF-8 after the BOM: {e}")),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes, "UTF-16LE"),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes, "UTF-16BE"),
+        _ => std::str::from_utf8(bytes).map(str::to_string).map_err(|e| {
+            format!("not UTF-8 ({e}); accepted: UTF-8, or UTF-16 with a byte order mark")
+        }),
+    }
+}
+
 /// The exit code for a verdict (README, "Exit codes").
 pub fn exit_code(v: &Verdict, fail_on_findings: bool) -> u8 {
     if v.inconclusive && !v.go_will_succeed && v.cause.id == CauseId::Inconclusive {

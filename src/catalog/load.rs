@@ -62,6 +62,13 @@ mod tests {
             dir.path().join("a.toml"),
             "errors name the whole path"
         );
+        // Two files for one id: refused, naming both (the name order would pick silently).
+        let err = Catalog::with_overlay(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("a.toml") && err.contains("b.toml") && err.contains("tcp.refused"),
+            "{err}"
+        );
+        std::fs::remove_file(dir.path().join("a.toml")).unwrap();
         let cat = Catalog::with_overlay(dir.path()).unwrap();
         assert_eq!(
             cat.get(CauseId::TcpRefused, Lang::En).unwrap().title,

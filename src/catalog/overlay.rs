@@ -30,8 +30,20 @@ impl Catalog {
         &mut self,
         files: impl IntoIterator<Item = (PathBuf, String)>,
     ) -> Result<(), CatalogError> {
+        // Two files for one id would let the name order pick a winner silently: refused.
+        let mut defined: std::collections::BTreeMap<String, PathBuf> = Default::default();
         for (file, text) in files {
             let raw = parse_entry(&file, &text)?;
+            if let Some(first) = defined.insert(raw.id.to_string(), file.clone()) {
+                return Err(CatalogError {
+                    message: format!(
+                        "defines {:?}, which {} defines too; keep one file per id",
+                        raw.id.to_string(),
+                        first.display()
+                    ),
+                    file,
+                });
+            }
             let merged = match self.entries.get(&raw.id) {
                 Some(base) => merge_entry(&file, base.clone(), raw)?,
                 None => complete_entry(&file, raw)?,
@@ -229,10 +241,14 @@ explanation = "Internal module hosts resolve only on the VPN."
     }
 
     #[test]
-    fn later_files_overlay_earlier_ones_and_the_first_error_stops() {
+    fn one_file_per_id_and_the_first_error_stops() {
         let first = ("a.toml", "id = \"tcp.refused\"\n[en]\ntitle = \"first\"\n");
         let second = ("b.toml", "id = \"tcp.refused\"\n[en]\ntitle = \"second\"\n");
-        let cat = overlaid(&[first, second]).unwrap();
+        // Two files for one id: refused, naming both (no silent winner).
+        let err = overlaid(&[first, second]).unwrap_err();
+        assert_eq!(err.file, Path::new("b.toml"));
+        assert!(err.message.contains("a.toml"), "{err}");
+        let cat = overlaid(&[second]).unwrap();
         assert_eq!(
             cat.get(CauseId::TcpRefused, Lang::En).unwrap().title,
             "second"

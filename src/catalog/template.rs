@@ -33,6 +33,12 @@ pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
         "CA 证书文件路径（PEM）",
     ),
     ("host", "host name", "主机名"),
+    // The git config key of the insteadOf rewrite that applies (`url.<base>.insteadOf`).
+    (
+        "instead_of",
+        "url.BASE.insteadOf key",
+        "url.BASE.insteadOf 配置项",
+    ),
     ("addr", "host:port", "主机:端口"),
     ("port", "port", "端口"),
     ("url", "URL", "URL"),
@@ -148,7 +154,50 @@ pub(super) fn fill(
 /// Fills the placeholders of a title or explanation (no shell quoting; values redacted;
 /// missing values become `<holes>`).
 pub fn fill_text(template: &str, values: &FixValues, lang: Lang) -> String {
-    fill(template, values, lang, &mut Vec::new())
+    fill(
+        &drop_unknown_asides(template, values),
+        values,
+        lang,
+        &mut Vec::new(),
+    )
+}
+
+/// The template without the parenthesised asides whose values the run does not know
+/// (`far slower here ({value}) than` → `far slower here than`): where a value cannot be
+/// known, the sentence is written without it rather than with a `<hole>`.
+fn drop_unknown_asides(template: &str, values: &FixValues) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    loop {
+        let open = [rest.find('('), rest.find('（')]
+            .into_iter()
+            .flatten()
+            .min();
+        let Some(open) = open else { break };
+        let (o, c) = if rest[open..].starts_with('(') {
+            ('(', ')')
+        } else {
+            ('（', '）')
+        };
+        let inner_start = open + o.len_utf8();
+        let Some(len) = rest[inner_start..].find([c, o]) else {
+            break;
+        };
+        let inner = &rest[inner_start..inner_start + len];
+        let closes = rest[inner_start + len..].starts_with(c);
+        let unknown = placeholders_in(inner)
+            .iter()
+            .any(|n| values.get(n).is_none());
+        if closes && unknown {
+            out.push_str(rest[..open].trim_end_matches(' '));
+            rest = &rest[inner_start + len + c.len_utf8()..];
+        } else {
+            out.push_str(&rest[..inner_start]);
+            rest = &rest[inner_start..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Fills a `summary` template: values redacted. None when a placeholder it uses has no value
@@ -171,6 +220,27 @@ fn hole(name: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_aside_without_its_value_is_left_out() {
+        let t = "{url} is far slower here ({value}) than {mirror} (see docs).";
+        let known = FixValues::new().with("url", "U").with("mirror", "M");
+        assert_eq!(
+            fill_text(t, &known, Lang::En),
+            "U is far slower here than M (see docs)."
+        );
+        let all = known.clone().with("value", "12 s");
+        assert_eq!(
+            fill_text(t, &all, Lang::En),
+            "U is far slower here (12 s) than M (see docs)."
+        );
+        assert_eq!(
+            fill_text("比 {mirror} 慢得多（{value}）。", &known, Lang::Zh),
+            "比 M 慢得多。"
+        );
+        // A sentence that needs the value keeps its hole.
+        assert_eq!(fill_text("use {value}", &known, Lang::En), "use <value>");
+    }
 
     #[test]
     fn empty_value_is_missing() {

@@ -115,6 +115,9 @@ pub fn emit(ctx: &Ctx, report: &Report, fail_on_findings: bool) -> anyhow::Resul
 /// code still tells the verdict. Any other failure (a full disk) is an [`OutputError`].
 pub fn out(text: &str) -> anyhow::Result<()> {
     use std::io::Write as _;
+    // Every output passes the one escaping helper: no peer text reaches the terminal as
+    // control characters.
+    let text = render::escape::output(text);
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())

@@ -62,6 +62,7 @@ pub async fn predict(
         ls_remote: opts.vcs,
         version: None,
         timeout: opts.timeout,
+        dns: opts.probe.clone(),
     };
     let (pred, obs) = observe(&routes, &sim, &fetcher, Observations::default(), 12, |p| {
         let (f, d) = (&fetcher, &dopts);

@@ -9,7 +9,7 @@ use crate::commands::Ctx;
 use crate::config::GoConfig;
 use crate::facts::observed::Fetch;
 use crate::facts::Observations;
-use crate::facts::{rfc3339, Facts, TargetChoice};
+use crate::facts::{rfc3339, Facts};
 use crate::modfetch::direct::{probe_direct_with, DirectOptions, GitSetup};
 use crate::modfetch::fetch::{observe, Fetcher};
 use crate::modfetch::targets::{select_targets, RoutePatterns};
@@ -126,17 +126,7 @@ async fn pipeline(
         deadline_ms: ctx.global.timeout.as_millis() as u64,
         deadline_expired: deadline_expired || opts.pace.past_deadline(),
         assumptions: opts.pace.notes(),
-        targets: selection
-            .targets
-            .iter()
-            .map(|t| TargetChoice {
-                module: match &t.version {
-                    Some(v) => format!("{}@{v}", t.path),
-                    None => t.path.clone(),
-                },
-                why: selection.why.join("; "),
-            })
-            .collect(),
+        targets: selection.choices(),
         clock,
         observations,
         endpoints,
@@ -277,6 +267,7 @@ async fn follow_go(
         ls_remote: !args.no_vcs,
         version: None,
         timeout: opts.per_probe_timeout,
+        dns: Some(opts.clone()),
     };
     let spinner = progress.start(&format!(
         "following go mod download for {} module(s)",

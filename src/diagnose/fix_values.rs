@@ -192,6 +192,18 @@ pub(super) fn fill_fix_values(
             )),
         ),
         CauseId::ConfigGosumdbInvalid => v.set("sumdb", "sum.golang.org"),
+        // The checksum database Go uses, as configured (the explanation names it).
+        CauseId::SumdbBadSignature | CauseId::SumdbUnreachable => {
+            let sumdb = cfg.get("GOSUMDB");
+            v.set(
+                "sumdb",
+                if sumdb.is_empty() {
+                    "sum.golang.org".to_string()
+                } else {
+                    mask_value(sumdb)
+                },
+            );
+        }
         CauseId::GoproxyHttpError => {
             v.set(
                 "goproxy_new",
@@ -252,6 +264,22 @@ pub(super) fn fill_fix_values(
                 },
             );
         }
+        CauseId::VcsSshBlocked => {
+            v.set("host", host);
+            // The rewrite actually configured (`url.ssh://git@host:2222/.insteadOf`).
+            if let Some(key) = input
+                .facts
+                .observations
+                .direct
+                .get(&m.path)
+                .and_then(|d| crate::modfetch::meta::rewrite_key_in(&d.detail))
+            {
+                v.set("instead_of", key);
+            } else {
+                // No rewrite seen: the common one for GitHub-style ssh remotes.
+                v.set("instead_of", format!("url.git@{host}:.insteadOf"));
+            }
+        }
         c if c.area() == Area::Vcs => v.set("host", host),
         c if c.area() == Area::Proxy => {
             if let Some(p) = &route_proxy {
@@ -296,6 +324,14 @@ pub(super) fn fill_proxy_values(
         if !c.auth_schemes.is_empty() {
             v.set("value", c.auth_schemes.join(", "));
         }
+    }
+    // A SOCKS5 server that chose a method Go cannot do (GSSAPI is 1).
+    if let Some(m) = pf
+        .and_then(|p| p.socks.as_ref())
+        .and_then(|s| s.method)
+        .filter(|m| ![0, 2, 0xff].contains(m))
+    {
+        v.set("value", format!("SOCKS5 method {m}"));
     }
 }
 

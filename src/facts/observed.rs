@@ -22,7 +22,8 @@ pub enum Fetch {
         #[serde(with = "b64_bytes")]
         #[cfg_attr(test, schemars(with = "String"))]
         body: Vec<u8>,
-        /// Full body length when known (the body above may be truncated).
+        /// Full body length when known; more than the body's length when it was cut at the
+        /// limit (see [`Fetch::cut`]).
         size: u64,
         elapsed_ms: u64,
     },
@@ -36,6 +37,11 @@ pub enum Fetch {
 }
 
 impl Fetch {
+    /// The body was cut at the probe's limit: the response is longer, or never ends.
+    pub fn cut(&self) -> bool {
+        matches!(self, Fetch::Status { body, size, .. } if *size > body.len() as u64)
+    }
+
     pub fn status(code: u16, content_type: &str, body: &[u8]) -> Fetch {
         Fetch::Status {
             code,
@@ -83,7 +89,8 @@ impl From<&crate::probe::http::HttpFacts> for Fetch {
                         .unwrap_or_else(|| canonical_reason(code).to_string()),
                     content_type: f.content_type.clone().unwrap_or_default(),
                     body: f.body.clone(),
-                    size: f.size,
+                    // A body cut at the limit: more than was kept (its length is unknown).
+                    size: f.size + u64::from(f.truncated),
                     elapsed_ms,
                 }
             }

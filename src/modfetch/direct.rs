@@ -26,6 +26,9 @@ pub struct DirectOptions {
     /// The requested version or query (`v1.2.3`, a branch, a commit, `latest`); None: latest.
     pub version: Option<String>,
     pub timeout: Duration,
+    /// The resolver an ssh/git:// host is looked up with (`--system-dns`, the hosts file);
+    /// None: the OS resolver.
+    pub dns: Option<crate::probe::ProbeOptions>,
 }
 
 /// Which git to run and with what extra environment (tests point GIT_CONFIG_GLOBAL at a
@@ -79,9 +82,14 @@ impl DirectOptions {
             ls_remote: false,
             version: None,
             timeout,
+            dns: None,
         }
     }
 }
+
+/// How much of a `?go-get=1` page is read (Go reads on to `</head>`; 4 MiB is far beyond
+/// any real page, and bounded).
+pub const GO_GET_KEEP: usize = 4 << 20;
 
 /// The directory cmd/go runs git in for `remote` (codehost.WorkDir: the SHA-256 of
 /// `git3:<remote>` under `$GOMODCACHE/cache/vcs`).
@@ -192,12 +200,30 @@ fn kill_group(leader: Option<u32>) {
 fn kill_group(_leader: Option<u32>) {}
 
 /// Resolves and connects to host:port within `t`: None when it connects.
-async fn connect_failure(host: &str, port: u16, t: Duration) -> Option<ConnectFailure> {
-    let addrs: Vec<std::net::SocketAddr> =
-        match tokio::time::timeout(t, tokio::net::lookup_host((host, port))).await {
+async fn connect_failure(
+    host: &str,
+    port: u16,
+    t: Duration,
+    dns: Option<&crate::probe::ProbeOptions>,
+) -> Option<ConnectFailure> {
+    let addrs: Vec<std::net::SocketAddr> = match dns {
+        Some(o) => {
+            let (answer, _) = crate::probe::dns::system::resolve_system(host, o).await;
+            let a: Vec<_> = answer
+                .addrs()
+                .into_iter()
+                .map(|ip| std::net::SocketAddr::new(ip, port))
+                .collect();
+            if a.is_empty() {
+                return Some(ConnectFailure::Resolve);
+            }
+            a
+        }
+        None => match tokio::time::timeout(t, tokio::net::lookup_host((host, port))).await {
             Ok(Ok(a)) => a.collect(),
             _ => return Some(ConnectFailure::Resolve),
-        };
+        },
+    };
     let mut last = ConnectFailure::Resolve;
     for a in addrs {
         match tokio::time::timeout(t, tokio::net::TcpStream::connect(a)).await {
@@ -260,7 +286,9 @@ pub async fn probe_direct_with(
         Some(Err(e)) => return fail(e, true, CauseId::GoproxyModuleNotFound, detail),
         None => {
             let url = go_get_url(path);
-            let f = fetcher.get(&url, 1 << 20).await;
+            // Go reads the page until </head> or <body>, however far (no limit): read far,
+            // and say so when even that ends before the tags.
+            let f = fetcher.get(&url, GO_GET_KEEP).await;
             match repo_root_from_go_get(path, &url, &f) {
                 Ok(r) => r,
                 Err(e) => {
@@ -356,11 +384,11 @@ pub async fn probe_direct_with(
     .map(|o| parse_instead_of(&o.stdout))
     .unwrap_or_default();
     let effective = rewrite_url(&root.repo, &rules);
-    if effective != root.repo {
-        detail.push(format!(
-            "git rewrites {} to {} (url.insteadOf)",
-            root.repo,
-            crate::redact::mask_value(&effective)
+    if let Some(rule) = super::meta::rewrite_rule(&root.repo, &rules) {
+        detail.push(super::meta::rewrite_note(
+            &root.repo,
+            &crate::redact::mask_value(&effective),
+            rule,
         ));
     }
     let endpoint = transport_endpoint(&effective);
@@ -380,7 +408,7 @@ pub async fn probe_direct_with(
     let version = opts.version.as_deref();
     if !opts.ls_remote {
         if let Some((host, port, proto)) = &endpoint {
-            if let Some(why) = connect_failure(host, *port, t).await {
+            if let Some(why) = connect_failure(host, *port, t, opts.dns.as_ref()).await {
                 detail.push(format!(
                     "{proto} to {host}:{port}: {} (TCP probe)",
                     why.strerror()
@@ -476,7 +504,7 @@ pub async fn probe_direct_with(
         Err(RunFailure::Timeout) => {
             // ssh's own connect timeout is the kernel's (minutes): say what it will print.
             if let Some((host, port, _)) = &endpoint {
-                if let Some(why) = connect_failure(host, *port, t).await {
+                if let Some(why) = connect_failure(host, *port, t, opts.dns.as_ref()).await {
                     return predicted_connect_failure(why, detail);
                 }
             }

@@ -220,6 +220,12 @@ pub fn repo_root_from_go_get(
         } => (*code, reason, content_type, body),
     };
     let imports = parse_meta_go_imports(&String::from_utf8_lossy(body));
+    if imports.is_empty() && fetch.cut() {
+        return Err(format!(
+            "reading {url}: the page is larger than {} MiB before its go-import tags end (Go reads on until </head>)",
+            body.len() >> 20
+        ));
+    }
     if imports.is_empty() && code != 200 {
         return Err(http_error_text(url, code, reason, ct, body));
     }
@@ -265,12 +271,35 @@ pub fn parse_instead_of(output: &str) -> Vec<InsteadOf> {
 
 /// The URL git really uses for `url` (the longest matching insteadOf prefix wins).
 pub fn rewrite_url(url: &str, rules: &[InsteadOf]) -> String {
+    rewrite_rule(url, rules)
+        .map(|r| format!("{}{}", r.base, &url[r.prefix.len()..]))
+        .unwrap_or_else(|| url.to_string())
+}
+
+/// The rule git applies to `url`: the longest matching prefix.
+pub fn rewrite_rule<'a>(url: &str, rules: &'a [InsteadOf]) -> Option<&'a InsteadOf> {
     rules
         .iter()
         .filter(|r| url.starts_with(&r.prefix))
         .max_by_key(|r| r.prefix.len())
-        .map(|r| format!("{}{}", r.base, &url[r.prefix.len()..]))
-        .unwrap_or_else(|| url.to_string())
+}
+
+/// The evidence line for a rewrite, naming the git config key it comes from; read back by
+/// [`rewrite_key_in`] for the fix (the key is what `git config --unset` needs).
+pub fn rewrite_note(repo: &str, effective: &str, rule: &InsteadOf) -> String {
+    format!(
+        "git rewrites {repo} to {effective} (url.{}.insteadOf)",
+        crate::redact::mask_value(&rule.base)
+    )
+}
+
+/// The `url.<base>.insteadOf` key named by a [`rewrite_note`] in `detail`.
+pub fn rewrite_key_in(detail: &[String]) -> Option<&str> {
+    detail.iter().find_map(|d| {
+        let (_, key) = d.strip_prefix("git rewrites ")?.rsplit_once(" (")?;
+        key.strip_suffix(')')
+            .filter(|k| k.starts_with("url.") && k.ends_with(".insteadOf"))
+    })
 }
 
 /// Host and port an ssh/git:// remote connects to (None for https/http).

@@ -154,8 +154,38 @@ pub fn find_go_mod(dir: &Path) -> Option<PathBuf> {
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TargetSelection {
     pub targets: Vec<ModuleTarget>,
-    /// Why these modules (one line each, for the output).
+    /// Why each target was chosen: one line per target, in the same order (one line each so
+    /// the output grows linearly with the number of targets).
     pub why: Vec<String>,
+    /// Requirements that are not probed (excluded, replaced by a directory), one line each.
+    pub skipped: Vec<String>,
+}
+
+impl TargetSelection {
+    /// One line per target: its own reason (the skipped requirements once, on the first), so
+    /// the output grows linearly with the number of targets.
+    pub fn choices(&self) -> Vec<crate::facts::TargetChoice> {
+        self.targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut why = self.why.get(i).cloned().unwrap_or_default();
+                if i == 0 && !self.skipped.is_empty() {
+                    why = std::iter::once(why)
+                        .chain(self.skipped.iter().cloned())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                }
+                crate::facts::TargetChoice {
+                    module: match &t.version {
+                        Some(v) => format!("{}@{v}", t.path),
+                        None => t.path.clone(),
+                    },
+                    why,
+                }
+            })
+            .collect()
+    }
 }
 
 /// The module patterns a route depends on.
@@ -178,11 +208,9 @@ pub fn select_targets(
             targets.push(parse_target(e)?);
         }
         return Ok(TargetSelection {
-            why: vec![format!(
-                "modules given with --module: {}",
-                explicit.join(", ")
-            )],
+            why: vec!["given with --module".to_string(); targets.len()],
             targets,
+            skipped: vec![],
         });
     }
     let Some(file) = find_go_mod(cwd) else {
@@ -194,6 +222,7 @@ pub fn select_targets(
             why: vec![format!(
                 "no go.mod here or in a parent directory: probing the public module {DEFAULT_MODULE}@{DEFAULT_VERSION}"
             )],
+            skipped: vec![],
         });
     };
     let text = std::fs::read_to_string(&file)
@@ -205,6 +234,7 @@ pub fn select_targets(
 /// Pure part of [`select_targets`]: one representative per public route, every private module.
 pub fn select_from_go_mod(gm: &GoMod, file: &str, pats: &RoutePatterns) -> TargetSelection {
     let mut why = vec![];
+    let mut skipped = vec![];
     let mut public: Option<(ModuleTarget, bool)> = None;
     let mut public_count = 0;
     let mut targets = vec![];
@@ -219,13 +249,13 @@ pub fn select_from_go_mod(gm: &GoMod, file: &str, pats: &RoutePatterns) -> Targe
     for x in &gm.replace {
         replaces.entry(x.old_path.as_str()).or_default().push(x);
     }
-    let mut skipped = 0usize;
+    let mut excluded_count = 0usize;
     for r in &gm.require {
         if excluded.contains(&(r.path.as_str(), r.version.as_str())) {
             // Named up to a few; the rest are counted.
-            skipped += 1;
-            if skipped <= 3 {
-                why.push(format!(
+            excluded_count += 1;
+            if excluded_count <= 3 {
+                skipped.push(format!(
                     "{}@{}: excluded in go.mod, skipped",
                     r.path, r.version
                 ));
@@ -240,7 +270,7 @@ pub fn select_from_go_mod(gm: &GoMod, file: &str, pats: &RoutePatterns) -> Targe
         });
         let (path, version) = match rep {
             Some(x) if x.is_local() => {
-                why.push(format!(
+                skipped.push(format!(
                     "{}: replaced by the directory {}, nothing to fetch",
                     r.path, x.new_path
                 ));
@@ -259,9 +289,7 @@ pub fn select_from_go_mod(gm: &GoMod, file: &str, pats: &RoutePatterns) -> Targe
             version: Some(version.clone()),
         };
         if private {
-            why.push(format!(
-                "{path}@{version}: matches GOPRIVATE/GONOPROXY/GONOSUMDB, probed on its own route"
-            ));
+            why.push("matches GOPRIVATE/GONOPROXY/GONOSUMDB, probed on its own route".to_string());
             targets.push(t);
         } else {
             public_count += 1;
@@ -273,10 +301,10 @@ pub fn select_from_go_mod(gm: &GoMod, file: &str, pats: &RoutePatterns) -> Targe
             }
         }
     }
-    if skipped > 3 {
-        why.push(format!(
+    if excluded_count > 3 {
+        skipped.push(format!(
             "… and {} more excluded requirements skipped",
-            skipped - 3
+            excluded_count - 3
         ));
     }
     if let Some((t, _)) = public {
@@ -299,7 +327,11 @@ pub fn select_from_go_mod(gm: &GoMod, file: &str, pats: &RoutePatterns) -> Targe
             version: Some(DEFAULT_VERSION.into()),
         });
     }
-    TargetSelection { targets, why }
+    TargetSelection {
+        targets,
+        why,
+        skipped,
+    }
 }
 
 /// Parses `path[@version]` with an error naming the input.
@@ -410,10 +442,11 @@ exclude example.com/gone v1.0.0
             sel.why
         );
         assert!(sel
-            .why
+            .skipped
             .iter()
             .any(|w| w.contains("replaced by the directory ../local")));
-        assert!(sel.why.iter().any(|w| w.contains("excluded")));
+        assert!(sel.skipped.iter().any(|w| w.contains("excluded")));
+        assert_eq!(sel.why.len(), sel.targets.len(), "one line per target");
     }
 
     #[test]

@@ -148,6 +148,7 @@ fn http_version(v: &[u8]) -> Option<bool> {
 }
 
 /// textproto.Reader.ReadMIMEHeader: (canonical key, value) in order.
+/// The fields readTransfer needs (Transfer-Encoding, Content-Length), the rest validated.
 fn read_mime_header(r: &mut Lines) -> Result<Vec<(String, String)>, Fail> {
     let mut out = Vec::new();
     if matches!(r.peek(), Some(b' ' | b'\t')) {
@@ -190,8 +191,12 @@ fn read_mime_header(r: &mut Lines) -> Result<Vec<(String, String)>, Fail> {
         if !v.iter().all(|&c| valid_value_byte(c)) {
             return Err(malformed());
         }
-        let value = String::from_utf8_lossy(trim_left(v, b" \t")).into_owned();
-        out.push((key, value));
+        // Only the fields readTransfer judges are kept: a head of a million fields (10 MB)
+        // costs no more memory than its bytes.
+        if key == "Transfer-Encoding" || key == "Content-Length" {
+            let value = String::from_utf8_lossy(trim_left(v, b" \t")).into_owned();
+            out.push((key, value));
+        }
     }
 }
 

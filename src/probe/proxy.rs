@@ -129,7 +129,8 @@ pub struct ProxyFacts {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub socks: Option<SocksReply>,
     /// When the proxy did not behave like one: what seems to listen (`http_proxy`,
-    /// `socks5`, `tls`, `http_server`, `silent`, `closed`, `unknown`).
+    /// `socks5`, `tls`, `http_server`, `silent`, `slow` (answers too slowly to finish in the
+    /// step deadline), `closed`, `unknown`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub listener: Option<String>,
     /// TLS with the target through the tunnel (https targets).
@@ -547,7 +548,9 @@ async fn http_connect(
         ));
     }
     req.push_str("\r\n");
+    // One step limit for the whole exchange: the write and the read share it.
     let budget = opts.budget();
+    let step_end = tokio::time::Instant::now() + budget;
     if let Some(Err(e)) | Some(Ok(Err(e))) = bounded(budget, conn.write_all(req.as_bytes()))
         .await
         .map(Ok::<_, std::io::Error>)
@@ -556,15 +559,18 @@ async fn http_connect(
         f.go_error = Some(goerr::proxyconnect(goerr::os_error_text(&e)));
         return false;
     }
+    let budget = step_end.saturating_duration_since(tokio::time::Instant::now());
     let what = || format!("the proxy {}'s answer to CONNECT", f.proxy_addr);
     let answer = read_head(conn, budget);
     let step = super::pace::Step::ProxyAnswer;
     let (buf, err, timed_out) = super::pace::bounded(step, what, budget, answer)
         .await
         .unwrap_or((Vec::new(), None, true));
-    if timed_out && buf.is_empty() {
+    // No whole answer by the step deadline (silent or trickling): Go's CONNECT read has only
+    // the request's context (net/http dialConn) and returns that context's error as it is.
+    if timed_out {
         f.class = ProxyClass::Unreachable;
-        f.listener = Some("silent".into());
+        f.listener = Some(if buf.is_empty() { "silent" } else { "slow" }.into());
         f.go_error = Some(goerr::CONTEXT_DEADLINE.into());
         return false;
     }
@@ -685,13 +691,10 @@ async fn socks5(
         f.socks = Some(reply);
         return false;
     }
-    if b[1] == 2 {
-        let Some((u, p)) = creds else {
-            f.class = ProxyClass::AuthRequired;
-            f.go_error = Some(format!("{prefix}: {}", goerr::socks_unsupported_method(2)));
-            f.socks = Some(reply);
-            return false;
-        };
+    // Go authenticates only with credentials in the URL; without, it sends the request
+    // whatever method was chosen (x/net/internal/socks: Authenticate is nil).
+    let demanded = (creds.is_none() && b[1] != 0).then_some(b[1]);
+    if let (2, Some((u, p))) = (b[1], creds) {
         let r = bounded(budget, async {
             let mut m = vec![1, u.len().min(255) as u8];
             m.extend_from_slice(&u.as_bytes()[..u.len().min(255)]);
@@ -711,7 +714,7 @@ async fn socks5(
             f.socks = Some(reply);
             return false;
         }
-    } else if b[1] != 0 {
+    } else if b[1] != 0 && creds.is_some() {
         f.class = ProxyClass::AuthUnsupported;
         f.go_error = Some(format!(
             "{prefix}: {}",
@@ -758,6 +761,24 @@ async fn socks5(
         Ok::<[u8; 4], std::io::Error>(h)
     })
     .await;
+    let ok = socks_request_outcome(f, r, reply, &prefix);
+    if let Some(m) = demanded.filter(|_| !ok) {
+        f.class = if m == 2 {
+            ProxyClass::AuthRequired
+        } else {
+            ProxyClass::AuthUnsupported
+        };
+    }
+    ok
+}
+
+/// Classifies the answer to the SOCKS5 CONNECT request.
+fn socks_request_outcome(
+    f: &mut ProxyFacts,
+    r: Option<std::io::Result<[u8; 4]>>,
+    mut reply: SocksReply,
+    prefix: &str,
+) -> bool {
     match r {
         None => {
             f.class = ProxyClass::Unreachable;
@@ -767,7 +788,12 @@ async fn socks5(
         }
         Some(Err(e)) => {
             f.class = ProxyClass::Other;
-            f.go_error = Some(format!("{prefix}: {}", goerr::os_error_text(&e)));
+            let text = if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                goerr::EOF.to_string()
+            } else {
+                goerr::os_error_text(&e)
+            };
+            f.go_error = Some(format!("{prefix}: {text}"));
             f.socks = Some(reply);
             false
         }

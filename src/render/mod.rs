@@ -5,6 +5,7 @@
 
 pub mod ci;
 pub mod env;
+pub mod escape;
 pub mod explain;
 pub mod fix;
 pub mod markdown;

@@ -9,10 +9,13 @@ pub struct Paint {
 
 impl Paint {
     fn wrap(self, code: &str, s: &str) -> String {
+        // A painted value may be a peer's text: it cannot bring escapes of its own (only
+        // the colours painted inside it, for nesting).
+        let s = super::escape::output(s);
         if self.on {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {
-            s.to_string()
+            s.into_owned()
         }
     }
     pub fn red(self, s: &str) -> String {

@@ -228,6 +228,19 @@ pub(super) fn status_err(url: &str, f: &Fetch) -> GoErr {
 pub(super) fn get_bytes(obs: &Observations, url: &str) -> Step<Vec<u8>> {
     match obs.http.get(url) {
         None => Step::Missing(Missing::Request(url.into())),
+        // Go reads a protocol file to its end (io.ReadAll): one cut at the limit is too large
+        // to judge here, or never ends — not "not JSON".
+        Some(f @ Fetch::Status { code: 200, body, .. }) if f.cut() && !url.ends_with(".zip") => {
+            Step::Err(GoErr {
+                text: format!(
+                    "reading {}: the response is larger than {} MiB or never ends (Go reads on until it ends)",
+                    crate::redact::go_error_url(url),
+                    body.len() >> 20
+                ),
+                not_exist: false,
+                class: CauseId::GoproxySlow,
+            })
+        }
         Some(Fetch::Status {
             code: 200, body, ..
         }) => Step::Ok(body.clone()),

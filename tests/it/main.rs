@@ -16,6 +16,8 @@ mod config_env;
 mod ecosystem;
 mod edges;
 mod explain;
+mod fuzz_props;
+mod hostile;
 mod mirrors;
 mod modfetch;
 mod module_path;

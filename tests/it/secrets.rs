@@ -688,3 +688,100 @@ fn every_output_and_every_request(c: &Creds) {
         );
     }
 }
+
+/// Secrets outside URL userinfo: GOAUTH command arguments, a token used as the URL user
+/// name (through a git insteadOf rewrite), tokens in a GOPROXY path or query, and an
+/// Authorization header a server echoes back in its body.
+#[test]
+fn secrets_outside_url_userinfo_never_print() {
+    const PLANTED: &[&str] = &[
+        "goauthflag77",
+        "ghp_goauthword88",
+        "ghp_insteadtok99",
+        "glpat-pathtok5566",
+        "querytok4433",
+        "echoedbearer21",
+    ];
+    let lab = netlab::Lab::new();
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("gitconfig");
+    std::fs::write(
+        &cfg,
+        "[url \"https://ghp_insteadtok99:x-oauth-basic@github.com/\"]\n\tinsteadOf = https://github.com/\n",
+    )
+    .unwrap();
+    // A server that echoes the request's Authorization header in a JSON body.
+    let echo = lab.http(netlab::http::handler(|r| {
+        netlab::http::Response::new(
+            200,
+            "OK",
+            format!(
+                "{{\"headers\": {{\"Authorization\": \"{}\"}}}}",
+                r.header("authorization").unwrap_or("Bearer echoedbearer21")
+            ),
+        )
+        .header("Content-Type", "application/json")
+    }));
+    let clean = |what: &str, o: &std::process::Output| {
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        for s in PLANTED {
+            assert!(!text.contains(s), "{what}: {s:?} leaked:\n{text}");
+        }
+        assert!(!text.contains("panicked"), "{what}: {text}");
+    };
+    let o = lab
+        .command()
+        .args(["probe", "http", &format!("http://{echo}/x"), "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Authorization"),
+        "the echo is there to be masked: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    clean("probe http --json", &o);
+    let o = lab
+        .command()
+        .args(["probe", "http", &format!("http://{echo}/x")])
+        .output()
+        .unwrap();
+    clean("probe http", &o);
+    let env = [
+        (
+            "GOAUTH",
+            "command /usr/local/bin/auth-helper --token=goauthflag77 ghp_goauthword88".to_string(),
+        ),
+        (
+            "GOPROXY",
+            format!("http://{echo}/t/glpat-pathtok5566/mod?token=querytok4433,direct"),
+        ),
+        ("GOPRIVATE", "github.com/org".to_string()),
+        ("GOSUMDB", "off".to_string()),
+        ("GIT_CONFIG_GLOBAL", cfg.display().to_string()),
+        ("GIT_CONFIG_NOSYSTEM", "1".to_string()),
+        ("GOMOD_DIAG_SYSTEM_DNS", "127.0.0.1:9".to_string()),
+        ("HOME", home.path().display().to_string()),
+    ];
+    for args in [
+        &["env"][..],
+        &["env", "--json"],
+        &["--module", "github.com/org/repo@v1.0.0", "-v"],
+        &["--module", "github.com/org/repo@v1.0.0", "--json"],
+        &["--module", "example.com/m@v1.0.0", "--ci"],
+        &["--module", "example.com/m@v1.0.0", "--json"],
+    ] {
+        let mut c = lab.command();
+        c.current_dir(home.path())
+            .args(args)
+            .args(["--timeout", "4s"]);
+        for (k, v) in &env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        clean(&format!("{args:?}"), &o);
+    }
+}

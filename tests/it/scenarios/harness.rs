@@ -570,6 +570,11 @@ pub fn facts(sc: &Scenario) -> Facts {
 
 /// The report `gomod-diag run` would print for the scenario, fixes in `shell`.
 pub fn build_report(sc: &Scenario, shell: Shell) -> Report {
+    build_report_in(sc, shell, Lang::En)
+}
+
+/// [`build_report`] in `lang`.
+pub fn build_report_in(sc: &Scenario, shell: Shell, lang: Lang) -> Report {
     let config = config_for(sc);
     let plan: Vec<_> = targets(sc)
         .iter()
@@ -584,7 +589,7 @@ pub fn build_report(sc: &Scenario, shell: Shell) -> Report {
     let catalog = Catalog::builtin();
     let style = Style {
         catalog: &catalog,
-        lang: Lang::En,
+        lang,
         shell,
     };
     report::build(&config, plan, facts, prediction, &style)
