@@ -9,6 +9,8 @@
 
 #![allow(dead_code, unused_imports)]
 
+#[path = "../tests/fidelity/githttp.rs"]
+mod githttp;
 #[path = "../tests/fidelity/gorun.rs"]
 mod gorun;
 #[path = "../tests/fidelity/lab.rs"]
