@@ -31,8 +31,10 @@ pub fn read(file: &str) -> anyhow::Result<Report> {
         (name, bytes)
     } else {
         let name = format!("{file:?}");
-        let f = std::fs::File::open(file).with_context(|| format!("cannot read the report {name}"))?;
-        let bytes = read_capped(f, cap).with_context(|| format!("cannot read the report {name}"))?;
+        let f =
+            std::fs::File::open(file).with_context(|| format!("cannot read the report {name}"))?;
+        let bytes =
+            read_capped(f, cap).with_context(|| format!("cannot read the report {name}"))?;
         (name, bytes)
     };
     let Some(bytes) = bytes else {
