@@ -102,7 +102,8 @@ pub fn proxy_url(data: &[u8]) {
             .password
             .as_ref()
             .map(|s| s.expose())
-            .filter(|pw| pw.len() > 3)
+            // A password that is the mask itself ("xxxxx") is indistinguishable from it.
+            .filter(|pw| pw.len() > 3 && !"xxxxx".contains(*pw))
         {
             assert!(!p.redacted().contains(pw), "{:?}", p.redacted());
         }

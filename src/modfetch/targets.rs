@@ -368,13 +368,13 @@ mod tests {
         assert_eq!(sel.targets.len(), 1);
         assert_eq!(sel.targets[0].path, format!("example.com/m{}", n - 1));
         // Three named, the rest counted: the explanation stays short.
-        assert!(sel.why.len() <= 5, "{:?}", sel.why);
+        assert!(sel.skipped.len() <= 5, "{:?}", sel.skipped);
         assert!(
-            sel.why
+            sel.skipped
                 .iter()
                 .any(|w| w.contains("… and 59996 more excluded")),
             "{:?}",
-            sel.why
+            sel.skipped
         );
     }
 
