@@ -50,6 +50,15 @@ pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
     ("detail", "detail", "详情"),
     // The GOPROXY entries (or `direct`) that serve the modules (ok).
     ("source", "source", "来源"),
+    // The TLS-inspection product named by the CA (data/inspection.toml), where its CA comes
+    // from, and the CA's common name (to find it in an OS store).
+    ("product", "TLS-inspection product", "TLS 审查产品"),
+    (
+        "ca_source",
+        "where to get the CA certificate",
+        "CA 证书的获取方式",
+    ),
+    ("ca_cn", "CA common name", "CA 通用名称"),
 ];
 
 /// Named values for the `{placeholder}`s of fix templates (see [`PLACEHOLDERS`]).

@@ -30,6 +30,7 @@ mod evidence;
 mod failure;
 mod findings;
 mod fix_values;
+pub mod inspection;
 mod network;
 mod route;
 mod summary;
