@@ -59,6 +59,9 @@ pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
         "CA 证书的获取方式",
     ),
     ("ca_cn", "CA common name", "CA 通用名称"),
+    // WSL's networking mode (nat, mirrored), and the container this runs in: set only there.
+    ("wsl_mode", "WSL networking mode", "WSL 网络模式"),
+    ("container", "container", "容器"),
 ];
 
 /// Named values for the `{placeholder}`s of fix templates (see [`PLACEHOLDERS`]).

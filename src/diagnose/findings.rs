@@ -189,6 +189,18 @@ pub(super) fn collect_findings(input: &Inputs, d: &mut Diagnosis) {
             );
         }
     }
+    let platform = platform::platform_findings(input, d);
+    let mut add = |id: CauseId, detail: String| {
+        if id != d.cause && !d.findings.iter().any(|f| f.id == id && f.detail == detail) {
+            d.findings.push(Finding {
+                id,
+                detail: mask_value(&detail),
+            });
+        }
+    };
+    for (id, detail) in platform {
+        add(id, detail);
+    }
     for s in &input.stale_env {
         add(
             CauseId::ConfigStaleShellEnv,

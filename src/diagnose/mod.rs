@@ -32,6 +32,7 @@ mod findings;
 mod fix_values;
 pub mod inspection;
 mod network;
+pub mod platform;
 mod route;
 mod summary;
 
