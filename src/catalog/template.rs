@@ -62,6 +62,11 @@ pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
     // WSL's networking mode (nat, mirrored), and the container this runs in: set only there.
     ("wsl_mode", "WSL networking mode", "WSL 网络模式"),
     ("container", "container", "容器"),
+    // proxy.auth_unsupported: a local helper proxy that already works (127.0.0.1:3128), the
+    // upstream proxy's host:port for a helper's configuration, the OS's PAC URL.
+    ("helper", "local proxy helper address", "本地代理助手地址"),
+    ("proxy_hostport", "proxy host:port", "代理主机:端口"),
+    ("pac_url", "PAC URL", "PAC 地址"),
 ];
 
 /// Named values for the `{placeholder}`s of fix templates (see [`PLACEHOLDERS`]).

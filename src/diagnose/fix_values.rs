@@ -268,6 +268,9 @@ pub(super) fn fill_fix_values(
         }
         _ => {}
     }
+    if cause == CauseId::ProxyAuthUnsupported {
+        platform::helper_values(input, route_proxy.as_deref(), d);
+    }
 }
 
 /// `proxy` (the proxy to use, corrected when the scheme is wrong), `proxy_auth` (the URL

@@ -104,3 +104,46 @@ pub(super) fn platform_findings(input: &Inputs, d: &mut Diagnosis) -> Vec<(Cause
     }
     out
 }
+
+/// For `proxy.auth_unsupported`: the proxy's host:port for a helper's configuration, the PAC
+/// URL (alpaca reads it), and a local helper that already works — or, as evidence, one that
+/// listens but does not.
+pub(super) fn helper_values(input: &Inputs, proxy: Option<&str>, d: &mut Diagnosis) {
+    if let Some((_, hostport)) = proxy.and_then(proxy_origin) {
+        d.fix_values.set("proxy_hostport", hostport);
+    }
+    // The OS's PAC URL, even when HTTPS_PROXY is set (then no system-proxy hint is made).
+    let pac = input
+        .system_proxy
+        .as_ref()
+        .and_then(|s| s.pac_url.clone())
+        .or_else(|| {
+            let sys = input.facts.system.as_ref()?;
+            sys.system_proxies.iter().find_map(|p| p.pac_url.clone())
+        });
+    if let Some(pac) = pac {
+        d.fix_values.set("pac_url", mask_value(&pac));
+    }
+    let helpers = input
+        .facts
+        .system
+        .as_ref()
+        .map(|s| s.local_helpers.as_slice())
+        .unwrap_or_default();
+    if let Some(h) = helpers.iter().find(|h| h.works) {
+        d.fix_values.set("helper", &h.addr);
+    }
+    for h in helpers.iter().filter(|h| h.listening) {
+        d.evidence.push(Evidence {
+            fact: format!("local proxy helper {}", h.addr),
+            observation: if h.works {
+                "listening; a CONNECT through it works".into()
+            } else {
+                format!(
+                    "listening, but a CONNECT through it fails: {}",
+                    mask_value(h.go_error.as_deref().unwrap_or("no tunnel"))
+                )
+            },
+        });
+    }
+}

@@ -61,6 +61,10 @@ pub struct SystemFacts {
     /// A container (Docker, Podman, Kubernetes, a dev container, Codespaces).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<container::Container>,
+    /// Loopback ports tried as a local NTLM/Kerberos helper (px, cntlm, alpaca), when the
+    /// configured proxy accepts only those schemes (filled by `run`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub local_helpers: Vec<crate::probe::local_helper::LocalHelper>,
 }
 
 impl SystemFacts {
@@ -220,6 +224,7 @@ pub fn collect_for(shell: ShellDetection) -> SystemFacts {
             .collect(),
         wsl,
         container: container::detect(),
+        local_helpers: Vec::new(),
     }
 }
 
@@ -270,6 +275,7 @@ mod tests {
             persisted: Vec::new(),
             wsl: None,
             container: None,
+            local_helpers: Vec::new(),
         };
         let json = serde_json::to_string(&facts).unwrap();
         let facts: SystemFacts = serde_json::from_str(&json).unwrap();

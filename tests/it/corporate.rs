@@ -141,3 +141,92 @@ fn a_trusted_antivirus_ca_is_named_in_the_finding() {
         "{f:#}"
     );
 }
+
+// ------------------------------------------------------------------ NTLM-only proxies
+
+/// An NTLM-only proxy: the verdict carries px and cntlm lines with the real proxy address;
+/// a helper fixture listening on loopback and tunnelling is found and offered first, a
+/// closed helper port is not.
+#[test]
+fn an_ntlm_only_proxy_gets_a_ready_helper_setup_and_a_running_helper_is_found() {
+    use crate::netlab::proxy::{start_at, targets, ProxyMode};
+    let lab = Lab::new();
+    let srv = lab.tls(TlsMode::serve(
+        lab.ca.issue(&["goproxy.corp.test"]),
+        netlab::http::ok("hi"),
+    ));
+    let ntlm = lab.proxy(ProxyMode::NtlmOnly);
+    let target = format!("goproxy.corp.test:{}", srv.port());
+    let helper = start_at(
+        &lab,
+        Some("127.0.0.1:0".parse().unwrap()),
+        ProxyMode::open(targets(&[(target.as_str(), srv)])),
+    );
+    // A loopback port nothing listens on (bound, then released).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let run = |ports: String| {
+        let o = lab
+            .command()
+            .env("HTTPS_PROXY", format!("http://{ntlm}"))
+            .env("GOPROXY", format!("https://{target}"))
+            .env("GOSUMDB", "off")
+            .env("HOME", lab.dir.path())
+            .env("GOMOD_DIAG_HELPER_PORTS", ports)
+            .args(["run", "-m", "example.com/hello@v1.0.0", "--timeout", "5s"])
+            .args(["--shell", "bash"])
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+        )
+    };
+    let (code, out) = run(format!("{},{}", helper.port(), closed.port()));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("proxy.auth_unsupported"), "{out}");
+    assert!(
+        out.contains(&format!("px --proxy={ntlm} --port=3128")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("`Proxy {ntlm}`")),
+        "cntlm.conf line: {out}"
+    );
+    assert!(
+        out.contains("cntlm -H -u YOUR_USER -d YOUR_DOMAIN"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "export HTTPS_PROXY='http://127.0.0.1:{}'",
+            helper.port()
+        )),
+        "the running helper is offered: {out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "local proxy helper 127.0.0.1:{}: listening; a CONNECT through it works",
+            helper.port()
+        )),
+        "{out}"
+    );
+    assert!(
+        !out.contains(&format!("127.0.0.1:{}: listening", closed.port())),
+        "{out}"
+    );
+
+    // No helper running: no such step, the generic one remains.
+    let (_, out) = run(closed.port().to_string());
+    assert!(!out.contains("A local proxy already answers"), "{out}");
+    assert!(
+        out.contains("export HTTPS_PROXY='http://127.0.0.1:3128'"),
+        "{out}"
+    );
+    assert!(
+        !out.to_lowercase().contains("password:"),
+        "never asks for a password: {out}"
+    );
+}
