@@ -138,6 +138,17 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
             )
             .map(|mut f| {
                 crate::catalog::mirror_hole_to_finder(&mut f, style.lang);
+                // WSL and containers change how the cause is fixed here: their steps follow.
+                for extra in d
+                    .findings
+                    .iter()
+                    .filter(|x| crate::diagnose::platform::adds_fix(x.id))
+                    .filter_map(|x| {
+                        fixes_for(style.catalog, x.id, style.lang, style.shell, &d.fix_values)
+                    })
+                {
+                    f.steps.extend(extra.steps);
+                }
                 f
             })
         },

@@ -41,6 +41,9 @@ pub struct Texts {
 #[serde(deny_unknown_fields)]
 pub struct StepTemplate {
     pub en: String,
+    /// The step is shown only when this fix value is known (a product-specific hint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
     #[serde(default)]
     pub zh: Option<String>,
     #[serde(default)]
@@ -284,6 +287,9 @@ pub(super) fn raw_commands(step: &StepTemplate) -> Vec<(&'static str, &str)> {
 /// Checks one step: at most one action; `VAR=value` actions have a variable name; every
 /// placeholder is known; no placeholder sits next to a quote (the renderer quotes values).
 fn validate_step(step: &StepTemplate) -> Result<(), String> {
+    if let Some(w) = step.when.as_deref().filter(|w| !is_known_placeholder(w)) {
+        return Err(format!("when = {w:?}: not a known placeholder"));
+    }
     let acts = actions(step);
     if acts.len() > 1 {
         let names: Vec<_> = acts.iter().map(|(n, _)| *n).collect();

@@ -136,6 +136,7 @@ pub fn render_fix(entry: &Entry, shell: Shell, values: &FixValues) -> Vec<FixSte
         .steps
         .iter()
         .filter(|s| applies_to(s, shell))
+        .filter(|s| s.when.as_ref().is_none_or(|k| values.get(k).is_some()))
         .map(|step| {
             let mut missing = Vec::new();
             let text_template = match entry.lang {

@@ -56,6 +56,23 @@ pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
     ("detail", "detail", "详情"),
     // The GOPROXY entries (or `direct`) that serve the modules (ok).
     ("source", "source", "来源"),
+    // The TLS-inspection product named by the CA (data/inspection.toml), where its CA comes
+    // from, and the CA's common name (to find it in an OS store).
+    ("product", "TLS-inspection product", "TLS 审查产品"),
+    (
+        "ca_source",
+        "where to get the CA certificate",
+        "CA 证书的获取方式",
+    ),
+    ("ca_cn", "CA common name", "CA 通用名称"),
+    // WSL's networking mode (nat, mirrored), and the container this runs in: set only there.
+    ("wsl_mode", "WSL networking mode", "WSL 网络模式"),
+    ("container", "container", "容器"),
+    // proxy.auth_unsupported: a local helper proxy that already works (127.0.0.1:3128), the
+    // upstream proxy's host:port for a helper's configuration, the OS's PAC URL.
+    ("helper", "local proxy helper address", "本地代理助手地址"),
+    ("proxy_hostport", "proxy host:port", "代理主机:端口"),
+    ("pac_url", "PAC URL", "PAC 地址"),
 ];
 
 /// Named values for the `{placeholder}`s of fix templates (see [`PLACEHOLDERS`]).

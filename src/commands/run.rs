@@ -117,7 +117,17 @@ async fn pipeline(
         clock,
         mirrors,
     } = seen;
-    let system = system.await.ok();
+    let mut system = system.await.ok();
+    // An NTLM/Kerberos-only proxy: is a local helper (px, cntlm, alpaca) already running?
+    if let (Some(sys), Some((host, port))) = (system.as_mut(), auth_unsupported_target(&endpoints))
+    {
+        let ports = crate::probe::local_helper::helper_ports(
+            std::env::var("GOMOD_DIAG_HELPER_PORTS").ok().as_deref(),
+        )
+        .map_err(|e| anyhow::anyhow!(e))?;
+        sys.local_helpers =
+            crate::probe::local_helper::probe_local_helpers(&host, port, &ports, &opts).await;
+    }
 
     let mut facts = Facts {
         started_at: rfc3339(started),
@@ -236,6 +246,18 @@ async fn observe_all(
         clock,
         mirrors,
     })
+}
+
+/// The target host behind a proxy that offers only NTLM/Negotiate/Kerberos, if one does.
+fn auth_unsupported_target(endpoints: &[chain::EndpointFacts]) -> Option<(String, u16)> {
+    endpoints
+        .iter()
+        .find(|e| {
+            e.proxy
+                .as_ref()
+                .is_some_and(|p| p.class == crate::probe::proxy::ProxyClass::AuthUnsupported)
+        })
+        .map(|e| (e.host.clone(), e.port))
 }
 
 /// Replays cmd/go: simulate, fetch what Go would fetch next, repeat — under the run deadline.

@@ -119,7 +119,19 @@ pub(super) fn collect_findings(input: &Inputs, d: &mut Diagnosis) {
     }
     for e in &input.facts.endpoints {
         for f in &e.findings {
-            add(*f, format!("{}:{}", e.host, e.port));
+            let product = e
+                .target_tls()
+                .filter(|_| *f == CauseId::TlsInterceptionTrusted)
+                .and_then(|t| Some((inspection::product_of(t)?, t.anchor.clone()?)));
+            add(
+                *f,
+                match product {
+                    Some((p, anchor)) => {
+                        format!("{}:{}: inspected by {} ({anchor})", e.host, e.port, p.name)
+                    }
+                    None => format!("{}:{}", e.host, e.port),
+                },
+            );
         }
     }
     for dns in &input.facts.dns {
@@ -176,6 +188,18 @@ pub(super) fn collect_findings(input: &Inputs, d: &mut Diagnosis) {
                 ),
             );
         }
+    }
+    let platform = platform::platform_findings(input, d);
+    let mut add = |id: CauseId, detail: String| {
+        if id != d.cause && !d.findings.iter().any(|f| f.id == id && f.detail == detail) {
+            d.findings.push(Finding {
+                id,
+                detail: mask_value(&detail),
+            });
+        }
+    };
+    for (id, detail) in platform {
+        add(id, detail);
     }
     for s in &input.stale_env {
         add(

@@ -131,12 +131,20 @@ pub(super) fn fill_fix_values(
     if let Some(u) = url.map(str::to_string).or(stage_url) {
         v.set("url", mask_value(&u));
     }
-    if let Some(anchor) = endpoint
+    if let Some(tls) = endpoint
         .and_then(|e| e.target_tls())
-        .and_then(|t| t.anchor.clone())
         .filter(|_| cause == CauseId::TlsUntrustedInterception)
     {
-        v.set("ca_name", anchor);
+        if let Some(anchor) = &tls.anchor {
+            v.set("ca_name", anchor);
+            if let Some(cn) = inspection::common_name(anchor) {
+                v.set("ca_cn", cn);
+            }
+        }
+        if let Some(p) = inspection::product_of(tls) {
+            v.set("product", &p.name);
+            v.set("ca_source", &p.ca);
+        }
     }
     // The intermediate the server did not send, and where its CA publishes it.
     if let Some(m) = endpoint
@@ -287,6 +295,9 @@ pub(super) fn fill_fix_values(
             }
         }
         _ => {}
+    }
+    if cause == CauseId::ProxyAuthUnsupported {
+        platform::helper_values(input, route_proxy.as_deref(), d);
     }
 }
 

@@ -30,7 +30,9 @@ mod evidence;
 mod failure;
 mod findings;
 mod fix_values;
+pub mod inspection;
 mod network;
+pub mod platform;
 mod route;
 mod summary;
 

@@ -21,7 +21,7 @@ pub(super) fn summary_for(
         CauseId::TcpTimeout => format!("Connections to {host} time out: packets are dropped."),
         CauseId::TcpUnreachable => format!("{host} is unreachable: no route."),
         CauseId::TcpReset => format!("Connections to {host} are reset."),
-        CauseId::TlsUntrustedInterception => format!("The TLS certificate for {host} is issued by {}, which Go does not trust: the connection is intercepted.", if v("ca_name").is_empty() { "an unknown CA".into() } else { v("ca_name") }),
+        CauseId::TlsUntrustedInterception => format!("The TLS certificate for {host} is issued by {}{}, which Go does not trust: the connection is intercepted.", if v("ca_name").is_empty() { "an unknown CA".into() } else { v("ca_name") }, if v("product").is_empty() { String::new() } else { format!(" ({})", v("product")) }),
         CauseId::TlsHostnameMismatch => format!("The server at {host} presents a certificate for another name."),
         CauseId::TlsIncompleteChain => format!("{host} sends its certificate without the intermediate certificate ({}) that links it to a trusted root, and Go does not download missing intermediates.", if v("ca_name").is_empty() { "its issuer".into() } else { v("ca_name") }),
         CauseId::TlsExpired => format!("The certificate of {host} has expired."),

@@ -12,6 +12,7 @@
 //!   `~/.config/kioslaverc`, the shell's startup files;
 //! - everywhere: the hosts file path.
 
+pub mod container;
 pub mod desktop;
 pub mod env;
 pub mod macos;
@@ -19,6 +20,7 @@ pub mod proxy;
 pub mod run;
 pub mod shell;
 pub mod windows;
+pub mod wsl;
 
 use std::path::PathBuf;
 
@@ -54,6 +56,16 @@ pub struct SystemFacts {
     /// several times, every assignment in load order), values shown masked.
     #[serde(default)]
     pub persisted: Vec<PersistedSetting>,
+    /// Linux inside WSL: its version and networking mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wsl: Option<wsl::Wsl>,
+    /// A container (Docker, Podman, Kubernetes, a dev container, Codespaces).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<container::Container>,
+    /// Loopback ports tried as a local NTLM/Kerberos helper (px, cntlm, alpaca), when the
+    /// configured proxy accepts only those schemes (filled by `run`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub local_helpers: Vec<crate::probe::local_helper::LocalHelper>,
 }
 
 impl SystemFacts {
@@ -180,8 +192,17 @@ pub fn collect() -> SystemFacts {
 /// run at the same time, each bounded by [`run::QUERY_TIMEOUT`].
 pub fn collect_for(shell: ShellDetection) -> SystemFacts {
     let sh = shell.shell;
+    let wsl = wsl::detect();
+    let in_wsl = wsl.is_some();
     let (system_proxies, persisted) = std::thread::scope(|s| {
-        let proxies = s.spawn(query_system_proxy);
+        let proxies = s.spawn(move || {
+            let mut p = query_system_proxy();
+            // Linux programs in WSL never see the Windows proxy; read it through interop.
+            if in_wsl {
+                p.extend(wsl::query_windows_proxy());
+            }
+            p
+        });
         let persisted = s.spawn(move || query_persisted_env(sh));
         (
             proxies.join().unwrap_or_default(),
@@ -202,6 +223,9 @@ pub fn collect_for(shell: ShellDetection) -> SystemFacts {
             .iter()
             .map(PersistedVar::to_setting)
             .collect(),
+        wsl,
+        container: container::detect(),
+        local_helpers: Vec::new(),
     }
 }
 
@@ -250,6 +274,9 @@ mod tests {
             },
             go_dirs_not_in_path: Vec::new(),
             persisted: Vec::new(),
+            wsl: None,
+            container: None,
+            local_helpers: Vec::new(),
         };
         let json = serde_json::to_string(&facts).unwrap();
         let facts: SystemFacts = serde_json::from_str(&json).unwrap();

@@ -15,6 +15,7 @@ pub mod dns;
 pub mod head;
 pub mod hosts;
 pub mod http;
+pub mod local_helper;
 pub mod pace;
 pub mod progress;
 pub mod proxy;

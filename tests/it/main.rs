@@ -13,6 +13,7 @@ mod architecture;
 mod bad_response;
 mod cli_run;
 mod config_env;
+mod corporate;
 mod ecosystem;
 mod edges;
 mod explain;
