@@ -11,6 +11,24 @@ use crate::cli::Lang;
 
 /// (English shape, Chinese shape), most specific first.
 const SHAPES: &[(&str, &str)] = &[
+    // diagnose/platform.rs and the inspection finding (diagnose/findings.rs)
+    (
+        "WSL {a} ({b} networking{c}): HTTPS_PROXY is not set in this shell; Windows uses the proxy {d}",
+        "WSL {a}（{b} 网络{c}）：当前 shell 没有设置 HTTPS_PROXY；Windows 使用的代理是 {d}",
+    ),
+    (
+        "WSL {a} ({b} networking{c}): HTTPS_PROXY is not set in this shell",
+        "WSL {a}（{b} 网络{c}）：当前 shell 没有设置 HTTPS_PROXY",
+    ),
+    (
+        "running in `{a}`: its CA store is the image's, and {b} is not in it",
+        "运行在 `{a}` 中：它的 CA 信任库来自镜像，其中没有 {b}",
+    ),
+    (
+        "WSL {a} has its own Linux CA store: {b}, which Windows may trust, is not in it",
+        "WSL {a} 有自己的 Linux CA 信任库：Windows 可能信任的 {b} 不在其中",
+    ),
+    ("{a}: inspected by {b} ({c})", "{a}：经过 {b} 的 TLS 审查（{c}）"),
     // diagnose/findings.rs
     ("{a} cannot be reached from this network", "在这个网络里无法访问 {a}"),
     (

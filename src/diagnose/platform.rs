@@ -90,7 +90,7 @@ pub(super) fn platform_findings(input: &Inputs, d: &mut Diagnosis) -> Vec<(Cause
             d.fix_values.set("container", &label);
             out.push((
                 CauseId::LocalContainerCaMissing,
-                format!("running in a {label}: its CA store is the image's, and {ca} is not in it"),
+                format!("running in `{label}`: its CA store is the image's, and {ca} is not in it"),
             ));
         } else if let Some(w) = &sys.wsl {
             out.push((
