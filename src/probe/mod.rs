@@ -19,6 +19,7 @@ pub mod local_helper;
 pub mod pace;
 pub mod progress;
 pub mod proxy;
+mod proxy_facts;
 mod socks;
 pub mod tcp;
 pub mod tls;

@@ -5,7 +5,7 @@
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::proxy::{ProxyClass, ProxyFacts, SocksReply, Stream};
+use super::proxy_facts::{ProxyClass, ProxyFacts, SocksReply, Stream};
 use super::{bounded, ProbeOptions};
 use crate::vocab::goerr;
 
