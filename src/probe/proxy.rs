@@ -176,7 +176,8 @@ async fn read_head<S: AsyncRead + Unpin>(
 
 /// What listens at `addr`: asked when a proxy did not answer like the expected kind.
 pub async fn sniff_listener(addr: SocketAddr, budget: Duration) -> String {
-    let budget = budget.min(Duration::from_secs(1));
+    // A short look (this runs only after a failure), long enough for a loaded machine.
+    let budget = budget.min(Duration::from_secs(2));
     // 1. An HTTP request: proxies and web servers answer it.
     if let (_, Some(mut s)) = super::tcp::connect(addr, budget).await {
         let _ = s
