@@ -39,6 +39,20 @@ pub fn fix_values(ex: &Explanation, goprivate: &str) -> crate::catalog::FixValue
     } else if let Some(h) = e.hosts.first() {
         v.set("addr", format!("{h}:443"));
     }
+    // The port dialed (`dial tcp A:P`), else the first URL's (443 for https).
+    let port = e
+        .addrs
+        .first()
+        .and_then(|a| a.rsplit_once(':').map(|(_, p)| p.to_string()))
+        .or_else(|| {
+            e.urls
+                .iter()
+                .filter_map(|u| url::Url::parse(u).ok())
+                .find_map(|u| u.port_or_known_default().map(|p| p.to_string()))
+        });
+    if let Some(p) = port {
+        v.set("port", p);
+    }
     if let Some(u) = e.urls.first() {
         v.set("url", u.clone());
     }
@@ -58,6 +72,14 @@ pub fn fix_values(ex: &Explanation, goprivate: &str) -> crate::catalog::FixValue
 mod tests {
     use super::*;
     use crate::explain::explain;
+
+    #[test]
+    fn the_port_comes_from_the_dial_or_the_url() {
+        let ex = explain("go: m.example/x@v1.0.0: Get \"https://proxy.golang.org/x\": dial tcp 127.0.1.1:8443: connect: connection refused");
+        assert_eq!(fix_values(&ex, "").get("port"), Some("8443"));
+        let ex = explain("go: m.example/x@v1.0.0: Get \"https://proxy.golang.org/x\": dial tcp: lookup proxy.golang.org: i/o timeout");
+        assert_eq!(fix_values(&ex, "").get("port"), Some("443"));
+    }
 
     #[test]
     fn fix_values_for_proxy_causes() {
