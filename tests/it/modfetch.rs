@@ -553,6 +553,19 @@ async fn proxy_faults_are_classified() {
         p.modules[0].error_text.as_deref(),
         Some("go: zip: not a valid zip file")
     );
+    // A zip still downloading at the step limit: Go keeps downloading, so no failure is
+    // predicted; the zip is left unverified and the prediction says so.
+    l.clear_faults();
+    l.fault(".zip", Fault::Slow(Duration::from_secs(4)));
+    let p = predict_with(&[("GOPROXY", &l.url())], "example.com/hello@v1.0.0", None).await;
+    assert_eq!(p.modules[0].outcome, Outcome::Ok, "{p:#?}");
+    assert!(
+        p.modules[0]
+            .assumptions
+            .iter()
+            .any(|a| a.contains("did not finish downloading")),
+        "{p:#?}"
+    );
     l.clear_faults();
     let p = predict_with(&[("GOPROXY", &l.url())], "example.com/hello@v1.0.0", None).await;
     assert_eq!(p.modules[0].outcome, Outcome::Ok);
