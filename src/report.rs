@@ -79,6 +79,14 @@ pub struct Verdict {
     pub shell: Shell,
 }
 
+impl Verdict {
+    /// The verdict is "inconclusive": what Go will do was not observed. Every renderer's
+    /// headline asks this one question.
+    pub fn is_inconclusive(&self) -> bool {
+        self.cause.id == CauseId::Inconclusive
+    }
+}
+
 /// The settings that shape the rendered text of a verdict.
 #[derive(Debug, Clone)]
 pub struct Style<'a> {

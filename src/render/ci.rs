@@ -8,7 +8,7 @@ pub fn summary_line(r: &Report) -> String {
     let v = &r.verdict;
     let status = if v.go_will_succeed {
         "OK"
-    } else if v.cause.id == "inconclusive" {
+    } else if v.is_inconclusive() {
         "INCONCLUSIVE"
     } else {
         "FAIL"

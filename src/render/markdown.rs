@@ -84,7 +84,7 @@ pub fn render(r: &Report) -> String {
     let mut out = String::new();
     let head = if v.go_will_succeed {
         format!("✅ {} — {}", l.succeed, v.cause.title)
-    } else if v.inconclusive && v.cause.id == crate::vocab::CauseId::Inconclusive {
+    } else if v.is_inconclusive() {
         format!("❔ {} — {}", l.inconclusive, v.cause.title)
     } else {
         format!("❌ {} — {}", l.fail, v.cause.title)

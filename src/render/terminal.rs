@@ -204,7 +204,7 @@ pub fn verdict_text(r: &Report, p: Paint) -> String {
     let mut out = String::new();
     let head = if v.go_will_succeed {
         p.green(&format!("✓ {} — {}", l.succeed, v.cause.title))
-    } else if v.cause.id == "inconclusive" {
+    } else if v.is_inconclusive() {
         p.yellow(&format!("? {}", l.inconclusive))
     } else {
         p.red(&format!(
