@@ -181,9 +181,9 @@ pub fn report_json(data: &[u8]) {
     if let Ok(r) = serde_json::from_str::<gomod_diag::report::Report>(&text) {
         let json = serde_json::to_string(&r).expect("serialize");
         let back: gomod_diag::report::Report = serde_json::from_str(&json).expect("read back");
-        let catalog = gomod_diag::catalog::Catalog::builtin();
+        let catalog = catalog();
         let style = gomod_diag::report::Style {
-            catalog: &catalog,
+            catalog,
             lang: gomod_diag::cli::Lang::En,
             shell: gomod_diag::shell::Shell::Bash,
         };
@@ -198,12 +198,36 @@ pub fn report_json(data: &[u8]) {
     }
 }
 
-/// Pasted Go errors: classified, and the rendered answer escapes what it quotes.
+/// Pasted Go errors: classified, and the rendered answer, on its way out, holds no control
+/// character without colour and none but the six colour codes with colour.
 pub fn explain_text(data: &[u8]) {
+    use gomod_diag::render::escape;
     let text = String::from_utf8_lossy(data);
-    let _ = gomod_diag::explain::explain(&text);
-    let out = gomod_diag::render::escape::output(&text);
-    assert!(!out.chars().any(gomod_diag::render::escape::is_hostile));
+    let ex = gomod_diag::explain::explain(&text);
+    let catalog = catalog();
+    let answer = gomod_diag::render::explain::render(
+        &ex,
+        catalog,
+        gomod_diag::cli::Lang::En,
+        gomod_diag::shell::Shell::Bash,
+        &Default::default(),
+    );
+    for shown in [&answer, &text.to_string()] {
+        let plain = escape::output(shown, false);
+        assert!(!plain.chars().any(escape::is_hostile), "{plain:?}");
+        let painted = escape::output(shown, true);
+        for (i, _) in painted.match_indices('\x1b') {
+            let rest = &painted[i..];
+            assert!(
+                ["\x1b[0m", "\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[32m", "\x1b[33m"]
+                    .iter()
+                    .any(|p| rest.starts_with(p)),
+                "{rest:?}"
+            );
+        }
+        let others = painted.chars().filter(|&c| c != '\x1b');
+        assert!(!others.into_iter().any(escape::is_hostile), "{painted:?}");
+    }
 }
 
 /// What the OS commands print, read by the platform parsers (every OS's, on any OS).
@@ -240,3 +264,9 @@ pub const ALL: &[(&str, Property)] = &[
     ("explain_text", explain_text),
     ("os_outputs", os_outputs),
 ];
+
+/// The built-in catalog, parsed once (it is the same for every input).
+fn catalog() -> &'static gomod_diag::catalog::Catalog {
+    static CATALOG: std::sync::OnceLock<gomod_diag::catalog::Catalog> = std::sync::OnceLock::new();
+    CATALOG.get_or_init(gomod_diag::catalog::Catalog::builtin)
+}

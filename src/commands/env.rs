@@ -59,12 +59,15 @@ pub fn run(ctx: &Ctx, args: &crate::cli::EnvArgs) -> anyhow::Result<u8> {
         ))?;
     } else {
         let paint = Paint { on: ctx.color };
-        super::out(&mask_text(&render::env::text(
-            &report.configuration,
-            &report.warnings,
-            &report.routes,
-            paint,
-        )))?;
+        super::out_painted(
+            &mask_text(&render::env::text(
+                &report.configuration,
+                &report.warnings,
+                &report.routes,
+                paint,
+            )),
+            paint.on,
+        )?;
     }
     Ok(exit::SUCCESS)
 }

@@ -54,7 +54,7 @@ pub async fn run(ctx: &Ctx, args: &MirrorsArgs) -> anyhow::Result<u8> {
             Paint { on: ctx.color },
         )
     };
-    super::out(&crate::redact::mask_text(&text))?;
+    super::out_painted(&crate::redact::mask_text(&text), ctx.color)?;
     Ok(if advice.goproxy.is_some() {
         crate::exit::SUCCESS
     } else {

@@ -106,7 +106,10 @@ pub fn emit(ctx: &Ctx, report: &Report, fail_on_findings: bool) -> anyhow::Resul
     };
     // Credentials are masked by their types when the report is serialized or rendered; the
     // whole output also passes the free-text net on its way out.
-    out(&crate::redact::mask_text(&render::report(report, format)))?;
+    out_painted(
+        &crate::redact::mask_text(&render::report(report, format)),
+        ctx.color,
+    )?;
     Ok(crate::report::exit_code(&report.verdict, fail_on_findings))
 }
 
@@ -114,10 +117,15 @@ pub fn emit(ctx: &Ctx, report: &Report, fail_on_findings: bool) -> anyhow::Resul
 /// went away (`gomod-diag | head -1`) is no error: the rest is dropped quietly and the exit
 /// code still tells the verdict. Any other failure (a full disk) is an [`OutputError`].
 pub fn out(text: &str) -> anyhow::Result<()> {
+    out_painted(text, false)
+}
+
+/// [`out`] for a text that may hold gomod-diag's colours (`colour`: `Ctx::color`).
+pub fn out_painted(text: &str, colour: bool) -> anyhow::Result<()> {
     use std::io::Write as _;
     // Every output passes the one escaping helper: no peer text reaches the terminal as
-    // control characters.
-    let text = render::escape::output(text);
+    // control characters (with colour on, only the colour codes of render::Paint pass).
+    let text = render::escape::output(text, colour);
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())

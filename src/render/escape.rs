@@ -50,10 +50,13 @@ pub fn text(s: &str) -> Cow<'_, str> {
     escape(s, false)
 }
 
-/// A whole output on its way to standard output: every control escaped except the colour
-/// sequences gomod-diag writes itself. JSON stays valid and keeps its values.
-pub fn output(s: &str) -> Cow<'_, str> {
-    escape(s, true)
+/// A whole output on its way to standard output. Without colour (a pipe, a file, `--no-color`,
+/// JSON, CI) every control character is escaped, so nothing but text reaches the reader. With
+/// colour the six SGR sequences of [`super::Paint`] are kept: a peer's text could bring those
+/// too, but they only colour, bold or dim text — they cannot move the cursor, retitle, clear or
+/// conceal. JSON stays valid and keeps its values.
+pub fn output(s: &str, colour: bool) -> Cow<'_, str> {
+    escape(s, colour)
 }
 
 #[cfg(test)]
@@ -73,8 +76,13 @@ mod tests {
     #[test]
     fn output_keeps_only_its_own_colours() {
         assert_eq!(
-            output("\x1b[31m✗\x1b[0m \x1b[38;5;1mx\x1b[2J"),
+            output("\x1b[31m✗\x1b[0m \x1b[38;5;1mx\x1b[2J", true),
             "\x1b[31m✗\x1b[0m \\u001b[38;5;1mx\\u001b[2J"
+        );
+        // Without colour not even those survive: a peer cannot paint a piped report.
+        assert_eq!(
+            output("\x1b[32mok\x1b[0m", false),
+            "\\u001b[32mok\\u001b[0m"
         );
         // A painted value cannot carry its own escapes; paint nests.
         let p = super::super::Paint { on: true };
@@ -86,7 +94,7 @@ mod tests {
     fn json_stays_valid_with_the_same_value() {
         let v = serde_json::json!({"body": "x\u{9b}2J\x7f\u{202e}\x1b"});
         let json = serde_json::to_string(&v).unwrap();
-        let escaped = output(&json);
+        let escaped = output(&json, false);
         assert!(!escaped.chars().any(is_hostile), "{escaped}");
         let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
         assert_eq!(back, v);

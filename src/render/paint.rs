@@ -11,7 +11,7 @@ impl Paint {
     fn wrap(self, code: &str, s: &str) -> String {
         // A painted value may be a peer's text: it cannot bring escapes of its own (only
         // the colours painted inside it, for nesting).
-        let s = super::escape::output(s);
+        let s = super::escape::output(s, self.on);
         if self.on {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {

@@ -131,8 +131,10 @@ fn output_grows_linearly_with_the_number_of_targets() {
 }
 
 /// What a hostile server sends to take over a terminal: retitle (OSC 0), clear the screen
-/// (CSI 2J), 8-bit CSI, a carriage return that overwrites the line, a bidi override.
-const HOSTILE_TEXT: &str = "gone\x1b]0;pwned\x07\x1b[2J\u{9b}31m\rfake ok\u{202e}txt";
+/// (CSI 2J), 8-bit CSI, a carriage return that overwrites the line, a bidi override, and the
+/// very colour gomod-diag paints "ok" with (kept only when gomod-diag itself colours a terminal).
+const HOSTILE_TEXT: &str =
+    "gone\x1b]0;pwned\x07\x1b[2J\u{9b}31m\rfake ok\u{202e}txt\x1b[32m✓ ok\x1b[0m";
 
 fn assert_inert(what: &str, out: &[u8]) {
     let text = String::from_utf8_lossy(out);
