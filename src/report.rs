@@ -133,7 +133,14 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
             .iter()
             .map(|f| item(f.id, &f.detail, false))
             .collect(),
-        evidence: d.evidence.clone(),
+        evidence: d
+            .evidence
+            .iter()
+            .map(|e| Evidence {
+                fact: crate::catalog::details::localize(&e.fact, style.lang),
+                observation: crate::catalog::details::localize(&e.observation, style.lang),
+            })
+            .collect(),
         fixes: if d.cause == CauseId::Ok {
             None
         } else {

@@ -148,20 +148,35 @@ pub fn localize(detail: &str, lang: Lang) -> String {
     translate(detail).unwrap_or_else(|| detail.to_string())
 }
 
+/// A `; `-separated list of sentences (e.g. why a module is probed) in `lang`, each
+/// sentence localized on its own.
+pub fn localize_list(text: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    text.split("; ")
+        .map(|part| localize(part, lang))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 fn translate(detail: &str) -> Option<String> {
-    SHAPES.iter().find_map(|(en, zh)| {
-        let holes = matches(en, detail)?;
-        let mut out = zh.to_string();
-        for (name, value) in holes {
-            let value = if name == "t" {
-                translate(value).unwrap_or_else(|| value.to_string())
-            } else {
-                value.to_string()
-            };
-            out = out.replace(&format!("{{{name}}}"), &value);
-        }
-        Some(out)
-    })
+    SHAPES
+        .iter()
+        .chain(super::evidence_zh::SHAPES)
+        .find_map(|(en, zh)| {
+            let holes = matches(en, detail)?;
+            let mut out = zh.to_string();
+            for (name, value) in holes {
+                let value = if name == "t" {
+                    translate(value).unwrap_or_else(|| value.to_string())
+                } else {
+                    value.to_string()
+                };
+                out = out.replace(&format!("{{{name}}}"), &value);
+            }
+            Some(out)
+        })
 }
 
 /// The hole values when `text` has the `shape`, holes taking as little as they can.
@@ -258,7 +273,7 @@ mod tests {
 
     #[test]
     fn every_shape_is_well_formed() {
-        for (en, zh) in SHAPES {
+        for (en, zh) in SHAPES.iter().chain(super::super::evidence_zh::SHAPES) {
             let names = |s: &str| -> Vec<String> {
                 s.split('{')
                     .skip(1)

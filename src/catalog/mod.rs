@@ -66,6 +66,7 @@
 
 pub mod apply;
 pub mod details;
+mod evidence_zh;
 pub mod load;
 pub mod overlay;
 pub mod schema;

@@ -71,13 +71,13 @@ pub(super) fn add_endpoint_evidence(e: &EndpointFacts, d: &mut Diagnosis) {
         format!("via {}", e.route.masked())
     };
     let observation = match &e.failure {
+        // Go's text as Go prints it: only the stage's name is lower-cased.
         Some(f) => format!(
-            "{:?} failed ({}): {}",
-            f.stage,
+            "{} failed ({}): {}",
+            format!("{:?}", f.stage).to_lowercase(),
             f.class,
             mask_value(&f.go_error)
-        )
-        .to_lowercase(),
+        ),
         None => format!("reachable in {:.0} ms", e.time_ms),
     };
     d.evidence.push(Evidence {

@@ -42,13 +42,20 @@ fn one_line(s: &str) -> String {
 pub fn github_annotations(r: &Report) -> Vec<String> {
     let v = &r.verdict;
     let mut out = vec![];
+    // The summary line keeps its English keywords (log parsers grep them); the annotations
+    // are read by people, in the report's language.
+    let (would_print, fix) = if v.lang == crate::cli::Lang::Zh {
+        ("Go 会输出：", "修复：")
+    } else {
+        ("Go would print: ", "Fix: ")
+    };
     if !v.go_will_succeed {
         let mut msg = v.cause.summary.clone();
         if let Some(e) = &v.go_error {
-            msg.push_str(&format!("\nGo would print: {e}"));
+            msg.push_str(&format!("\n{would_print}{e}"));
         }
         if let Some(cmd) = first_command(r) {
-            msg.push_str(&format!("\nFix: {cmd}"));
+            msg.push_str(&format!("\n{fix}{cmd}"));
         }
         out.push(format!(
             "::error title={}::{}",

@@ -218,7 +218,10 @@ fn configuration(out: &mut String, r: &Report, l: &Labels) {
             vec![
                 format!("`{}`", v.name),
                 code(&mask_value(&v.value.masked())),
-                super::env::describe_source(&v.source),
+                crate::catalog::details::localize(
+                    &super::env::describe_source(&v.source),
+                    r.verdict.lang,
+                ),
             ]
         })
         .collect();

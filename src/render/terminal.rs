@@ -31,12 +31,18 @@ pub fn render(r: &Report, style: TextStyle) -> String {
             r.tool.version, r.prediction.command
         ))
     );
+    let lang = r.verdict.lang;
     for t in &r.facts.targets {
-        let _ = writeln!(out, "{}", p.dim(&format!("  {}: {}", t.module, t.why)));
+        let why = crate::catalog::details::localize_list(&t.why, lang);
+        let _ = writeln!(out, "{}", p.dim(&format!("  {}: {why}", t.module)));
     }
     out.push('\n');
-    out.push_str(&probe_table(r, p.on).to_string());
-    out.push_str("\n\n");
+    // Nothing probed (e.g. GOPROXY=off): no empty table.
+    let table = probe_table(r, p.on);
+    if table.row_count() > 0 {
+        out.push_str(&table.to_string());
+        out.push_str("\n\n");
+    }
     out.push_str(&verdict_text(r, p));
     if style.verbose > 0 {
         let _ = writeln!(out, "\n{}", p.bold("All facts:"));
@@ -56,7 +62,11 @@ pub fn probe_table(r: &Report, color: bool) -> Table {
         presets::ASCII_FULL_CONDENSED
     })
     .set_content_arrangement(ContentArrangement::Dynamic)
-    .set_header(vec!["target", "stage", "result", "time"]);
+    .set_header(if r.verdict.lang == crate::cli::Lang::Zh {
+        vec!["目标", "阶段", "结果", "耗时"]
+    } else {
+        vec!["target", "stage", "result", "time"]
+    });
     for d in &r.facts.dns {
         let mut result = format!("system {}: {}", d.system.server, answer_text(&d.system));
         for p in &d.public {

@@ -817,6 +817,14 @@ fn english_sentence(line: &str) -> Option<String> {
     None
 }
 
+/// The words of `t` (letters and apostrophes), one space apart.
+fn english_words(t: &str) -> String {
+    t.split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[test]
 fn the_sentence_detector_sees_english_and_lets_values_be() {
     assert!(english_sentence("8.8.8.8:53 cannot be reached from this network").is_some());
@@ -829,7 +837,8 @@ fn the_sentence_detector_sees_english_and_lets_values_be() {
     assert!(english_sentence("见 https://go.dev/ref/mod#private-modules 的说明").is_none());
 }
 
-/// Every text of a Chinese verdict but its evidence (facts as observed) and Go's own text.
+/// Every text of a Chinese verdict but Go's own text: the evidence as the renderers show it
+/// (Go's and the peers' texts in it are quoted).
 fn chinese_texts(r: &gomod_diag::report::Report) -> Vec<(String, String)> {
     let v = &r.verdict;
     let mut out = vec![
@@ -841,6 +850,14 @@ fn chinese_texts(r: &gomod_diag::report::Report) -> Vec<(String, String)> {
         out.push((format!("finding {} title", f.id), f.title.clone()));
         out.push((format!("finding {} detail", f.id), f.summary.clone()));
     }
+    for (i, e) in v.evidence.iter().enumerate() {
+        let zh = |t: &str| gomod_diag::catalog::details::localize(t, gomod_diag::cli::Lang::Zh);
+        out.push((format!("evidence {} fact", i + 1), zh(&e.fact)));
+        out.push((
+            format!("evidence {} observation", i + 1),
+            zh(&e.observation),
+        ));
+    }
     if let Some(fixes) = &v.fixes {
         for (i, s) in fixes.steps.iter().enumerate() {
             out.push((format!("fix step {}", i + 1), s.text.clone()));
@@ -850,6 +867,20 @@ fn chinese_texts(r: &gomod_diag::report::Report) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// Every string value in `v`, masked as the evidence shows it.
+fn strings_in(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(gomod_diag::redact::mask_value(s)),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings_in(x, out)),
+        // `why` is the simulation's own sentence, not an observation.
+        serde_json::Value::Object(o) => o
+            .iter()
+            .filter(|(k, _)| *k != "why")
+            .for_each(|(_, x)| strings_in(x, out)),
+        _ => {}
+    }
 }
 
 #[test]
@@ -875,7 +906,18 @@ fn chinese_output_leaves_no_english_sentence() {
             }
         }
         go_texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        // What the probes and the simulation recorded (Go's texts, peers' answers): evidence
+        // may show it as it is.
+        let mut observed = vec![];
+        strings_in(
+            &serde_json::to_value(&zh.prediction).unwrap(),
+            &mut observed,
+        );
+        strings_in(&serde_json::to_value(&zh.facts).unwrap(), &mut observed);
         for (what, text) in chinese_texts(&zh) {
+            if what.starts_with("evidence") && observed.iter().any(|o| o.contains(&text)) {
+                continue;
+            }
             // Whole texts: a `code` span may be wrapped over two lines.
             let mut text = text.replace('\n', " ");
             for g in go_texts.iter().filter(|g| g.len() > 8) {
@@ -915,4 +957,76 @@ fn chinese_output_leaves_no_english_sentence() {
     for l in findings {
         assert_eq!(english_sentence(l), None, "{l}");
     }
+}
+
+#[test]
+fn chinese_rendered_reports_leave_no_english_sentence() {
+    // What the renderers add around the verdict (labels, why each module is probed, where a
+    // setting comes from, CI annotations), in every format a person reads.
+    use gomod_diag::render::{self, ReportFormat};
+    let catalog = gomod_diag::catalog::Catalog::builtin();
+    let style = gomod_diag::report::Style {
+        catalog: &catalog,
+        lang: gomod_diag::cli::Lang::Zh,
+        shell: Shell::Bash,
+    };
+    let mut left = vec![];
+    for (name, sc) in harness::load_all() {
+        let en = harness::build_report(&sc, Shell::Bash);
+        let zh = gomod_diag::report::rediagnose(en, &style).unwrap();
+        // Facts as observed (Go's texts, peers' answers) and the commands to run stay as they are.
+        let mut kept = vec![];
+        strings_in(&serde_json::to_value(&zh.prediction).unwrap(), &mut kept);
+        strings_in(&serde_json::to_value(&zh.facts).unwrap(), &mut kept);
+        kept.extend(
+            zh.verdict
+                .go_error
+                .iter()
+                .flat_map(|e| e.lines().map(str::to_string)),
+        );
+        for s in zh.verdict.fixes.iter().flat_map(|f| &f.steps) {
+            kept.extend(s.command.iter().flat_map(|c| c.lines().map(str::to_string)));
+        }
+        kept.retain(|k| k.trim().len() > 8);
+        kept.sort_by_key(|k| std::cmp::Reverse(k.len()));
+        for fmt in [
+            ReportFormat::Text(render::terminal::TextStyle {
+                paint: render::Paint { on: false },
+                verbose: 0,
+            }),
+            ReportFormat::Markdown,
+            ReportFormat::Ci {
+                github_actions: true,
+            },
+        ] {
+            let out = render::report(&zh, fmt);
+            let mut fenced = false;
+            for line in out.lines() {
+                if line.trim_start().starts_with("```") {
+                    fenced = !fenced;
+                    continue;
+                }
+                // The CI summary line keeps its English keywords for log parsers.
+                if fenced || line.starts_with("gomod-diag: ") {
+                    continue;
+                }
+                let mut line = line.replace("%0A", "\n");
+                for k in &kept {
+                    line = line.replace(k.trim(), " ");
+                }
+                // A sentence may also be a piece of a kept text the line shows in part.
+                let words = |t: &str| english_words(&t.replace("&lt;", "<").replace("<br>", " "));
+                if let Some(s) = english_sentence(&line) {
+                    if !kept.iter().any(|k| words(k).contains(&words(&s))) {
+                        left.push(format!("{name}: {s:?} in {line:?}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        left.is_empty(),
+        "English left in rendered --lang zh reports:\n{}",
+        left.join("\n")
+    );
 }
