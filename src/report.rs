@@ -97,6 +97,15 @@ pub struct Style<'a> {
 
 /// Titles, explanations and fixes from the catalog for a language-neutral diagnosis.
 pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
+    // `detail` is the tree's (English) list of what was not observed: each part in the
+    // report's language inside the catalog's sentences.
+    let mut values = d.fix_values.clone();
+    if let Some(detail) = d.fix_values.get("detail") {
+        values.set(
+            "detail",
+            crate::catalog::details::localize_list(detail, style.lang),
+        );
+    }
     let item = |id: CauseId, summary: &str, with_explanation: bool| {
         let entry = style.catalog.get(id.as_str(), style.lang);
         // The cause's sentence from the catalog in the report's language; the tree's
@@ -105,7 +114,7 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
             .as_ref()
             .filter(|_| with_explanation)
             .and_then(|e| e.summary.as_deref())
-            .and_then(|t| fill_summary(t, &d.fix_values, style.lang))
+            .and_then(|t| fill_summary(t, &values, style.lang))
             .unwrap_or_else(|| crate::catalog::details::localize(summary, style.lang));
         VerdictItem {
             id,
@@ -116,7 +125,7 @@ pub fn verdict(d: &Diagnosis, style: &Style) -> Verdict {
             summary,
             explanation: if with_explanation {
                 entry
-                    .map(|e| crate::catalog::fill_text(&e.explanation, &d.fix_values, style.lang))
+                    .map(|e| crate::catalog::fill_text(&e.explanation, &values, style.lang))
                     .unwrap_or_default()
             } else {
                 String::new()

@@ -140,6 +140,20 @@ pub(super) const SHAPES: &[(&str, &str)] = &[
     ),
     ("direct mode for {a}", "{a} 的直接模式"),
     ("direct ({a})", "直连（{a}）"),
+    // config/goauth.rs and simulate: GOAUTH entries gomod-diag does not run
+    (
+        "{t} (Go would add their credentials to {a})",
+        "{t}（Go 会把它们给出的凭据加到 {a} 的请求上）",
+    ),
+    ("GOAUTH command {a}: not run", "GOAUTH 命令 {a}：未运行"),
+    (
+        "GOAUTH=git {a}: git credential fill was not run",
+        "GOAUTH=git {a}：未运行 git credential fill",
+    ),
+    (
+        "Go's outcome depends on credentials from GOAUTH that gomod-diag did not obtain (it runs no GOAUTH command).",
+        "Go 的结果取决于 GOAUTH 提供的凭据，而 gomod-diag 没有拿到（它不运行任何 GOAUTH 命令）。",
+    ),
     // Endpoint routes: `host:port direct`, `host:port via proxy`.
     ("{a} via {b}", "{a} 经 {b}"),
     ("{a} direct", "{a} 直连"),

@@ -50,11 +50,16 @@ pub async fn predict(
     let sim = SimOptions {
         check_zip: opts.zip,
     };
+    let credentials = super::credentials(cfg);
+    let known = Observations {
+        goauth_not_run: credentials.not_observed.clone(),
+        ..Observations::default()
+    };
     let fetcher = match &opts.probe {
         Some(p) => Fetcher::with_probe(Some(cfg.proxy_env()), p),
         None => Fetcher::new(Some(cfg.proxy_env()), opts.timeout),
     }
-    .with_credentials(super::credentials(cfg));
+    .with_credentials(credentials);
     let dopts = DirectOptions {
         gonoproxy_private: false,
         goprivate: cfg.get("GOPRIVATE").to_string(),
@@ -64,7 +69,7 @@ pub async fn predict(
         timeout: opts.timeout,
         dns: opts.probe.clone(),
     };
-    let (pred, obs) = observe(&routes, &sim, &fetcher, Observations::default(), 12, |p| {
+    let (pred, obs) = observe(&routes, &sim, &fetcher, known, 12, |p| {
         let (f, d) = (&fetcher, &dopts);
         async move { probe_direct(&p, f, d).await }
     })

@@ -279,8 +279,12 @@ async fn follow_go(
         check_zip: !args.no_zip,
     };
     // GETs go through the probes: the resolver Go uses (or --system-dns), Go-format errors.
-    let fetcher = Fetcher::with_probe(Some(config.proxy_env()), opts)
-        .with_credentials(super::credentials(config));
+    let credentials = super::credentials(config);
+    let known = Observations {
+        goauth_not_run: credentials.not_observed.clone(),
+        ..Observations::default()
+    };
+    let fetcher = Fetcher::with_probe(Some(config.proxy_env()), opts).with_credentials(credentials);
     let cache = fetcher.chain_cache().unwrap_or_default();
     let direct_opts = DirectOptions {
         gonoproxy_private: false,
@@ -299,7 +303,7 @@ async fn follow_go(
         plan,
         &sim,
         &fetcher,
-        Observations::default(),
+        known.clone(),
         walk_rounds(plan),
         |path| {
             let fetcher = &fetcher;
@@ -326,7 +330,7 @@ async fn follow_go(
     let (prediction, mut observations, expired) = match result {
         Ok((p, o)) => (p, o, false),
         Err(_) => {
-            let o = Observations::default();
+            let o = known;
             (simulate(plan, &o, &sim), o, true)
         }
     };

@@ -166,14 +166,15 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
                 .prediction
                 .missing
                 .iter()
-                .any(|m| matches!(m, Missing::Unchecked(_)));
+                .any(|m| matches!(m, Missing::Unchecked(w) if w.starts_with("git ")));
             // What was not observed, language-neutral, for the catalog's summary.
             let not_observed: Vec<String> = input
                 .prediction
                 .missing
                 .iter()
                 .map(|m| match m {
-                    Missing::Unchecked(what) => mask_value(what),
+                    // With its advice (`run without --no-vcs ...`) where there is one.
+                    Missing::Unchecked(_) => mask_value(&m.unchecked_text()),
                     Missing::Request(url) => format!("GET {url}"),
                     Missing::Direct(_) => mask_value(&m.to_string()),
                 })
@@ -187,8 +188,15 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
             {
                 d.fix_values.set("module", module_label(m));
             }
+            let unrun_goauth = input
+                .prediction
+                .missing
+                .iter()
+                .any(|m| matches!(m, Missing::Unchecked(w) if w.starts_with("GOAUTH")));
             d.summary = if unchecked_git {
                 "Go's outcome depends on git access that was not checked: run without --no-vcs to check git access.".into()
+            } else if unrun_goauth {
+                "Go's outcome depends on credentials from GOAUTH that gomod-diag did not obtain (it runs no GOAUTH command).".into()
             } else {
                 "Some requests on Go's path did not finish before the deadline; no prediction is possible.".into()
             };
@@ -205,10 +213,13 @@ pub fn diagnose(input: &Inputs) -> Diagnosis {
             }
             for missing in &input.prediction.missing {
                 let (fact, observation) = match missing {
-                    Missing::Unchecked(_) => (
+                    Missing::Unchecked(what) if what.starts_with("git ") => (
                         mask_value(&missing.unchecked_text()),
                         "not checked (--no-vcs)".to_string(),
                     ),
+                    Missing::Unchecked(_) => {
+                        (mask_value(&missing.unchecked_text()), "not observed".into())
+                    }
                     Missing::Request(url) => (format!("GET {url}"), "not observed".into()),
                     Missing::Direct(_) => (mask_value(&missing.to_string()), "not observed".into()),
                 };

@@ -132,6 +132,10 @@ pub struct Observations {
     /// The `h1:` of each zip that was downloaded whole, by the zip's URL.
     #[serde(serialize_with = "crate::redact::serialize_masked_keys")]
     pub zip_h1: BTreeMap<String, String>,
+    /// GOAUTH entries whose credentials gomod-diag did not obtain (`git DIR`, commands: it
+    /// runs neither), in plain words: a 401/403 may be what Go would answer with them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goauth_not_run: Vec<String>,
 }
 
 /// The reason phrase net/http prints for a status code (http.StatusText).

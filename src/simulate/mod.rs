@@ -450,6 +450,26 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_go_would_meet_with_goauth_credentials_is_not_its_answer() {
+        let s401 = Fetch::status(401, "text/plain", b"");
+        let mut o = obs(&[(info(A), s401.clone())]);
+        // Without unrun GOAUTH entries the 401 is Go's answer.
+        let p = simulate(&cfg(vec![url(A, COMMA)], false), &target(), &o);
+        assert!(!p.go_will_succeed && !p.inconclusive, "{p:#?}");
+        assert_eq!(p.modules[0].cause, Some(CauseId::GoproxyForbidden));
+        // A GOAUTH command gomod-diag did not run: what Go would get is not observed.
+        o.goauth_not_run = vec!["GOAUTH command /usr/bin/helper: not run".into()];
+        let p = simulate(&cfg(vec![url(A, COMMA)], false), &target(), &o);
+        assert!(p.inconclusive && !p.go_will_succeed, "{p:#?}");
+        let missing = strings(&p.missing).join("\n");
+        assert!(
+            missing.contains("GOAUTH command /usr/bin/helper: not run"),
+            "{missing}"
+        );
+        assert!(missing.contains(&info(A)), "{missing}");
+    }
+
+    #[test]
     fn missing_observations_make_it_inconclusive() {
         let p = simulate(
             &cfg(vec![url(A, COMMA)], false),

@@ -244,6 +244,17 @@ pub(super) fn get_bytes(obs: &Observations, url: &str) -> Step<Vec<u8>> {
         Some(Fetch::Status {
             code: 200, body, ..
         }) => Step::Ok(body.clone()),
+        // cmd/go adds GOAUTH's credentials to https requests; those of a command or of
+        // `git credential fill` were not obtained, so this refusal may not be Go's answer.
+        Some(Fetch::Status { code: 401 | 403, .. })
+            if url.starts_with("https://") && !obs.goauth_not_run.is_empty() =>
+        {
+            Step::Missing(Missing::Unchecked(format!(
+                "{} (Go would add their credentials to {})",
+                obs.goauth_not_run.join("; "),
+                crate::redact::go_error_url(url)
+            )))
+        }
         Some(f) => Step::Err(status_err(url, f)),
     }
 }
