@@ -389,7 +389,19 @@ pub fn classify_cert_error(
     leaf: Option<&CertInfo>,
     host: &str,
 ) -> (TlsClass, String) {
+    if let rustls::Error::InvalidCertificate(CertificateError::Other(o)) = e {
+        let inner: &(dyn std::error::Error + 'static) = &*o.0;
+        if let Some(r) = inner.downcast_ref::<super::x509::Rejection>() {
+            return (r.class, r.text.clone());
+        }
+    }
     let now = rfc3339(UnixTime::now().as_secs() as i64);
+    let unknown = || {
+        (
+            TlsClass::Untrusted,
+            goerr::tls_verify_failed(goerr::X509_UNKNOWN_AUTHORITY),
+        )
+    };
     match e {
         rustls::Error::InvalidCertificate(ce) => match ce {
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
@@ -408,14 +420,22 @@ pub fn classify_cert_error(
                 let text = goerr::x509_not_yet_valid(&now, &before);
                 (TlsClass::NotYetValid, goerr::tls_verify_failed(text))
             }
-            CertificateError::UnknownIssuer | CertificateError::BadSignature => (
-                TlsClass::Untrusted,
-                goerr::tls_verify_failed(goerr::X509_UNKNOWN_AUTHORITY),
-            ),
-            other => (
+            // Go finds no trusted issuer for these (a SHA-1 signature, a signature that
+            // does not verify): its text is unknown authority.
+            CertificateError::UnknownIssuer
+            | CertificateError::BadSignature
+            | CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+            | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+                unknown()
+            }
+            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => (
                 TlsClass::Other,
-                goerr::tls_verify_failed(goerr::x509(format!("{other:?}"))),
+                goerr::tls_verify_failed(goerr::X509_INCOMPATIBLE_USAGE),
             ),
+            CertificateError::BadEncoding => (TlsClass::Other, goerr::TLS_PARSE_CERT.into()),
+            // The platform verifiers' own reasons (revocation, policy) have no Go text;
+            // Go on those systems reports them as an untrusted chain.
+            _ => unknown(),
         },
         other => (TlsClass::Other, goerr::tls_verify_failed(other)),
     }
@@ -584,10 +604,11 @@ where
                 facts.go_error = Some(text);
                 // Same text from Go; the chain itself tells whether the server left out
                 // an intermediate.
-                let unknown_issuer = matches!(
-                    ve,
-                    rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)
-                );
+                let unknown_issuer = class == TlsClass::IncompleteChain
+                    || matches!(
+                        ve,
+                        rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)
+                    );
                 if unknown_issuer {
                     facts.missing_issuer =
                         super::trust::missing_issuer(chain, trust.go_anchors.as_deref());
