@@ -88,9 +88,15 @@ fn pss_hash(params: &[u8]) -> SigAlg {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PubKey {
     /// PKCS#1 RSAPublicKey DER and the modulus size in bits.
-    Rsa { der: Vec<u8>, bits: usize },
+    Rsa {
+        der: Vec<u8>,
+        bits: usize,
+    },
     /// The curve's OID and the uncompressed point.
-    Ec { curve: String, point: Vec<u8> },
+    Ec {
+        curve: String,
+        point: Vec<u8>,
+    },
     Ed25519(Vec<u8>),
     Dsa,
     /// Go leaves `PublicKey` nil: such a certificate is never a parent.
@@ -159,8 +165,18 @@ pub struct Cert {
 /// The extensions Go's parser handles; any other one marked critical makes the certificate
 /// unusable (`x509: unhandled critical extension`).
 const HANDLED: &[&str] = &[
-    "2.5.29.14", "2.5.29.15", "2.5.29.17", "2.5.29.19", "2.5.29.30", "2.5.29.31", "2.5.29.32",
-    "2.5.29.33", "2.5.29.35", "2.5.29.36", "2.5.29.37", "2.5.29.54",
+    "2.5.29.14",
+    "2.5.29.15",
+    "2.5.29.17",
+    "2.5.29.19",
+    "2.5.29.30",
+    "2.5.29.31",
+    "2.5.29.32",
+    "2.5.29.33",
+    "2.5.29.35",
+    "2.5.29.36",
+    "2.5.29.37",
+    "2.5.29.54",
 ];
 
 impl Cert {
@@ -263,7 +279,9 @@ impl Cert {
                 ParsedExtension::NameConstraints(nc) => {
                     let mut out = NameConstraints::default();
                     let mut unhandled = false;
-                    let mut take = |subtrees: &Option<Vec<_>>, dns: &mut Vec<String>, ip: &mut Vec<IpRange>| {
+                    let mut take = |subtrees: &Option<Vec<_>>,
+                                    dns: &mut Vec<String>,
+                                    ip: &mut Vec<IpRange>| {
                         for s in subtrees.iter().flatten() {
                             let s: &x509_parser::extensions::GeneralSubtree = s;
                             match &s.base {
@@ -277,8 +295,16 @@ impl Cert {
                             }
                         }
                     };
-                    take(&nc.permitted_subtrees, &mut out.permitted_dns, &mut out.permitted_ip);
-                    take(&nc.excluded_subtrees, &mut out.excluded_dns, &mut out.excluded_ip);
+                    take(
+                        &nc.permitted_subtrees,
+                        &mut out.permitted_dns,
+                        &mut out.permitted_ip,
+                    );
+                    take(
+                        &nc.excluded_subtrees,
+                        &mut out.excluded_dns,
+                        &mut out.excluded_ip,
+                    );
                     if e.critical && unhandled {
                         cert.unhandled_critical = true;
                     }

@@ -69,9 +69,7 @@ fn hostname_error(c: &Cert, host: &str) -> String {
         c.dns_names.join(", ")
     };
     if valid.is_empty() {
-        return format!(
-            "x509: certificate is not valid for any names, but wanted to match {host}"
-        );
+        return format!("x509: certificate is not valid for any names, but wanted to match {host}");
     }
     format!("x509: certificate is valid for {valid}, not {host}")
 }
@@ -139,7 +137,11 @@ fn ip16(ip: &IpAddr) -> [u8; 16] {
 
 fn to16(b: &[u8]) -> Option<[u8; 16]> {
     match b.len() {
-        4 => Some(std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_ipv6_mapped().octets()),
+        4 => Some(
+            std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3])
+                .to_ipv6_mapped()
+                .octets(),
+        ),
         16 => <[u8; 16]>::try_from(b).ok(),
         _ => None,
     }
@@ -231,7 +233,10 @@ fn ip_in(r: &IpRange, ip: &[u8]) -> bool {
 
 fn ip_range_string(r: &IpRange) -> String {
     let net: Vec<u8> = r.0.iter().zip(&r.1).map(|(n, m)| n & m).collect();
-    let bits: Vec<bool> = r.1.iter().flat_map(|b| (0..8).rev().map(move |i| b >> i & 1 == 1)).collect();
+    let bits: Vec<bool> =
+        r.1.iter()
+            .flat_map(|b| (0..8).rev().map(move |i| b >> i & 1 == 1))
+            .collect();
     let ones = bits.iter().take_while(|b| **b).count();
     let canonical = bits[ones..].iter().all(|b| !b);
     if canonical {
@@ -264,7 +269,10 @@ pub fn check_chain_constraints(chain: &[&Cert]) -> Result<(), String> {
             for ip in &c.ip_addresses {
                 let shown = ip_bytes_string(ip);
                 if !nc.permitted_ip.is_empty() && !nc.permitted_ip.iter().any(|r| ip_in(r, ip)) {
-                    return Err(format!("IP address {} is not permitted by any constraint", q(&shown)));
+                    return Err(format!(
+                        "IP address {} is not permitted by any constraint",
+                        q(&shown)
+                    ));
                 }
                 if let Some(r) = nc.excluded_ip.iter().find(|r| ip_in(r, ip)) {
                     return Err(format!(
@@ -279,11 +287,18 @@ pub fn check_chain_constraints(chain: &[&Cert]) -> Result<(), String> {
                     return Err(format!("x509: cannot parse dnsName {}", q(d)));
                 }
                 if !nc.permitted_dns.is_empty() && dns_query(&nc.permitted_dns, d, true).is_none() {
-                    return Err(format!("DNS name {} is not permitted by any constraint", q(d)));
+                    return Err(format!(
+                        "DNS name {} is not permitted by any constraint",
+                        q(d)
+                    ));
                 }
                 if !nc.excluded_dns.is_empty() {
                     if let Some(k) = dns_query(&nc.excluded_dns, d, false) {
-                        return Err(format!("DNS name {} is excluded by constraint {}", q(d), q(k)));
+                        return Err(format!(
+                            "DNS name {} is excluded by constraint {}",
+                            q(d),
+                            q(k)
+                        ));
                     }
                 }
             }
