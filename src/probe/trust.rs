@@ -301,10 +301,15 @@ pub fn go_x509_verifier(
 
 /// See [`go_x509_verifier`]; a rejection travels as a [`super::x509::Rejection`] inside
 /// `CertificateError::Other`, so the handshake reports Go's class and text.
-#[derive(Debug)]
 struct GoX509Verifier {
     pool: super::x509::Pool,
     anchors: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for GoX509Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "GoX509Verifier({} roots)", self.pool.len())
+    }
 }
 
 impl ServerCertVerifier for GoX509Verifier {

@@ -395,3 +395,127 @@ fn distrusted(c: &Cert) -> bool {
     let hex: String = d.as_ref().iter().map(|b| format!("{b:02x}")).collect();
     DISTRUSTED.contains(&hex.as_str())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rcgen::{
+        date_time_ymd, BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa,
+        Issuer, KeyPair,
+    };
+
+    // 2026-06-01T00:00:00Z
+    const NOW: i64 = 1_780_272_000;
+
+    fn ca(cn: &str) -> CertificateParams {
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.distinguished_name.push(DnType::CommonName, cn);
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p
+    }
+
+    /// root → intermediate (shaped by `inter`) → leaf for h1.test (shaped by `leaf`).
+    fn chain(
+        inter: impl FnOnce(&mut CertificateParams),
+        leaf: impl FnOnce(&mut CertificateParams),
+    ) -> (Vec<Vec<u8>>, Pool) {
+        let root_key = KeyPair::generate().unwrap();
+        let root_p = ca("Unit Root");
+        let root = root_p.self_signed(&root_key).unwrap();
+        let root_issuer = Issuer::new(root_p, root_key);
+        let inter_key = KeyPair::generate().unwrap();
+        let mut inter_p = ca("Unit Issuing CA");
+        inter(&mut inter_p);
+        let inter = inter_p.signed_by(&inter_key, &root_issuer).unwrap();
+        let inter_issuer = Issuer::new(inter_p, inter_key);
+        let mut leaf_p = CertificateParams::new(vec!["h1.test".to_string()]).unwrap();
+        leaf(&mut leaf_p);
+        let leaf = leaf_p
+            .signed_by(&KeyPair::generate().unwrap(), &inter_issuer)
+            .unwrap();
+        let pool = Pool::new([root.der().as_ref()]);
+        (vec![leaf.der().to_vec(), inter.der().to_vec()], pool)
+    }
+
+    fn judge(c: &[Vec<u8>], pool: &Pool, host: &str) -> Result<(), Rejection> {
+        let ders: Vec<&[u8]> = c.iter().map(Vec::as_slice).collect();
+        verify(&ders, pool, host, NOW)
+    }
+
+    #[test]
+    fn a_good_chain_and_a_wrong_host() {
+        let (c, pool) = chain(|_| {}, |_| {});
+        assert_eq!(judge(&c, &pool, "h1.test"), Ok(()));
+        let r = judge(&c, &pool, "h2.test").unwrap_err();
+        assert_eq!(r.class, TlsClass::HostnameMismatch);
+        assert_eq!(
+            r.text,
+            "tls: failed to verify certificate: x509: certificate is valid for h1.test, not h2.test"
+        );
+        // Without its intermediate: unknown authority (no hint: nothing of that name).
+        let r = judge(&c[..1], &pool, "h1.test").unwrap_err();
+        assert_eq!(r.class, TlsClass::Untrusted);
+        assert!(r
+            .text
+            .ends_with("x509: certificate signed by unknown authority"));
+    }
+
+    #[test]
+    fn an_expired_intermediate_is_reported_as_itself() {
+        let (c, pool) = chain(
+            |p| {
+                p.not_before = date_time_ymd(2020, 1, 1);
+                p.not_after = date_time_ymd(2026, 1, 1);
+            },
+            |_| {},
+        );
+        let r = judge(&c, &pool, "h1.test").unwrap_err();
+        assert_eq!(r.class, TlsClass::Expired);
+        assert_eq!(
+            r.text,
+            "tls: failed to verify certificate: x509: certificate has expired or is not yet valid: \
+             current time 2026-06-01T00:00:00Z is after 2026-01-01T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn a_non_ca_intermediate_is_a_hint_on_unknown_authority() {
+        let (c, pool) = chain(|p| p.is_ca = IsCa::ExplicitNoCa, |_| {});
+        let r = judge(&c, &pool, "h1.test").unwrap_err();
+        assert_eq!(r.class, TlsClass::Untrusted);
+        assert_eq!(
+            r.text,
+            "tls: failed to verify certificate: x509: certificate signed by unknown authority \
+             (possibly because of \"x509: invalid signature: parent certificate cannot sign this \
+             kind of certificate\" while trying to verify candidate authority certificate \
+             \"Unit Issuing CA\")"
+        );
+    }
+
+    #[test]
+    fn extended_key_usage_nests_down_the_chain() {
+        let client = |p: &mut CertificateParams| {
+            p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth]
+        };
+        let incompatible = "tls: failed to verify certificate: x509: certificate specifies an \
+                            incompatible key usage";
+        let (c, pool) = chain(|_| {}, client);
+        assert_eq!(judge(&c, &pool, "h1.test").unwrap_err().text, incompatible);
+        let (c, pool) = chain(client, |_| {});
+        assert_eq!(judge(&c, &pool, "h1.test").unwrap_err().text, incompatible);
+        let (c, pool) = chain(
+            |_| {},
+            |p| p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth],
+        );
+        assert_eq!(judge(&c, &pool, "h1.test"), Ok(()));
+    }
+
+    #[test]
+    fn garbage_is_a_parse_error_not_a_panic() {
+        let r = verify(&[b"not a certificate"], &Pool::default(), "h1.test", NOW).unwrap_err();
+        assert_eq!(r.class, TlsClass::Other);
+        assert!(r
+            .text
+            .starts_with("tls: failed to parse certificate from server"));
+    }
+}
