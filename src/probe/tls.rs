@@ -612,6 +612,9 @@ where
             } else if let Some((chain, Err(ve))) = &recorded {
                 let (class, text) = classify_cert_error(ve, facts.chain.first(), &host);
                 facts.class = class;
+                // rustls's own text would show the verdict as a Rust value.
+                let why = trust_error(ve, facts.chain.first(), &host);
+                facts.error = Some(format!("invalid peer certificate: {why}"));
                 facts.go_error = Some(text);
                 // Same text from Go; the chain itself tells whether the server left out
                 // an intermediate.
@@ -890,6 +893,12 @@ mod tests {
         // words, not as a Rust value.
         let moz = f.mozilla_trust.unwrap().error.unwrap();
         assert!(!moz.contains("Other("), "{moz}");
+        let f = shake(&go_trust(&[&other_root]), addr, "h1.test").await;
+        let err = f.error.unwrap();
+        assert!(
+            !err.contains("Other(") && err.contains("unknown authority"),
+            "{err}"
+        );
     }
 
     #[tokio::test]
