@@ -78,6 +78,9 @@ func leafMods() []mod {
 		{"literal_star_host", func(s *Spec) { s.DNS = []string{"*.test"} }, "*.test"},
 		{"ip_in_dns_san", func(s *Spec) { s.DNS = []string{"127.0.0.1"} }, "127.0.0.1"},
 		{"expires_now", func(s *Spec) { s.NA = now }, ""},
+		{"two_sans", func(s *Spec) { s.DNS = []string{"h1.test", "bad.test"} }, ""},
+		{"bad_san", func(s *Spec) { s.DNS = []string{"h1.test", "bad..test"} }, ""},
+		{"san_trailing_dot", func(s *Spec) { s.DNS = []string{"h1.test."} }, ""},
 		{"expired_1s", func(s *Spec) { s.NA = now.Add(-time.Second) }, ""},
 		{"starts_now", func(s *Spec) { s.NB = now }, ""},
 		{"starts_in_1s", func(s *Spec) { s.NB = now.Add(time.Second) }, ""},
@@ -127,6 +130,8 @@ func interMods() []mod {
 		{"nc_ip_permit", func(s *Spec) { s.PermIP = []*net.IPNet{ip("10.0.0.0/8")} }, ""},
 		{"nc_ip_exclude", func(s *Spec) { s.ExclIP = []*net.IPNet{ip("127.0.0.0/8")} }, ""},
 		{"no_cn", func(s *Spec) { s.CN = "" }, ""},
+		{"san_in_ca", func(s *Spec) { s.DNS = []string{"ca.test"} }, ""},
+		{"nc_exclude_bad", func(s *Spec) { s.ExclDNS = []string{"bad.test"} }, ""},
 		{"ed25519", func(s *Spec) { s.Key = keys.ed }, ""},
 		{"p384", func(s *Spec) { s.Key = keys.p384 }, ""},
 		{"pathlen1", func(s *Spec) { s.PathLen = 1 }, ""},
@@ -156,6 +161,8 @@ func rootMods() []mod {
 		{"ed25519", func(s *Spec) { s.Key = keys.ed }, ""},
 		{"p384", func(s *Spec) { s.Key = keys.p384 }, ""},
 		{"eku_server", func(s *Spec) { s.EKU = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth} }, ""},
+		{"nc_exclude_ca", func(s *Spec) { s.ExclDNS = []string{"ca.test"} }, ""},
+		{"nc_permit_test", func(s *Spec) { s.PermDNS = []string{"test"} }, ""},
 	}
 }
 
@@ -350,13 +357,22 @@ func gen(file string) error {
 		}
 	}
 	for _, p := range [][2]string{{"ip_host", "nc_ip_exclude"}, {"ip_host", "nc_ip_permit"}, {"ip_host_mismatch", "nc_ip_permit"},
-		{"wildcard", "nc_exclude_sub"}, {"wildcard", "nc_permit_ok"}, {"ip_in_dns_san", "nc_permit_ok"}} {
+		{"wildcard", "nc_exclude_sub"}, {"wildcard", "nc_permit_ok"}, {"ip_in_dns_san", "nc_permit_ok"},
+		{"wildcard", "nc_permit_dot"}, {"wildcard_deep", "nc_exclude"}, {"wildcard_deep", "nc_permit_dot"},
+		{"two_sans", "nc_exclude_bad"}, {"bad_san", "nc_permit_ok"}, {"bad_san", "nc_exclude_bad"},
+		{"upper_san", "nc_exclude"}, {"ip_host", "nc_permit_ok"}} {
 		cases = append(cases, build("std", pick(L, p[0])[0], pick(I, p[1])[0], ok))
 	}
 	for _, p := range [][2]string{{"pss", "rsa"}, {"md5", "rsa"}, {"sha1", "rsa"}, {"sha384", "p384"}, {"pss", "rsa1024"},
 		{"sha512_rsa", "rsa1024"}, {"sha384_rsa", "rsa"}, {"sha384_rsa", "rsa1024"}, {"ok", "rsa1024"}, {"ed25519_key", "ed25519"}, {"expired", "ed25519"}} {
 		cases = append(cases, build("std", pick(L, p[0])[0], pick(I, p[1])[0], ok))
 		cases = append(cases, build("tampered_sig", pick(L, p[0])[0], pick(I, p[1])[0], ok))
+	}
+	// Constraints on a root reach the intermediates' names too.
+	for _, t := range [][3]string{{"ok", "san_in_ca", "nc_exclude_ca"}, {"ok", "san_in_ca", "nc_permit_test"},
+		{"wildcard", "san_in_ca", "nc_permit_test"}, {"ok", "san_in_ca", "nc_exclude"}, {"two_sans", "nc_exclude_bad", "nc_permit_test"}} {
+		cases = append(cases, build("std", pick(L, t[0])[0], pick(I, t[1])[0], pick(R, t[2])[0]))
+		cases = append(cases, build("two_inter_lower", pick(L, t[0])[0], pick(I, t[1])[0], pick(R, t[2])[0]))
 	}
 	data, err := json.Marshal(cases)
 	if err != nil {
