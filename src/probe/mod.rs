@@ -24,6 +24,7 @@ mod socks;
 pub mod tcp;
 pub mod tls;
 pub mod trust;
+pub mod x509;
 
 use std::net::SocketAddr;
 use std::time::Duration;

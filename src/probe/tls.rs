@@ -389,7 +389,19 @@ pub fn classify_cert_error(
     leaf: Option<&CertInfo>,
     host: &str,
 ) -> (TlsClass, String) {
+    if let rustls::Error::InvalidCertificate(CertificateError::Other(o)) = e {
+        let inner: &(dyn std::error::Error + 'static) = &*o.0;
+        if let Some(r) = inner.downcast_ref::<super::x509::Rejection>() {
+            return (r.class, r.text.clone());
+        }
+    }
     let now = rfc3339(UnixTime::now().as_secs() as i64);
+    let unknown = || {
+        (
+            TlsClass::Untrusted,
+            goerr::tls_verify_failed(goerr::X509_UNKNOWN_AUTHORITY),
+        )
+    };
     match e {
         rustls::Error::InvalidCertificate(ce) => match ce {
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
@@ -408,16 +420,33 @@ pub fn classify_cert_error(
                 let text = goerr::x509_not_yet_valid(&now, &before);
                 (TlsClass::NotYetValid, goerr::tls_verify_failed(text))
             }
-            CertificateError::UnknownIssuer | CertificateError::BadSignature => (
-                TlsClass::Untrusted,
-                goerr::tls_verify_failed(goerr::X509_UNKNOWN_AUTHORITY),
-            ),
-            other => (
+            // Go finds no trusted issuer for these (a SHA-1 signature, a signature that
+            // does not verify): its text is unknown authority.
+            CertificateError::UnknownIssuer
+            | CertificateError::BadSignature
+            | CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+            | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+                unknown()
+            }
+            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => (
                 TlsClass::Other,
-                goerr::tls_verify_failed(goerr::x509(format!("{other:?}"))),
+                goerr::tls_verify_failed(goerr::X509_INCOMPATIBLE_USAGE),
             ),
+            CertificateError::BadEncoding => (TlsClass::Other, goerr::TLS_PARSE_CERT.into()),
+            // The platform verifiers' own reasons (revocation, policy) have no Go text;
+            // Go on those systems reports them as an untrusted chain.
+            _ => unknown(),
         },
         other => (TlsClass::Other, goerr::tls_verify_failed(other)),
+    }
+}
+
+/// A trust store's reason, in crypto/x509's words (without crypto/tls's prefix).
+fn trust_error(e: &rustls::Error, leaf: Option<&CertInfo>, host: &str) -> String {
+    let (_, text) = classify_cert_error(e, leaf, host);
+    match text.strip_prefix("tls: failed to verify certificate: ") {
+        Some(t) => t.to_string(),
+        None => text,
     }
 }
 
@@ -510,9 +539,11 @@ where
     if let Some((chain, go_result)) = &recorded {
         facts.chain = chain.iter().filter_map(|c| cert_info(c)).collect();
         facts.anchor = facts.chain.last().map(|c| c.issuer_short.clone());
+        let leaf = facts.chain.first().cloned();
+        let why = |e: &rustls::Error| trust_error(e, leaf.as_ref(), &host);
         facts.go_trust = Some(TrustVerdict {
             trusted: go_result.is_ok(),
-            error: go_result.as_ref().err().map(|e| e.to_string()),
+            error: go_result.as_ref().err().map(why),
         });
         let moz =
             trust
@@ -520,7 +551,7 @@ where
                 .verify_server_cert(&chain[0], &chain[1..], &name, &[], UnixTime::now());
         facts.mozilla_trust = Some(TrustVerdict {
             trusted: moz.is_ok(),
-            error: moz.err().map(|e| e.to_string()),
+            error: moz.err().as_ref().map(why),
         });
     }
     match result {
@@ -581,13 +612,17 @@ where
             } else if let Some((chain, Err(ve))) = &recorded {
                 let (class, text) = classify_cert_error(ve, facts.chain.first(), &host);
                 facts.class = class;
+                // rustls's own text would show the verdict as a Rust value.
+                let why = trust_error(ve, facts.chain.first(), &host);
+                facts.error = Some(format!("invalid peer certificate: {why}"));
                 facts.go_error = Some(text);
                 // Same text from Go; the chain itself tells whether the server left out
                 // an intermediate.
-                let unknown_issuer = matches!(
-                    ve,
-                    rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)
-                );
+                let unknown_issuer = class == TlsClass::IncompleteChain
+                    || matches!(
+                        ve,
+                        rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)
+                    );
                 if unknown_issuer {
                     facts.missing_issuer =
                         super::trust::missing_issuer(chain, trust.go_anchors.as_deref());
@@ -765,6 +800,143 @@ mod tests {
         assert_eq!(f.class, TlsClass::InterceptionTrusted);
         assert_eq!(f.class.cause_id(), Some(CauseId::TlsInterceptionTrusted));
         assert!(f.class.ok());
+    }
+
+    /// A loopback TLS server that sends `chain` (leaf first) for `key`.
+    async fn serve_chain(
+        chain: Vec<rustls_pki_types::CertificateDer<'static>>,
+        key: &rcgen::KeyPair,
+    ) -> std::net::SocketAddr {
+        let key = rustls_pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into());
+        let cfg = rustls::ServerConfig::builder_with_provider(super::super::trust::provider())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(cfg));
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((s, _)) = l.accept().await {
+                let a = acceptor.clone();
+                tokio::spawn(async move {
+                    let _ = a.accept(s).await;
+                });
+            }
+        });
+        addr
+    }
+
+    /// Go's judge over `roots` (as on Unix), Mozilla's = none.
+    fn go_trust(roots: &[&rcgen::Certificate]) -> super::super::trust::Trust {
+        let ders: Vec<_> = roots.iter().map(|c| c.der().clone()).collect();
+        let mut store = rustls::RootCertStore::empty();
+        for d in &ders {
+            store.add(d.clone()).unwrap();
+        }
+        let anchors = super::super::trust::anchor_subjects(&store);
+        super::super::trust::Trust {
+            go: super::super::trust::go_x509_verifier(&ders, anchors.clone()),
+            mozilla: store_of(&ders),
+            go_source: "test".into(),
+            go_anchors: Some(anchors),
+        }
+    }
+
+    fn store_of(ders: &[rustls_pki_types::CertificateDer<'static>]) -> Arc<dyn ServerCertVerifier> {
+        let mut roots = rustls::RootCertStore::empty();
+        for d in ders {
+            roots.add(d.clone()).unwrap();
+        }
+        super::super::trust::verifier_for(roots)
+    }
+
+    async fn shake(
+        trust: &super::super::trust::Trust,
+        addr: std::net::SocketAddr,
+        host: &str,
+    ) -> TlsFacts {
+        let s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        handshake_with(trust, s, host, Duration::from_secs(5))
+            .await
+            .0
+    }
+
+    #[tokio::test]
+    async fn a_self_signed_ca_leaf_is_an_unknown_authority_as_go_says() {
+        use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+        // What `openssl req -x509` makes: self-signed, CA:TRUE.
+        let key = KeyPair::generate().unwrap();
+        let mut p = CertificateParams::new(vec!["h1.test".to_string()]).unwrap();
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let cert = p.self_signed(&key).unwrap();
+        let mut other = CertificateParams::new(Vec::<String>::new()).unwrap();
+        other.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        other
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "Some Other Root");
+        let other_root = other.self_signed(&KeyPair::generate().unwrap()).unwrap();
+        let addr = serve_chain(vec![cert.der().clone()], &key).await;
+        let f = shake(&go_trust(&[&other_root]), addr, "h1.test").await;
+        assert_eq!(f.class, TlsClass::Untrusted, "{f:?}");
+        assert_eq!(
+            f.go_error.as_deref(),
+            Some(
+                "tls: failed to verify certificate: x509: certificate signed by unknown authority"
+            )
+        );
+        // Trusted as a root, the same server is fine (Go: the leaf is in the pool).
+        let f = shake(&go_trust(&[&cert]), addr, "h1.test").await;
+        assert!(f.class.ok(), "{f:?}");
+        // webpki (Mozilla's judge here) rejects a CA as a leaf; its reason is told in Go's
+        // words, not as a Rust value.
+        let moz = f.mozilla_trust.unwrap().error.unwrap();
+        assert!(!moz.contains("Other("), "{moz}");
+        let f = shake(&go_trust(&[&other_root]), addr, "h1.test").await;
+        let err = f.error.unwrap();
+        assert!(
+            !err.contains("Other(") && err.contains("unknown authority"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn wildcards_and_legacy_common_names_as_go_matches_them() {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.distinguished_name.push(DnType::CommonName, "Wild Root");
+        let ca_key = KeyPair::generate().unwrap();
+        let root = ca.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca, ca_key);
+        let key = KeyPair::generate().unwrap();
+        let wild = CertificateParams::new(vec!["*.test".to_string()])
+            .unwrap()
+            .signed_by(&key, &issuer)
+            .unwrap();
+        let addr = serve_chain(vec![wild.der().clone()], &key).await;
+        let trust = go_trust(&[&root]);
+        let f = shake(&trust, addr, "h1.test").await;
+        assert!(f.class.ok(), "*.test covers h1.test for Go: {f:?}");
+        let f = shake(&trust, addr, "a.h1.test").await;
+        assert_eq!(f.class, TlsClass::HostnameMismatch);
+        assert_eq!(
+            f.go_error.as_deref(),
+            Some("tls: failed to verify certificate: x509: certificate is valid for *.test, not a.h1.test")
+        );
+        let mut cn_only = CertificateParams::new(Vec::<String>::new()).unwrap();
+        cn_only
+            .distinguished_name
+            .push(DnType::CommonName, "h1.test");
+        let cn_only = cn_only.signed_by(&key, &issuer).unwrap();
+        let addr = serve_chain(vec![cn_only.der().clone()], &key).await;
+        let f = shake(&trust, addr, "h1.test").await;
+        assert_eq!(f.class, TlsClass::HostnameMismatch);
+        assert_eq!(
+            f.go_error.as_deref(),
+            Some("tls: failed to verify certificate: x509: certificate relies on legacy Common Name field, use SANs instead")
+        );
     }
 
     #[test]

@@ -68,11 +68,15 @@ type GoVerifier = (Arc<dyn ServerCertVerifier>, String, Option<Vec<Vec<u8>>>);
 
 #[cfg(all(unix, not(target_vendor = "apple")))]
 fn go_verifier() -> GoVerifier {
-    let (roots, source) = go_unix_roots(&|k| std::env::var_os(k));
+    let (ders, source) = go_unix_root_ders(&|k| std::env::var_os(k));
+    let mut roots = RootCertStore::empty();
+    for c in &ders {
+        let _ = roots.add(c.clone());
+    }
     let n = roots.len();
     let anchors = anchor_subjects(&roots);
     (
-        webpki(roots),
+        go_x509_verifier(&ders, anchors.clone()),
         format!("{source} ({n} roots)"),
         Some(anchors),
     )
@@ -105,12 +109,22 @@ pub const GO_CERT_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs"];
 /// Go's root loading on Unix: `SSL_CERT_FILE` replaces the bundle file list, `SSL_CERT_DIR`
 /// (colon-separated) replaces the directory list; each is independent of the other.
 pub fn go_unix_roots(env: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> (RootCertStore, String) {
-    use rustls_pki_types::{pem::PemObject, CertificateDer};
+    let (ders, source) = go_unix_root_ders(env);
     let mut roots = RootCertStore::empty();
+    for c in ders {
+        let _ = roots.add(c);
+    }
+    (roots, source)
+}
+
+/// The certificates [`go_unix_roots`] reads, in Go's order (crypto/x509 keeps them whole).
+pub fn go_unix_root_ders(
+    env: &dyn Fn(&str) -> Option<std::ffi::OsString>,
+) -> (Vec<rustls_pki_types::CertificateDer<'static>>, String) {
+    use rustls_pki_types::{pem::PemObject, CertificateDer};
+    let mut roots = Vec::new();
     let mut add_pem = |data: &[u8]| {
-        for c in CertificateDer::pem_slice_iter(data).flatten() {
-            let _ = roots.add(c);
-        }
+        roots.extend(CertificateDer::pem_slice_iter(data).flatten());
     };
     let file_env = env("SSL_CERT_FILE").filter(|v| !v.is_empty());
     let files: Vec<std::path::PathBuf> = match &file_env {
@@ -253,6 +267,95 @@ fn der_value(tlv: &[u8]) -> Option<&[u8]> {
         )
     };
     tlv.get(start..start + len)
+}
+
+/// Go's verdict on a server's chain: crypto/x509's (see [`super::x509`]), with an unknown
+/// authority that is the server's incomplete chain told apart ([`missing_issuer`]).
+pub fn go_verdict(
+    chain: &[rustls_pki_types::CertificateDer<'_>],
+    roots: &super::x509::Pool,
+    anchors: Option<&[Vec<u8>]>,
+    host: &str,
+    now: i64,
+) -> Result<(), super::x509::Rejection> {
+    let ders: Vec<&[u8]> = chain.iter().map(|c| c.as_ref()).collect();
+    super::x509::verify(&ders, roots, host, now).map_err(|mut r| {
+        if r.class == super::tls::TlsClass::Untrusted && missing_issuer(chain, anchors).is_some() {
+            r.class = super::tls::TlsClass::IncompleteChain;
+        }
+        r
+    })
+}
+
+/// A verifier that judges chains as Go does over these roots (handshake signatures are
+/// still checked by the provider). `anchors` are the roots' subjects ([`anchor_subjects`]).
+pub fn go_x509_verifier(
+    roots: &[rustls_pki_types::CertificateDer<'_>],
+    anchors: Vec<Vec<u8>>,
+) -> Arc<dyn ServerCertVerifier> {
+    Arc::new(GoX509Verifier {
+        pool: super::x509::Pool::new(roots.iter().map(|c| c.as_ref())),
+        anchors,
+    })
+}
+
+/// See [`go_x509_verifier`]; a rejection travels as a [`super::x509::Rejection`] inside
+/// `CertificateError::Other`, so the handshake reports Go's class and text.
+struct GoX509Verifier {
+    pool: super::x509::Pool,
+    anchors: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for GoX509Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "GoX509Verifier({} roots)", self.pool.len())
+    }
+}
+
+impl ServerCertVerifier for GoX509Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls_pki_types::CertificateDer<'_>,
+        intermediates: &[rustls_pki_types::CertificateDer<'_>],
+        server_name: &rustls_pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        now: rustls_pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        use rustls_pki_types::ServerName;
+        let host = match server_name {
+            ServerName::DnsName(d) => d.as_ref().to_string(),
+            ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
+            _ => String::new(),
+        };
+        let mut chain = vec![end_entity.clone()];
+        chain.extend(intermediates.iter().cloned());
+        let now = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+        match go_verdict(&chain, &self.pool, Some(&self.anchors), &host, now) {
+            Ok(()) => Ok(rustls::client::danger::ServerCertVerified::assertion()),
+            Err(r) => Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::Other(rustls::OtherError(Arc::new(r))),
+            )),
+        }
+    }
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls_pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        RejectAll.verify_tls12_signature(message, cert, dss)
+    }
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls_pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        RejectAll.verify_tls13_signature(message, cert, dss)
+    }
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        RejectAll.supported_verify_schemes()
+    }
 }
 
 /// A verifier for an empty store: every chain is from an unknown authority.

@@ -149,6 +149,11 @@ pub const TLS_HANDSHAKE_TIMEOUT: &str = "net/http: TLS handshake timeout";
 pub const HTTP_RESPONSE_TO_HTTPS: &str = "http: server gave HTTP response to HTTPS client";
 /// The chain does not lead to a root Go trusts.
 pub const X509_UNKNOWN_AUTHORITY: &str = "x509: certificate signed by unknown authority";
+/// `x509.CertificateInvalidError` (IncompatibleUsage): no chain allows serverAuth.
+pub const X509_INCOMPATIBLE_USAGE: &str = "x509: certificate specifies an incompatible key usage";
+/// crypto/tls when a certificate the server sent does not parse.
+pub const TLS_PARSE_CERT: &str =
+    "tls: failed to parse certificate from server: x509: malformed certificate";
 /// A certificate without SANs, for a name.
 pub const X509_LEGACY_COMMON_NAME: &str =
     "x509: certificate relies on legacy Common Name field, use SANs instead";
