@@ -30,6 +30,7 @@ pub(super) fn summary_for(
         CauseId::TlsNotTls => format!("{host} does not speak TLS on that port."),
         CauseId::TlsHandshakeTimeout => format!("The TLS handshake with {host} never completes."),
         CauseId::TlsHandshakeFailure => format!("{host} aborts the TLS handshake."),
+        CauseId::TlsCertificateInvalid => format!("The certificate {host} presents breaks a rule of Go's crypto/x509."),
         CauseId::ConfigHttpProxyOnly => format!("HTTP_PROXY is set but HTTPS_PROXY is not, so Go reaches {host} without the proxy and fails."),
         CauseId::ConfigSystemProxyIgnored => format!("A proxy is configured in the OS, but Go reads only HTTPS_PROXY, so it reaches {host} directly and fails."),
         CauseId::ConfigStaleShellEnv => format!("{} is saved in your environment but this terminal was opened before: Go runs without it.", v("var")),

@@ -136,6 +136,7 @@ const TLS_TRUST: &[Rule] = &[
         .or(Id::TlsHostnameMismatch, 0.6, "the certificate belongs to another name", "证书属于别的域名"),
     Rule::new(&[Has("certificate signed by unknown authority"), Has("certificate is not trusted")], Id::TlsUntrustedInterception, 0.9, "the certificate chain ends in a CA Go does not trust (TLS inspection?)", "证书链的根 CA 不受 Go 信任（TLS 审查？）"),
     Rule::new(&[Has("x509: certificate is valid for"), Has("certificate is not valid for any names"), Has("x509: cannot validate certificate for"), Has("relies on legacy Common Name field")], Id::TlsHostnameMismatch, 0.9, "the certificate belongs to another name: the wrong server answered", "证书属于别的域名：应答的是错误的服务器"),
+    Rule::new(&[Has("x509: certificate specifies an incompatible key usage"), Has("is not authorized to sign other certificates"), Has("is not authorized to sign for this name"), Has("x509: too many intermediates for path length constraint"), Has("x509: unhandled critical extension"), Has("tls: failed to parse certificate from server")], Id::TlsCertificateInvalid, 0.85, "the server's certificate breaks a rule of Go's crypto/x509 (key usage, name constraints, a non-CA intermediate)", "服务器的证书违反了 Go 的 crypto/x509 规则（密钥用途、名称约束、中间证书不是 CA）"),
 ];
 
 /// The handshake itself (after the certificate checks).

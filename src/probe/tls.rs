@@ -30,6 +30,9 @@ pub enum TlsClass {
     /// [`super::trust::missing_issuer`]); the error Go prints is the same as for `Untrusted`.
     IncompleteChain,
     HostnameMismatch,
+    /// The chain breaks a rule of crypto/x509 other than trust, name and dates (key usage,
+    /// name constraints, a non-CA intermediate, path length, a certificate Go cannot parse).
+    CertificateInvalid,
     Expired,
     NotYetValid,
     /// Reset or closed right after ClientHello.
@@ -55,6 +58,7 @@ impl TlsClass {
             TlsClass::Untrusted => CauseId::TlsUntrustedInterception,
             TlsClass::IncompleteChain => CauseId::TlsIncompleteChain,
             TlsClass::HostnameMismatch => CauseId::TlsHostnameMismatch,
+            TlsClass::CertificateInvalid => CauseId::TlsCertificateInvalid,
             TlsClass::Expired => CauseId::TlsExpired,
             TlsClass::NotYetValid => CauseId::TlsNotYetValid,
             TlsClass::Reset => CauseId::TlsResetDuringHandshake,
@@ -429,10 +433,12 @@ pub fn classify_cert_error(
                 unknown()
             }
             CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => (
-                TlsClass::Other,
+                TlsClass::CertificateInvalid,
                 goerr::tls_verify_failed(goerr::X509_INCOMPATIBLE_USAGE),
             ),
-            CertificateError::BadEncoding => (TlsClass::Other, goerr::TLS_PARSE_CERT.into()),
+            CertificateError::BadEncoding => {
+                (TlsClass::CertificateInvalid, goerr::TLS_PARSE_CERT.into())
+            }
             // The platform verifiers' own reasons (revocation, policy) have no Go text;
             // Go on those systems reports them as an untrusted chain.
             _ => unknown(),

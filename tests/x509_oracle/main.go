@@ -109,7 +109,7 @@ func verdict(c Case) Verdict {
 	v := Verdict{Name: c.Name}
 	certs, err := parseAll(c.Chain)
 	if err != nil {
-		v.Class, v.Text = "other", "tls: failed to parse certificate from server: "+err.Error()
+		v.Class, v.Text = "certificate_invalid", "tls: failed to parse certificate from server: "+err.Error()
 		return v
 	}
 	roots := x509.NewCertPool()
@@ -153,7 +153,9 @@ func verdict(c Case) Verdict {
 			v.Class = "not_yet_valid"
 		}
 	default:
-		v.Class = "other"
+		// Every other crypto/x509 rejection: key usage, name constraints, a non-CA or v1
+		// intermediate, path length, critical extensions (tls.certificate_invalid).
+		v.Class = "certificate_invalid"
 	}
 	return v
 }

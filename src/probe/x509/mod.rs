@@ -155,7 +155,7 @@ pub fn verify(chain: &[&[u8]], roots: &Pool, host: &str, now: i64) -> Result<(),
     };
     let parse = |d: &[u8]| {
         Cert::parse(d).ok_or_else(|| Rejection {
-            class: TlsClass::Other,
+            class: TlsClass::CertificateInvalid,
             text: crate::vocab::goerr::TLS_PARSE_CERT.into(),
         })
     };
@@ -175,7 +175,7 @@ pub fn verify(chain: &[&[u8]], roots: &Pool, host: &str, now: i64) -> Result<(),
             Kind::Hostname => TlsClass::HostnameMismatch,
             Kind::Expired => TlsClass::Expired,
             Kind::NotYetValid => TlsClass::NotYetValid,
-            Kind::Other => TlsClass::Other,
+            Kind::Other => TlsClass::CertificateInvalid,
         },
         text: crate::vocab::goerr::tls_verify_failed(e.text),
     })
@@ -513,7 +513,7 @@ mod tests {
     #[test]
     fn garbage_is_a_parse_error_not_a_panic() {
         let r = verify(&[b"not a certificate"], &Pool::default(), "h1.test", NOW).unwrap_err();
-        assert_eq!(r.class, TlsClass::Other);
+        assert_eq!(r.class, TlsClass::CertificateInvalid);
         assert!(r
             .text
             .starts_with("tls: failed to parse certificate from server"));
