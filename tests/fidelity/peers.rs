@@ -29,6 +29,11 @@ pub enum SquidKind {
     Bump,
     /// ssl-bump with the bump CA in the clients' SSL_CERT_FILE.
     BumpTrusted,
+    /// BumpTrusted, but squid itself does not trust the lab root, so it cannot verify the
+    /// real servers behind the tunnels it decrypts.
+    BumpTrustedUpstreamUnverified,
+    /// Plain, with a blocklist: `http_access deny CONNECT` to proxy.golang.org.
+    DenyGoProxy,
 }
 
 const SQUID_LIB: &str = "/usr/lib/squid";
@@ -161,6 +166,9 @@ pub fn start_squid(
     let mut cert_file = None;
     match kind {
         SquidKind::Plain => conf_tail.push_str("http_access allow all\n"),
+        SquidKind::DenyGoProxy => conf_tail.push_str(
+            "acl blocked dstdomain proxy.golang.org\nhttp_access deny CONNECT blocked\nhttp_access allow all\n",
+        ),
         SquidKind::Basic => {
             let out = Command::new("openssl")
                 .args(["passwd", "-apr1", pass])
@@ -171,7 +179,7 @@ pub fn start_squid(
             let file = dir.join("htpasswd");
             write(&file, &format!("{user}:{hash}\n"));
             conf_tail.push_str(&format!(
-                "auth_param basic program {SQUID_LIB}/basic_ncsa_auth {}\nauth_param basic realm lab proxy\nacl authed proxy_auth REQUIRED\nhttp_access allow authed\nhttp_access deny all\n",
+                "auth_param basic program {SQUID_LIB}/basic_ncsa_auth {}\nauth_param basic realm lab proxy\nauth_param basic children 5 startup=1 idle=1\nacl authed proxy_auth REQUIRED\nhttp_access allow authed\nhttp_access deny all\n",
                 file.display()
             ));
         }
@@ -180,11 +188,11 @@ pub fn start_squid(
             let file = dir.join("digest_passwd");
             write(&file, &format!("{user}:{pass}\n"));
             conf_tail.push_str(&format!(
-                "auth_param digest program {SQUID_LIB}/digest_file_auth {}\nauth_param digest realm lab proxy\nacl authed proxy_auth REQUIRED\nhttp_access allow authed\nhttp_access deny all\n",
+                "auth_param digest program {SQUID_LIB}/digest_file_auth {}\nauth_param digest realm lab proxy\nauth_param digest children 5 startup=1 idle=1\nacl authed proxy_auth REQUIRED\nhttp_access allow authed\nhttp_access deny all\n",
                 file.display()
             ));
         }
-        SquidKind::Bump | SquidKind::BumpTrusted => {
+        SquidKind::Bump | SquidKind::BumpTrusted | SquidKind::BumpTrustedUpstreamUnverified => {
             let (crt, key) = (dir.join("bump-ca.crt"), dir.join("bump-ca.key"));
             run_ok(
                 Command::new("openssl")
@@ -220,12 +228,20 @@ pub fn start_squid(
                 crt.display(),
                 key.display()
             ));
+            // What squid trusts upstream: the lab root, or (Unverified) an empty bundle.
+            let upstream_ca = if kind == SquidKind::BumpTrustedUpstreamUnverified {
+                let other = dir.join("no-lab-root.pem");
+                write(&other, &std::fs::read_to_string(&crt).expect("bump CA"));
+                other
+            } else {
+                lab_ca.to_path_buf()
+            };
             conf_tail.push_str(&format!(
-                "sslcrtd_program {SQUID_LIB}/security_file_certgen -s {} -M 4MB\nsslcrtd_children 3 startup=1 idle=1\ntls_outgoing_options cafile={}\nacl step1 at_step SslBump1\nssl_bump peek step1\nssl_bump bump all\nhttp_access allow all\n",
+                "sslcrtd_program {SQUID_LIB}/security_file_certgen -s {} -M 4MB\nsslcrtd_children 3 startup=1 idle=1\ntls_outgoing_options cafile={} default-ca=off\nacl step1 at_step SslBump1\nssl_bump peek step1\nssl_bump bump all\nhttp_access allow all\n",
                 db.display(),
-                lab_ca.display()
+                upstream_ca.display()
             ));
-            if kind == SquidKind::BumpTrusted {
+            if kind != SquidKind::Bump {
                 let bundle = home.join("lab-and-squid-ca.pem");
                 let mut text = std::fs::read_to_string(lab_ca).expect("lab CA");
                 text.push_str(&std::fs::read_to_string(&crt).expect("bump CA"));

@@ -953,6 +953,15 @@ pub fn all() -> Vec<Scenario> {
             Fails("connect_403", "goproxy.corp.example"),
             "proxy.connect_denied",
         ),
+        // A blocklist: squid denies CONNECT to proxy.golang.org (ERR_ACCESS_DENIED).
+        s(
+            "proxy.squid_connect_denied_blocklist",
+            M,
+            VIA_PROXY,
+            &[Squid(SquidKind::DenyGoProxy)],
+            Fails("connect_403", PGO),
+            "proxy.connect_denied",
+        ),
         // Nothing listens at the mirror's address: squid's ERR_CONNECT_FAIL is a 503.
         s(
             "proxy.squid_upstream_failed",
@@ -1023,6 +1032,19 @@ pub fn all() -> Vec<Scenario> {
             GoOk,
             "ok",
         ),
+        // The inspecting squid cannot verify the real server (it lacks the root): its
+        // ERR_SECURE_CONNECT_FAIL page (503, `X-Squid-Error`) comes back inside the decrypted
+        // tunnel, and Go reads it as the mirror's answer. The tool names the mirror's 5xx too;
+        // telling squid's own page apart (proxy.upstream_failed) needs the response headers
+        // in the fetch facts, which they do not carry yet.
+        s(
+            "goproxy.http_error.squid_bump_upstream_unverified",
+            M,
+            VIA_PROXY,
+            &[Squid(SquidKind::BumpTrustedUpstreamUnverified)],
+            Fails("http_503", PGO),
+            "goproxy.http_error",
+        ),
         // Debian's dnsmasq as the system resolver (no upstream: only its configuration).
         s("healthy.dnsmasq", M, &[], &[Dnsmasq], GoOk, "ok"),
         s(
@@ -1061,7 +1083,10 @@ pub fn uses_peer(sc: &Scenario) -> bool {
 /// the lab with CI=true).
 pub fn peer_missing(sc: &Scenario) -> Option<String> {
     sc.faults.iter().find_map(|f| match f {
-        Squid(k) => peers::squid_missing(matches!(k, SquidKind::Bump | SquidKind::BumpTrusted)),
+        Squid(k) => peers::squid_missing(matches!(
+            k,
+            SquidKind::Bump | SquidKind::BumpTrusted | SquidKind::BumpTrustedUpstreamUnverified
+        )),
         Dnsmasq => peers::dnsmasq_missing(),
         _ => None,
     })
