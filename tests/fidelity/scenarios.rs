@@ -1071,6 +1071,25 @@ pub fn all() -> Vec<Scenario> {
             Fails("tls_hostname", PGO),
             "dns.hijacked",
         ),
+        // squid resolves through the same dnsmasq, which filters the mirror's name: Go never
+        // resolves it (the proxy does), squid answers ERR_DNS_FAIL as a 500.
+        s(
+            "combo.squid_behind_filtering_dnsmasq",
+            M,
+            VIA_PROXY,
+            &[Squid(SquidKind::Plain), Dnsmasq, DnsNxdomain(PGO)],
+            Fails("connect_500", PGO),
+            "proxy.upstream_failed",
+        ),
+        // tinyproxy cannot connect to the mirror.
+        s(
+            "proxy.tinyproxy_upstream_refused",
+            M,
+            &[("HTTPS_PROXY", "http://alice:s3cret@proxy.corp.example:3128")],
+            &[Proxy(ProxyKind::TinyproxyAuth), Refused(PGO)],
+            Fails("connect_500", PGO),
+            "proxy.upstream_failed",
+        ),
     ]
 }
 
