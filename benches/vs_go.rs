@@ -23,6 +23,8 @@ mod netlab;
 mod netns;
 #[path = "../tests/fidelity/normalize.rs"]
 mod normalize;
+#[path = "../tests/fidelity/peers.rs"]
+mod peers;
 #[path = "../tests/fidelity/servers.rs"]
 mod servers;
 

@@ -553,6 +553,10 @@ const CONNECT_PHRASES: &[&str] = &[
     "Bad Gateway",
     "Service Unavailable",
     "Gateway Timeout",
+    // squid when its own DNS fails (a module proxy's 500 reads `reading URL: 500 ...`).
+    "Internal Server Error",
+    // tinyproxy's reason phrase for its 500 when it cannot connect.
+    "Unable to connect",
 ];
 
 /// The reason phrase of a failed CONNECT: `Get "https://...": Forbidden` (the whole rest; Go
@@ -644,6 +648,25 @@ mod tests {
         assert_eq!(http_status("# get https://p.example/m/@v/v1.info"), None);
         assert_eq!(
             http_status("# get https://p.example/x: Get \"https://p.example/x\": EOF"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_proxy_500_to_connect_is_the_proxy_failing_upstream() {
+        // squid behind a filtering resolver, and tinyproxy that cannot connect (Go 1.27).
+        for reason in ["Internal Server Error", "Unable to connect"] {
+            let text = format!(
+                "go: m@v1.0.0: Get \"https://proxy.golang.org/m/@v/v1.0.0.info\": {reason}"
+            );
+            assert_eq!(connect_reason_phrase(&text), Some(reason));
+            assert_eq!(connect_refused(reason)[0].id, Id::ProxyUpstreamFailed);
+        }
+        // The module proxy's own 500 is not the HTTP proxy's.
+        assert_eq!(
+            connect_reason_phrase(
+                "go: m: reading https://p.example/m/@v/list: 500 Internal Server Error"
+            ),
             None
         );
     }

@@ -168,7 +168,30 @@ pub(super) fn classify_transport(s: &str) -> Vec<Hit> {
             return hits;
         }
     }
-    let addr = dial_target(s).unwrap_or_else(|| "the server".to_string());
+    let target = dial_target(s);
+    // A dial to 0.0.0.0 or [::]: the resolver answered a blocklist's sinkhole address.
+    if let Some(ip) = target
+        .as_deref()
+        .and_then(|t| t.parse::<std::net::SocketAddr>().ok())
+        .map(|a| a.ip())
+        .filter(|ip| ip.is_unspecified())
+    {
+        return vec![
+            hit(
+                Id::DnsHijacked,
+                0.85,
+                format!("the name resolved to {ip}, a DNS blocklist's sinkhole address"),
+                format!("域名被解析成 {ip}，这是 DNS 屏蔽列表使用的“黑洞”地址"),
+            ),
+            hit(
+                Id::TcpRefused,
+                0.3,
+                "nothing listens at that address on this machine",
+                "本机该地址上没有服务在监听",
+            ),
+        ];
+    }
+    let addr = target.unwrap_or_else(|| "the server".to_string());
     let addr = mask_value(&addr);
     if has("connection refused") || has("actively refused") {
         return vec![hit(
@@ -307,5 +330,21 @@ pub(super) fn net_failure_words(s: &str) -> (&'static str, &'static str) {
         ("no route to it", "没有到它的路由")
     } else {
         ("the connection fails", "连接失败")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dial_to_the_unspecified_address_is_a_dns_sinkhole() {
+        // Go 1.27 behind dnsmasq's `address=/proxy.golang.org/#` (the fidelity lab).
+        let text = "Get \"https://proxy.golang.org/m/@v/v1.0.0.info\": dial tcp 0.0.0.0:443: connect: connection refused";
+        assert_eq!(classify_transport(text)[0].id, Id::DnsHijacked);
+        let v6 = "Get \"https://proxy.golang.org/m/@v/v1.0.0.info\": dial tcp [::]:443: connect: connection refused";
+        assert_eq!(classify_transport(v6)[0].id, Id::DnsHijacked);
+        let refused = "Get \"https://proxy.golang.org/m/@v/v1.0.0.info\": dial tcp 127.0.1.1:443: connect: connection refused";
+        assert_eq!(classify_transport(refused)[0].id, Id::TcpRefused);
     }
 }

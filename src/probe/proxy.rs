@@ -41,7 +41,8 @@ pub fn classify_connect(reply: &ConnectReply, has_credentials: bool) -> ProxyCla
         401 if has_credentials => ProxyClass::AuthRejected,
         401 => ProxyClass::AuthRequired,
         403 | 405 => ProxyClass::ConnectDenied,
-        502..=504 => ProxyClass::UpstreamFailed,
+        // 500: squid when its own DNS fails (ERR_DNS_FAIL), tinyproxy when it cannot connect.
+        500 | 502..=504 => ProxyClass::UpstreamFailed,
         400 | 404 | 501 => ProxyClass::NotAProxy,
         _ => ProxyClass::Other,
     }
@@ -521,6 +522,10 @@ mod tests {
             ),
             ProxyClass::UpstreamFailed
         );
+        // squid 5 behind a resolver that filters the name.
+        let r = reply("HTTP/1.1 500 Internal Server Error\r\nServer: squid/5.7\r\nX-Squid-Error: ERR_DNS_FAIL 0\r\n\r\n");
+        assert_eq!(classify_connect(&r, false), ProxyClass::UpstreamFailed);
+        assert_eq!(go_connect_error(&r), "Internal Server Error");
         assert_eq!(
             classify_connect(&reply("HTTP/1.1 200 Connection established\r\n\r\n"), false),
             ProxyClass::Ok

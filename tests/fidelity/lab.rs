@@ -14,6 +14,7 @@ use super::netlab::ca::{TestCa, Validity};
 use super::netlab::dns::DnsMode;
 use super::netlab::proxy::{self as netproxy, ProxyMode};
 use super::netns::Netns;
+use super::peers::{self, SquidKind};
 use super::servers::{self, SiteMode};
 
 /// The lab's hosts: name, the address the (system and public) DNS give clients, and the
@@ -161,6 +162,14 @@ pub enum Fault {
     /// The clients' SSL_CERT_DIR holds the intermediate that a `LeafOnly` site does not send
     /// (the client-side fix of `tls.incomplete_chain`).
     IntermediateInCertDir,
+    /// Debian's squid on PROXY_NAME:3128 as `nobody`; the clients' (root's) own connections
+    /// to the public hosts are reset, so only squid gets out (peers.rs).
+    Squid(SquidKind),
+    /// Debian's dnsmasq is the system resolver (127.0.0.53) instead of the fixture server,
+    /// answering the same zone from its own configuration file (peers.rs).
+    Dnsmasq,
+    /// The system resolver answers 0.0.0.0 for the name (a blocklist's sinkhole).
+    DnsSinkhole(&'static str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -322,6 +331,8 @@ impl Lab {
         let mut sshd = false;
         let mut netrc: Option<(&str, bool)> = None;
         let mut intermediate_in_cert_dir = false;
+        let mut squid: Option<SquidKind> = None;
+        let mut dnsmasq = false;
         for f in faults {
             match *f {
                 Fault::DnsNxdomain(n) => {
@@ -360,6 +371,11 @@ impl Lab {
                 Fault::Netrc(t) => netrc = Some((t, false)),
                 Fault::NetrcEnv(t) => netrc = Some((t, true)),
                 Fault::IntermediateInCertDir => intermediate_in_cert_dir = true,
+                Fault::Squid(k) => squid = Some(k),
+                Fault::Dnsmasq => dnsmasq = true,
+                Fault::DnsSinkhole(n) => {
+                    system.insert(n.into(), Ipv4Addr::UNSPECIFIED);
+                }
             }
         }
         ns.write_hosts(&hosts_file).expect("hosts file");
@@ -467,6 +483,27 @@ impl Lab {
 
         if sshd {
             children.push(start_sshd(&ns, home.path()));
+        }
+        let mut squid_cert_file = None;
+        if let Some(kind) = squid {
+            let public: Vec<Ipv4Addr> = PUBLIC_HOSTS.iter().map(|n| client_ip(n)).collect();
+            peers::reject_root_to(&ns, "squid", &public);
+            let s = peers::start_squid(
+                &ns,
+                home.path(),
+                kind,
+                ip(PROXY_IP),
+                &ca_file,
+                (PROXY_USER, PROXY_PASS),
+            );
+            children.push(s.child);
+            squid_cert_file = s.cert_file;
+        }
+        if dnsmasq {
+            let mut absent: Vec<&str> = HOSTS.iter().map(|(n, ..)| *n).collect();
+            absent.push(PROXY_NAME);
+            absent.retain(|n| !system.contains_key(*n));
+            children.push(peers::start_dnsmasq(&ns, home.path(), &system, &absent));
         }
 
         // Per-site listener modes, decided here (certificates are cheap) and bound inside.
@@ -597,8 +634,11 @@ impl Lab {
                 let addr: SocketAddr = addr.parse().expect("dns addr");
                 tokio::spawn(servers::dns_server(addr, mode))
             };
-            // The system resolver: silent when "down" (bound, never answers).
-            dns("127.0.0.53:53", system_mode);
+            // The system resolver: silent when "down" (bound, never answers); dnsmasq's
+            // address when it is the resolver.
+            if !dnsmasq {
+                dns("127.0.0.53:53", system_mode);
+            }
             if public_up {
                 dns("127.0.0.1:9", public_mode);
             }
@@ -662,6 +702,9 @@ impl Lab {
         }
         if let Some(text) = git_credentials {
             std::fs::write(home.path().join(".git-credentials"), text).expect("git-credentials");
+        }
+        if let Some(bundle) = &squid_cert_file {
+            set(&mut env, "SSL_CERT_FILE", &bundle.display().to_string());
         }
         if intermediate_in_cert_dir {
             let dir = home.path().join(".config/go-certs");

@@ -144,6 +144,9 @@ pub fn class_of(text: &str) -> String {
         ("Forbidden", "connect_403"),
         ("Bad Gateway", "connect_502"),
         ("Service Unavailable", "connect_503"),
+        ("Internal Server Error", "connect_500"),
+        // tinyproxy's 500 when it cannot connect.
+        ("Unable to connect", "connect_500"),
     ] {
         if t.contains(&format!("\": {reason}")) {
             return class.to_string();

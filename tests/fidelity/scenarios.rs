@@ -3,6 +3,7 @@
 //! Go must do in this lab (a check on the lab itself), and the cause gomod-diag must name.
 
 use super::lab::{Fault, Fault::*, HttpFault, ProxyKind, TlsFault};
+use super::peers::{self, SquidKind};
 
 /// What the real Go toolchain must do in the scenario's lab: succeed, or fail with this
 /// error class (see normalize.rs) at this host ("" = no host in the text).
@@ -930,7 +931,184 @@ pub fn all() -> Vec<Scenario> {
             GoOk,
             "ok",
         ),
+        // Debian's squid as the corporate proxy (peers.rs): the clients' own connections to
+        // the public hosts are reset, only squid gets out.
+        s(
+            "healthy.squid",
+            M,
+            VIA_PROXY,
+            &[Squid(SquidKind::Plain)],
+            GoOk,
+            "ok",
+        ),
+        // An internal mirror on 8443: squid's stock `http_access deny CONNECT !SSL_ports`.
+        s(
+            "proxy.squid_connect_denied_port",
+            M,
+            &[
+                ("HTTPS_PROXY", "http://proxy.corp.example:3128"),
+                ("GOPROXY", "https://goproxy.corp.example:8443"),
+            ],
+            &[Squid(SquidKind::Plain)],
+            Fails("connect_403", "goproxy.corp.example"),
+            "proxy.connect_denied",
+        ),
+        // A blocklist: squid denies CONNECT to proxy.golang.org (ERR_ACCESS_DENIED).
+        s(
+            "proxy.squid_connect_denied_blocklist",
+            M,
+            VIA_PROXY,
+            &[Squid(SquidKind::DenyGoProxy)],
+            Fails("connect_403", PGO),
+            "proxy.connect_denied",
+        ),
+        // Nothing listens at the mirror's address: squid's ERR_CONNECT_FAIL is a 503.
+        s(
+            "proxy.squid_upstream_failed",
+            M,
+            VIA_PROXY,
+            &[Squid(SquidKind::Plain), Refused(PGO)],
+            Fails("connect_503", PGO),
+            "proxy.upstream_failed",
+        ),
+        s(
+            "healthy.squid_basic_credentials",
+            M,
+            &[("HTTPS_PROXY", "http://alice:s3cret@proxy.corp.example:3128")],
+            &[Squid(SquidKind::Basic)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "proxy.squid_auth_required",
+            M,
+            VIA_PROXY,
+            &[Squid(SquidKind::Basic)],
+            Fails("connect_407", PGO),
+            "proxy.auth_required",
+        ),
+        s(
+            "proxy.squid_auth_rejected",
+            M,
+            &[(
+                "HTTPS_PROXY",
+                "http://alice:n0tTh3Pa55@proxy.corp.example:3128",
+            )],
+            &[Squid(SquidKind::Basic)],
+            Fails("connect_407", PGO),
+            "proxy.auth_rejected",
+        ),
+        // Digest only: Go sends Basic or nothing, so it never gets in.
+        s(
+            "proxy.squid_digest_only",
+            M,
+            VIA_PROXY,
+            &[Squid(SquidKind::DigestOnly)],
+            Fails("connect_407", PGO),
+            "proxy.auth_unsupported",
+        ),
+        s(
+            "proxy.squid_digest_only_with_credentials",
+            M,
+            &[("HTTPS_PROXY", "http://alice:s3cret@proxy.corp.example:3128")],
+            &[Squid(SquidKind::DigestOnly)],
+            Fails("connect_407", PGO),
+            "proxy.auth_unsupported",
+        ),
+        // squid ssl-bump (squid-openssl): TLS inspection with a CA made for the scenario.
+        s(
+            "tls.squid_bump_untrusted",
+            M,
+            VIA_PROXY,
+            &[Squid(SquidKind::Bump)],
+            Fails("tls_unknown_authority", PGO),
+            "tls.untrusted_interception",
+        ),
+        s(
+            "healthy.squid_bump_trusted",
+            M,
+            VIA_PROXY,
+            &[Squid(SquidKind::BumpTrusted)],
+            GoOk,
+            "ok",
+        ),
+        // The inspecting squid cannot verify the real server (it lacks the root): its
+        // ERR_SECURE_CONNECT_FAIL page (503, `X-Squid-Error`) comes back inside the decrypted
+        // tunnel, and Go reads it as the mirror's answer. The tool names the mirror's 5xx too;
+        // telling squid's own page apart (proxy.upstream_failed) needs the response headers
+        // in the fetch facts, which they do not carry yet.
+        s(
+            "goproxy.http_error.squid_bump_upstream_unverified",
+            M,
+            VIA_PROXY,
+            &[Squid(SquidKind::BumpTrustedUpstreamUnverified)],
+            Fails("http_503", PGO),
+            "goproxy.http_error",
+        ),
+        // Debian's dnsmasq as the system resolver (no upstream: only its configuration).
+        s("healthy.dnsmasq", M, &[], &[Dnsmasq], GoOk, "ok"),
+        s(
+            "dns.dnsmasq_nxdomain",
+            M,
+            &[],
+            &[Dnsmasq, DnsNxdomain(PGO)],
+            Fails("dns_nxdomain", PGO),
+            "dns.nxdomain_filtered",
+        ),
+        s(
+            "dns.dnsmasq_sinkhole",
+            M,
+            &[],
+            &[Dnsmasq, DnsSinkhole(PGO)],
+            Fails("tcp_refused", PGO),
+            "dns.hijacked",
+        ),
+        s(
+            "dns.dnsmasq_hijacked",
+            M,
+            &[],
+            &[Dnsmasq, DnsHijack(PGO)],
+            Fails("tls_hostname", PGO),
+            "dns.hijacked",
+        ),
+        // squid resolves through the same dnsmasq, which filters the mirror's name: Go never
+        // resolves it (the proxy does), squid answers ERR_DNS_FAIL as a 500.
+        s(
+            "combo.squid_behind_filtering_dnsmasq",
+            M,
+            VIA_PROXY,
+            &[Squid(SquidKind::Plain), Dnsmasq, DnsNxdomain(PGO)],
+            Fails("connect_500", PGO),
+            "proxy.upstream_failed",
+        ),
+        // tinyproxy cannot connect to the mirror.
+        s(
+            "proxy.tinyproxy_upstream_refused",
+            M,
+            &[("HTTPS_PROXY", "http://alice:s3cret@proxy.corp.example:3128")],
+            &[Proxy(ProxyKind::TinyproxyAuth), Refused(PGO)],
+            Fails("connect_500", PGO),
+            "proxy.upstream_failed",
+        ),
     ]
+}
+
+/// Whether the scenario runs squid or dnsmasq (whose scenarios compare Go's text exactly).
+pub fn uses_peer(sc: &Scenario) -> bool {
+    sc.faults.iter().any(|f| matches!(f, Squid(_) | Dnsmasq))
+}
+
+/// Why a scenario's third-party peer cannot run here (the scenario is then skipped, or fails
+/// the lab with CI=true).
+pub fn peer_missing(sc: &Scenario) -> Option<String> {
+    sc.faults.iter().find_map(|f| match f {
+        Squid(k) => peers::squid_missing(matches!(
+            k,
+            SquidKind::Bump | SquidKind::BumpTrusted | SquidKind::BumpTrustedUpstreamUnverified
+        )),
+        Dnsmasq => peers::dnsmasq_missing(),
+        _ => None,
+    })
 }
 
 /// Extra gomod-diag arguments for a scenario: none — direct mode runs `git ls-remote` by
