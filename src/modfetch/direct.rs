@@ -21,6 +21,9 @@ pub struct DirectOptions {
     /// GOPRIVATE matches the root (GOVCS's "private").
     pub goprivate: String,
     pub govcs: Option<crate::config::GovcsRules>,
+    /// GOINSECURE: the `?go-get=1` lookup of a matching path skips certificate checks and
+    /// falls back to http (lookupDirect's web.Insecure).
+    pub goinsecure: String,
     /// Run `git ls-remote` (the default; `--no-vcs` turns it off).
     pub ls_remote: bool,
     /// The requested version or query (`v1.2.3`, a branch, a commit, `latest`); None: latest.
@@ -79,6 +82,7 @@ impl DirectOptions {
             gonoproxy_private: false,
             goprivate: String::new(),
             govcs: None,
+            goinsecure: String::new(),
             ls_remote: false,
             version: None,
             timeout,
@@ -286,12 +290,26 @@ pub async fn probe_direct_with(
         Some(Err(e)) => return fail(e, true, CauseId::GoproxyModuleNotFound, detail),
         None => {
             let url = go_get_url(path);
+            let insecure = crate::config::pattern::match_prefix_patterns(&opts.goinsecure, path);
             // Go reads the page until </head> or <body>, however far (no limit): read far,
             // and say so when even that ends before the tags.
-            let f = fetcher.get(&url, GO_GET_KEEP).await;
+            let (url, f) = if insecure {
+                detail.push(format!(
+                    "GOINSECURE covers {path}: {url} without certificate checks, then over http"
+                ));
+                fetcher.get_insecure(&url, GO_GET_KEEP).await
+            } else {
+                let f = fetcher.get(&url, GO_GET_KEEP).await;
+                (url, f)
+            };
             match repo_root_from_go_get(path, &url, &f) {
                 Ok(r) => r,
                 Err(e) => {
+                    // web.Insecure names both attempts.
+                    let e = match e.strip_prefix("https fetch: ") {
+                        Some(rest) if insecure => format!("http/https fetch: {rest}"),
+                        _ => e,
+                    };
                     let class = match &f {
                         Fetch::NetError { class, .. } => *class,
                         _ => CauseId::VcsMetaMissing,
@@ -753,6 +771,42 @@ mod tests {
             match_go_import(&two, "a.org/x/y").unwrap_err(),
             "multiple meta tags match import path \"a.org/x/y\""
         );
+    }
+
+    // Go 1.27's texts (vcs.go validateRepoRoot, validateRepoSubDir, vcsByCmd).
+    #[test]
+    fn repo_roots_refused_like_go() {
+        let url = "https://corp.example/private?go-get=1";
+        let page = |content: &str| {
+            let html = format!(r#"<meta name="go-import" content="{content}">"#);
+            repo_root_from_go_get(
+                "corp.example/private",
+                url,
+                &Fetch::status(200, "text/html", html.as_bytes()),
+            )
+        };
+        for (content, want) in [
+            ("corp.example/private git file:///srv/git/private", "invalid repo root \"file:///srv/git/private\": file scheme disallowed"),
+            ("corp.example/private git /srv/git/private", "invalid repo root \"/srv/git/private\": no scheme"),
+            ("corp.example/private git srv/private", "invalid repo root \"srv/private\": no scheme"),
+            ("corp.example/private git git@corp.example:private", "invalid repo root \"git@corp.example:private\": parse \"git@corp.example:private\": first path segment in URL cannot contain colon"),
+            ("corp.example/private git :x", "invalid repo root \":x\": parse \":x\": missing protocol scheme"),
+            ("corp.example/private cvs https://corp.example/r", "unknown vcs \"cvs\""),
+            ("corp.example/private git https://corp.example/r /sub", "invalid subdirectory \"/sub\": leading slash"),
+            ("corp.example/private git https://corp.example/r -sub", "invalid subdirectory \"-sub\": leading hyphen"),
+        ] {
+            assert_eq!(page(content).unwrap_err(), format!("{url}: {want}"), "{content}");
+        }
+        for ok in [
+            "corp.example/private git https://corp.example/r",
+            "corp.example/private hg ssh://hg@corp.example/r",
+            "corp.example/private svn svn://corp.example/r/trunk",
+            "corp.example/private git FILEX://x",
+            "corp.example/private mod https://corp.example",
+        ] {
+            assert!(page(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(validate_repo_root("FILE:///x").unwrap_err(), "file scheme disallowed");
     }
 
     #[test]
