@@ -21,6 +21,8 @@ mod modlab;
 mod netlab;
 #[path = "fidelity/netns.rs"]
 mod netns;
+#[path = "fidelity/othervcs.rs"]
+mod othervcs;
 #[path = "fidelity/normalize.rs"]
 mod normalize;
 #[path = "fidelity/scenarios.rs"]

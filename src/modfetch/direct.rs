@@ -98,8 +98,13 @@ pub const GO_GET_KEEP: usize = 4 << 20;
 /// The directory cmd/go runs git in for `remote` (codehost.WorkDir: the SHA-256 of
 /// `git3:<remote>` under `$GOMODCACHE/cache/vcs`).
 pub fn vcs_work_dir(gomodcache: &str, remote: &str) -> String {
+    work_dir_for(gomodcache, "git3", remote)
+}
+
+/// codehost.WorkDir for a work-dir type (`git3`, `vcs1.hg`, `vcs1.svn`, ...).
+pub fn work_dir_for(gomodcache: &str, typ: &str, remote: &str) -> String {
     use aws_lc_rs::digest::{digest, SHA256};
-    let hash: String = digest(&SHA256, format!("git3:{remote}").as_bytes())
+    let hash: String = digest(&SHA256, format!("{typ}:{remote}").as_bytes())
         .as_ref()
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -117,20 +122,20 @@ pub fn vcs_work_dir(gomodcache: &str, remote: &str) -> String {
 }
 
 /// Why a command did not give an exit status.
-enum RunFailure {
+pub(super) enum RunFailure {
     Spawn(std::io::Error),
     Timeout,
 }
 
-struct RunOutput {
-    success: bool,
+pub(super) struct RunOutput {
+    pub(super) success: bool,
     /// Go's text for the exit: `exit status N` or `signal: ...`.
-    status: String,
-    stdout: String,
-    stderr: String,
+    pub(super) status: String,
+    pub(super) stdout: String,
+    pub(super) stderr: String,
 }
 
-async fn run_cmd(
+pub(super) async fn run_cmd(
     program: &str,
     args: &[&str],
     envs: &[(String, String)],
@@ -348,12 +353,15 @@ pub async fn probe_direct_with(
         }
     }
     if root.vcs != "git" {
-        detail.push(format!("{} is not checked by gomod-diag", root.vcs));
-        let what = format!(
-            "{} access to {} (gomod-diag checks only git)",
-            root.vcs, root.repo
-        );
-        return unverified(detail, Some(what));
+        let code_dir = super::gitrefs::code_dir(path, &root.root);
+        let ask = super::othervcs::Ask {
+            root: &root,
+            code_dir: &code_dir,
+            version: opts.version.as_deref(),
+            run: opts.ls_remote,
+            timeout: opts.timeout,
+        };
+        return super::othervcs::probe(&ask, git_setup, detail).await;
     }
     let t = opts.timeout;
     let git = git_setup.program.as_str();

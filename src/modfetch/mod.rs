@@ -7,4 +7,5 @@ pub mod fetch;
 pub mod git_text;
 pub mod gitrefs;
 pub mod meta;
+pub mod othervcs;
 pub mod targets;

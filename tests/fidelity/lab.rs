@@ -158,6 +158,13 @@ pub enum Fault {
     Netrc(&'static str),
     /// `$HOME/secrets/netrc` has this text and NETRC names it.
     NetrcEnv(&'static str),
+    /// corp.example's `?go-get=1` page for paths starting with the first value has the
+    /// go-import content given second (several may be given).
+    GoImport(&'static str, &'static str),
+    /// Debian's `hg serve` on corp.example:8000 (othervcs.rs).
+    HgServe,
+    /// Debian's `svnserve` on corp.example:3690 (othervcs.rs).
+    SvnServe,
     /// The clients' SSL_CERT_DIR holds the intermediate that a `LeafOnly` site does not send
     /// (the client-side fix of `tls.incomplete_chain`).
     IntermediateInCertDir,
@@ -322,6 +329,8 @@ impl Lab {
         let mut sshd = false;
         let mut netrc: Option<(&str, bool)> = None;
         let mut intermediate_in_cert_dir = false;
+        let mut go_imports: Vec<(&'static str, &'static str)> = vec![];
+        let (mut hg, mut svn) = (false, false);
         for f in faults {
             match *f {
                 Fault::DnsNxdomain(n) => {
@@ -360,6 +369,9 @@ impl Lab {
                 Fault::Netrc(t) => netrc = Some((t, false)),
                 Fault::NetrcEnv(t) => netrc = Some((t, true)),
                 Fault::IntermediateInCertDir => intermediate_in_cert_dir = true,
+                Fault::GoImport(path, content) => go_imports.push((path, content)),
+                Fault::HgServe => hg = true,
+                Fault::SvnServe => svn = true,
             }
         }
         ns.write_hosts(&hosts_file).expect("hosts file");
@@ -468,6 +480,12 @@ impl Lab {
         if sshd {
             children.push(start_sshd(&ns, home.path()));
         }
+        if hg {
+            children.push(super::othervcs::start_hg(&ns, client_ip("corp.example")));
+        }
+        if svn {
+            children.push(super::othervcs::start_svn(&ns, client_ip("corp.example")));
+        }
 
         // Per-site listener modes, decided here (certificates are cheap) and bound inside.
         let p = pki();
@@ -574,6 +592,11 @@ impl Lab {
                 for (n, path, h) in &http_faults {
                     if n == name {
                         server.fault(path, to_modlab(*h));
+                    }
+                }
+                if *name == "corp.example" {
+                    for (path, content) in &go_imports {
+                        server.go_get(path, content);
                     }
                 }
                 backends.insert(name.to_string(), server);

@@ -32,6 +32,11 @@ const CN: &str = "goproxy.cn";
 const PRIVATE_PROXY: &[(&str, &str)] = &[("GOPROXY", "https://goproxy.corp.example")];
 /// The company's modules on github.com/lab, fetched directly (GOPRIVATE: no proxy, no sumdb).
 const GIT_PRIVATE: &[(&str, &str)] = &[("GOPRIVATE", "github.com/lab")];
+const CORP_PRIVATE: &[(&str, &str)] = &[("GOPRIVATE", "corp.example")];
+const HG_TAG: &str = "corp.example/hgmod hg http://corp.example:8000/";
+const SVN_TRUNK: &str = "corp.example/svnmod svn svn://corp.example/trunk";
+/// corp.example's module, served by the company mirror (which has every module).
+const MIRROR_ROOT: &str = "corp.example/private mod https://goproxy.corp.example";
 const VIA_PROXY: &[(&str, &str)] = &[("HTTPS_PROXY", "http://proxy.corp.example:3128")];
 
 const fn s(
@@ -844,6 +849,105 @@ pub fn all() -> Vec<Scenario> {
             )],
             Fails("git_ssh", "github.com"),
             "vcs.ssh_blocked",
+        ),
+        // Mercurial and Subversion (Debian's hg serve, svnserve), found through go-import
+        // tags on corp.example, GOPRIVATE and nothing else.
+        s(
+            "healthy.direct_hg_tag",
+            "corp.example/hgmod@v1.0.0",
+            CORP_PRIVATE,
+            &[HgServe, GoImport("hgmod", HG_TAG)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "vcs.hg_tag_missing",
+            "corp.example/hgmod@v1.2.0",
+            CORP_PRIVATE,
+            &[HgServe, GoImport("hgmod", HG_TAG)],
+            Fails("unknown_revision", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "vcs.hg_not_found",
+            "corp.example/hgmod@v1.0.0",
+            CORP_PRIVATE,
+            &[
+                HgServe,
+                GoImport("hgmod", "corp.example/hgmod hg http://corp.example:8000/nope"),
+            ],
+            Fails("hg_not_found", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "vcs.hg_missing",
+            "corp.example/hgmod@v1.0.0",
+            CORP_PRIVATE,
+            &[HgServe, GoImport("hgmod", HG_TAG), NoGit],
+            Fails("git_missing", ""),
+            "vcs.git_missing",
+        ),
+        s(
+            "healthy.direct_svn_latest",
+            "corp.example/svnmod@latest",
+            CORP_PRIVATE,
+            &[SvnServe, GoImport("svnmod", SVN_TRUNK)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "vcs.svn_not_found",
+            "corp.example/svnmod@latest",
+            CORP_PRIVATE,
+            &[
+                SvnServe,
+                GoImport("svnmod", "corp.example/svnmod svn svn://corp.example/nope"),
+            ],
+            Fails("no_matching_versions", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "vcs.svn_missing",
+            "corp.example/svnmod@latest",
+            CORP_PRIVATE,
+            &[SvnServe, GoImport("svnmod", SVN_TRUNK), NoGit],
+            Fails("no_matching_versions", ""),
+            "vcs.git_missing",
+        ),
+        // GOINSECURE for the go-import page: Go skips its certificate check (the module
+        // itself comes from a trusted mirror); without GOINSECURE the same page fails.
+        s(
+            "healthy.goinsecure_go_import",
+            PRIVATE,
+            &[("GOPRIVATE", "corp.example"), ("GOINSECURE", "corp.example")],
+            &[Tls("corp.example", TlsFault::Untrusted), GoImport("private", MIRROR_ROOT)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "vcs.go_import_untrusted",
+            PRIVATE,
+            CORP_PRIVATE,
+            &[Tls("corp.example", TlsFault::Untrusted), GoImport("private", MIRROR_ROOT)],
+            Fails("tls_unknown_authority", "corp.example"),
+            "tls.untrusted_interception",
+        ),
+        // Repository roots Go refuses before running git.
+        s(
+            "vcs.repo_root_file",
+            PRIVATE,
+            CORP_PRIVATE,
+            &[GoImport("private", "corp.example/private git file:///srv/git/private")],
+            Fails("repo_root_invalid", "corp.example"),
+            "vcs.meta_missing",
+        ),
+        s(
+            "vcs.repo_root_no_scheme",
+            PRIVATE,
+            CORP_PRIVATE,
+            &[GoImport("private", "corp.example/private git /srv/git/private")],
+            Fails("repo_root_invalid", "corp.example"),
+            "vcs.meta_missing",
         ),
         // Combinations of two faults.
         s(
