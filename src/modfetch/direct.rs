@@ -499,7 +499,10 @@ pub async fn probe_direct_with(
             let class = classify_git_stderr(&stderr);
             detail.push(format!("git ls-remote {} failed ({})", root.repo, o.status));
             if batch_ssh && stderr.contains("Permission denied") {
-                detail.push("ssh ran in batch mode (-o BatchMode=yes): a key with a passphrase that is not in ssh-agent was not offered; Go would ask for the passphrase on a terminal".into());
+                match super::sshkeys::passphrase_note(&effective, env, t).await {
+                    Some(note) => detail.push(note),
+                    None => detail.push("ssh ran in batch mode (-o BatchMode=yes); no key it offers needs a passphrase".into()),
+                }
             }
             // Go then GETs an http(s) remote itself: a 404/410 makes the error "not found".
             let not_found = if root.repo.starts_with("https://") || root.repo.starts_with("http://")

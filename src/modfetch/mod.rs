@@ -8,4 +8,5 @@ pub mod git_text;
 pub mod gitrefs;
 pub mod meta;
 pub mod othervcs;
+pub mod sshkeys;
 pub mod targets;
