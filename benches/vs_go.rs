@@ -21,10 +21,10 @@ mod modlab;
 mod netlab;
 #[path = "../tests/fidelity/netns.rs"]
 mod netns;
-#[path = "../tests/fidelity/othervcs.rs"]
-mod othervcs;
 #[path = "../tests/fidelity/normalize.rs"]
 mod normalize;
+#[path = "../tests/fidelity/othervcs.rs"]
+mod othervcs;
 #[path = "../tests/fidelity/servers.rs"]
 mod servers;
 

@@ -21,10 +21,10 @@ mod modlab;
 mod netlab;
 #[path = "fidelity/netns.rs"]
 mod netns;
-#[path = "fidelity/othervcs.rs"]
-mod othervcs;
 #[path = "fidelity/normalize.rs"]
 mod normalize;
+#[path = "fidelity/othervcs.rs"]
+mod othervcs;
 #[path = "fidelity/scenarios.rs"]
 mod scenarios;
 #[path = "fidelity/servers.rs"]

@@ -817,7 +817,10 @@ mod tests {
         ] {
             assert!(page(ok).is_ok(), "{ok}");
         }
-        assert_eq!(validate_repo_root("FILE:///x").unwrap_err(), "file scheme disallowed");
+        assert_eq!(
+            validate_repo_root("FILE:///x").unwrap_err(),
+            "file scheme disallowed"
+        );
     }
 
     #[test]

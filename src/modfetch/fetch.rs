@@ -155,7 +155,11 @@ impl Fetcher {
             }
             ProxyChoice::Error { message } => return Err(message.clone()),
         };
-        let key = if insecure { format!("insecure {key}") } else { key };
+        let key = if insecure {
+            format!("insecure {key}")
+        } else {
+            key
+        };
         let mut clients = self.clients.lock().await;
         if let Some(c) = clients.get(&key) {
             return Ok(c.clone());

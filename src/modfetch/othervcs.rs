@@ -71,7 +71,12 @@ pub fn classify_stderr(stderr: &str) -> CauseId {
     }
 }
 
-fn outcome(ok: bool, go_error: Option<String>, class: CauseId, detail: Vec<String>) -> DirectOutcome {
+fn outcome(
+    ok: bool,
+    go_error: Option<String>,
+    class: CauseId,
+    detail: Vec<String>,
+) -> DirectOutcome {
     DirectOutcome {
         ok,
         not_found: !ok && class == CauseId::GoproxyModuleNotFound,
@@ -133,7 +138,9 @@ pub async fn probe(ask: &Ask<'_>, setup: &GitSetup, mut detail: Vec<String>) -> 
         }
     };
     if !ask.run && vcs != "fossil" {
-        detail.push(format!("{vcs} access to {remote} was not checked (--no-vcs)"));
+        detail.push(format!(
+            "{vcs} access to {remote} was not checked (--no-vcs)"
+        ));
         return DirectOutcome {
             ok: true,
             go_error: None,
@@ -197,7 +204,11 @@ pub async fn probe(ask: &Ask<'_>, setup: &GitSetup, mut detail: Vec<String>) -> 
         Ok(o) => {
             // A remote may echo a URL with its userinfo.
             let stderr = crate::redact::mask_text(&o.stderr);
-            detail.push(format!("{program} {} failed ({})", args.join(" "), o.status));
+            detail.push(format!(
+                "{program} {} failed ({})",
+                args.join(" "),
+                o.status
+            ));
             let class = classify_stderr(&stderr);
             let text = match (vcs, &rev) {
                 ("svn", Some(r)) => unknown(r),
@@ -245,7 +256,11 @@ mod tests {
     // The cache directories in Go 1.27's errors for these remotes (recorded).
     #[test]
     fn work_dirs_like_go() {
-        let d = work_dir_for("/tmp/vcsx/gopath/pkg/mod", "vcs1.hg", "http://127.0.0.1:8000/");
+        let d = work_dir_for(
+            "/tmp/vcsx/gopath/pkg/mod",
+            "vcs1.hg",
+            "http://127.0.0.1:8000/",
+        );
         assert!(
             d.ends_with("8af570141ce18f862c131ab83bc47cbdc2e6bad6af93fb6ac90744a236e33992"),
             "{d}"

@@ -132,7 +132,8 @@ mod tests {
             Some(("git@github.com".into(), 22))
         );
         assert_eq!(ssh_target("https://github.com/x"), None);
-        let g = "user git\nhostname github.com\nidentityfile ~/.ssh/id_rsa\nidentityfile /keys/ci\n";
+        let g =
+            "user git\nhostname github.com\nidentityfile ~/.ssh/id_rsa\nidentityfile /keys/ci\n";
         assert_eq!(
             identity_files(g, "/home/u/"),
             vec!["/home/u/.ssh/id_rsa".to_string(), "/keys/ci".to_string()]
@@ -155,8 +156,7 @@ mod tests {
                 .filter(|o| o.status.success())
                 .map(|_| f.display().to_string())
         };
-        let (Some(locked), Some(open)) = (make("locked", "correct horse"), make("open", ""))
-        else {
+        let (Some(locked), Some(open)) = (make("locked", "correct horse"), make("open", "")) else {
             assert_ne!(
                 std::env::var("CI").as_deref(),
                 Ok("true"),

@@ -632,6 +632,26 @@ mod tests {
         c.gonosumdb = "example.com".into();
         let p = simulate(&c, &target(), &o);
         assert!(p.go_will_succeed, "{p:#?}");
+        // ... whose unverified part (a commit that is no ref tip) the prediction states.
+        o.direct.get_mut("example.com/m").unwrap().detail = vec![
+            "not observed: commit 50b2f64444a3 is not the tip of a branch or tag (git ls-remote lists only those); assumed to exist (Go fetches it from the repository)".into(),
+        ];
+        let p = simulate(&c, &target(), &o);
+        assert!(p.go_will_succeed, "{p:#?}");
+        assert!(
+            p.modules[0]
+                .assumptions
+                .iter()
+                .any(|a| a.starts_with("direct mode: commit 50b2f64444a3 is not the tip")),
+            "{p:#?}"
+        );
+        // A verified success assumes nothing about the repository.
+        o.direct.get_mut("example.com/m").unwrap().verified = true;
+        let p = simulate(&c, &target(), &o);
+        assert!(
+            !p.modules[0].assumptions.iter().any(|a| a.starts_with("direct mode")),
+            "{p:#?}"
+        );
     }
 
     #[test]

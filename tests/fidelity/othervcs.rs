@@ -25,7 +25,9 @@ fn run(dir: &Path, program: &str, args: &[&str]) {
         .env("HOME", dir)
         .env("HGPLAIN", "1")
         .output()
-        .unwrap_or_else(|e| panic!("run {program} {args:?} (apt install mercurial subversion): {e}"));
+        .unwrap_or_else(|e| {
+            panic!("run {program} {args:?} (apt install mercurial subversion): {e}")
+        });
     assert!(
         out.status.success(),
         "{program} {args:?}: {}",
@@ -40,12 +42,17 @@ pub fn repos() -> &'static Repos {
         let dir = tempfile::tempdir().expect("vcs repos dir").keep();
         let hg = dir.join("hgmod");
         std::fs::create_dir_all(&hg).expect("hg dir");
-        std::fs::write(hg.join("go.mod"), "module corp.example/hgmod\n\ngo 1.21\n").expect("go.mod");
+        std::fs::write(hg.join("go.mod"), "module corp.example/hgmod\n\ngo 1.21\n")
+            .expect("go.mod");
         std::fs::write(hg.join("hgmod.go"), "package hgmod\n").expect("hgmod.go");
         let date = "2024-01-01 00:00 +0000";
         run(&hg, "hg", &["init", "."]);
         run(&hg, "hg", &["add", "-q"]);
-        run(&hg, "hg", &["commit", "-q", "-u", "lab", "-d", date, "-m", "c0"]);
+        run(
+            &hg,
+            "hg",
+            &["commit", "-q", "-u", "lab", "-d", date, "-m", "c0"],
+        );
         run(&hg, "hg", &["tag", "-u", "lab", "-d", date, "v1.0.0"]);
 
         let svn = dir.join("svnroot");
@@ -64,7 +71,14 @@ pub fn repos() -> &'static Repos {
         run(
             &dir,
             "svn",
-            &["import", "-q", "-m", "init", &src.display().to_string(), &url],
+            &[
+                "import",
+                "-q",
+                "-m",
+                "init",
+                &src.display().to_string(),
+                &url,
+            ],
         );
         run(
             &dir,
