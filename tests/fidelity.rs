@@ -174,6 +174,22 @@ fn run_scenario(sc: &Scenario) -> Row {
                     }
                 }
             }
+            // A success resting on what the probe could not see must say what it assumed.
+            if sc.name.ends_with("_not_a_tip") {
+                let stated = pred["modules"][0]["assumptions"]
+                    .as_array()
+                    .is_some_and(|a| {
+                        a.iter().any(|x| {
+                            x.as_str()
+                                .is_some_and(|t| t.starts_with("direct mode: commit"))
+                        })
+                    });
+                if !stated {
+                    row.disagreements.push(
+                        "the prediction does not state its assumption about the commit".into(),
+                    );
+                }
+            }
             if row.cause.as_deref() != Some(sc.cause) {
                 row.disagreements.push(format!(
                     "cause {} instead of {}",

@@ -649,7 +649,10 @@ mod tests {
         o.direct.get_mut("example.com/m").unwrap().verified = true;
         let p = simulate(&c, &target(), &o);
         assert!(
-            !p.modules[0].assumptions.iter().any(|a| a.starts_with("direct mode")),
+            !p.modules[0]
+                .assumptions
+                .iter()
+                .any(|a| a.starts_with("direct mode")),
             "{p:#?}"
         );
     }

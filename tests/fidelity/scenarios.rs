@@ -32,6 +32,8 @@ const CN: &str = "goproxy.cn";
 const PRIVATE_PROXY: &[(&str, &str)] = &[("GOPROXY", "https://goproxy.corp.example")];
 /// The company's modules on github.com/lab, fetched directly (GOPRIVATE: no proxy, no sumdb).
 const GIT_PRIVATE: &[(&str, &str)] = &[("GOPRIVATE", "github.com/lab")];
+/// lab/deep's middle commit (githttp::DEEP_MID12), one day after v1.0.0.
+const DEEP_PSEUDO: &str = "github.com/lab/deep@v1.0.1-0.20240102000000-142056ea6569";
 const CORP_PRIVATE: &[(&str, &str)] = &[("GOPRIVATE", "corp.example")];
 const HG_TAG: &str = "corp.example/hgmod hg http://corp.example:8000/";
 const SVN_TRUNK: &str = "corp.example/svnmod svn svn://corp.example/trunk";
@@ -728,6 +730,16 @@ pub fn all() -> Vec<Scenario> {
         s(
             "healthy.direct_git_pseudo_version",
             "github.com/lab/tool@v1.0.1-0.20240102000000-50b2f64444a3",
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
+        // A commit that no branch or tag points at: git ls-remote cannot see it, Go fetches
+        // it; the prediction is a success that states the assumption.
+        s(
+            "healthy.direct_git_pseudo_not_a_tip",
+            DEEP_PSEUDO,
             GIT_PRIVATE,
             &[],
             GoOk,
