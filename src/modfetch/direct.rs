@@ -803,6 +803,7 @@ mod tests {
             ("corp.example/private git git@corp.example:private", "invalid repo root \"git@corp.example:private\": parse \"git@corp.example:private\": first path segment in URL cannot contain colon"),
             ("corp.example/private git :x", "invalid repo root \":x\": parse \":x\": missing protocol scheme"),
             ("corp.example/private cvs https://corp.example/r", "unknown vcs \"cvs\""),
+            ("corp.example/private bzr https://corp.example/r", "unknown vcs \"bzr\""),
             ("corp.example/private git https://corp.example/r /sub", "invalid subdirectory \"/sub\": leading slash"),
             ("corp.example/private git https://corp.example/r -sub", "invalid subdirectory \"-sub\": leading hyphen"),
         ] {

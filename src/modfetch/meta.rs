@@ -202,8 +202,8 @@ pub fn match_go_import(imports: &[MetaImport], import_path: &str) -> Result<Meta
         .ok_or_else(|| format!("\u{0}{}", mismatches.join(", ")))
 }
 
-/// The VCS commands cmd/go knows (vcsByCmd), besides `mod`.
-pub const KNOWN_VCS: [&str; 5] = ["git", "hg", "svn", "bzr", "fossil"];
+/// The VCS commands cmd/go 1.27 knows (vcsList; bzr is gone), besides `mod`.
+pub const KNOWN_VCS: [&str; 4] = ["git", "hg", "svn", "fossil"];
 
 /// What repoRootForImportDynamic checks in a matched tag before it runs anything, in its
 /// order (validateRepoSubDir, validateRepoRoot, vcsByCmd), with Go's texts (without the

@@ -2,7 +2,8 @@
 //! (cmd/go/internal/modfetch/codehost/vcs.go): Mercurial and Subversion are asked, without
 //! prompts and inside the deadline, the one question Go's first command answers (`hg
 //! identify -r REV REMOTE` for Go's `hg pull`, `svn log -l1 --xml REMOTE@REV` as Go runs
-//! it); fossil is checked for its binary only; bzr is not in Go's module-mode table at all.
+//! it); fossil is checked for its binary only (bzr is no VCS of Go 1.27: meta.rs refuses
+//! it as an unknown vcs).
 //! The texts are Go 1.27's, as the fidelity lab records them.
 
 use std::time::Duration;
@@ -95,12 +96,9 @@ pub async fn probe(ask: &Ask<'_>, setup: &GitSetup, mut detail: Vec<String>) -> 
     let rev = go_rev(ask.code_dir, ask.version);
     let explicit = rev.is_some();
     // codehost.NewRepo refuses these before running anything.
-    if vcs == "bzr" || !super::meta::KNOWN_VCS.contains(&vcs) {
-        detail.push(format!(
-            "cmd/go's module mode has no {vcs} support (codehost's vcsCmds: hg, svn, fossil)"
-        ));
+    if !super::meta::KNOWN_VCS.contains(&vcs) {
         let text = format!("unknown vcs: {vcs} {remote}");
-        return outcome(false, Some(text), CauseId::VcsGitMissing, detail);
+        return outcome(false, Some(text), CauseId::VcsMetaMissing, detail);
     }
     if !remote.contains("://") {
         let text = format!("invalid vcs remote: {vcs} {remote}");

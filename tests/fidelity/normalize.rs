@@ -61,6 +61,7 @@ pub fn class_of(text: &str) -> String {
         ("executable file not found", "git_missing"),
         ("no go-import meta tags", "meta_missing"),
         ("invalid repo root", "repo_root_invalid"),
+        ("unknown vcs", "unknown_vcs"),
         ("no matching versions for query", "no_matching_versions"),
         ("abort: HTTP Error 404", "hg_not_found"),
         ("could not read Username", "git_auth"),

@@ -926,6 +926,23 @@ pub fn all() -> Vec<Scenario> {
             Fails("no_matching_versions", ""),
             "vcs.git_missing",
         ),
+        // fossil: only the binary is checked; bzr: no VCS of Go 1.27 (an unknown vcs).
+        s(
+            "vcs.fossil_missing",
+            "corp.example/fsl@v1.0.0",
+            CORP_PRIVATE,
+            &[GoImport("fsl", "corp.example/fsl fossil https://corp.example/fsl"), NoGit],
+            Fails("git_missing", ""),
+            "vcs.git_missing",
+        ),
+        s(
+            "vcs.bzr_unsupported",
+            "corp.example/bzrmod@v1.0.0",
+            CORP_PRIVATE,
+            &[GoImport("bzrmod", "corp.example/bzrmod bzr https://corp.example/bzrmod")],
+            Fails("unknown_vcs", "corp.example"),
+            "vcs.meta_missing",
+        ),
         // GOINSECURE for the go-import page: Go skips its certificate check (the module
         // itself comes from a trusted mirror); without GOINSECURE the same page fails.
         s(
