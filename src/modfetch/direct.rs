@@ -208,6 +208,20 @@ fn kill_group(leader: Option<u32>) {
 #[cfg(not(unix))]
 fn kill_group(_leader: Option<u32>) {}
 
+/// How long the VCS command Go runs may take: a process with its own TLS, HTTP and
+/// possibly ssh is slower than one probe step (and much slower on a loaded machine), so it
+/// gets the rest of the run's deadline (less a second to report), at least one step.
+fn vcs_budget(opts: &DirectOptions) -> Duration {
+    let rest = opts.dns.as_ref().map(|o| {
+        o.deadline
+            .saturating_duration_since(tokio::time::Instant::now())
+            .saturating_sub(Duration::from_secs(1))
+    });
+    // Whole seconds: the number appears in the verdict when the command does not finish.
+    let rest = rest.map(|r| Duration::from_secs(r.as_secs()));
+    rest.unwrap_or(opts.timeout * 3).max(opts.timeout)
+}
+
 /// Resolves and connects to host:port within `t`: None when it connects.
 async fn connect_failure(
     host: &str,
@@ -359,7 +373,7 @@ pub async fn probe_direct_with(
             code_dir: &code_dir,
             version: opts.version.as_deref(),
             run: opts.ls_remote,
-            timeout: opts.timeout,
+            timeout: vcs_budget(opts),
         };
         return super::othervcs::probe(&ask, git_setup, detail).await;
     }
@@ -475,11 +489,12 @@ pub async fn probe_direct_with(
     if batch_ssh {
         ls_env.push(("GIT_SSH_COMMAND".into(), "ssh -o BatchMode=yes".into()));
     }
+    let budget = vcs_budget(opts);
     let res = run_cmd(
         git,
         &["ls-remote", "-q", "--end-of-options", &root.repo],
         &ls_env,
-        t,
+        budget,
     )
     .await;
     match res {
@@ -538,7 +553,7 @@ pub async fn probe_direct_with(
                 }
             }
             fail(
-                format!("git ls-remote -q --end-of-options {}: no answer within {t:?} (Go has no timeout and would wait)", root.repo),
+                format!("git ls-remote -q --end-of-options {}: no answer within {:?} (Go has no timeout and would wait)", root.repo, budget),
                 false,
                 CauseId::TcpTimeout,
                 detail,
