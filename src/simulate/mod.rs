@@ -191,6 +191,9 @@ impl Missing {
             Missing::Unchecked(what) if what.starts_with("git ") => {
                 format!("{what} (run without --no-vcs to check git access)")
             }
+            Missing::Unchecked(what) if what.starts_with("hg ") || what.starts_with("svn ") => {
+                format!("{what} (run without --no-vcs to check it)")
+            }
             Missing::Request(url) => url.masked(),
             Missing::Direct(what) | Missing::Unchecked(what) => what.clone(),
         }

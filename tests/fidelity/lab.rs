@@ -161,6 +161,8 @@ pub enum Fault {
     /// corp.example's `?go-get=1` page for paths starting with the first value has the
     /// go-import content given second (several may be given).
     GoImport(&'static str, &'static str),
+    /// The host's backend also answers plain HTTP on port 80 (for GOINSECURE's fallback).
+    PlainHttpPort(&'static str),
     /// Debian's `hg serve` on corp.example:8000 (othervcs.rs).
     HgServe,
     /// Debian's `svnserve` on corp.example:3690 (othervcs.rs).
@@ -331,6 +333,7 @@ impl Lab {
         let mut intermediate_in_cert_dir = false;
         let mut go_imports: Vec<(&'static str, &'static str)> = vec![];
         let (mut hg, mut svn) = (false, false);
+        let mut port80: Vec<(SocketAddr, String)> = vec![];
         for f in faults {
             match *f {
                 Fault::DnsNxdomain(n) => {
@@ -371,6 +374,9 @@ impl Lab {
                 Fault::IntermediateInCertDir => intermediate_in_cert_dir = true,
                 Fault::GoImport(path, content) => go_imports.push((path, content)),
                 Fault::HgServe => hg = true,
+                Fault::PlainHttpPort(n) => {
+                    port80.push((SocketAddr::from((client_ip(n), 80)), n.to_string()))
+                }
                 Fault::SvnServe => svn = true,
             }
         }
@@ -603,6 +609,21 @@ impl Lab {
             }
             backends.insert("portal.example".into(), backend_server(Backend::NoMeta));
             let git = super::githttp::serve(SocketAddr::from(([127, 0, 50, 2], 0))).await;
+            for (addr, name) in &port80 {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .unwrap_or_else(|e| panic!("bind {addr}: {e}"));
+                let backend = backends[name].addr;
+                tokio::spawn(async move {
+                    while let Ok((mut s, _)) = listener.accept().await {
+                        tokio::spawn(async move {
+                            if let Ok(mut b) = tokio::net::TcpStream::connect(backend).await {
+                                let _ = tokio::io::copy_bidirectional(&mut s, &mut b).await;
+                            }
+                        });
+                    }
+                });
+            }
             for (addr, spec) in sites {
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await

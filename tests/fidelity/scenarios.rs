@@ -926,6 +926,16 @@ pub fn all() -> Vec<Scenario> {
             Fails("no_matching_versions", ""),
             "vcs.git_missing",
         ),
+        // Go's svn support cannot Stat a semantic-version tag (`svn log REPO@v1.0.0` is a
+        // syntax error), even when tags/v1.0.0 exists.
+        s(
+            "vcs.svn_semver_tag",
+            "corp.example/svnmod@v1.0.0",
+            CORP_PRIVATE,
+            &[SvnServe, GoImport("svnmod", SVN_TRUNK)],
+            Fails("unknown_revision", ""),
+            "goproxy.module_not_found",
+        ),
         // fossil: only the binary is checked; bzr: no VCS of Go 1.27 (an unknown vcs).
         s(
             "vcs.fossil_missing",
@@ -950,6 +960,19 @@ pub fn all() -> Vec<Scenario> {
             PRIVATE,
             &[("GOPRIVATE", "corp.example"), ("GOINSECURE", "corp.example")],
             &[Tls("corp.example", TlsFault::Untrusted), GoImport("private", MIRROR_ROOT)],
+            GoOk,
+            "ok",
+        ),
+        // ... and with nothing on port 443, GOINSECURE's plain-http fallback.
+        s(
+            "healthy.goinsecure_http_fallback",
+            PRIVATE,
+            &[("GOPRIVATE", "corp.example"), ("GOINSECURE", "corp.example")],
+            &[
+                Refused("corp.example"),
+                PlainHttpPort("corp.example"),
+                GoImport("private", MIRROR_ROOT),
+            ],
             GoOk,
             "ok",
         ),
