@@ -604,6 +604,34 @@ mod tests {
             .starts_with("go: example.com/m@v1.0.0: invalid version: git ls-remote"));
     }
 
+    // Go 1.27 in the lab: a failed hg fetch for `@latest` names the query, not the module.
+    #[test]
+    fn hg_failure_for_a_query_names_the_query() {
+        let mut o = obs(&[]);
+        o.direct.insert(
+            "example.com/m".into(),
+            DirectOutcome {
+                ok: false,
+                go_error: Some("hg pull -f in /c/cache/vcs/x: exit status 255:\n\tabort: HTTP Error 404: Not Found".into()),
+                not_found: true,
+                class: CauseId::GoproxyModuleNotFound,
+                verified: true,
+                unchecked: None,
+                detail: vec![],
+            },
+        );
+        let q = vec![SimTarget {
+            path: "example.com/m".into(),
+            version: None,
+            check_zip: false,
+        }];
+        let p = simulate(&cfg(vec![ProxyEntry::Direct], false), &q, &o);
+        assert_eq!(
+            p.error_text.as_deref(),
+            Some("go: example.com/m@latest: hg pull -f in /c/cache/vcs/x: exit status 255:\n\tabort: HTTP Error 404: Not Found")
+        );
+    }
+
     #[test]
     fn unchecked_git_access_is_not_a_success() {
         let mut o = obs(&[]);

@@ -179,7 +179,12 @@ pub(super) fn simulate_module(
             if let Some(a) = direct_assumption(obs, &t.path, &walk) {
                 m.assumptions.push(a);
             }
-            let label = format!("module {}", t.path);
+            let label = match &walk.result {
+                // A failed hg fetch names the query (observed with go 1.27: `M@latest: hg pull
+                // -f in ...`); everything else names the module.
+                Step::Err(e) if e.text.starts_with("hg ") => format!("{}@latest", t.path),
+                _ => format!("module {}", t.path),
+            };
             let Some(v) = settle(&mut m, missing, &label, walk.result) else {
                 return m;
             };

@@ -892,6 +892,17 @@ pub fn all() -> Vec<Scenario> {
             "goproxy.module_not_found",
         ),
         s(
+            "vcs.hg_not_found_latest",
+            "corp.example/hgmod@latest",
+            CORP_PRIVATE,
+            &[
+                HgServe,
+                GoImport("hgmod", "corp.example/hgmod hg http://corp.example:8000/nope"),
+            ],
+            Fails("hg_not_found", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
             "vcs.hg_missing",
             "corp.example/hgmod@v1.0.0",
             CORP_PRIVATE,
