@@ -363,7 +363,14 @@ pub async fn probe_direct_with(
     if let Some(rules) = &opts.govcs {
         let private = crate::config::pattern::match_prefix_patterns(&opts.goprivate, &root.root);
         if let Err(e) = rules.allows(&root.root, private, &root.vcs) {
-            return fail(e, false, CauseId::VcsGovcsDenied, detail);
+            // checkGOVCS runs inside repoRootForImportDynamic for a go-import root, whose
+            // errors RepoRootForImportPath wraps; lookupDirect makes every one not-exist.
+            let e = if root.source == "static table" {
+                e
+            } else {
+                format!("unrecognized import path {path:?}: {e}")
+            };
+            return fail(e, true, CauseId::VcsGovcsDenied, detail);
         }
     }
     if root.vcs != "git" {

@@ -911,6 +911,14 @@ pub fn all() -> Vec<Scenario> {
             "vcs.git_missing",
         ),
         s(
+            "vcs.govcs_denied_hg",
+            "corp.example/hgmod@v1.0.0",
+            &[("GOPRIVATE", "corp.example"), ("GOVCS", "corp.example:git")],
+            &[HgServe, GoImport("hgmod", HG_TAG)],
+            Fails("govcs_denied", ""),
+            "vcs.govcs_denied",
+        ),
+        s(
             "healthy.direct_svn_latest",
             "corp.example/svnmod@latest",
             CORP_PRIVATE,
