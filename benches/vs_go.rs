@@ -25,6 +25,8 @@ mod netns;
 mod normalize;
 #[path = "../tests/fidelity/peers.rs"]
 mod peers;
+#[path = "../tests/fidelity/othervcs.rs"]
+mod othervcs;
 #[path = "../tests/fidelity/servers.rs"]
 mod servers;
 

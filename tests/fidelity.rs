@@ -25,6 +25,8 @@ mod netns;
 mod normalize;
 #[path = "fidelity/peers.rs"]
 mod peers;
+#[path = "fidelity/othervcs.rs"]
+mod othervcs;
 #[path = "fidelity/scenarios.rs"]
 mod scenarios;
 #[path = "fidelity/servers.rs"]
@@ -175,6 +177,22 @@ fn run_scenario(sc: &Scenario) -> Row {
                         row.disagreements
                             .push(format!("predicted text {p:?}, Go's {g:?}"));
                     }
+                }
+            }
+            // A success resting on what the probe could not see must say what it assumed.
+            if sc.name.ends_with("_not_a_tip") {
+                let stated = pred["modules"][0]["assumptions"]
+                    .as_array()
+                    .is_some_and(|a| {
+                        a.iter().any(|x| {
+                            x.as_str()
+                                .is_some_and(|t| t.starts_with("direct mode: commit"))
+                        })
+                    });
+                if !stated {
+                    row.disagreements.push(
+                        "the prediction does not state its assumption about the commit".into(),
+                    );
                 }
             }
             if row.cause.as_deref() != Some(sc.cause) {

@@ -64,6 +64,7 @@ pub async fn predict(
         gonoproxy_private: false,
         goprivate: cfg.get("GOPRIVATE").to_string(),
         govcs: cfg.govcs().ok(),
+        goinsecure: cfg.get("GOINSECURE").to_string(),
         ls_remote: opts.vcs,
         version: None,
         timeout: opts.timeout,

@@ -290,6 +290,7 @@ async fn follow_go(
         gonoproxy_private: false,
         goprivate: config.get("GOPRIVATE").to_string(),
         govcs: config.govcs().ok(),
+        goinsecure: config.get("GOINSECURE").to_string(),
         ls_remote: !args.no_vcs,
         version: None,
         timeout: opts.per_probe_timeout,

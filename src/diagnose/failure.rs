@@ -78,6 +78,19 @@ pub(super) fn diagnose_failure(input: &Inputs, m: &ModulePrediction, d: &mut Dia
             });
         }
     }
+    // Direct mode ran ssh in batch mode: whether a passphrase question was skipped.
+    if let Some(note) = input
+        .facts
+        .observations
+        .direct
+        .get(&m.path)
+        .and_then(|o| crate::modfetch::sshkeys::note_in(&o.detail))
+    {
+        d.evidence.push(Evidence {
+            fact: "ssh key".into(),
+            observation: mask_value(note),
+        });
+    }
 
     // The network chain behind the failing URL, and what the resolvers said of its host.
     let url = attempt

@@ -103,7 +103,7 @@ const CONFIG_AND_INTEGRITY: &[Rule] = &[
     Rule::new(&[Has("does not override conflicting OS environment variable")], Id::ConfigEnvOverridesGoenv, 0.9, "an OS environment variable overrides the value set with `go env -w`", "系统环境变量覆盖了用 `go env -w` 设置的值"),
     Rule::new(&[Has("checksum database disabled by GOSUMDB=off")], Id::ConfigInsecureSettings, 0.9, "GOSUMDB=off: Go cannot verify what it must verify (toolchain downloads need the checksum database)", "GOSUMDB=off：Go 无法完成必需的校验（下载工具链需要校验和数据库）"),
     Rule::new(&[Has("GOVCS disallows")], Id::VcsGovcsDenied, 0.95, "GOVCS does not allow the version control tool this module needs", "GOVCS 不允许使用该模块所需的版本控制工具"),
-    Rule::new(&[All(&["executable file not found", "\"git\""]), Has("missing Git command")], Id::VcsGitMissing, 0.95, "direct mode runs git, and git is not on PATH", "直连模式需要运行 git，但 PATH 中没有 git"),
+    Rule::new(&[All(&["executable file not found", "\"git\""]), Has("missing Git command"), All(&["executable file not found", "\"hg\""]), All(&["executable file not found", "\"fossil\""])], Id::VcsGitMissing, 0.95, "direct mode runs the repository's VCS (git, hg, ...), and it is not on PATH", "直连模式需要运行仓库的版本控制工具（git、hg 等），但 PATH 中没有它"),
     Rule::new(&[Has("checksum mismatch")], Id::SumdbChecksumMismatch, 0.95, "the downloaded content does not match the recorded checksum", "下载的内容与记录的校验和不一致"),
     Rule::new(&[Has("server misbehavior detected"), Has("note has no verifiable signatures"), Has("malformed note"), Has("verifier name or hash doesn't match signature"), Has("cannot authenticate record data"), Has("invalid signature for key"), All(&["unknown key", "verifying"])], Id::SumdbBadSignature, 0.9, "the checksum database's signed tree head does not verify", "校验和数据库的签名树头验证失败"),
 ];
@@ -114,13 +114,13 @@ const NOT_A_MODULE: &[Rule] = &[
     Rule::new(&[Has("invalid character '<' looking for beginning of value")], Id::GoproxyCaptivePortal, 0.85, "an HTML page came back where Go expected JSON", "Go 期望 JSON，返回的却是 HTML 页面"),
     Rule::new(&[Has("proxy returned info for version"), Has("invalid response from proxy"), Has("unexpected end of JSON input"), Test(json_syntax_error)], Id::GoproxyInvalidInfo, 0.8, "the module proxy's answer is not the JSON version description Go asked for", "模块代理返回的不是 Go 请求的 JSON 版本描述"),
     Rule::new(&[Has("zip: not a valid zip file")], Id::GoproxyCaptivePortal, 0.7, "the .zip Go downloaded is not a zip file (often an HTML page)", "Go 下载的 .zip 不是 zip 文件（通常是一个 HTML 页面）"),
-    Rule::new(&[Has("no go-import meta tags")], Id::VcsMetaMissing, 0.9, "the ?go-get=1 page has no go-import meta tag", "?go-get=1 页面里没有 go-import meta 标签"),
+    Rule::new(&[Has("no go-import meta tags"), Has("invalid repo root"), Has("invalid subdirectory"), Has("unknown vcs \"")], Id::VcsMetaMissing, 0.9, "the ?go-get=1 page has no go-import meta tag", "?go-get=1 页面里没有 go-import meta 标签"),
 ];
 
 /// The last resort: Go says the module or version is not there.
 #[rustfmt::skip]
 const NOT_FOUND: &[Rule] = &[
-    Rule::new(&[Has("unknown revision"), Has("no matching versions for query"), Has("cannot find module providing package")], Id::GoproxyModuleNotFound, 0.75, "the version or module does not exist", "该版本或模块不存在"),
+    Rule::new(&[Has("unknown revision"), Has("no matching versions for query"), Has("abort: HTTP Error 404"), Has("cannot find module providing package")], Id::GoproxyModuleNotFound, 0.75, "the version or module does not exist", "该版本或模块不存在"),
 ];
 
 /// encoding/json's syntax errors on a body that is not JSON (`'<'`, an HTML page, has its own row).

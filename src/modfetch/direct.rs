@@ -21,6 +21,9 @@ pub struct DirectOptions {
     /// GOPRIVATE matches the root (GOVCS's "private").
     pub goprivate: String,
     pub govcs: Option<crate::config::GovcsRules>,
+    /// GOINSECURE: the `?go-get=1` lookup of a matching path skips certificate checks and
+    /// falls back to http (lookupDirect's web.Insecure).
+    pub goinsecure: String,
     /// Run `git ls-remote` (the default; `--no-vcs` turns it off).
     pub ls_remote: bool,
     /// The requested version or query (`v1.2.3`, a branch, a commit, `latest`); None: latest.
@@ -79,6 +82,7 @@ impl DirectOptions {
             gonoproxy_private: false,
             goprivate: String::new(),
             govcs: None,
+            goinsecure: String::new(),
             ls_remote: false,
             version: None,
             timeout,
@@ -94,8 +98,13 @@ pub const GO_GET_KEEP: usize = 4 << 20;
 /// The directory cmd/go runs git in for `remote` (codehost.WorkDir: the SHA-256 of
 /// `git3:<remote>` under `$GOMODCACHE/cache/vcs`).
 pub fn vcs_work_dir(gomodcache: &str, remote: &str) -> String {
+    work_dir_for(gomodcache, "git3", remote)
+}
+
+/// codehost.WorkDir for a work-dir type (`git3`, `vcs1.hg`, `vcs1.svn`, ...).
+pub fn work_dir_for(gomodcache: &str, typ: &str, remote: &str) -> String {
     use aws_lc_rs::digest::{digest, SHA256};
-    let hash: String = digest(&SHA256, format!("git3:{remote}").as_bytes())
+    let hash: String = digest(&SHA256, format!("{typ}:{remote}").as_bytes())
         .as_ref()
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -113,20 +122,20 @@ pub fn vcs_work_dir(gomodcache: &str, remote: &str) -> String {
 }
 
 /// Why a command did not give an exit status.
-enum RunFailure {
+pub(super) enum RunFailure {
     Spawn(std::io::Error),
     Timeout,
 }
 
-struct RunOutput {
-    success: bool,
+pub(super) struct RunOutput {
+    pub(super) success: bool,
     /// Go's text for the exit: `exit status N` or `signal: ...`.
-    status: String,
-    stdout: String,
-    stderr: String,
+    pub(super) status: String,
+    pub(super) stdout: String,
+    pub(super) stderr: String,
 }
 
-async fn run_cmd(
+pub(super) async fn run_cmd(
     program: &str,
     args: &[&str],
     envs: &[(String, String)],
@@ -198,6 +207,20 @@ fn kill_group(leader: Option<u32>) {
 
 #[cfg(not(unix))]
 fn kill_group(_leader: Option<u32>) {}
+
+/// How long the VCS command Go runs may take: a process with its own TLS, HTTP and
+/// possibly ssh is slower than one probe step (and much slower on a loaded machine), so it
+/// gets the rest of the run's deadline (less a second to report), at least one step.
+fn vcs_budget(opts: &DirectOptions) -> Duration {
+    let rest = opts.dns.as_ref().map(|o| {
+        o.deadline
+            .saturating_duration_since(tokio::time::Instant::now())
+            .saturating_sub(Duration::from_secs(1))
+    });
+    // Whole seconds: the number appears in the verdict when the command does not finish.
+    let rest = rest.map(|r| Duration::from_secs(r.as_secs()));
+    rest.unwrap_or(opts.timeout * 3).max(opts.timeout)
+}
 
 /// Resolves and connects to host:port within `t`: None when it connects.
 async fn connect_failure(
@@ -286,12 +309,26 @@ pub async fn probe_direct_with(
         Some(Err(e)) => return fail(e, true, CauseId::GoproxyModuleNotFound, detail),
         None => {
             let url = go_get_url(path);
+            let insecure = crate::config::pattern::match_prefix_patterns(&opts.goinsecure, path);
             // Go reads the page until </head> or <body>, however far (no limit): read far,
             // and say so when even that ends before the tags.
-            let f = fetcher.get(&url, GO_GET_KEEP).await;
+            let (url, f) = if insecure {
+                detail.push(format!(
+                    "GOINSECURE covers {path}: {url} without certificate checks, then over http"
+                ));
+                fetcher.get_insecure(&url, GO_GET_KEEP).await
+            } else {
+                let f = fetcher.get(&url, GO_GET_KEEP).await;
+                (url, f)
+            };
             match repo_root_from_go_get(path, &url, &f) {
                 Ok(r) => r,
                 Err(e) => {
+                    // web.Insecure names both attempts.
+                    let e = match e.strip_prefix("https fetch: ") {
+                        Some(rest) if insecure => format!("http/https fetch: {rest}"),
+                        _ => e,
+                    };
                     let class = match &f {
                         Fetch::NetError { class, .. } => *class,
                         _ => CauseId::VcsMetaMissing,
@@ -326,16 +363,26 @@ pub async fn probe_direct_with(
     if let Some(rules) = &opts.govcs {
         let private = crate::config::pattern::match_prefix_patterns(&opts.goprivate, &root.root);
         if let Err(e) = rules.allows(&root.root, private, &root.vcs) {
-            return fail(e, false, CauseId::VcsGovcsDenied, detail);
+            // checkGOVCS runs inside repoRootForImportDynamic for a go-import root, whose
+            // errors RepoRootForImportPath wraps; lookupDirect makes every one not-exist.
+            let e = if root.source == "static table" {
+                e
+            } else {
+                format!("unrecognized import path {path:?}: {e}")
+            };
+            return fail(e, true, CauseId::VcsGovcsDenied, detail);
         }
     }
     if root.vcs != "git" {
-        detail.push(format!("{} is not checked by gomod-diag", root.vcs));
-        let what = format!(
-            "{} access to {} (gomod-diag checks only git)",
-            root.vcs, root.repo
-        );
-        return unverified(detail, Some(what));
+        let code_dir = super::gitrefs::code_dir(path, &root.root);
+        let ask = super::othervcs::Ask {
+            root: &root,
+            code_dir: &code_dir,
+            version: opts.version.as_deref(),
+            run: opts.ls_remote,
+            timeout: vcs_budget(opts),
+        };
+        return super::othervcs::probe(&ask, git_setup, detail).await;
     }
     let t = opts.timeout;
     let git = git_setup.program.as_str();
@@ -449,11 +496,12 @@ pub async fn probe_direct_with(
     if batch_ssh {
         ls_env.push(("GIT_SSH_COMMAND".into(), "ssh -o BatchMode=yes".into()));
     }
+    let budget = vcs_budget(opts);
     let res = run_cmd(
         git,
         &["ls-remote", "-q", "--end-of-options", &root.repo],
         &ls_env,
-        t,
+        budget,
     )
     .await;
     match res {
@@ -473,7 +521,10 @@ pub async fn probe_direct_with(
             let class = classify_git_stderr(&stderr);
             detail.push(format!("git ls-remote {} failed ({})", root.repo, o.status));
             if batch_ssh && stderr.contains("Permission denied") {
-                detail.push("ssh ran in batch mode (-o BatchMode=yes): a key with a passphrase that is not in ssh-agent was not offered; Go would ask for the passphrase on a terminal".into());
+                match super::sshkeys::passphrase_note(&effective, env, t).await {
+                    Some(note) => detail.push(note),
+                    None => detail.push("ssh ran in batch mode (-o BatchMode=yes); no key it offers needs a passphrase".into()),
+                }
             }
             // Go then GETs an http(s) remote itself: a 404/410 makes the error "not found".
             let not_found = if root.repo.starts_with("https://") || root.repo.starts_with("http://")
@@ -509,7 +560,7 @@ pub async fn probe_direct_with(
                 }
             }
             fail(
-                format!("git ls-remote -q --end-of-options {}: no answer within {t:?} (Go has no timeout and would wait)", root.repo),
+                format!("git ls-remote -q --end-of-options {}: no answer within {:?} (Go has no timeout and would wait)", root.repo, budget),
                 false,
                 CauseId::TcpTimeout,
                 detail,
@@ -752,6 +803,46 @@ mod tests {
         assert_eq!(
             match_go_import(&two, "a.org/x/y").unwrap_err(),
             "multiple meta tags match import path \"a.org/x/y\""
+        );
+    }
+
+    // Go 1.27's texts (vcs.go validateRepoRoot, validateRepoSubDir, vcsByCmd).
+    #[test]
+    fn repo_roots_refused_like_go() {
+        let url = "https://corp.example/private?go-get=1";
+        let page = |content: &str| {
+            let html = format!(r#"<meta name="go-import" content="{content}">"#);
+            repo_root_from_go_get(
+                "corp.example/private",
+                url,
+                &Fetch::status(200, "text/html", html.as_bytes()),
+            )
+        };
+        for (content, want) in [
+            ("corp.example/private git file:///srv/git/private", "invalid repo root \"file:///srv/git/private\": file scheme disallowed"),
+            ("corp.example/private git /srv/git/private", "invalid repo root \"/srv/git/private\": no scheme"),
+            ("corp.example/private git srv/private", "invalid repo root \"srv/private\": no scheme"),
+            ("corp.example/private git git@corp.example:private", "invalid repo root \"git@corp.example:private\": parse \"git@corp.example:private\": first path segment in URL cannot contain colon"),
+            ("corp.example/private git :x", "invalid repo root \":x\": parse \":x\": missing protocol scheme"),
+            ("corp.example/private cvs https://corp.example/r", "unknown vcs \"cvs\""),
+            ("corp.example/private bzr https://corp.example/r", "unknown vcs \"bzr\""),
+            ("corp.example/private git https://corp.example/r /sub", "invalid subdirectory \"/sub\": leading slash"),
+            ("corp.example/private git https://corp.example/r -sub", "invalid subdirectory \"-sub\": leading hyphen"),
+        ] {
+            assert_eq!(page(content).unwrap_err(), format!("{url}: {want}"), "{content}");
+        }
+        for ok in [
+            "corp.example/private git https://corp.example/r",
+            "corp.example/private hg ssh://hg@corp.example/r",
+            "corp.example/private svn svn://corp.example/r/trunk",
+            "corp.example/private git FILEX://x",
+            "corp.example/private mod https://corp.example",
+        ] {
+            assert!(page(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            validate_repo_root("FILE:///x").unwrap_err(),
+            "file scheme disallowed"
         );
     }
 

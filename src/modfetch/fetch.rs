@@ -143,7 +143,7 @@ impl Fetcher {
         Fetch::from(&client.fetch_with_auth(url, keep, auth).await)
     }
 
-    async fn client(&self, url: &url::Url) -> Result<reqwest::Client, String> {
+    async fn client(&self, url: &url::Url, insecure: bool) -> Result<reqwest::Client, String> {
         let choice = match &self.proxy_env {
             Some(env) => env.proxy_for(url),
             None => ProxyChoice::Direct,
@@ -154,6 +154,11 @@ impl Fetcher {
                 (proxy.full_url().expose().to_string(), Some(proxy.clone()))
             }
             ProxyChoice::Error { message } => return Err(message.clone()),
+        };
+        let key = if insecure {
+            format!("insecure {key}")
+        } else {
+            key
         };
         let mut clients = self.clients.lock().await;
         if let Some(c) = clients.get(&key) {
@@ -184,6 +189,13 @@ impl Fetcher {
                     attempt.follow()
                 }
             }));
+        if insecure {
+            // Go's impatientInsecureHTTPClient: InsecureSkipVerify, the resolver as usual.
+            b = b.tls_danger_accept_invalid_certs(true);
+            if let Some(backend) = &self.probe {
+                b = b.dns_resolver(crate::probe::dns::system::go_resolver(&backend.opts));
+            }
+        }
         if let Some(p) = proxy {
             let rp = reqwest::Proxy::all(p.full_url().expose()).map_err(|e| {
                 format!(
@@ -212,7 +224,24 @@ impl Fetcher {
         self.get_as(url, keep, false).await
     }
 
+    /// web.Get with GOINSECURE (web.Insecure) for a scheme-less URL such as the `?go-get=1`
+    /// one: https without certificate checks (Go's impatientInsecureHTTPClient, 5 s), and
+    /// after a failure there plain http. Returns the URL that answered (or failed last).
+    pub async fn get_insecure(&self, https_url: &str, keep: usize) -> (String, Fetch) {
+        let f = self.get_with(https_url, keep, true, true).await;
+        if matches!(f, Fetch::Status { .. }) {
+            return (https_url.to_string(), f);
+        }
+        let http = https_url.replacen("https://", "http://", 1);
+        let f = self.get(&http, keep).await;
+        (http, f)
+    }
+
     async fn get_as(&self, url: &str, keep: usize, with_goauth: bool) -> Fetch {
+        self.get_with(url, keep, with_goauth, false).await
+    }
+
+    async fn get_with(&self, url: &str, keep: usize, with_goauth: bool, insecure: bool) -> Fetch {
         let start = Instant::now();
         // As net/http names the URL in its errors.
         let shown = go_error_url(url);
@@ -250,11 +279,16 @@ impl Fetcher {
         let goauth = (!has_auth && with_goauth)
             .then(|| self.credentials.lookup(plain.as_str()))
             .flatten();
-        if let Some(backend) = &self.probe {
+        if let Some(backend) = self.probe.as_ref().filter(|_| !insecure) {
             // reqwest sends URL userinfo as Basic auth, as Go does.
             return self.get_via_probe(backend, &parsed, keep, goauth).await;
         }
-        let client = match self.client(&parsed).await {
+        let limit = if insecure {
+            self.timeout.min(Duration::from_secs(5))
+        } else {
+            self.timeout
+        };
+        let client = match self.client(&parsed, insecure).await {
             Ok(c) => c,
             Err(msg) => {
                 return Fetch::NetError {
@@ -270,7 +304,7 @@ impl Fetcher {
         } else if let Some((login, pass)) = goauth {
             req = req.basic_auth(login, Some(pass.expose()));
         }
-        let resp = match tokio::time::timeout(self.timeout, req.send()).await {
+        let resp = match tokio::time::timeout(limit, req.send()).await {
             Err(_) => {
                 return Fetch::NetError {
                     go_error: format!(

@@ -122,7 +122,7 @@ pub fn pseudo_rev(version: &str) -> Option<&str> {
 }
 
 /// A canonical semantic version (`vMAJOR.MINOR.PATCH[-pre][+incompatible]`), loosely checked.
-fn canonical_semver(v: &str) -> bool {
+pub(crate) fn canonical_semver(v: &str) -> bool {
     let core = v.strip_prefix('v').unwrap_or("");
     let core = core.split(['-', '+']).next().unwrap_or("");
     let nums: Vec<&str> = core.split('.').collect();

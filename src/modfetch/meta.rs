@@ -202,6 +202,65 @@ pub fn match_go_import(imports: &[MetaImport], import_path: &str) -> Result<Meta
         .ok_or_else(|| format!("\u{0}{}", mismatches.join(", ")))
 }
 
+/// The VCS commands cmd/go 1.27 knows (vcsList; bzr is gone), besides `mod`.
+pub const KNOWN_VCS: [&str; 4] = ["git", "hg", "svn", "fossil"];
+
+/// What repoRootForImportDynamic checks in a matched tag before it runs anything, in its
+/// order (validateRepoSubDir, validateRepoRoot, vcsByCmd), with Go's texts (without the
+/// `URL: ` prefix).
+pub fn check_meta_import(mi: &MetaImport) -> Result<(), String> {
+    if let Some(sub) = mi.sub_dir.as_deref().filter(|s| !s.is_empty()) {
+        let why = match sub.as_bytes()[0] {
+            b'/' => Some("leading slash"),
+            b'-' => Some("leading hyphen"),
+            _ => None,
+        };
+        if let Some(why) = why {
+            return Err(format!("invalid subdirectory {sub:?}: {why}"));
+        }
+    }
+    validate_repo_root(&mi.repo_root)
+        .map_err(|e| format!("invalid repo root {:?}: {e}", mi.repo_root))?;
+    if mi.vcs != "mod" && !KNOWN_VCS.contains(&mi.vcs.as_str()) {
+        return Err(format!("unknown vcs {:?}", mi.vcs));
+    }
+    Ok(())
+}
+
+/// validateRepoRoot: the root must parse as a URL (net/url's rules for the scheme and the
+/// first path segment) with a scheme other than `file`.
+pub fn validate_repo_root(root: &str) -> Result<(), String> {
+    let parse_err = |why: &str| format!("parse {root:?}: {why}");
+    if root.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Err(parse_err("net/url: invalid control character in URL"));
+    }
+    // net/url getScheme.
+    let mut scheme = "";
+    for (i, c) in root.bytes().enumerate() {
+        match c {
+            b'a'..=b'z' | b'A'..=b'Z' => {}
+            b'0'..=b'9' | b'+' | b'-' | b'.' if i > 0 => {}
+            b':' if i == 0 => return Err(parse_err("missing protocol scheme")),
+            b':' => {
+                scheme = &root[..i];
+                break;
+            }
+            _ => break,
+        }
+    }
+    if scheme.is_empty() {
+        let rest = root.split(['?', '#']).next().unwrap_or("");
+        if !rest.starts_with('/') && rest.split('/').next().is_some_and(|s| s.contains(':')) {
+            return Err(parse_err("first path segment in URL cannot contain colon"));
+        }
+        return Err("no scheme".into());
+    }
+    if scheme.eq_ignore_ascii_case("file") {
+        return Err("file scheme disallowed".into());
+    }
+    Ok(())
+}
+
 /// The repository root from a `?go-get=1` response, or Go's error text (without the
 /// `unrecognized import path` wrapper).
 pub fn repo_root_from_go_get(
@@ -230,12 +289,15 @@ pub fn repo_root_from_go_get(
         return Err(http_error_text(url, code, reason, ct, body));
     }
     match match_go_import(&imports, import_path) {
-        Ok(mi) => Ok(RepoRoot {
-            root: mi.prefix,
-            vcs: mi.vcs,
-            repo: mi.repo_root,
-            source: url.to_string(),
-        }),
+        Ok(mi) => {
+            check_meta_import(&mi).map_err(|e| format!("{url}: {e}"))?;
+            Ok(RepoRoot {
+                root: mi.prefix,
+                vcs: mi.vcs,
+                repo: mi.repo_root,
+                source: url.to_string(),
+            })
+        }
         Err(e) if e.starts_with('\u{0}') => {
             Err(format!("parse {url}: no go-import meta tags ({})", &e[1..]))
         }

@@ -7,4 +7,6 @@ pub mod fetch;
 pub mod git_text;
 pub mod gitrefs;
 pub mod meta;
+pub mod othervcs;
+pub mod sshkeys;
 pub mod targets;

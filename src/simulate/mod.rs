@@ -191,6 +191,9 @@ impl Missing {
             Missing::Unchecked(what) if what.starts_with("git ") => {
                 format!("{what} (run without --no-vcs to check git access)")
             }
+            Missing::Unchecked(what) if what.starts_with("hg ") || what.starts_with("svn ") => {
+                format!("{what} (run without --no-vcs to check it)")
+            }
             Missing::Request(url) => url.masked(),
             Missing::Direct(what) | Missing::Unchecked(what) => what.clone(),
         }
@@ -621,6 +624,34 @@ mod tests {
             .starts_with("go: example.com/m@v1.0.0: invalid version: git ls-remote"));
     }
 
+    // Go 1.27 in the lab: a failed hg fetch for `@latest` names the query, not the module.
+    #[test]
+    fn hg_failure_for_a_query_names_the_query() {
+        let mut o = obs(&[]);
+        o.direct.insert(
+            "example.com/m".into(),
+            DirectOutcome {
+                ok: false,
+                go_error: Some("hg pull -f in /c/cache/vcs/x: exit status 255:\n\tabort: HTTP Error 404: Not Found".into()),
+                not_found: true,
+                class: CauseId::GoproxyModuleNotFound,
+                verified: true,
+                unchecked: None,
+                detail: vec![],
+            },
+        );
+        let q = vec![SimTarget {
+            path: "example.com/m".into(),
+            version: None,
+            check_zip: false,
+        }];
+        let p = simulate(&cfg(vec![ProxyEntry::Direct], false), &q, &o);
+        assert_eq!(
+            p.error_text.as_deref(),
+            Some("go: example.com/m@latest: hg pull -f in /c/cache/vcs/x: exit status 255:\n\tabort: HTTP Error 404: Not Found")
+        );
+    }
+
     #[test]
     fn unchecked_git_access_is_not_a_success() {
         let mut o = obs(&[]);
@@ -652,6 +683,29 @@ mod tests {
         c.gonosumdb = "example.com".into();
         let p = simulate(&c, &target(), &o);
         assert!(p.go_will_succeed, "{p:#?}");
+        // ... whose unverified part (a commit that is no ref tip) the prediction states.
+        o.direct.get_mut("example.com/m").unwrap().detail = vec![
+            "not observed: commit 50b2f64444a3 is not the tip of a branch or tag (git ls-remote lists only those); assumed to exist (Go fetches it from the repository)".into(),
+        ];
+        let p = simulate(&c, &target(), &o);
+        assert!(p.go_will_succeed, "{p:#?}");
+        assert!(
+            p.modules[0]
+                .assumptions
+                .iter()
+                .any(|a| a.starts_with("direct mode: commit 50b2f64444a3 is not the tip")),
+            "{p:#?}"
+        );
+        // A verified success assumes nothing about the repository.
+        o.direct.get_mut("example.com/m").unwrap().verified = true;
+        let p = simulate(&c, &target(), &o);
+        assert!(
+            !p.modules[0]
+                .assumptions
+                .iter()
+                .any(|a| a.starts_with("direct mode")),
+            "{p:#?}"
+        );
     }
 
     #[test]

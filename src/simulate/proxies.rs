@@ -278,6 +278,41 @@ pub(super) fn direct_step(obs: &Observations, path: &str) -> Step<()> {
     }
 }
 
+/// The assumption behind a direct-mode success that the probe could not verify (a commit
+/// that is no ref tip, a version query answered from go.mod files, a go-import `mod`
+/// root): the prediction states it instead of calling the success observed.
+pub(super) fn direct_assumption<T>(
+    obs: &Observations,
+    path: &str,
+    walk: &Walk<T>,
+) -> Option<String> {
+    // Direct attempts name no URL; Go stopped at one only when the walk ends there.
+    let last = walk.attempts.last()?;
+    if !matches!(walk.result, Step::Ok(_)) || last.url.is_some() {
+        return None;
+    }
+    let d = obs
+        .direct
+        .get(path)
+        .filter(|d| d.ok && !d.verified && d.unchecked.is_none())?;
+    Some(
+        match d
+            .detail
+            .iter()
+            .find_map(|l| l.strip_prefix("not observed: "))
+        {
+            Some(what) => format!("direct mode: {what}"),
+            None => format!(
+                "direct mode's success was not verified ({})",
+                d.detail
+                    .last()
+                    .map(String::as_str)
+                    .unwrap_or("no repository contacted")
+            ),
+        },
+    )
+}
+
 /// Direct mode for a version query (`@latest`): Go's text for a failed `git ls-remote` is
 /// the bare RunError there (observed with go 1.27: `module M: git ls-remote ...`), without
 /// the `invalid version:` a Stat of an explicit version adds.

@@ -2,8 +2,8 @@
 //! `@latest`), `.mod`, the checksum database for the go.mod hash, then the zip.
 
 use super::proxies::{
-    direct_query_step, direct_step, get_bytes, lookup, mark_unknown, stage_from, try_proxies,
-    GoErr, Lookup, Step,
+    direct_assumption, direct_query_step, direct_step, get_bytes, lookup, mark_unknown, stage_from,
+    try_proxies, GoErr, Lookup, Step,
 };
 use super::sumdb::{check_line, sumdb_stage, SumdbResult};
 use super::{Missing, ModulePrediction, Outcome, SimOptions, StageName};
@@ -107,6 +107,9 @@ pub(super) fn simulate_module(
                 }
             });
             m.stages.push(stage_from(StageName::Info, &walk));
+            if let Some(a) = direct_assumption(obs, &t.path, &walk) {
+                m.assumptions.push(a);
+            }
             let label = format!("{}@{v}", t.path);
             let Some(_) = settle(&mut m, missing, &label, walk.result) else {
                 return m;
@@ -173,7 +176,15 @@ pub(super) fn simulate_module(
                 }
             });
             m.stages.push(stage_from(StageName::List, &walk));
-            let label = format!("module {}", t.path);
+            if let Some(a) = direct_assumption(obs, &t.path, &walk) {
+                m.assumptions.push(a);
+            }
+            let label = match &walk.result {
+                // A failed hg fetch names the query (observed with go 1.27: `M@latest: hg pull
+                // -f in ...`); everything else names the module.
+                Step::Err(e) if e.text.starts_with("hg ") => format!("{}@latest", t.path),
+                _ => format!("module {}", t.path),
+            };
             let Some(v) = settle(&mut m, missing, &label, walk.result) else {
                 return m;
             };

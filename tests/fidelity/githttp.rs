@@ -21,6 +21,9 @@ pub const PRIVATE_PREFIX: &str = "/lab/private";
 /// lab/tool's main (after v1.0.0): its hash prefix, fixed by the fixed dates.
 pub const TOOL_HEAD12: &str = "50b2f64444a3";
 
+/// lab/deep's middle commit (no ref points at it), fixed by the fixed dates.
+pub const DEEP_MID12: &str = "142056ea6569";
+
 pub struct Repos {
     pub root: PathBuf,
 }
@@ -127,6 +130,32 @@ pub fn repos() -> &'static Repos {
                 ],
                 &["v1.0.0"],
             )],
+        );
+        // lab/deep: v1.0.0, then a commit no branch or tag points at, then main.
+        repo(
+            &lab,
+            "deep",
+            &[
+                (
+                    &[
+                        ("go.mod", "module github.com/lab/deep\n\ngo 1.21\n"),
+                        ("deep.go", "package deep\n"),
+                    ],
+                    &["v1.0.0"],
+                ),
+                (&[("mid.go", "package deep\n\nconst Mid = 1\n")], &[]),
+                (&[("top.go", "package deep\n\nconst Top = 1\n")], &[]),
+            ],
+        );
+        let mid = Command::new("git")
+            .args(["rev-parse", "HEAD~1"])
+            .current_dir(lab.join("deep"))
+            .output()
+            .expect("rev-parse");
+        let mid = String::from_utf8_lossy(&mid.stdout).trim().to_string();
+        assert!(
+            mid.starts_with(DEEP_MID12),
+            "lab/deep's middle commit is {mid}, the pseudo-version scenario names {DEEP_MID12}"
         );
         assert!(
             tool_head.starts_with(TOOL_HEAD12),

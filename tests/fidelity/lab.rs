@@ -159,6 +159,15 @@ pub enum Fault {
     Netrc(&'static str),
     /// `$HOME/secrets/netrc` has this text and NETRC names it.
     NetrcEnv(&'static str),
+    /// corp.example's `?go-get=1` page for paths starting with the first value has the
+    /// go-import content given second (several may be given).
+    GoImport(&'static str, &'static str),
+    /// The host's backend also answers plain HTTP on port 80 (for GOINSECURE's fallback).
+    PlainHttpPort(&'static str),
+    /// Debian's `hg serve` on corp.example:8000 (othervcs.rs).
+    HgServe,
+    /// Debian's `svnserve` on corp.example:3690 (othervcs.rs).
+    SvnServe,
     /// The clients' SSL_CERT_DIR holds the intermediate that a `LeafOnly` site does not send
     /// (the client-side fix of `tls.incomplete_chain`).
     IntermediateInCertDir,
@@ -333,6 +342,9 @@ impl Lab {
         let mut intermediate_in_cert_dir = false;
         let mut squid: Option<SquidKind> = None;
         let mut dnsmasq = false;
+        let mut go_imports: Vec<(&'static str, &'static str)> = vec![];
+        let (mut hg, mut svn) = (false, false);
+        let mut port80: Vec<(SocketAddr, String)> = vec![];
         for f in faults {
             match *f {
                 Fault::DnsNxdomain(n) => {
@@ -376,6 +388,12 @@ impl Lab {
                 Fault::DnsSinkhole(n) => {
                     system.insert(n.into(), Ipv4Addr::UNSPECIFIED);
                 }
+                Fault::GoImport(path, content) => go_imports.push((path, content)),
+                Fault::HgServe => hg = true,
+                Fault::PlainHttpPort(n) => {
+                    port80.push((SocketAddr::from((client_ip(n), 80)), n.to_string()))
+                }
+                Fault::SvnServe => svn = true,
             }
         }
         ns.write_hosts(&hosts_file).expect("hosts file");
@@ -505,6 +523,12 @@ impl Lab {
             absent.retain(|n| !system.contains_key(*n));
             children.push(peers::start_dnsmasq(&ns, home.path(), &system, &absent));
         }
+        if hg {
+            children.push(super::othervcs::start_hg(&ns, client_ip("corp.example")));
+        }
+        if svn {
+            children.push(super::othervcs::start_svn(&ns, client_ip("corp.example")));
+        }
 
         // Per-site listener modes, decided here (certificates are cheap) and bound inside.
         let p = pki();
@@ -613,10 +637,30 @@ impl Lab {
                         server.fault(path, to_modlab(*h));
                     }
                 }
+                if *name == "corp.example" {
+                    for (path, content) in &go_imports {
+                        server.go_get(path, content);
+                    }
+                }
                 backends.insert(name.to_string(), server);
             }
             backends.insert("portal.example".into(), backend_server(Backend::NoMeta));
             let git = super::githttp::serve(SocketAddr::from(([127, 0, 50, 2], 0))).await;
+            for (addr, name) in &port80 {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .unwrap_or_else(|e| panic!("bind {addr}: {e}"));
+                let backend = backends[name].addr;
+                tokio::spawn(async move {
+                    while let Ok((mut s, _)) = listener.accept().await {
+                        tokio::spawn(async move {
+                            if let Ok(mut b) = tokio::net::TcpStream::connect(backend).await {
+                                let _ = tokio::io::copy_bidirectional(&mut s, &mut b).await;
+                            }
+                        });
+                    }
+                });
+            }
             for (addr, spec) in sites {
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await

@@ -33,6 +33,13 @@ const CN: &str = "goproxy.cn";
 const PRIVATE_PROXY: &[(&str, &str)] = &[("GOPROXY", "https://goproxy.corp.example")];
 /// The company's modules on github.com/lab, fetched directly (GOPRIVATE: no proxy, no sumdb).
 const GIT_PRIVATE: &[(&str, &str)] = &[("GOPRIVATE", "github.com/lab")];
+/// lab/deep's middle commit (githttp::DEEP_MID12), one day after v1.0.0.
+const DEEP_PSEUDO: &str = "github.com/lab/deep@v1.0.1-0.20240102000000-142056ea6569";
+const CORP_PRIVATE: &[(&str, &str)] = &[("GOPRIVATE", "corp.example")];
+const HG_TAG: &str = "corp.example/hgmod hg http://corp.example:8000/";
+const SVN_TRUNK: &str = "corp.example/svnmod svn svn://corp.example/trunk";
+/// corp.example's module, served by the company mirror (which has every module).
+const MIRROR_ROOT: &str = "corp.example/private mod https://goproxy.corp.example";
 const VIA_PROXY: &[(&str, &str)] = &[("HTTPS_PROXY", "http://proxy.corp.example:3128")];
 
 const fn s(
@@ -729,6 +736,16 @@ pub fn all() -> Vec<Scenario> {
             GoOk,
             "ok",
         ),
+        // A commit that no branch or tag points at: git ls-remote cannot see it, Go fetches
+        // it; the prediction is a success that states the assumption.
+        s(
+            "healthy.direct_git_pseudo_not_a_tip",
+            DEEP_PSEUDO,
+            GIT_PRIVATE,
+            &[],
+            GoOk,
+            "ok",
+        ),
         s(
             "healthy.direct_git_branch",
             "github.com/lab/tool@main",
@@ -845,6 +862,164 @@ pub fn all() -> Vec<Scenario> {
             )],
             Fails("git_ssh", "github.com"),
             "vcs.ssh_blocked",
+        ),
+        // Mercurial and Subversion (Debian's hg serve, svnserve), found through go-import
+        // tags on corp.example, GOPRIVATE and nothing else.
+        s(
+            "healthy.direct_hg_tag",
+            "corp.example/hgmod@v1.0.0",
+            CORP_PRIVATE,
+            &[HgServe, GoImport("hgmod", HG_TAG)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "vcs.hg_tag_missing",
+            "corp.example/hgmod@v1.2.0",
+            CORP_PRIVATE,
+            &[HgServe, GoImport("hgmod", HG_TAG)],
+            Fails("unknown_revision", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "vcs.hg_not_found",
+            "corp.example/hgmod@v1.0.0",
+            CORP_PRIVATE,
+            &[
+                HgServe,
+                GoImport("hgmod", "corp.example/hgmod hg http://corp.example:8000/nope"),
+            ],
+            Fails("hg_not_found", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "vcs.hg_not_found_latest",
+            "corp.example/hgmod@latest",
+            CORP_PRIVATE,
+            &[
+                HgServe,
+                GoImport("hgmod", "corp.example/hgmod hg http://corp.example:8000/nope"),
+            ],
+            Fails("hg_not_found", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "vcs.hg_missing",
+            "corp.example/hgmod@v1.0.0",
+            CORP_PRIVATE,
+            &[HgServe, GoImport("hgmod", HG_TAG), NoGit],
+            Fails("git_missing", ""),
+            "vcs.git_missing",
+        ),
+        s(
+            "vcs.govcs_denied_hg",
+            "corp.example/hgmod@v1.0.0",
+            &[("GOPRIVATE", "corp.example"), ("GOVCS", "corp.example:git")],
+            &[HgServe, GoImport("hgmod", HG_TAG)],
+            Fails("govcs_denied", ""),
+            "vcs.govcs_denied",
+        ),
+        s(
+            "healthy.direct_svn_latest",
+            "corp.example/svnmod@latest",
+            CORP_PRIVATE,
+            &[SvnServe, GoImport("svnmod", SVN_TRUNK)],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "vcs.svn_not_found",
+            "corp.example/svnmod@latest",
+            CORP_PRIVATE,
+            &[
+                SvnServe,
+                GoImport("svnmod", "corp.example/svnmod svn svn://corp.example/nope"),
+            ],
+            Fails("no_matching_versions", ""),
+            "goproxy.module_not_found",
+        ),
+        s(
+            "vcs.svn_missing",
+            "corp.example/svnmod@latest",
+            CORP_PRIVATE,
+            &[SvnServe, GoImport("svnmod", SVN_TRUNK), NoGit],
+            Fails("no_matching_versions", ""),
+            "vcs.git_missing",
+        ),
+        // Go's svn support cannot Stat a semantic-version tag (`svn log REPO@v1.0.0` is a
+        // syntax error), even when tags/v1.0.0 exists.
+        s(
+            "vcs.svn_semver_tag",
+            "corp.example/svnmod@v1.0.0",
+            CORP_PRIVATE,
+            &[SvnServe, GoImport("svnmod", SVN_TRUNK)],
+            Fails("unknown_revision", ""),
+            "goproxy.module_not_found",
+        ),
+        // fossil: only the binary is checked; bzr: no VCS of Go 1.27 (an unknown vcs).
+        s(
+            "vcs.fossil_missing",
+            "corp.example/fsl@v1.0.0",
+            CORP_PRIVATE,
+            &[GoImport("fsl", "corp.example/fsl fossil https://corp.example/fsl"), NoGit],
+            Fails("git_missing", ""),
+            "vcs.git_missing",
+        ),
+        s(
+            "vcs.bzr_unsupported",
+            "corp.example/bzrmod@v1.0.0",
+            CORP_PRIVATE,
+            &[GoImport("bzrmod", "corp.example/bzrmod bzr https://corp.example/bzrmod")],
+            Fails("unknown_vcs", "corp.example"),
+            "vcs.meta_missing",
+        ),
+        // GOINSECURE for the go-import page: Go skips its certificate check (the module
+        // itself comes from a trusted mirror); without GOINSECURE the same page fails.
+        s(
+            "healthy.goinsecure_go_import",
+            PRIVATE,
+            &[("GOPRIVATE", "corp.example"), ("GOINSECURE", "corp.example")],
+            &[Tls("corp.example", TlsFault::Untrusted), GoImport("private", MIRROR_ROOT)],
+            GoOk,
+            "ok",
+        ),
+        // ... and with nothing on port 443, GOINSECURE's plain-http fallback.
+        s(
+            "healthy.goinsecure_http_fallback",
+            PRIVATE,
+            &[("GOPRIVATE", "corp.example"), ("GOINSECURE", "corp.example")],
+            &[
+                Refused("corp.example"),
+                PlainHttpPort("corp.example"),
+                GoImport("private", MIRROR_ROOT),
+            ],
+            GoOk,
+            "ok",
+        ),
+        s(
+            "vcs.go_import_untrusted",
+            PRIVATE,
+            CORP_PRIVATE,
+            &[Tls("corp.example", TlsFault::Untrusted), GoImport("private", MIRROR_ROOT)],
+            Fails("tls_unknown_authority", "corp.example"),
+            "tls.untrusted_interception",
+        ),
+        // Repository roots Go refuses before running git.
+        s(
+            "vcs.repo_root_file",
+            PRIVATE,
+            CORP_PRIVATE,
+            &[GoImport("private", "corp.example/private git file:///srv/git/private")],
+            Fails("repo_root_invalid", "corp.example"),
+            "vcs.meta_missing",
+        ),
+        s(
+            "vcs.repo_root_no_scheme",
+            PRIVATE,
+            CORP_PRIVATE,
+            &[GoImport("private", "corp.example/private git /srv/git/private")],
+            Fails("repo_root_invalid", "corp.example"),
+            "vcs.meta_missing",
         ),
         // Combinations of two faults.
         s(
