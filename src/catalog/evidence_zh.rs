@@ -185,4 +185,79 @@ pub(super) const SHAPES: &[(&str, &str)] = &[
     ("macOS network proxy settings", "macOS 网络代理设置"),
     ("GNOME proxy settings", "GNOME 代理设置"),
     ("KDE proxy settings", "KDE 代理设置"),
+    // ---- `gomod-diag env`, `probe` and `fix` (render/env.rs, probe.rs, fix.rs) ----
+    // plan/mod.rs, plan/private.rs: why a module looks private, where its path goes
+    (
+        "it matches GOPRIVATE, but GONOPROXY or GONOSUMDB is set to a value that does not cover it",
+        "它匹配 GOPRIVATE，但 GONOPROXY 或 GONOSUMDB 被设成了不覆盖它的值",
+    ),
+    (
+        "{a} has the entry {b}, which would match it without the whitespace",
+        "{a} 里有条目 {b}，去掉空白后就能匹配它",
+    ),
+    ("its host {a} is an IP address", "它的主机 {a} 是 IP 地址"),
+    (
+        "its host {a} ends in .{b}, which is not a public domain",
+        "它的主机 {a} 以 .{b} 结尾，这不是公共域名",
+    ),
+    (
+        "its host {a} has the label {b}, which names an internal network",
+        "它的主机 {a} 含有标签 {b}，这是内部网络的名字",
+    ),
+    (
+        "its host {a} looks like a company's own code server",
+        "它的主机 {a} 看起来是公司自己的代码服务器",
+    ),
+    (
+        "it matches GOINSECURE (a host you reach without TLS checks)",
+        "它匹配 GOINSECURE（访问这个主机时不做 TLS 检查）",
+    ),
+    ("the module matches {a}", "模块匹配 {a}"),
+    (
+        "checksum database {a} (through {b}, else {c})",
+        "校验和数据库 {a}（经 {b}，否则直连 {c}）",
+    ),
+    ("checksum database {a} at {b}", "校验和数据库 {a}（{b}）"),
+    // probe/trust.rs: the roots Go verifies with
+    ("{t} ({a} roots)", "{t}（{a} 个根证书）"),
+    ("no roots found", "没有找到根证书"),
+    (
+        "the OS certificate store (unavailable: {a})",
+        "系统证书库（不可用：`{a}`）",
+    ),
+    ("the OS certificate store", "系统证书库"),
+    // catalog/apply.rs: why `fix` refuses a step
+    (
+        "the catalog marks this step as weakening verification",
+        "目录把这一步标记为会削弱验证",
+    ),
+    (
+        "GOINSECURE lets Go fetch these modules over plain HTTP or with any certificate",
+        "GOINSECURE 让 Go 可以用明文 HTTP 或任意证书拉取这些模块",
+    ),
+    (
+        "GOSUMDB=off turns off the checksum database for every module",
+        "GOSUMDB=off 会对所有模块关闭校验和数据库",
+    ),
+    (
+        "-insecure in GOFLAGS allows plain HTTP and unverified certificates",
+        "GOFLAGS 里的 -insecure 允许明文 HTTP 和未经验证的证书",
+    ),
+    (
+        "a plain-http GOPROXY entry can be tampered with on the way",
+        "明文 http 的 GOPROXY 条目在传输途中可能被篡改",
+    ),
+    (
+        "GOVCS=*:all lets any module use any version control system",
+        "GOVCS=*:all 允许任何模块使用任何版本控制系统",
+    ),
+    (
+        "{a} pattern {b} skips the checksum database for public modules too",
+        "{a} 的模式 {b} 让公共模块也跳过了校验和数据库",
+    ),
+    ("the value of {a} is not known", "{a} 的值未知"),
+    (
+        "the value holds a masked credential (a saved report keeps only the masked value)",
+        "这个值里有被遮盖的凭据（保存的报告只保留遮盖后的值）",
+    ),
 ];

@@ -65,6 +65,7 @@ pub fn run(ctx: &Ctx, args: &crate::cli::EnvArgs) -> anyhow::Result<u8> {
                 &report.warnings,
                 &report.routes,
                 paint,
+                ctx.lang,
             )),
             paint.on,
         )?;
@@ -98,6 +99,7 @@ mod tests {
             &report.warnings,
             &report.routes,
             Paint { on: false },
+            crate::cli::Lang::En,
         );
         assert!(!text.contains("secret"), "{text}");
         for want in [
