@@ -19,8 +19,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-
 use crate::catalog::apply::{apply_to_file, changes_from_steps, plan, Change};
 use crate::cli::{FixArgs, Lang};
 use crate::commands::Ctx;
@@ -36,6 +34,20 @@ fn say(lang: Lang, en: String, zh: String) -> String {
     }
 }
 
+/// An I/O error and what was being done: anyhow's context in English; in Chinese one message
+/// with the OS's own text (which stays English) in a code span.
+fn io<T>(
+    r: std::io::Result<T>,
+    lang: Lang,
+    en: impl FnOnce() -> String,
+    zh: impl FnOnce() -> String,
+) -> anyhow::Result<T> {
+    r.map_err(|e| match lang {
+        Lang::En => anyhow::Error::new(e).context(en()),
+        Lang::Zh => anyhow::anyhow!("{}：`{e}`", zh()),
+    })
+}
+
 fn backup_path(env_file: &Path) -> PathBuf {
     let mut name = env_file.as_os_str().to_os_string();
     name.push(".gomod-diag-backup");
@@ -44,14 +56,17 @@ fn backup_path(env_file: &Path) -> PathBuf {
 
 /// Go's env file as `go env GOENV` names it.
 fn go_env_file(lang: Lang) -> anyhow::Result<PathBuf> {
-    let out = std::process::Command::new("go")
-        .args(["env", "GOENV"])
-        .output()
-        .with_context(|| say(
-            lang,
-            "cannot run `go env GOENV`: `fix` applies changes with the go command, put it on PATH".into(),
-            "无法运行 `go env GOENV`：`fix` 要用 go 命令来应用修改，请把它加到 PATH 中".into(),
-        ))?;
+    let out = io(
+        std::process::Command::new("go")
+            .args(["env", "GOENV"])
+            .output(),
+        lang,
+        || {
+            "cannot run `go env GOENV`: `fix` applies changes with the go command, put it on PATH"
+                .into()
+        },
+        || "无法运行 `go env GOENV`（`fix` 要用 go 命令来应用修改，请把它加到 PATH 中）".into(),
+    )?;
     let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if !out.status.success() {
         let err = mask_text(String::from_utf8_lossy(&out.stderr).trim());
@@ -75,10 +90,15 @@ fn read_optional(path: &Path, lang: Lang) -> anyhow::Result<String> {
     match std::fs::read_to_string(path) {
         Ok(s) => Ok(s),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        Err(e) => Err(e).with_context(|| {
+        Err(e) => {
             let p = path.display();
-            say(lang, format!("cannot read {p}"), format!("无法读取 {p}"))
-        }),
+            io(
+                Err(e),
+                lang,
+                || format!("cannot read {p}"),
+                || format!("无法读取 {p}"),
+            )
+        }
     }
 }
 
@@ -131,7 +151,10 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> anyhow::Result<u8> {
             .and_then(|t| crate::catalog::fill_summary(&t, &d.fix_values, lang))
             .unwrap_or_else(|| crate::catalog::details::localize(&d.summary, lang)),
     };
-    let mut out = format!("gomod-diag fix: {} ({})\n", d.cause, mask_text(&summary));
+    let mut out = match lang {
+        Lang::En => format!("gomod-diag fix: {} ({})\n", d.cause, mask_text(&summary)),
+        Lang::Zh => format!("gomod-diag fix: {}（{}）\n", d.cause, mask_text(&summary)),
+    };
     out.push_str(&describe(&plan, lang));
     if plan.changes.is_empty() {
         out.push_str(&say(
@@ -170,19 +193,21 @@ pub async fn run(ctx: &Ctx, args: &FixArgs) -> anyhow::Result<u8> {
     }
     let backup = backup_path(&file);
     if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir).with_context(|| {
-            let d = dir.display();
-            say(lang, format!("cannot create {d}"), format!("无法创建 {d}"))
-        })?;
-    }
-    std::fs::write(&backup, &before).with_context(|| {
-        let b = backup.display();
-        say(
+        let d = dir.display();
+        io(
+            std::fs::create_dir_all(dir),
             lang,
-            format!("cannot write the backup {b}"),
-            format!("无法写入备份 {b}"),
-        )
-    })?;
+            || format!("cannot create {d}"),
+            || format!("无法创建 {d}"),
+        )?;
+    }
+    let b = backup.display();
+    io(
+        std::fs::write(&backup, &before),
+        lang,
+        || format!("cannot write the backup {b}"),
+        || format!("无法写入备份 {b}"),
+    )?;
     apply_with_go(&plan.changes, lang)?;
     let written = read_optional(&file, lang)?;
     if written != after {
@@ -230,11 +255,15 @@ fn apply_with_go(changes: &[Change], lang: Lang) -> anyhow::Result<()> {
         if args.is_empty() {
             continue;
         }
-        let out = std::process::Command::new("go")
-            .args(["env", flag])
-            .args(&args)
-            .output()
-            .with_context(|| say(lang, "cannot run go env".into(), "无法运行 go env".into()))?;
+        let out = io(
+            std::process::Command::new("go")
+                .args(["env", flag])
+                .args(&args)
+                .output(),
+            lang,
+            || "cannot run go env".into(),
+            || "无法运行 `go env`".into(),
+        )?;
         if !out.status.success() {
             let err = mask_text(String::from_utf8_lossy(&out.stderr).trim());
             anyhow::bail!(say(
@@ -259,22 +288,22 @@ fn undo(lang: Lang) -> anyhow::Result<u8> {
             format!("no backup at {b}: `gomod-diag fix` has not changed this env file (or it was undone already)"),
             format!("{b} 处没有备份：`gomod-diag fix` 没有改过这个 env 文件（或者已经撤销过了）"),
         )),
-        Err(e) => {
-            return Err(e)
-                .with_context(|| say(lang, format!("cannot read {b}"), format!("无法读取 {b}")))
-        }
+        Err(e) => return io(Err(e), lang, || format!("cannot read {b}"), || format!("无法读取 {b}")),
     };
     let current = read_optional(&file, lang)?;
     let mut out = diff(&file.display().to_string(), &current, &saved);
-    std::fs::write(&file, &saved)
-        .with_context(|| say(lang, format!("cannot write {f}"), format!("无法写入 {f}")))?;
-    std::fs::remove_file(&backup).with_context(|| {
-        say(
-            lang,
-            format!("cannot remove the backup {b}"),
-            format!("无法删除备份 {b}"),
-        )
-    })?;
+    io(
+        std::fs::write(&file, &saved),
+        lang,
+        || format!("cannot write {f}"),
+        || format!("无法写入 {f}"),
+    )?;
+    io(
+        std::fs::remove_file(&backup),
+        lang,
+        || format!("cannot remove the backup {b}"),
+        || format!("无法删除备份 {b}"),
+    )?;
     out.push_str(&say(
         lang,
         format!("restored {f} from the backup\n"),

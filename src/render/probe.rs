@@ -231,9 +231,10 @@ pub fn tcp(f: &TcpFacts, lang: Lang) -> String {
     let r = match (f.ok(), &f.go_error) {
         (true, _) => pick(lang, "ok: connected", "ok：已连接").to_string(),
         (false, Some(e)) => format!(
-            "{} {}: {}",
+            "{} {}{}{}",
             pick(lang, "FAIL", "失败"),
             snake(&f.class),
+            pick(lang, ": ", "："),
             go_text(e, lang)
         ),
         (false, None) => format!("{} {}", pick(lang, "FAIL", "失败"), snake(&f.class)),
@@ -329,7 +330,11 @@ fn failed_at(stage: &str, class: &str, cause: &str, go_error: &str, lang: Lang) 
 
 /// `{url} via {route}`.
 fn via(url: &str, route: &str, lang: Lang) -> String {
-    format!("{url} {} {route}", pick(lang, "via", "经"))
+    match lang {
+        Lang::En => format!("{url} via {route}"),
+        Lang::Zh if route == "direct" => format!("{url} 直连"),
+        Lang::Zh => format!("{url} 经 {route}"),
+    }
 }
 
 /// `probe tls` (and the chain under `probe http`): each stage of the chain to one endpoint.
@@ -562,7 +567,7 @@ pub fn http(f: &HttpFacts, lang: Lang) -> String {
             failed_at(
                 &snake(&e.stage),
                 &e.class.to_string(),
-                &e.cause.to_string(),
+                e.cause.as_ref(),
                 &e.go_error,
                 lang,
             ),
