@@ -260,4 +260,36 @@ pub(super) const SHAPES: &[(&str, &str)] = &[
         "the value holds a masked credential (a saved report keeps only the masked value)",
         "这个值里有被遮盖的凭据（保存的报告只保留遮盖后的值）",
     ),
+    // probe/mod.rs: what `probe` says of a bad target or --proxy
+    (
+        "invalid target {a}: {t}; expected HOST[:PORT], e.g. {b} or {c} or {d}",
+        "无效的目标 {a}：{t}；应为 HOST[:PORT]，例如 {b}、{c} 或 {d}",
+    ),
+    (
+        "invalid target {a}: {t}; expected HOST:PORT, e.g. {b} or {c} or {d}",
+        "无效的目标 {a}：{t}；应为 HOST:PORT，例如 {b}、{c} 或 {d}",
+    ),
+    (
+        "invalid target {a}: {b}; expected HOST[:PORT]",
+        "无效的目标 {a}：`{b}`；应为 HOST[:PORT]",
+    ),
+    ("empty", "为空"),
+    ("a URL or path is not a host", "URL 或路径不是主机"),
+    ("missing ']'", "缺少 ']'"),
+    ("unexpected text after ']'", "']' 后面有多余的内容"),
+    ("too many ':'", "':' 太多"),
+    ("missing host", "缺少主机"),
+    (
+        "invalid --proxy: {t}; expected a proxy URL such as {a}, {b}, {c}",
+        "无效的 --proxy：{t}；应为代理 URL，例如 {a}、{b}、{c}",
+    ),
+    (
+        "empty --proxy; expected a proxy URL such as {a}, {b}, {c}",
+        "--proxy 为空；应为代理 URL，例如 {a}、{b}、{c}",
+    ),
+    (
+        "proxy {a}: scheme {b} is not one Go supports (http, https, socks5, socks5h)",
+        "代理 {a}：协议 {b} 不是 Go 支持的（http、https、socks5、socks5h）",
+    ),
+    ("proxy {a}: missing host or port", "代理 {a}：缺少主机或端口"),
 ];

@@ -4,6 +4,7 @@
 
 use anyhow::anyhow;
 
+use crate::catalog::details::localize;
 use crate::cli::{Lang, ProbeArgs, ProbeKind};
 use crate::commands::Ctx;
 use crate::exit;
@@ -24,7 +25,8 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
         }
         ProbeKind::Dns { name, dns } => {
             let name = validate_name(name, ctx.lang)?;
-            let opts = ProbeOptions::from_args(dns, timeout, hooks).map_err(|e| anyhow!(e))?;
+            let opts = ProbeOptions::from_args(dns, timeout, hooks)
+                .map_err(|e| anyhow!(localize(&e, ctx.lang)))?;
             let sp = progress.start(&format!("dns {name}"));
             let facts = probe::dns::probe_dns(&name, &opts).await;
             sp.finish();
@@ -32,7 +34,8 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
             Ok(code(facts.ok()))
         }
         ProbeKind::Tcp { target, system } => {
-            let (host, port) = probe::parse_host_port(target, None).map_err(|e| anyhow!(e))?;
+            let (host, port) = probe::parse_host_port(target, None)
+                .map_err(|e| anyhow!(localize(&e, ctx.lang)))?;
             let opts = ProbeOptions::with_system_dns(system, timeout, hooks);
             let sp = progress.start(&format!("tcp {}", probe::join_host_port(&host, port)));
             let facts = probe::tcp::probe_tcp(&host, port, &opts).await;
@@ -41,9 +44,15 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
             Ok(code(facts.ok()))
         }
         ProbeKind::Tls { target, system } => {
-            let (host, port) = probe::parse_host_port(target, Some(443)).map_err(|e| anyhow!(e))?;
+            let (host, port) = probe::parse_host_port(target, Some(443))
+                .map_err(|e| anyhow!(localize(&e, ctx.lang)))?;
             let url = url::Url::parse(&format!("https://{}/", probe::join_host_port(&host, port)))
-                .map_err(|e| anyhow!("invalid target {target:?}: {e}; expected HOST[:PORT]"))?;
+                .map_err(|e| {
+                    anyhow!(localize(
+                        &format!("invalid target {target:?}: {e}; expected HOST[:PORT]"),
+                        ctx.lang
+                    ))
+                })?;
             let opts = ProbeOptions::with_system_dns(system, timeout, hooks);
             let sp = progress.start(&format!("tls {}", probe::join_host_port(&host, port)));
             let facts = probe::chain::probe_endpoint(&url, &Route::Direct, &opts).await;
@@ -56,12 +65,21 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
             proxy,
             system,
         } => {
-            let (host, port) = probe::parse_host_port(target, Some(443)).map_err(|e| anyhow!(e))?;
+            let (host, port) = probe::parse_host_port(target, Some(443))
+                .map_err(|e| anyhow!(localize(&e, ctx.lang)))?;
             let url = url::Url::parse(&format!("https://{}/", probe::join_host_port(&host, port)))
-                .map_err(|e| anyhow!("invalid target {target:?}: {e}; expected HOST[:PORT]"))?;
+                .map_err(|e| {
+                    anyhow!(localize(
+                        &format!("invalid target {target:?}: {e}; expected HOST[:PORT]"),
+                        ctx.lang
+                    ))
+                })?;
             let route = match proxy {
-                Some(p) => Route::parse_proxy_arg(p).map_err(|e| anyhow!(e))?,
-                None => Route::for_url(&process_proxy_env(), &url).map_err(|e| anyhow!(e))?,
+                Some(p) => {
+                    Route::parse_proxy_arg(p).map_err(|e| anyhow!(localize(&e, ctx.lang)))?
+                }
+                None => Route::for_url(&process_proxy_env(), &url)
+                    .map_err(|e| anyhow!(localize(&e, ctx.lang)))?,
             };
             let Route::Proxy(purl) = &route else {
                 if ctx.lang == Lang::Zh {
@@ -96,8 +114,11 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
                     }
                 })?;
             let route = match proxy {
-                Some(p) => Route::parse_proxy_arg(p).map_err(|e| anyhow!(e))?,
-                None => Route::for_url(&process_proxy_env(), &parsed).map_err(|e| anyhow!(e))?,
+                Some(p) => {
+                    Route::parse_proxy_arg(p).map_err(|e| anyhow!(localize(&e, ctx.lang)))?
+                }
+                None => Route::for_url(&process_proxy_env(), &parsed)
+                    .map_err(|e| anyhow!(localize(&e, ctx.lang)))?,
             };
             let opts = ProbeOptions::with_system_dns(system, timeout, hooks);
             let sp = progress.start(&format!(

@@ -410,16 +410,29 @@ fn probes_in_chinese_leave_no_english_sentence() {
         left.join("\n")
     );
 
-    // A bad name is refused in Chinese too.
-    let o = lab
-        .command()
-        .args(["probe", "dns", "a b", "--lang", "zh"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert!(err.contains("无效的主机名"), "{err}");
-    assert_eq!(english_sentence(&err), None, "{err}");
+    // Bad input is refused in Chinese too, naming what is accepted.
+    for (args, want) in [
+        (&["dns", "a b"][..], "无效的主机名"),
+        (&["tcp", "nohostport"][..], "无效的目标"),
+        (&["tls", "https://good.test/"][..], "URL 或路径不是主机"),
+        (
+            &["proxy", "good.test:443", "--proxy", "ftp://127.0.0.1:21"][..],
+            "不是 Go 支持的",
+        ),
+        (&["http", "ftp://good.test/"][..], "无效的 URL"),
+    ] {
+        let o = lab
+            .command()
+            .arg("probe")
+            .args(args)
+            .args(["--lang", "zh"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", show(&o));
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert_eq!(english_sentence(&err), None, "{err}");
+    }
 }
 
 // ---- gomod-diag fix -----------------------------------------------------------------------
