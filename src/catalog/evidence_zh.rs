@@ -279,6 +279,9 @@ pub(super) const SHAPES: &[(&str, &str)] = &[
     ("unexpected text after ']'", "']' 后面有多余的内容"),
     ("too many ':'", "':' 太多"),
     ("missing host", "缺少主机"),
+    ("missing port", "缺少端口"),
+    ("the host contains whitespace", "主机名里有空白字符"),
+    ("port {a} is not a number from 1 to 65535", "端口 {a} 不是 1 到 65535 之间的数字"),
     (
         "invalid --proxy: {t}; expected a proxy URL such as {a}, {b}, {c}",
         "无效的 --proxy：{t}；应为代理 URL，例如 {a}、{b}、{c}",
@@ -292,4 +295,9 @@ pub(super) const SHAPES: &[(&str, &str)] = &[
         "代理 {a}：协议 {b} 不是 Go 支持的（http、https、socks5、socks5h）",
     ),
     ("proxy {a}: missing host or port", "代理 {a}：缺少主机或端口"),
+    // plan/mod.rs: a bad --module (Go's reason as it is)
+    (
+        "invalid module {a}: {b}; expected PATH[@VERSION], e.g. {c}",
+        "无效的模块 {a}：`{b}`；应为 PATH[@VERSION]，例如 {c}",
+    ),
 ];

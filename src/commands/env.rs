@@ -44,7 +44,10 @@ pub fn run(ctx: &Ctx, args: &crate::cli::EnvArgs) -> anyhow::Result<u8> {
         match ModuleTarget::parse(m) {
             Ok(t) => targets.push(t),
             Err(e) => {
-                eprintln!("gomod-diag: error: --module: {}", mask_text(&e));
+                eprintln!(
+                    "gomod-diag: error: --module: {}",
+                    mask_text(&crate::catalog::details::localize(&e, ctx.lang))
+                );
                 return Ok(exit::USAGE);
             }
         }

@@ -575,3 +575,24 @@ pub fn http(f: &HttpFacts, lang: Lang) -> String {
     }
     o
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_labels_line_up_with_english_ones() {
+        let row = |lang, label| {
+            let mut o = String::new();
+            line(&mut o, lang, label, "ok");
+            o
+        };
+        assert_eq!(row(Lang::En, "result"), "result         ok\n");
+        // CJK characters take two columns: the values start in the same column.
+        assert_eq!(row(Lang::Zh, "result"), "结果           ok\n");
+        assert_eq!(row(Lang::Zh, "  go trust"), "  Go 信任      ok\n");
+        // Header names and protocol words stay as they are.
+        assert_eq!(row(Lang::Zh, "  Content-Type"), "  Content-Type ok\n");
+        assert_eq!(row(Lang::Zh, "CONNECT"), "CONNECT        ok\n");
+    }
+}

@@ -196,6 +196,17 @@ fn env_in_chinese_leaves_no_english_sentence() {
     if crate::go_or_skip("env --lang zh next to the real go") {
         assert!(seen_go, "no run compared with `go env -json`");
     }
+    // A bad --module is refused in Chinese, Go's reason kept.
+    let bad = env_cmd(
+        home,
+        &no_go,
+        &[],
+        &["--lang", "zh", "--module", "Not A Module"],
+    );
+    assert_eq!(bad.status.code(), Some(2), "{}", show(&bad));
+    let err = String::from_utf8_lossy(&bad.stderr).into_owned();
+    assert!(err.contains("无效的模块"), "{err}");
+    assert_eq!(english_sentence(&err), None, "{err}");
     // The English text is the English one still.
     let en = env_cmd(home, &no_go, &configs[0].1, &modules);
     let out = stdout(&en);
@@ -413,7 +424,11 @@ fn probes_in_chinese_leave_no_english_sentence() {
     // Bad input is refused in Chinese too, naming what is accepted.
     for (args, want) in [
         (&["dns", "a b"][..], "无效的主机名"),
-        (&["tcp", "nohostport"][..], "无效的目标"),
+        (&["tcp", "nohostport"][..], "缺少端口"),
+        (
+            &["tcp", "good.test:99999"][..],
+            "不是 1 到 65535 之间的数字",
+        ),
         (&["tls", "https://good.test/"][..], "URL 或路径不是主机"),
         (
             &["proxy", "good.test:443", "--proxy", "ftp://127.0.0.1:21"][..],
