@@ -199,4 +199,119 @@ pub(super) const SHAPES: &[(&str, &str)] = &[
     ("macOS network proxy settings", "macOS 网络代理设置"),
     ("GNOME proxy settings", "GNOME 代理设置"),
     ("KDE proxy settings", "KDE 代理设置"),
+    // ---- `gomod-diag env`, `probe` and `fix` (render/env.rs, probe.rs, fix.rs) ----
+    // plan/mod.rs, plan/private.rs: why a module looks private, where its path goes
+    (
+        "it matches GOPRIVATE, but GONOPROXY or GONOSUMDB is set to a value that does not cover it",
+        "它匹配 GOPRIVATE，但 GONOPROXY 或 GONOSUMDB 被设成了不覆盖它的值",
+    ),
+    (
+        "{a} has the entry {b}, which would match it without the whitespace",
+        "{a} 里有条目 {b}，去掉空白后就能匹配它",
+    ),
+    ("its host {a} is an IP address", "它的主机 {a} 是 IP 地址"),
+    (
+        "its host {a} ends in .{b}, which is not a public domain",
+        "它的主机 {a} 以 .{b} 结尾，这不是公共域名",
+    ),
+    (
+        "its host {a} has the label {b}, which names an internal network",
+        "它的主机 {a} 含有标签 {b}，这是内部网络的名字",
+    ),
+    (
+        "its host {a} looks like a company's own code server",
+        "它的主机 {a} 看起来是公司自己的代码服务器",
+    ),
+    (
+        "it matches GOINSECURE (a host you reach without TLS checks)",
+        "它匹配 GOINSECURE（访问这个主机时不做 TLS 检查）",
+    ),
+    ("the module matches {a}", "模块匹配 {a}"),
+    (
+        "checksum database {a} (through {b}, else {c})",
+        "校验和数据库 {a}（经 {b}，否则直连 {c}）",
+    ),
+    ("checksum database {a} at {b}", "校验和数据库 {a}（{b}）"),
+    // probe/trust.rs: the roots Go verifies with
+    ("{t} ({a} roots)", "{t}（{a} 个根证书）"),
+    ("no roots found", "没有找到根证书"),
+    (
+        "the OS certificate store (unavailable: {a})",
+        "系统证书库（不可用：`{a}`）",
+    ),
+    ("the OS certificate store", "系统证书库"),
+    // catalog/apply.rs: why `fix` refuses a step
+    (
+        "the catalog marks this step as weakening verification",
+        "目录把这一步标记为会削弱验证",
+    ),
+    (
+        "GOINSECURE lets Go fetch these modules over plain HTTP or with any certificate",
+        "GOINSECURE 让 Go 可以用明文 HTTP 或任意证书拉取这些模块",
+    ),
+    (
+        "GOSUMDB=off turns off the checksum database for every module",
+        "GOSUMDB=off 会对所有模块关闭校验和数据库",
+    ),
+    (
+        "-insecure in GOFLAGS allows plain HTTP and unverified certificates",
+        "GOFLAGS 里的 -insecure 允许明文 HTTP 和未经验证的证书",
+    ),
+    (
+        "a plain-http GOPROXY entry can be tampered with on the way",
+        "明文 http 的 GOPROXY 条目在传输途中可能被篡改",
+    ),
+    (
+        "GOVCS=*:all lets any module use any version control system",
+        "GOVCS=*:all 允许任何模块使用任何版本控制系统",
+    ),
+    (
+        "{a} pattern {b} skips the checksum database for public modules too",
+        "{a} 的模式 {b} 让公共模块也跳过了校验和数据库",
+    ),
+    ("the value of {a} is not known", "{a} 的值未知"),
+    (
+        "the value holds a masked credential (a saved report keeps only the masked value)",
+        "这个值里有被遮盖的凭据（保存的报告只保留遮盖后的值）",
+    ),
+    // probe/mod.rs: what `probe` says of a bad target or --proxy
+    (
+        "invalid target {a}: {t}; expected HOST[:PORT], e.g. {b} or {c} or {d}",
+        "无效的目标 {a}：{t}；应为 HOST[:PORT]，例如 {b}、{c} 或 {d}",
+    ),
+    (
+        "invalid target {a}: {t}; expected HOST:PORT, e.g. {b} or {c} or {d}",
+        "无效的目标 {a}：{t}；应为 HOST:PORT，例如 {b}、{c} 或 {d}",
+    ),
+    (
+        "invalid target {a}: {b}; expected HOST[:PORT]",
+        "无效的目标 {a}：`{b}`；应为 HOST[:PORT]",
+    ),
+    ("empty", "为空"),
+    ("a URL or path is not a host", "URL 或路径不是主机"),
+    ("missing ']'", "缺少 ']'"),
+    ("unexpected text after ']'", "']' 后面有多余的内容"),
+    ("too many ':'", "':' 太多"),
+    ("missing host", "缺少主机"),
+    ("missing port", "缺少端口"),
+    ("the host contains whitespace", "主机名里有空白字符"),
+    ("port {a} is not a number from 1 to 65535", "端口 {a} 不是 1 到 65535 之间的数字"),
+    (
+        "invalid --proxy: {t}; expected a proxy URL such as {a}, {b}, {c}",
+        "无效的 --proxy：{t}；应为代理 URL，例如 {a}、{b}、{c}",
+    ),
+    (
+        "empty --proxy; expected a proxy URL such as {a}, {b}, {c}",
+        "--proxy 为空；应为代理 URL，例如 {a}、{b}、{c}",
+    ),
+    (
+        "proxy {a}: scheme {b} is not one Go supports (http, https, socks5, socks5h)",
+        "代理 {a}：协议 {b} 不是 Go 支持的（http、https、socks5、socks5h）",
+    ),
+    ("proxy {a}: missing host or port", "代理 {a}：缺少主机或端口"),
+    // plan/mod.rs: a bad --module (Go's reason as it is)
+    (
+        "invalid module {a}: {b}; expected PATH[@VERSION], e.g. {c}",
+        "无效的模块 {a}：`{b}`；应为 PATH[@VERSION]，例如 {c}",
+    ),
 ];

@@ -44,7 +44,10 @@ pub fn run(ctx: &Ctx, args: &crate::cli::EnvArgs) -> anyhow::Result<u8> {
         match ModuleTarget::parse(m) {
             Ok(t) => targets.push(t),
             Err(e) => {
-                eprintln!("gomod-diag: error: --module: {}", mask_text(&e));
+                eprintln!(
+                    "gomod-diag: error: --module: {}",
+                    mask_text(&crate::catalog::details::localize(&e, ctx.lang))
+                );
                 return Ok(exit::USAGE);
             }
         }
@@ -65,6 +68,7 @@ pub fn run(ctx: &Ctx, args: &crate::cli::EnvArgs) -> anyhow::Result<u8> {
                 &report.warnings,
                 &report.routes,
                 paint,
+                ctx.lang,
             )),
             paint.on,
         )?;
@@ -98,6 +102,7 @@ mod tests {
             &report.warnings,
             &report.routes,
             Paint { on: false },
+            crate::cli::Lang::En,
         );
         assert!(!text.contains("secret"), "{text}");
         for want in [

@@ -4,7 +4,8 @@
 
 use anyhow::anyhow;
 
-use crate::cli::{ProbeArgs, ProbeKind};
+use crate::catalog::details::localize;
+use crate::cli::{Lang, ProbeArgs, ProbeKind};
 use crate::commands::Ctx;
 use crate::exit;
 use crate::probe::{self, ProbeOptions, Route};
@@ -23,8 +24,9 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
             super::probe_module::run_probe(ctx, &args.kind).await
         }
         ProbeKind::Dns { name, dns } => {
-            let name = validate_name(name)?;
-            let opts = ProbeOptions::from_args(dns, timeout, hooks).map_err(|e| anyhow!(e))?;
+            let name = validate_name(name, ctx.lang)?;
+            let opts = ProbeOptions::from_args(dns, timeout, hooks)
+                .map_err(|e| anyhow!(localize(&e, ctx.lang)))?;
             let sp = progress.start(&format!("dns {name}"));
             let facts = probe::dns::probe_dns(&name, &opts).await;
             sp.finish();
@@ -32,7 +34,8 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
             Ok(code(facts.ok()))
         }
         ProbeKind::Tcp { target, system } => {
-            let (host, port) = probe::parse_host_port(target, None).map_err(|e| anyhow!(e))?;
+            let (host, port) = probe::parse_host_port(target, None)
+                .map_err(|e| anyhow!(localize(&e, ctx.lang)))?;
             let opts = ProbeOptions::with_system_dns(system, timeout, hooks);
             let sp = progress.start(&format!("tcp {}", probe::join_host_port(&host, port)));
             let facts = probe::tcp::probe_tcp(&host, port, &opts).await;
@@ -41,9 +44,15 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
             Ok(code(facts.ok()))
         }
         ProbeKind::Tls { target, system } => {
-            let (host, port) = probe::parse_host_port(target, Some(443)).map_err(|e| anyhow!(e))?;
+            let (host, port) = probe::parse_host_port(target, Some(443))
+                .map_err(|e| anyhow!(localize(&e, ctx.lang)))?;
             let url = url::Url::parse(&format!("https://{}/", probe::join_host_port(&host, port)))
-                .map_err(|e| anyhow!("invalid target {target:?}: {e}; expected HOST[:PORT]"))?;
+                .map_err(|e| {
+                    anyhow!(localize(
+                        &format!("invalid target {target:?}: {e}; expected HOST[:PORT]"),
+                        ctx.lang
+                    ))
+                })?;
             let opts = ProbeOptions::with_system_dns(system, timeout, hooks);
             let sp = progress.start(&format!("tls {}", probe::join_host_port(&host, port)));
             let facts = probe::chain::probe_endpoint(&url, &Route::Direct, &opts).await;
@@ -56,14 +65,28 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
             proxy,
             system,
         } => {
-            let (host, port) = probe::parse_host_port(target, Some(443)).map_err(|e| anyhow!(e))?;
+            let (host, port) = probe::parse_host_port(target, Some(443))
+                .map_err(|e| anyhow!(localize(&e, ctx.lang)))?;
             let url = url::Url::parse(&format!("https://{}/", probe::join_host_port(&host, port)))
-                .map_err(|e| anyhow!("invalid target {target:?}: {e}; expected HOST[:PORT]"))?;
+                .map_err(|e| {
+                    anyhow!(localize(
+                        &format!("invalid target {target:?}: {e}; expected HOST[:PORT]"),
+                        ctx.lang
+                    ))
+                })?;
             let route = match proxy {
-                Some(p) => Route::parse_proxy_arg(p).map_err(|e| anyhow!(e))?,
-                None => Route::for_url(&process_proxy_env(), &url).map_err(|e| anyhow!(e))?,
+                Some(p) => {
+                    Route::parse_proxy_arg(p).map_err(|e| anyhow!(localize(&e, ctx.lang)))?
+                }
+                None => Route::for_url(&process_proxy_env(), &url)
+                    .map_err(|e| anyhow!(localize(&e, ctx.lang)))?,
             };
             let Route::Proxy(purl) = &route else {
+                if ctx.lang == Lang::Zh {
+                    return Err(anyhow!(
+                        "没有可探测的代理：Go 会直接连接 {url}（没有设置 HTTPS_PROXY/https_proxy，或者 NO_PROXY 匹配）；请用 --proxy URL 指定，例如 --proxy http://proxy.corp:3128"
+                    ));
+                }
                 return Err(anyhow!(
                     "no proxy to probe: Go would connect directly to {url} (HTTPS_PROXY/https_proxy unset, or NO_PROXY matches); pass --proxy URL, e.g. --proxy http://proxy.corp:3128"
                 ));
@@ -83,10 +106,19 @@ pub async fn run(ctx: &Ctx, args: &ProbeArgs) -> anyhow::Result<u8> {
             let parsed = url::Url::parse(url.trim())
                 .ok()
                 .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()))
-                .ok_or_else(|| anyhow!("invalid URL {:?}: expected an http:// or https:// URL, e.g. https://proxy.golang.org/golang.org/x/text/@v/list", crate::redact::mask_value(url)))?;
+                .ok_or_else(|| {
+                    let shown = crate::redact::mask_value(url);
+                    match ctx.lang {
+                        Lang::En => anyhow!("invalid URL {shown:?}: expected an http:// or https:// URL, e.g. https://proxy.golang.org/golang.org/x/text/@v/list"),
+                        Lang::Zh => anyhow!("无效的 URL {shown:?}：应为 http:// 或 https:// 开头的 URL，例如 https://proxy.golang.org/golang.org/x/text/@v/list"),
+                    }
+                })?;
             let route = match proxy {
-                Some(p) => Route::parse_proxy_arg(p).map_err(|e| anyhow!(e))?,
-                None => Route::for_url(&process_proxy_env(), &parsed).map_err(|e| anyhow!(e))?,
+                Some(p) => {
+                    Route::parse_proxy_arg(p).map_err(|e| anyhow!(localize(&e, ctx.lang)))?
+                }
+                None => Route::for_url(&process_proxy_env(), &parsed)
+                    .map_err(|e| anyhow!(localize(&e, ctx.lang)))?,
             };
             let opts = ProbeOptions::with_system_dns(system, timeout, hooks);
             let sp = progress.start(&format!(
@@ -110,7 +142,7 @@ fn code(ok: bool) -> u8 {
     }
 }
 
-fn validate_name(name: &str) -> anyhow::Result<String> {
+fn validate_name(name: &str, lang: Lang) -> anyhow::Result<String> {
     let n = name.trim().trim_end_matches('.');
     let valid = !n.is_empty()
         && n.len() <= 253
@@ -120,6 +152,11 @@ fn validate_name(name: &str) -> anyhow::Result<String> {
                 && l.chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         });
+    if !valid && lang == Lang::Zh {
+        return Err(anyhow!(
+            "无效的主机名 {name:?}：应为 DNS 名字，例如 proxy.golang.org（不带协议、端口或路径）"
+        ));
+    }
     if !valid {
         return Err(anyhow!(
             "invalid host name {name:?}: expected a DNS name such as proxy.golang.org (no scheme, port or path)"
@@ -129,11 +166,15 @@ fn validate_name(name: &str) -> anyhow::Result<String> {
 }
 
 /// Prints JSON (`--json`) or the text rendering; everything passes through redaction.
-fn emit<T: serde::Serialize>(ctx: &Ctx, facts: &T, render: fn(&T) -> String) -> anyhow::Result<()> {
+fn emit<T: serde::Serialize>(
+    ctx: &Ctx,
+    facts: &T,
+    render: fn(&T, Lang) -> String,
+) -> anyhow::Result<()> {
     let out = if ctx.global.json {
         serde_json::to_string_pretty(facts)?
     } else {
-        render(facts)
+        render(facts, ctx.lang)
     };
     super::out(&format!("{}\n", crate::redact::mask_text(out.trim_end())))
 }

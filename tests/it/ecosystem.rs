@@ -19,7 +19,7 @@ fn root() -> PathBuf {
 }
 
 /// The binary with nothing inherited but PATH, and a closed loopback port as public resolver.
-fn bin(home: &Path) -> Command {
+pub(crate) fn bin(home: &Path) -> Command {
     let mut c = Command::cargo_bin("gomod-diag").unwrap();
     c.env_clear()
         .current_dir(home)
@@ -35,7 +35,7 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn show(o: &Output) -> String {
+pub(crate) fn show(o: &Output) -> String {
     format!(
         "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
         o.status.code(),
@@ -69,7 +69,7 @@ fn scenario(name: &str) -> harness::Scenario {
 }
 
 /// A golden scenario's report saved as `gomod-diag --json` would write it.
-fn saved_report(dir: &Path, name: &str, shell: Shell) -> PathBuf {
+pub(crate) fn saved_report(dir: &Path, name: &str, shell: Shell) -> PathBuf {
     let r = harness::build_report(&scenario(name), shell);
     let path = dir.join(format!("{name}.json"));
     std::fs::write(&path, serde_json::to_string_pretty(&r).unwrap()).unwrap();
@@ -767,7 +767,7 @@ fn fix_refuses_when_goenv_is_off_or_go_is_missing() {
 /// The first run of four or more English words (two of them lower-case) in `line`, once
 /// what may stay as it is has been taken out: `code`, "quoted" and “quoted” text (Go's
 /// error texts, values), URLs.
-fn english_sentence(line: &str) -> Option<String> {
+pub(crate) fn english_sentence(line: &str) -> Option<String> {
     let mut plain = String::new();
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
@@ -818,7 +818,7 @@ fn english_sentence(line: &str) -> Option<String> {
 }
 
 /// The words of `t` (letters and apostrophes), one space apart.
-fn english_words(t: &str) -> String {
+pub(crate) fn english_words(t: &str) -> String {
     t.split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()

@@ -27,6 +27,7 @@ mod scenarios;
 mod secrets;
 mod speed;
 mod x509_oracle;
+mod zh_subcommands;
 
 /// Whether the real `go` can judge a test: true when it is on PATH; otherwise the test skips
 /// `what` with a printed reason — unless CI=true, where a missing toolchain is a failure.
