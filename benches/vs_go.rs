@@ -23,10 +23,10 @@ mod netlab;
 mod netns;
 #[path = "../tests/fidelity/normalize.rs"]
 mod normalize;
-#[path = "../tests/fidelity/peers.rs"]
-mod peers;
 #[path = "../tests/fidelity/othervcs.rs"]
 mod othervcs;
+#[path = "../tests/fidelity/peers.rs"]
+mod peers;
 #[path = "../tests/fidelity/servers.rs"]
 mod servers;
 

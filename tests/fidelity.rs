@@ -23,10 +23,10 @@ mod netlab;
 mod netns;
 #[path = "fidelity/normalize.rs"]
 mod normalize;
-#[path = "fidelity/peers.rs"]
-mod peers;
 #[path = "fidelity/othervcs.rs"]
 mod othervcs;
+#[path = "fidelity/peers.rs"]
+mod peers;
 #[path = "fidelity/scenarios.rs"]
 mod scenarios;
 #[path = "fidelity/servers.rs"]

@@ -154,6 +154,13 @@ pub(super) const SHAPES: &[(&str, &str)] = &[
         "Go's outcome depends on credentials from GOAUTH that gomod-diag did not obtain (it runs no GOAUTH command).",
         "Go 的结果取决于 GOAUTH 提供的凭据，而 gomod-diag 没有拿到（它不运行任何 GOAUTH 命令）。",
     ),
+    // simulate/sumdb.rs: how the checksum database is reached
+    ("invalid GOSUMDB", "GOSUMDB 无效"),
+    ("not consulted: {a}", "不查询：{a}"),
+    (
+        "unavailable: the `supported` walk failed",
+        "不可用：`supported` 探测失败",
+    ),
     // Endpoint routes: `host:port direct`, `host:port via proxy`.
     ("{a} via {b}", "{a} 经 {b}"),
     ("{a} direct", "{a} 直连"),

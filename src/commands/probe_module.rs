@@ -127,6 +127,7 @@ pub async fn run_probe(ctx: &Ctx, kind: &ProbeKind) -> anyhow::Result<u8> {
             &plan,
             &prediction,
             &observations,
+            ctx.lang,
         )))?;
     }
     Ok(code)

@@ -1,6 +1,8 @@
 //! The text of `gomod-diag probe goproxy|sumdb`: the simulated walk of cmd/go (stages,
 //! attempts, timings) and the prediction.
 
+use crate::catalog::details::localize;
+use crate::cli::Lang;
 use crate::facts::{Fetch, Observations};
 use crate::plan::ModuleRoute;
 use crate::simulate::{AttemptResult, Outcome, Prediction, StageName};
@@ -10,7 +12,15 @@ use crate::vocab::CauseId;
 ///
 /// `name` is the probe (`goproxy` or `sumdb`); for `sumdb`, stages before the checksum
 /// database that went well are left out. `plan` is the route of each module, in order.
-pub fn text(name: &str, plan: &[ModuleRoute], p: &Prediction, obs: &Observations) -> String {
+pub fn text(
+    name: &str,
+    plan: &[ModuleRoute],
+    p: &Prediction,
+    obs: &Observations,
+    lang: Lang,
+) -> String {
+    let zh = lang == Lang::Zh;
+    let pick = |en: &'static str, cn: &'static str| if zh { cn } else { en };
     let mut s = String::new();
     let steps = plan.first().map_or(&[][..], |r| &r.steps[..]);
     let entries: Vec<String> = steps
@@ -25,13 +35,24 @@ pub fn text(name: &str, plan: &[ModuleRoute], p: &Prediction, obs: &Observations
             format!("{}{sep}", st.entry)
         })
         .collect();
-    s.push_str(&format!("Predicting `{}` (probe {name})\n", p.command));
+    s.push_str(&if zh {
+        format!("预测 `{}`（probe {name}）\n", p.command)
+    } else {
+        format!("Predicting `{}` (probe {name})\n", p.command)
+    });
     s.push_str(&format!(
-        "  GOPROXY entries in Go's order: {}\n",
+        "  {} {}\n",
+        pick(
+            "GOPROXY entries in Go's order:",
+            "GOPROXY 条目（按 Go 的顺序）："
+        ),
         entries.join("")
     ));
     if let Some(e) = plan.first().and_then(|r| r.goproxy_error.as_ref()) {
-        s.push_str(&format!("  GOPROXY does not parse: {e}\n"));
+        s.push_str(&format!(
+            "  {} {e}\n",
+            pick("GOPROXY does not parse:", "GOPROXY 无法解析：")
+        ));
     }
     for m in &p.modules {
         s.push_str(&format!(
@@ -54,7 +75,7 @@ pub fn text(name: &str, plan: &[ModuleRoute], p: &Prediction, obs: &Observations
                     .map(|f| {
                         let mut t = format!(" ({} ms", f.elapsed_ms());
                         if let Fetch::Status { size, .. } = f {
-                            t.push_str(&format!(", {size} bytes"));
+                            t.push_str(&format!(", {size} {}", pick("bytes", "字节")));
                             if st.stage == StageName::Zip && a.result == AttemptResult::Ok {
                                 // Whole milliseconds: a loopback zip can take "0 ms".
                                 let secs = f.elapsed_ms().max(1) as f64 / 1000.0;
@@ -74,33 +95,54 @@ pub fn text(name: &str, plan: &[ModuleRoute], p: &Prediction, obs: &Observations
                 if let Some(e) = &a.error {
                     s.push_str(&format!("        {}\n", e.replace('\n', "\n        ")));
                 }
-                s.push_str(&format!("        → {} [{}]\n", a.why, a.class));
+                s.push_str(&format!(
+                    "        → {} [{}]\n",
+                    localize(&a.why, lang),
+                    a.class
+                ));
             }
         }
-        s.push_str(&format!("  checksum database: {}\n", m.sumdb_route));
+        s.push_str(&format!(
+            "  {} {}\n",
+            pick("checksum database:", "校验和数据库："),
+            localize(&m.sumdb_route, lang)
+        ));
         for a in &m.assumptions {
-            s.push_str(&format!("  assumption: {a}\n"));
+            s.push_str(&format!(
+                "  {} {}\n",
+                pick("assumption:", "假设："),
+                localize(a, lang)
+            ));
         }
     }
     s.push('\n');
     if p.inconclusive {
-        s.push_str("Prediction: inconclusive — some steps on Go's path could not be observed:\n");
+        s.push_str(pick(
+            "Prediction: inconclusive — some steps on Go's path could not be observed:\n",
+            "预测：无法确定——Go 路径上有些步骤没能观测到：\n",
+        ));
         for u in &p.missing {
-            s.push_str(&format!("  {u}\n"));
+            s.push_str(&format!("  {}\n", localize(&u.to_string(), lang)));
         }
     } else if p.go_will_succeed {
-        s.push_str("Prediction: Go will succeed.\n");
+        s.push_str(pick(
+            "Prediction: Go will succeed.\n",
+            "预测：Go 会成功。\n",
+        ));
     } else {
         let m = p.modules.iter().find(|m| m.outcome == Outcome::Failed);
-        s.push_str(&format!(
-            "Prediction: Go will fail ({}). It will print{}:\n",
-            m.and_then(|m| m.cause).map_or("", CauseId::as_str),
-            if m.is_some_and(|m| !m.error_text_exact) {
-                " (approximately)"
-            } else {
-                ""
-            }
-        ));
+        let cause = m.and_then(|m| m.cause).map_or("", CauseId::as_str);
+        let approx = m.is_some_and(|m| !m.error_text_exact);
+        s.push_str(&match (zh, approx) {
+            (false, a) => format!(
+                "Prediction: Go will fail ({cause}). It will print{}:\n",
+                if a { " (approximately)" } else { "" }
+            ),
+            (true, a) => format!(
+                "预测：Go 会失败（{cause}）。它会输出{}：\n",
+                if a { "（大致如此）" } else { "" }
+            ),
+        });
         if let Some(t) = &p.error_text {
             s.push_str(&format!("  {}\n", t.replace('\n', "\n  ")));
         }
@@ -124,7 +166,7 @@ mod tests {
         let plan = vec![route_module(&cfg, &target)];
         let obs = Observations::default();
         let p = simulate(&plan, &obs, &SimOptions { check_zip: false });
-        let out = text("goproxy", &plan, &p, &obs);
+        let out = text("goproxy", &plan, &p, &obs, Lang::En);
         assert!(
             out.starts_with(
                 "Predicting `go mod download golang.org/x/text@v0.14.0` (probe goproxy)\n  GOPROXY entries in Go's order: https://a.example|https://b.example,direct\n"
@@ -135,6 +177,14 @@ mod tests {
         assert!(
             out.contains("Prediction: inconclusive — some steps on Go's path could not be observed:\n  https://a.example/golang.org/x/text/@v/v0.14.0.info\n"),
             "{out}"
+        );
+        // The same walk in Chinese: the labels change, the URLs and entries do not.
+        let zh = text("goproxy", &plan, &p, &obs, Lang::Zh);
+        assert!(zh.starts_with("预测 `go mod download golang.org/x/text@v0.14.0`（probe goproxy）\n  GOPROXY 条目（按 Go 的顺序）： https://a.example|https://b.example,direct\n"), "{zh}");
+        assert!(zh.contains("预测：无法确定——Go 路径上有些步骤没能观测到：\n  https://a.example/golang.org/x/text/@v/v0.14.0.info\n"), "{zh}");
+        assert!(
+            !zh.contains("Prediction") && !zh.contains("Predicting"),
+            "{zh}"
         );
     }
 }
