@@ -64,6 +64,8 @@ pub struct ProbeOptions {
     pub per_probe_timeout: Duration,
     /// The run deadline: no step waits past it.
     pub deadline: tokio::time::Instant,
+    /// How long the whole run may take (what `deadline` was set from).
+    pub run_timeout: Duration,
     /// Ask this server as "the system resolver" instead of the OS configuration.
     pub system_dns: Option<SocketAddr>,
     /// Public resolvers compared with the system resolver.
@@ -87,6 +89,7 @@ impl ProbeOptions {
         ProbeOptions {
             per_probe_timeout: DEFAULT_PER_PROBE_TIMEOUT.min(run_timeout),
             deadline: tokio::time::Instant::now() + run_timeout,
+            run_timeout,
             system_dns: None,
             public_dns: Vec::new(),
             doh: None,
