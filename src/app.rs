@@ -7,12 +7,8 @@ use crate::commands::{self, Ctx};
 use crate::{exit, redact};
 
 pub fn main() -> ExitCode {
-    // aws-lc seeds its random generator once per process from CPU jitter entropy: tens of
-    // milliseconds of CPU, spent inside the first TLS handshake (under a lock every other
-    // handshake waits on). Seeded now, on a thread of its own, it overlaps the start of the run.
-    let _ = std::thread::Builder::new()
-        .name("seed-rng".into())
-        .spawn(|| aws_lc_rs::rand::fill(&mut [0u8; 16]));
+    // aws-lc's random generator is seeded (tens of ms of CPU) while the run starts.
+    crate::probe::start_rng_seeding();
     // One crypto provider for every rustls user in the process (reqwest, hickory, our probes).
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 

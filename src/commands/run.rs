@@ -83,10 +83,11 @@ async fn pipeline(
         None => crate::platform::shell::detect(),
     };
     let system = tokio::task::spawn_blocking(move || crate::platform::collect_for(shell));
-    // The trust stores are read once per process; read them now, off the runtime's workers,
-    // so no probe's timing includes them.
+    // The trust stores are read once per process, and the random generator seeded: both
+    // now, off the runtime's workers, so no probe's timing includes them.
     let trust = tokio::task::spawn_blocking(|| {
         crate::probe::trust::trust();
+        crate::probe::seed_rng();
     });
     // `go env -json` (a child process, ~0.1 s) is off the critical path: the configuration is
     // computed from the same files with GOROOT found beside the `go` on PATH, and the probes
