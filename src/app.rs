@@ -7,6 +7,8 @@ use crate::commands::{self, Ctx};
 use crate::{exit, redact};
 
 pub fn main() -> ExitCode {
+    // aws-lc's random generator is seeded (tens of ms of CPU) while the run starts.
+    crate::probe::start_rng_seeding();
     // One crypto provider for every rustls user in the process (reqwest, hickory, our probes).
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 

@@ -61,6 +61,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DURATION", default_value = DEFAULT_TIMEOUT, value_parser = parse_duration)]
     pub timeout: Duration,
 
+    /// Whether `--timeout` was on the command line (not the default): `--patient` lengthens
+    /// only a default deadline.
+    #[arg(skip)]
+    pub timeout_given: bool,
+
     /// No colour (also when NO_COLOR is set, or when output is not a terminal).
     #[arg(long, global = true)]
     pub no_color: bool,
@@ -229,9 +234,11 @@ pub struct RunArgs {
     #[arg(long, hide = true)]
     pub zip: bool,
 
-    /// Wait for silent peers as long as Go would (5 s × 2 per resolver, 30 s per dial, 10 s
-    /// per TLS handshake) instead of calling them silent once others have answered; use
-    /// with a long enough --timeout, e.g. --timeout 2m.
+    /// Wait for silent peers as long as Go would (resolv.conf's attempts × timeout per
+    /// resolver, 5 s × 2 by default; 30 s per dial; 10 s per TLS handshake; 1 min for a
+    /// proxy's answer) instead of calling them silent once others have answered. The run's
+    /// deadline grows to 2 min (Go's longest wait for one request, plus the usual 15 s)
+    /// unless --timeout is given.
     #[arg(long)]
     pub patient: bool,
 
@@ -356,7 +363,8 @@ where
     use clap::{parser::ValueSource, CommandFactory, FromArgMatches};
     let mut cmd = Cli::command();
     let matches = cmd.try_get_matches_from_mut(args)?;
-    let cli = Cli::from_arg_matches(&matches)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    cli.global.timeout_given = matches.value_source("timeout") == Some(ValueSource::CommandLine);
     if let Some(sub) = matches.subcommand_name().filter(|s| *s != "run") {
         let run_only = [
             "modules",
@@ -524,5 +532,22 @@ mod tests {
         assert!(matches!(cli.command, Some(Command::Env(_))));
         assert!(cli.global.json);
         assert_eq!(cli.global.timeout, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn whether_the_timeout_was_given_is_known() {
+        assert!(
+            !parse(["gomod-diag", "--patient"])
+                .unwrap()
+                .global
+                .timeout_given
+        );
+        for args in [
+            &["gomod-diag", "--timeout", "15s"][..],
+            &["gomod-diag", "run", "--timeout", "3s"],
+            &["gomod-diag", "--timeout", "3s", "env"],
+        ] {
+            assert!(parse(args).unwrap().global.timeout_given, "{args:?}");
+        }
     }
 }

@@ -41,12 +41,20 @@ pub async fn run(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<u8> {
 pub async fn diagnose(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<report::Report> {
     let started = SystemTime::now();
     let t0 = Instant::now();
-    let mut opts = ProbeOptions::from_args(&args.dns, ctx.global.timeout, &ctx.probe_hooks)
+    let timeout = crate::probe::pace::run_deadline(
+        ctx.global.timeout,
+        ctx.global.timeout_given,
+        args.patient,
+    );
+    let mut opts = ProbeOptions::from_args(&args.dns, timeout, &ctx.probe_hooks)
         .map_err(anyhow::Error::msg)?;
     if args.patient {
         opts = opts.patient();
     }
     opts.pace.set_deadline(opts.deadline);
+    // Go's wait for a silent resolver comes from resolv.conf (timeout:, attempts:, search).
+    opts.pace
+        .set_resolv(&crate::probe::dns::system::read_resolv_conf());
     // Every wait of this run is paced by the answers seen in it (probe::pace).
     let pace = opts.pace.clone();
     // Boxed: the pipeline is a deep future, its layout is not inlined into the caller's.
@@ -75,10 +83,11 @@ async fn pipeline(
         None => crate::platform::shell::detect(),
     };
     let system = tokio::task::spawn_blocking(move || crate::platform::collect_for(shell));
-    // The trust stores are read once per process; read them now, off the runtime's workers,
-    // so no probe's timing includes them.
+    // The trust stores are read once per process, and the random generator seeded: both
+    // now, off the runtime's workers, so no probe's timing includes them.
     let trust = tokio::task::spawn_blocking(|| {
         crate::probe::trust::trust();
+        crate::probe::seed_rng();
     });
     // `go env -json` (a child process, ~0.1 s) is off the critical path: the configuration is
     // computed from the same files with GOROOT found beside the `go` on PATH, and the probes
@@ -133,7 +142,7 @@ async fn pipeline(
         started_at: rfc3339(started),
         finished_at: rfc3339(SystemTime::now()),
         duration_ms: crate::probe::ms(t0.elapsed()),
-        deadline_ms: ctx.global.timeout.as_millis() as u64,
+        deadline_ms: opts.run_timeout.as_millis() as u64,
         deadline_expired: deadline_expired || opts.pace.past_deadline(),
         assumptions: opts.pace.notes(),
         targets: selection.choices(),

@@ -31,6 +31,25 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+/// aws-lc seeds its random generator once per process from CPU jitter entropy: tens of
+/// milliseconds of CPU, under a lock every TLS handshake waits on. Left to the first handshake,
+/// it stalls the run's task, and answers that arrive meanwhile are measured late (a slow
+/// "round trip" that lengthens every silence cut, [`pace`]). Started when the process starts,
+/// on a thread of its own; [`seed_rng`] waits for it before the probes start.
+pub fn start_rng_seeding() {
+    let _ = std::thread::Builder::new()
+        .name("seed-rng".into())
+        .spawn(seed_rng);
+}
+
+/// Seeds aws-lc's random generator, or waits until it is seeded.
+pub fn seed_rng() {
+    static SEEDED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    SEEDED.get_or_init(|| {
+        let _ = aws_lc_rs::rand::fill(&mut [0u8; 16]);
+    });
+}
+
 /// The default timeout of one probe step (a DNS exchange, a connect, a handshake).
 pub const DEFAULT_PER_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -65,6 +84,8 @@ pub struct ProbeOptions {
     pub per_probe_timeout: Duration,
     /// The run deadline: no step waits past it.
     pub deadline: tokio::time::Instant,
+    /// How long the whole run may take (what `deadline` was set from).
+    pub run_timeout: Duration,
     /// Ask this server as "the system resolver" instead of the OS configuration.
     pub system_dns: Option<SocketAddr>,
     /// Public resolvers compared with the system resolver.
@@ -88,6 +109,7 @@ impl ProbeOptions {
         ProbeOptions {
             per_probe_timeout: DEFAULT_PER_PROBE_TIMEOUT.min(run_timeout),
             deadline: tokio::time::Instant::now() + run_timeout,
+            run_timeout,
             system_dns: None,
             public_dns: Vec::new(),
             doh: None,

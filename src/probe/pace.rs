@@ -31,6 +31,21 @@ pub const GO_TLS_TIMEOUT: Duration = Duration::from_secs(10);
 /// net/http's limit on a proxy's answer to CONNECT.
 pub const GO_CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The run's deadline under `--patient` when `--timeout` is not given: Go's longest wait for
+/// one request — a 30 s dial (the lookup is inside it), 1 min for a proxy's answer to CONNECT
+/// and a 10 s TLS handshake — with 20 s left for the rest of the run.
+pub const PATIENT_DEADLINE: Duration = Duration::from_secs(120);
+
+/// The run's deadline: `--timeout` when given; under `--patient` at least
+/// [`PATIENT_DEADLINE`], so waiting as long as Go is not cut by the default 15 s.
+pub fn run_deadline(timeout: Duration, timeout_given: bool, patient: bool) -> Duration {
+    if patient && !timeout_given {
+        timeout.max(PATIENT_DEADLINE)
+    } else {
+        timeout
+    }
+}
+
 /// A network step that may be cut, and how long Go itself waits for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -79,6 +94,9 @@ pub struct Pace {
     patient: bool,
     /// The run deadline: a wait it ends is not observed, not a failure.
     deadline: Mutex<Option<Instant>>,
+    /// Go's wait for one silent resolver, and its words, from resolv.conf (`None`: Go's
+    /// defaults, [`Step::go_wait`]).
+    dns_wait: Mutex<Option<(Duration, String)>>,
     slowest: Mutex<Option<Answer>>,
     notes: Mutex<Vec<String>>,
     changed: tokio::sync::Notify,
@@ -113,10 +131,14 @@ pub async fn bounded<F: Future>(
     budget: Duration,
     fut: F,
 ) -> Option<F::Output> {
-    let budget = budget.min(step.go_wait());
     match current() {
-        Some(p) => p.wait(step, what, budget, fut).await,
-        None => tokio::time::timeout(budget, fut).await.ok(),
+        Some(p) => {
+            let budget = budget.min(p.go_wait(step));
+            p.wait(step, what, budget, fut).await
+        }
+        None => tokio::time::timeout(budget.min(step.go_wait()), fut)
+            .await
+            .ok(),
     }
 }
 
@@ -163,6 +185,35 @@ impl Pace {
     /// Sets the run deadline (`--timeout`), so waits it ends are stated as such.
     pub fn set_deadline(&self, at: Instant) {
         *self.deadline.lock().unwrap_or_else(|p| p.into_inner()) = Some(at);
+    }
+
+    /// Go's resolver settings (resolv.conf `timeout:` and `attempts:`): how long Go waits
+    /// for one silent resolver, and the words for it.
+    pub fn set_resolv(&self, conf: &crate::probe::dns::system::ResolvConf) {
+        *self.dns_wait.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((conf.wait_per_server(), conf.go_wait_text()));
+    }
+
+    /// How long Go waits for `step` in this run.
+    pub fn go_wait(&self, step: Step) -> Duration {
+        match (
+            step,
+            &*self.dns_wait.lock().unwrap_or_else(|p| p.into_inner()),
+        ) {
+            (Step::Dns, Some((d, _))) => *d,
+            _ => step.go_wait(),
+        }
+    }
+
+    /// [`Pace::go_wait`] in words.
+    pub fn go_wait_text(&self, step: Step) -> String {
+        match (
+            step,
+            &*self.dns_wait.lock().unwrap_or_else(|p| p.into_inner()),
+        ) {
+            (Step::Dns, Some((_, t))) => t.clone(),
+            _ => step.go_wait_text().to_string(),
+        }
     }
 
     /// Whether the run deadline has passed.
@@ -244,7 +295,7 @@ impl Pace {
                                 human(cut - start),
                                 a.who,
                                 human(a.rtt),
-                                step.go_wait_text()
+                                self.go_wait_text(step)
                             ));
                         }
                     }
@@ -278,6 +329,36 @@ mod tests {
             t + Duration::from_secs(2)
         );
         assert_eq!(cut_at(t, Some(Duration::from_secs(1)), hard), hard);
+    }
+
+    #[test]
+    fn patient_runs_get_a_deadline_as_long_as_go_waits() {
+        let default = Duration::from_secs(15);
+        let longest = GO_DIAL_TIMEOUT + GO_CONNECT_TIMEOUT + GO_TLS_TIMEOUT;
+        assert!(run_deadline(default, false, true) > longest);
+        assert_eq!(run_deadline(default, false, false), default);
+        // An explicit --timeout is the user's word, patient or not.
+        let given = Duration::from_secs(3);
+        assert_eq!(run_deadline(given, true, true), given);
+        assert_eq!(
+            run_deadline(Duration::from_secs(600), false, true),
+            Duration::from_secs(600)
+        );
+    }
+
+    #[test]
+    fn resolv_conf_sets_gos_dns_wait_and_its_words() {
+        let p = Pace::new(false);
+        assert_eq!(p.go_wait(Step::Dns), Duration::from_secs(10));
+        let conf = crate::probe::dns::system::parse_resolv_conf(
+            "nameserver 10.0.0.1\noptions timeout:1 attempts:3\n",
+        );
+        p.set_resolv(&conf);
+        assert_eq!(p.go_wait(Step::Dns), Duration::from_secs(3));
+        assert!(p
+            .go_wait_text(Step::Dns)
+            .starts_with("Go waits 3 × 1 s per resolver"));
+        assert_eq!(p.go_wait(Step::Tls), GO_TLS_TIMEOUT);
     }
 
     #[test]
