@@ -80,10 +80,7 @@ pub fn go_choice(answer: &str) -> Result<GoChoice, String> {
     let mut notes = Vec::new();
     if entries.is_empty() {
         notes.push("the PAC returned an empty answer, which means DIRECT".into());
-        return Ok(GoChoice {
-            proxy: None,
-            notes,
-        });
+        return Ok(GoChoice { proxy: None, notes });
     }
     for (i, e) in entries.iter().enumerate() {
         let proxy = match e {

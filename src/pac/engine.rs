@@ -11,8 +11,8 @@ use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use boa_engine::{
-    js_string, Context, JsArgs, JsNativeError, JsResult, JsString, JsValue, NativeFunction,
-    Script, Source,
+    js_string, Context, JsArgs, JsNativeError, JsResult, JsString, JsValue, NativeFunction, Script,
+    Source,
 };
 
 use super::helpers::{self, Arg, PacClock};
@@ -282,7 +282,8 @@ impl Pac {
         let mut ctx = Context::default();
         ctx.runtime_limits_mut()
             .set_loop_iteration_limit(limits.loop_iterations);
-        ctx.runtime_limits_mut().set_recursion_limit(limits.recursion);
+        ctx.runtime_limits_mut()
+            .set_recursion_limit(limits.recursion);
         for (fname, len, f) in NATIVES {
             ctx.register_global_callable(js_string!(*fname), *len, NativeFunction::from_fn_ptr(*f))
                 .map_err(|e| fail(PacFailure::Threw, e.to_string()))?;
@@ -386,9 +387,9 @@ impl Pac {
         match outcome {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => {
-                let limit = e
-                    .try_native(&mut self.ctx)
-                    .is_ok_and(|n| matches!(n.kind, boa_engine::error::JsNativeErrorKind::RuntimeLimit));
+                let limit = e.try_native(&mut self.ctx).is_ok_and(|n| {
+                    matches!(n.kind, boa_engine::error::JsNativeErrorKind::RuntimeLimit)
+                });
                 if limit {
                     let e = self.error(PacFailure::Stopped, format!("{what}: {e}"));
                     self.stopped = Some(e.clone());

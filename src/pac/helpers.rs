@@ -113,7 +113,10 @@ pub fn dns_domain_levels(host: &str) -> usize {
 /// `isInNet(ip, pattern, mask)` once the host is an IPv4 address: `ip & mask == pattern &
 /// mask`. A pattern or mask that is not a dotted IPv4 address never matches.
 pub fn is_in_net(ip: Ipv4Addr, pattern: &str, mask: &str) -> bool {
-    match (pattern.trim().parse::<Ipv4Addr>(), mask.trim().parse::<Ipv4Addr>()) {
+    match (
+        pattern.trim().parse::<Ipv4Addr>(),
+        mask.trim().parse::<Ipv4Addr>(),
+    ) {
         (Ok(p), Ok(m)) => u32::from(ip) & u32::from(m) == u32::from(p) & u32::from(m),
         _ => false,
     }
@@ -151,9 +154,7 @@ const MONTHS: [&str; 12] = [
 /// The arguments without a trailing `"GMT"`, and the time they are about.
 fn zone<'a>(args: &'a [Arg], clock: &PacClock) -> (&'a [Arg], CivilTime) {
     match args.last() {
-        Some(Arg::Str(s)) if s.eq_ignore_ascii_case("GMT") => {
-            (&args[..args.len() - 1], clock.utc)
-        }
+        Some(Arg::Str(s)) if s.eq_ignore_ascii_case("GMT") => (&args[..args.len() - 1], clock.utc),
         _ => (args, clock.local),
     }
 }
@@ -324,8 +325,14 @@ mod tests {
         assert!(dns_domain_is("git.corp.example", ".corp.example"));
         assert!(!dns_domain_is("github.com", ".corp.example"));
         assert!(local_host_or_domain_is("www", "www.corp.example"));
-        assert!(local_host_or_domain_is("www.corp.example", "www.corp.example"));
-        assert!(!local_host_or_domain_is("www.other.example", "www.corp.example"));
+        assert!(local_host_or_domain_is(
+            "www.corp.example",
+            "www.corp.example"
+        ));
+        assert!(!local_host_or_domain_is(
+            "www.other.example",
+            "www.corp.example"
+        ));
         assert_eq!(dns_domain_levels("proxy.golang.org"), 2);
         assert_eq!(dns_domain_levels("intranet"), 0);
     }

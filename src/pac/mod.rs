@@ -137,7 +137,10 @@ pub fn go_path_urls(plan: &[crate::plan::ModuleRoute]) -> Vec<(String, String)> 
             Some(p) => format!("{}://{host}:{p}/", parsed.scheme()),
             None => format!("{}://{host}/", parsed.scheme()),
         };
-        let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
         if !out.iter().any(|(o, _)| *o == origin) {
             out.push((origin, host));
         }

@@ -88,11 +88,12 @@ impl SystemFacts {
     /// The PAC URL to evaluate: `--pac` when given, else the active OS proxy's.
     pub fn pac_url(&self, cli: Option<&str>) -> Option<(String, crate::pac::PacOrigin)> {
         use crate::pac::PacOrigin;
-        cli.map(|u| (u.to_string(), PacOrigin::CommandLine)).or_else(|| {
-            self.active_proxy()
-                .and_then(|p| p.pac_url.clone())
-                .map(|u| (u, PacOrigin::Os))
-        })
+        cli.map(|u| (u.to_string(), PacOrigin::CommandLine))
+            .or_else(|| {
+                self.active_proxy()
+                    .and_then(|p| p.pac_url.clone())
+                    .map(|u| (u, PacOrigin::Os))
+            })
     }
 
     /// What to set so Go uses the proxy the OS uses.

@@ -43,7 +43,8 @@ pub async fn fetch_pac(url: &str, timeout: Duration) -> Result<String, String> {
 
 fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let f = std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let f =
+        std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     let mut buf = Vec::new();
     f.take(MAX_PAC_BYTES as u64 + 1)
         .read_to_end(&mut buf)
@@ -127,11 +128,14 @@ pub fn my_addresses() -> Vec<IpAddr> {
         s.connect(to).ok()?;
         s.local_addr().ok().map(|a| a.ip())
     };
-    let mut out: Vec<IpAddr> = [via("0.0.0.0:0", "192.0.2.1:9"), via("[::]:0", "[2001:db8::1]:9")]
-        .into_iter()
-        .flatten()
-        .filter(|ip| !ip.is_unspecified())
-        .collect();
+    let mut out: Vec<IpAddr> = [
+        via("0.0.0.0:0", "192.0.2.1:9"),
+        via("[::]:0", "[2001:db8::1]:9"),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|ip| !ip.is_unspecified())
+    .collect();
     if out.is_empty() {
         out.push(IpAddr::from([127, 0, 0, 1]));
     }
@@ -175,7 +179,12 @@ pub async fn pac_facts(
         error: None,
         answers: Vec::new(),
     };
-    let source = match fetch_pac(url, FETCH_TIMEOUT.min(opts.per_probe_timeout.max(FETCH_TIMEOUT / 5))).await {
+    let source = match fetch_pac(
+        url,
+        FETCH_TIMEOUT.min(opts.per_probe_timeout.max(FETCH_TIMEOUT / 5)),
+    )
+    .await
+    {
         Ok(s) => s,
         Err(e) => {
             facts.error = Some(format!("PAC {}: {e}", mask_value(url)));
@@ -199,7 +208,12 @@ pub async fn pac_facts(
     match run.await {
         Ok(Ok(answers)) => facts.answers = answers,
         Ok(Err(e)) => facts.error = Some(e.to_string()),
-        Err(e) => facts.error = Some(format!("PAC {}: the evaluation failed: {e}", mask_value(url))),
+        Err(e) => {
+            facts.error = Some(format!(
+                "PAC {}: the evaluation failed: {e}",
+                mask_value(url)
+            ))
+        }
     }
     facts
 }

@@ -75,7 +75,11 @@ impl PacEnv for Table {
 fn civil(s: &str) -> CivilTime {
     let parts: Vec<&str> = s.split([' ', '-', ':']).collect();
     let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    let n = |i: usize| parts[i].parse::<u32>().unwrap_or_else(|e| panic!("{s}: {e}"));
+    let n = |i: usize| {
+        parts[i]
+            .parse::<u32>()
+            .unwrap_or_else(|e| panic!("{s}: {e}"))
+    };
     CivilTime {
         weekday: days.iter().position(|d| *d == parts[0]).expect("weekday") as u8,
         year: n(1) as i32,
@@ -121,7 +125,11 @@ fn every_fixture_gives_its_expected_answers() {
             .expect
             .iter()
             .map(|e| {
-                let host = url::Url::parse(&e.url).unwrap().host_str().unwrap().to_string();
+                let host = url::Url::parse(&e.url)
+                    .unwrap()
+                    .host_str()
+                    .unwrap()
+                    .to_string();
                 (e.url.clone(), host)
             })
             .collect();
@@ -140,7 +148,10 @@ fn every_fixture_gives_its_expected_answers() {
             assert_eq!(a.answer, want.answer, "{ctx}");
             match (&want.error, &want.go) {
                 (Some(f), _) => {
-                    let e = a.error.as_deref().unwrap_or_else(|| panic!("{ctx}: no error"));
+                    let e = a
+                        .error
+                        .as_deref()
+                        .unwrap_or_else(|| panic!("{ctx}: no error"));
                     assert!(e.starts_with(&format!("PAC {}: ", case.pac)), "{ctx}");
                     assert!(e.contains(&f.text), "{ctx}");
                     assert_eq!(a.proxy, None, "{ctx}");
@@ -179,10 +190,14 @@ fn endless_scripts_stop_and_stay_stopped() {
     for f in ["loop-forever.pac", "loop-calls.pac", "recursion.pac"] {
         let source = std::fs::read_to_string(fixtures().join(f)).unwrap();
         let mut p = pac::Pac::load(f, &source, env.clone(), Limits::default()).unwrap();
-        let e = p.find_proxy("https://proxy.golang.org/", "proxy.golang.org").unwrap_err();
+        let e = p
+            .find_proxy("https://proxy.golang.org/", "proxy.golang.org")
+            .unwrap_err();
         assert_eq!(e.kind, PacFailure::Stopped, "{f}: {e}");
         // The engine was left mid-run: it answers nothing more, with the same error.
-        let again = p.find_proxy("https://sum.golang.org/", "sum.golang.org").unwrap_err();
+        let again = p
+            .find_proxy("https://sum.golang.org/", "sum.golang.org")
+            .unwrap_err();
         assert_eq!(again, e, "{f}");
     }
     // A top level that never ends stops while loading.
@@ -196,9 +211,14 @@ fn endless_scripts_stop_and_stay_stopped() {
         steps: 10,
         ..Limits::default()
     };
-    let e = pac::Pac::load("steps.pac", "var x=0; for(var i=0;i<900000;i++){x+=i}", env, limits)
-        .err()
-        .unwrap();
+    let e = pac::Pac::load(
+        "steps.pac",
+        "var x=0; for(var i=0;i<900000;i++){x+=i}",
+        env,
+        limits,
+    )
+    .err()
+    .unwrap();
     assert!(e.detail.contains("within 10 steps"), "{e}");
 }
 
@@ -214,7 +234,7 @@ fn scripts_see_only_what_the_host_gives_and_resolve_a_bounded_number_of_names() 
         function FindProxyForURL(url, host) {
             var n = 0;
             for (var i = 0; i < 100; i++) { if (dnsResolve("n" + i + ".corp") == null) n++; }
-            return [typeof require, typeof fetch, typeof XMLHttpRequest, dnsResolve(host),
+            return [typeof require, typeof fetch, typeof XMLHttpRequest, String(dnsResolve(host)),
                     dnsResolve("10.1.1.1"), myIpAddress(), n].join(" ");
         }"#;
     let limits = Limits {
@@ -223,7 +243,10 @@ fn scripts_see_only_what_the_host_gives_and_resolve_a_bounded_number_of_names() 
     };
     let mut p = pac::Pac::load("probe.pac", src, env.clone(), limits).unwrap();
     let got = p.find_proxy("https://a.corp/", "a.corp").unwrap();
-    assert_eq!(got, "undefined undefined undefined null 10.1.1.1 10.9.9.9 100");
+    assert_eq!(
+        got,
+        "undefined undefined undefined null 10.1.1.1 10.9.9.9 100"
+    );
     // Five names were asked of the host; an address literal is not a lookup.
     assert_eq!(env.asked.borrow().len(), 5, "{:?}", env.asked.borrow());
     // Names seen before are answered from the cache.
@@ -235,7 +258,10 @@ fn scripts_see_only_what_the_host_gives_and_resolve_a_bounded_number_of_names() 
     )
     .unwrap();
     env.asked.borrow_mut().clear();
-    assert_eq!(p.find_proxy("https://a.corp/", "a.corp").unwrap(), "10.0.0.1");
+    assert_eq!(
+        p.find_proxy("https://a.corp/", "a.corp").unwrap(),
+        "10.0.0.1"
+    );
     assert_eq!(env.asked.borrow().len(), 1);
 }
 
@@ -251,7 +277,10 @@ fn a_script_too_large_is_refused_before_it_runs() {
         script_bytes: 64,
         ..Limits::default()
     };
-    let src = format!("// {}\nfunction FindProxyForURL(u,h){{return 'DIRECT'}}", "x".repeat(100));
+    let src = format!(
+        "// {}\nfunction FindProxyForURL(u,h){{return 'DIRECT'}}",
+        "x".repeat(100)
+    );
     let e = pac::Pac::load("big.pac", &src, env, limits).err().unwrap();
     assert_eq!(e.kind, PacFailure::TooLarge, "{e}");
 }
@@ -271,7 +300,15 @@ fn run_with_pac(lab: &Lab, pac_url: &str, json: bool) -> (Option<i32>, String) {
         .env("HOME", lab.dir.path())
         .args(["run", "-m", "example.com/hello@v1.0.0"])
         .args(["-m", "git.corp.example/team/lib@v1.0.0"])
-        .args(["--no-vcs", "--timeout", "5s", "--shell", "bash", "--pac", pac_url]);
+        .args([
+            "--no-vcs",
+            "--timeout",
+            "5s",
+            "--shell",
+            "bash",
+            "--pac",
+            pac_url,
+        ]);
     if json {
         c.arg("--json");
     }
@@ -303,7 +340,7 @@ fn a_pac_served_over_http_fills_the_fix_with_the_exact_proxy_it_returns() {
         "the proxy the PAC returns for proxy.golang.org: {out}"
     );
     assert!(
-        out.contains("export NO_PROXY=git.corp.example"),
+        out.contains("export NO_PROXY='git.corp.example'"),
         "the host the PAC sends DIRECT: {out}"
     );
 
@@ -318,12 +355,18 @@ fn a_pac_served_over_http_fills_the_fix_with_the_exact_proxy_it_returns() {
             .find(|a| a["host"] == host)
             .unwrap_or_else(|| panic!("no answer for {host}: {p:#}"))
     };
-    assert_eq!(of("proxy.golang.org")["proxy"], "http://proxy.corp.example:8080");
+    assert_eq!(
+        of("proxy.golang.org")["proxy"],
+        "http://proxy.corp.example:8080"
+    );
     assert_eq!(
         of("proxy.golang.org")["answer"],
         "PROXY proxy.corp.example:8080; PROXY proxy-backup.corp.example:8080; DIRECT"
     );
-    assert_eq!(of("sum.golang.org")["proxy"], "http://proxy.corp.example:8080");
+    assert_eq!(
+        of("sum.golang.org")["proxy"],
+        "http://proxy.corp.example:8080"
+    );
     assert_eq!(of("git.corp.example")["answer"], "DIRECT");
     assert!(of("git.corp.example").get("proxy").is_none(), "{p:#}");
 }
@@ -335,8 +378,13 @@ fn a_pac_that_cannot_be_fetched_or_loops_is_named_and_the_run_goes_on() {
     let (code, out) = run_with_pac(&lab, &format!("http://{closed}/proxy.pac"), true);
     assert_eq!(code, Some(1), "{out}");
     let json: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
-    let err = json["facts"]["system"]["pac"]["error"].as_str().unwrap_or_default();
-    assert!(err.starts_with(&format!("PAC http://{closed}/proxy.pac: ")), "{err}");
+    let err = json["facts"]["system"]["pac"]["error"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        err.starts_with(&format!("PAC http://{closed}/proxy.pac: ")),
+        "{err}"
+    );
 
     let looping = fixtures().join("loop-forever.pac");
     let (code, out) = run_with_pac(&lab, &looping.display().to_string(), true);
