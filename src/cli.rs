@@ -250,6 +250,11 @@ pub struct RunArgs {
     /// to find one: `gomod-diag mirrors`).
     #[arg(long, env = "GOMOD_DIAG_NO_MIRRORS", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_mirrors: bool,
+
+    /// The proxy auto-configuration script to evaluate for Go's URLs (file://, http://,
+    /// https:// or a path), instead of the one in the OS proxy settings.
+    #[arg(long, value_name = "URL", env = "GOMOD_DIAG_PAC")]
+    pub pac: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -18,6 +18,7 @@ pub mod facts;
 pub mod join;
 pub mod mirrors;
 pub mod modfetch;
+pub mod pac;
 pub mod plan;
 pub mod platform;
 pub mod probe;

@@ -332,7 +332,7 @@ fn system_inputs(
     let env_has_https_proxy = ["HTTPS_PROXY", "https_proxy"]
         .iter()
         .any(|n| !config.get(n).is_empty());
-    let hint = sys
+    let mut hint = sys
         .active_proxy()
         .filter(|_| sys.system_proxy_ignored_candidate(env_has_https_proxy))
         .map(|p| {
@@ -352,6 +352,23 @@ fn system_inputs(
             }
             hint
         });
+    // What the PAC script picks fills what the OS settings leave open (`--pac` without an
+    // OS proxy makes the hint on its own).
+    if let Some(pac) = sys.pac.as_ref().filter(|_| !env_has_https_proxy) {
+        let h = hint.get_or_insert_with(|| diagnose::SystemProxyHint {
+            source: "the PAC script given with --pac".into(),
+            https_proxy: None,
+            no_proxy: None,
+            pac_url: None,
+        });
+        if h.https_proxy.is_none() || pac.origin == crate::pac::PacOrigin::CommandLine {
+            h.pac_url = Some(pac.url.clone());
+            if let Some(env) = pac.environment() {
+                h.https_proxy = env.https_proxy;
+                h.no_proxy = env.no_proxy;
+            }
+        }
+    }
     let stale = sys
         .stale_env
         .iter()

@@ -195,6 +195,21 @@ fn run_scenario(sc: &Scenario) -> Row {
                     );
                 }
             }
+            // A PAC scenario's fix sets exactly the proxy the script returns.
+            if sc.faults.iter().any(|f| matches!(f, lab::Fault::Pac(_))) && sc.cause != "ok" {
+                let want = scenarios::LAB_PAC_PROXY;
+                let steps = report["verdict"]["fixes"]["steps"].as_array();
+                let sets_it = steps.into_iter().flatten().any(|st| {
+                    st["command"].as_str().is_some_and(|c| {
+                        c.lines()
+                            .any(|l| l.contains("HTTPS_PROXY") && l.contains(want))
+                    })
+                });
+                if !sets_it {
+                    row.disagreements
+                        .push(format!("the fix does not set HTTPS_PROXY to {want}"));
+                }
+            }
             if row.cause.as_deref() != Some(sc.cause) {
                 row.disagreements.push(format!(
                     "cause {} instead of {}",

@@ -138,6 +138,14 @@ async fn pipeline(
             crate::probe::local_helper::probe_local_helpers(&host, port, &ports, &opts).await;
     }
 
+    // The PAC script: which proxy it picks for each URL on Go's path.
+    if let Some(sys) = system.as_mut() {
+        if let Some((url, origin)) = sys.pac_url(args.pac.as_deref()) {
+            let targets = crate::pac::go_path_urls(&plan);
+            sys.pac = Some(crate::probe::pac::pac_facts(&url, origin, targets, &opts).await);
+        }
+    }
+
     let mut facts = Facts {
         started_at: rfc3339(started),
         finished_at: rfc3339(SystemTime::now()),

@@ -113,7 +113,12 @@ pub(super) fn explain_by_configuration(
                 d.evidence.push(Evidence {
                     fact: format!("system proxy ({})", sys.source),
                     observation: match (&sys.https_proxy, &sys.pac_url) {
-                        (Some(p), _) => format!(
+                        (Some(p), Some(pac)) => format!(
+                            "the PAC script {} returns {} for Go's first URL; Go does not read it",
+                            mask_value(pac),
+                            mask_value(p)
+                        ),
+                        (Some(p), None) => format!(
                             "{} is configured in the OS, which Go does not read",
                             mask_value(p)
                         ),

@@ -66,6 +66,10 @@ pub struct SystemFacts {
     /// configured proxy accepts only those schemes (filled by `run`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub local_helpers: Vec<crate::probe::local_helper::LocalHelper>,
+    /// The PAC script (`--pac`, else the OS's) and what it returns for Go's URLs (filled by
+    /// `run`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pac: Option<crate::pac::PacFacts>,
 }
 
 impl SystemFacts {
@@ -79,6 +83,17 @@ impl SystemFacts {
     pub fn system_proxy_ignored_candidate(&self, env_has_https_proxy: bool) -> bool {
         self.active_proxy()
             .is_some_and(|p| system_proxy_ignored_candidate(p, env_has_https_proxy))
+    }
+
+    /// The PAC URL to evaluate: `--pac` when given, else the active OS proxy's.
+    pub fn pac_url(&self, cli: Option<&str>) -> Option<(String, crate::pac::PacOrigin)> {
+        use crate::pac::PacOrigin;
+        cli.map(|u| (u.to_string(), PacOrigin::CommandLine))
+            .or_else(|| {
+                self.active_proxy()
+                    .and_then(|p| p.pac_url.clone())
+                    .map(|u| (u, PacOrigin::Os))
+            })
     }
 
     /// What to set so Go uses the proxy the OS uses.
@@ -226,6 +241,7 @@ pub fn collect_for(shell: ShellDetection) -> SystemFacts {
         wsl,
         container: container::detect(),
         local_helpers: Vec::new(),
+        pac: None,
     }
 }
 
@@ -277,6 +293,7 @@ mod tests {
             wsl: None,
             container: None,
             local_helpers: Vec::new(),
+            pac: None,
         };
         let json = serde_json::to_string(&facts).unwrap();
         let facts: SystemFacts = serde_json::from_str(&json).unwrap();

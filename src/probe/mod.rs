@@ -16,6 +16,7 @@ pub mod head;
 pub mod hosts;
 pub mod http;
 pub mod local_helper;
+pub mod pac;
 pub mod pace;
 pub mod progress;
 pub mod proxy;

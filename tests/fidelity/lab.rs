@@ -62,6 +62,10 @@ pub const HOSTS: &[(&str, [u8; 4], [u8; 4], Backend)] = &[
 pub const PUBLIC_HOSTS: &[&str] = &["proxy.golang.org", "sum.golang.org", "goproxy.cn"];
 pub const PROXY_NAME: &str = "proxy.corp.example";
 pub const PROXY_IP: [u8; 4] = [127, 0, 2, 1];
+/// Where the lab serves a PAC script (Fault::Pac).
+pub const PAC_NAME: &str = "wpad.corp.example";
+pub const PAC_IP: [u8; 4] = [127, 0, 2, 2];
+pub const PAC_URL: &str = "http://wpad.corp.example/proxy.pac";
 /// Where a hijacked name points: a server with a certificate for another name.
 pub const HIJACK_IP: [u8; 4] = [127, 0, 9, 9];
 /// Where a hijacked name points in the "nothing listens" variant.
@@ -179,6 +183,8 @@ pub enum Fault {
     Dnsmasq,
     /// The system resolver answers 0.0.0.0 for the name (a blocklist's sinkhole).
     DnsSinkhole(&'static str),
+    /// This proxy auto-configuration script is served at PAC_URL (plain HTTP, PAC_NAME).
+    Pac(&'static str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -197,6 +203,8 @@ pub enum ProxyKind {
     /// Debian's tinyproxy on PROXY_NAME:3128 demanding PROXY_USER / PROXY_PASS (BasicAuth):
     /// it answers a CONNECT with wrong credentials `401 Unauthorized`, not 407.
     TinyproxyAuth,
+    /// Debian's tinyproxy on PROXY_NAME:3128 without authentication.
+    Tinyproxy,
     /// Accepts connections and never answers CONNECT (benches/vs_go.rs).
     #[allow(dead_code)]
     Silent,
@@ -345,6 +353,7 @@ impl Lab {
         let mut go_imports: Vec<(&'static str, &'static str)> = vec![];
         let (mut hg, mut svn) = (false, false);
         let mut port80: Vec<(SocketAddr, String)> = vec![];
+        let mut pac: Option<&'static str> = None;
         for f in faults {
             match *f {
                 Fault::DnsNxdomain(n) => {
@@ -394,6 +403,10 @@ impl Lab {
                     port80.push((SocketAddr::from((client_ip(n), 80)), n.to_string()))
                 }
                 Fault::SvnServe => svn = true,
+                Fault::Pac(text) => {
+                    pac = Some(text);
+                    system.insert(PAC_NAME.into(), ip(PAC_IP));
+                }
             }
         }
         ns.write_hosts(&hosts_file).expect("hosts file");
@@ -409,8 +422,12 @@ impl Lab {
         }
 
         let mut children = vec![];
-        if let Some(kind @ (ProxyKind::Socks | ProxyKind::SocksAuth | ProxyKind::TinyproxyAuth)) =
-            proxy
+        if let Some(
+            kind @ (ProxyKind::Socks
+            | ProxyKind::SocksAuth
+            | ProxyKind::TinyproxyAuth
+            | ProxyKind::Tinyproxy),
+        ) = proxy
         {
             // Only the third-party proxy (running as `nobody`) may reach the public hosts:
             // the clients (root) get a reset, as behind a firewall that allows the proxy only.
@@ -429,12 +446,17 @@ impl Lab {
             .expect("nftables rules for a third-party proxy");
             let listen = ip(PROXY_IP).to_string();
             let args: Vec<String> = match kind {
-                ProxyKind::TinyproxyAuth => {
+                ProxyKind::TinyproxyAuth | ProxyKind::Tinyproxy => {
                     let conf = home.path().join("tinyproxy.conf");
+                    let auth = if kind == ProxyKind::TinyproxyAuth {
+                        format!("BasicAuth {PROXY_USER} {PROXY_PASS}\n")
+                    } else {
+                        String::new()
+                    };
                     std::fs::write(
                         &conf,
                         format!(
-                            "Port 3128\nListen {listen}\nTimeout 30\nMaxClients 20\nLogLevel Critical\nAllow 127.0.0.0/8\nBasicAuth {PROXY_USER} {PROXY_PASS}\n"
+                            "Port 3128\nListen {listen}\nTimeout 30\nMaxClients 20\nLogLevel Critical\nAllow 127.0.0.0/8\n{auth}"
                         ),
                     )
                     .expect("tinyproxy.conf");
@@ -479,7 +501,7 @@ impl Lab {
                 .unwrap_or_else(|e| panic!("start {} (apt install it): {e}", args[0]));
             children.push(child);
             // The clients start right after the lab: wait until the server accepts.
-            let port = if kind == ProxyKind::TinyproxyAuth {
+            let port = if matches!(kind, ProxyKind::TinyproxyAuth | ProxyKind::Tinyproxy) {
                 3128
             } else {
                 SOCKS_PORT
@@ -599,12 +621,20 @@ impl Lab {
             ProxyKind::BadGateway => Some(ProxyMode::status(502, "Bad Gateway")),
             ProxyKind::SshBanner => None,
             // Third-party servers, started as processes above.
-            ProxyKind::Socks | ProxyKind::SocksAuth | ProxyKind::TinyproxyAuth => None,
+            ProxyKind::Socks
+            | ProxyKind::SocksAuth
+            | ProxyKind::TinyproxyAuth
+            | ProxyKind::Tinyproxy => None,
             ProxyKind::Silent => Some(ProxyMode::Silent),
         });
         let third_party = matches!(
             proxy,
-            Some(ProxyKind::Socks | ProxyKind::SocksAuth | ProxyKind::TinyproxyAuth)
+            Some(
+                ProxyKind::Socks
+                    | ProxyKind::SocksAuth
+                    | ProxyKind::TinyproxyAuth
+                    | ProxyKind::Tinyproxy
+            )
         );
         let proxy_mode = if third_party { None } else { proxy_mode };
         let http_faults: Vec<(String, String, HttpFault)> = http_faults
@@ -691,6 +721,12 @@ impl Lab {
                     .await
                     .expect("bind the proxy");
                 tokio::spawn(servers::connect_proxy(l, mode));
+            }
+            if let Some(text) = pac {
+                let l = tokio::net::TcpListener::bind(sock(PAC_IP, 80))
+                    .await
+                    .expect("bind the PAC server");
+                tokio::spawn(servers::pac_server(l, text));
             }
             // Let the spawned servers bind before saying ready.
             tokio::task::yield_now().await;

@@ -41,6 +41,19 @@ const SVN_TRUNK: &str = "corp.example/svnmod svn svn://corp.example/trunk";
 /// corp.example's module, served by the company mirror (which has every module).
 const MIRROR_ROOT: &str = "corp.example/private mod https://goproxy.corp.example";
 const VIA_PROXY: &[(&str, &str)] = &[("HTTPS_PROXY", "http://proxy.corp.example:3128")];
+/// The lab's PAC script: the company's own names direct, the rest through the proxy (with
+/// a direct fallback Go never tries).
+pub const LAB_PAC: &str = r#"
+function FindProxyForURL(url, host) {
+    if (isPlainHostName(host) || dnsDomainIs(host, ".corp.example"))
+        return "DIRECT";
+    if (isInNet(dnsResolve(host), "10.0.0.0", "255.0.0.0"))
+        return "DIRECT";
+    return "PROXY proxy.corp.example:3128; DIRECT";
+}
+"#;
+/// What the fix must set for LAB_PAC.
+pub const LAB_PAC_PROXY: &str = "http://proxy.corp.example:3128";
 
 const fn s(
     name: &'static str,
@@ -404,6 +417,30 @@ pub fn all() -> Vec<Scenario> {
             &[Proxy(ProxyKind::SocksAuth)],
             Fails("socks_auth_failed", PGO),
             "proxy.auth_rejected",
+        ),
+        // The OS's PAC script (GOMOD_DIAG_PAC stands in for the OS setting), served over HTTP
+        // in the lab, names Debian's tinyproxy; Go reads no PAC and goes direct, which the
+        // network refuses (only the proxy may reach the public hosts). The fix must name
+        // exactly the proxy the script returns.
+        s(
+            "config.system_proxy_ignored_pac",
+            M,
+            &[("GOMOD_DIAG_PAC", super::lab::PAC_URL)],
+            &[Proxy(ProxyKind::Tinyproxy), Pac(LAB_PAC)],
+            Fails("tcp_refused", PGO),
+            "config.system_proxy_ignored",
+        ),
+        // That fix applied: Go gets through the proxy the script names.
+        s(
+            "healthy.pac_proxy_applied",
+            M,
+            &[
+                ("HTTPS_PROXY", LAB_PAC_PROXY),
+                ("GOMOD_DIAG_PAC", super::lab::PAC_URL),
+            ],
+            &[Proxy(ProxyKind::Tinyproxy), Pac(LAB_PAC)],
+            GoOk,
+            "ok",
         ),
         // Debian's tinyproxy with BasicAuth: 407 without credentials, but `401 Unauthorized`
         // (not 407) for wrong ones.

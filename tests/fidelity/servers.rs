@@ -161,3 +161,16 @@ pub async fn connect_proxy(listener: TcpListener, mode: Option<netlab::proxy::Pr
         }
     }
 }
+
+/// A web server that answers every request with the PAC script `text` (as WPAD servers do).
+pub async fn pac_server(listener: TcpListener, text: &'static str) {
+    while let Ok((mut s, _)) = listener.accept().await {
+        tokio::spawn(async move {
+            if netlab::http::read_request(&mut s).await.is_some() {
+                let r = netlab::http::Response::new(200, "OK", text)
+                    .header("Content-Type", "application/x-ns-proxy-autoconfig");
+                let _ = s.write_all(&r.to_bytes()).await;
+            }
+        });
+    }
+}

@@ -22,6 +22,7 @@ mod hostile;
 mod mirrors;
 mod modfetch;
 mod module_path;
+mod pac;
 mod probes;
 mod scenarios;
 mod secrets;
