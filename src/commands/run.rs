@@ -53,8 +53,9 @@ pub async fn diagnose(ctx: &Ctx, args: &RunArgs) -> anyhow::Result<report::Repor
     }
     opts.pace.set_deadline(opts.deadline);
     // Go's wait for a silent resolver comes from resolv.conf (timeout:, attempts:, search).
+    let resolv = crate::probe::dns::system::read_resolv_conf();
     opts.pace
-        .set_resolv(&crate::probe::dns::system::read_resolv_conf());
+        .set_dns_wait(resolv.wait_per_server(), resolv.go_wait_text());
     // Every wait of this run is paced by the answers seen in it (probe::pace).
     let pace = opts.pace.clone();
     // Boxed: the pipeline is a deep future, its layout is not inlined into the caller's.

@@ -10,3 +10,4 @@ pub mod meta;
 pub mod othervcs;
 pub mod sshkeys;
 pub mod targets;
+pub mod vcs_cmd;

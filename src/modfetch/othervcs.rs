@@ -8,9 +8,9 @@
 
 use std::time::Duration;
 
-use super::direct::{run_cmd, work_dir_for, GitSetup, RunFailure};
 use super::git_text::exec_error_text;
 use super::meta::RepoRoot;
+use super::vcs_cmd::{run_cmd, work_dir_for, GitSetup, RunFailure};
 use crate::facts::DirectOutcome;
 use crate::vocab::CauseId;
 

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::direct::run_cmd;
+use super::vcs_cmd::run_cmd;
 
 /// The start of the detail line the verdict repeats ([`note_in`] finds it).
 pub const PASSPHRASE_NOTE: &str = "ssh would have asked for a passphrase";

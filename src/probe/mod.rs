@@ -24,6 +24,7 @@ mod proxy_facts;
 mod socks;
 pub mod tcp;
 pub mod tls;
+pub mod tls_class;
 pub mod trust;
 pub mod x509;
 

@@ -187,11 +187,11 @@ impl Pace {
         *self.deadline.lock().unwrap_or_else(|p| p.into_inner()) = Some(at);
     }
 
-    /// Go's resolver settings (resolv.conf `timeout:` and `attempts:`): how long Go waits
-    /// for one silent resolver, and the words for it.
-    pub fn set_resolv(&self, conf: &crate::probe::dns::system::ResolvConf) {
-        *self.dns_wait.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((conf.wait_per_server(), conf.go_wait_text()));
+    /// How long Go waits for one silent resolver, and the words for it — from resolv.conf's
+    /// `timeout:` and `attempts:` (`ResolvConf::wait_per_server`, `ResolvConf::go_wait_text`;
+    /// passed as values so the pacing does not depend on the resolver's configuration).
+    pub fn set_dns_wait(&self, wait: Duration, words: String) {
+        *self.dns_wait.lock().unwrap_or_else(|p| p.into_inner()) = Some((wait, words));
     }
 
     /// How long Go waits for `step` in this run.
@@ -353,7 +353,7 @@ mod tests {
         let conf = crate::probe::dns::system::parse_resolv_conf(
             "nameserver 10.0.0.1\noptions timeout:1 attempts:3\n",
         );
-        p.set_resolv(&conf);
+        p.set_dns_wait(conf.wait_per_server(), conf.go_wait_text());
         assert_eq!(p.go_wait(Step::Dns), Duration::from_secs(3));
         assert!(p
             .go_wait_text(Step::Dns)

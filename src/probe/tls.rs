@@ -2,7 +2,6 @@
 //! first), capturing the peer's chain even when verification fails, and judging it against
 //! Go's trust and Mozilla's roots.
 
-use crate::vocab::CauseId;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -15,59 +14,8 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::ms;
+pub use super::tls_class::{rfc3339, TlsClass};
 use crate::vocab::goerr::{self, os_error_text};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum TlsClass {
-    Ok,
-    /// Go trusts the chain, Mozilla does not: inspection that the OS was told to trust.
-    InterceptionTrusted,
-    /// Go does not trust the chain's anchor.
-    Untrusted,
-    /// Go does not trust the chain because the server left out an intermediate (see
-    /// [`super::trust::missing_issuer`]); the error Go prints is the same as for `Untrusted`.
-    IncompleteChain,
-    HostnameMismatch,
-    /// The chain breaks a rule of crypto/x509 other than trust, name and dates (key usage,
-    /// name constraints, a non-CA intermediate, path length, a certificate Go cannot parse).
-    CertificateInvalid,
-    Expired,
-    NotYetValid,
-    /// Reset or closed right after ClientHello.
-    Reset,
-    /// The peer does not speak TLS (e.g. plain HTTP).
-    NotTls,
-    Timeout,
-    /// The peer sent an alert (handshake_failure, protocol_version, ...).
-    Alert,
-    Other,
-}
-
-impl TlsClass {
-    /// Go completes the handshake.
-    pub fn ok(self) -> bool {
-        matches!(self, TlsClass::Ok | TlsClass::InterceptionTrusted)
-    }
-    /// The root-cause (or finding) identifier.
-    pub fn cause_id(self) -> Option<CauseId> {
-        Some(match self {
-            TlsClass::Ok => return None,
-            TlsClass::InterceptionTrusted => CauseId::TlsInterceptionTrusted,
-            TlsClass::Untrusted => CauseId::TlsUntrustedInterception,
-            TlsClass::IncompleteChain => CauseId::TlsIncompleteChain,
-            TlsClass::HostnameMismatch => CauseId::TlsHostnameMismatch,
-            TlsClass::CertificateInvalid => CauseId::TlsCertificateInvalid,
-            TlsClass::Expired => CauseId::TlsExpired,
-            TlsClass::NotYetValid => CauseId::TlsNotYetValid,
-            TlsClass::Reset => CauseId::TlsResetDuringHandshake,
-            TlsClass::NotTls => CauseId::TlsNotTls,
-            TlsClass::Timeout => CauseId::TlsHandshakeTimeout,
-            TlsClass::Alert | TlsClass::Other => CauseId::TlsHandshakeFailure,
-        })
-    }
-}
 
 /// One certificate of the peer's chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -269,16 +217,6 @@ pub fn go_like_config(verifier: Arc<dyn ServerCertVerifier>, alpn: bool) -> rust
 }
 
 // ------------------------------------------------------------------ pure helpers
-
-/// RFC 3339 in UTC for a Unix timestamp (as Go's time.RFC3339 prints UTC times).
-pub fn rfc3339(secs: i64) -> String {
-    // One civil-date conversion for the whole tool (the PAC helpers' calendar).
-    let t = crate::pac::CivilTime::from_unix(secs);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year, t.month, t.day, t.hour, t.minute, t.second
-    )
-}
 
 /// Parses one DER certificate into displayable facts.
 pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
@@ -791,7 +729,10 @@ mod tests {
         let s = tokio::net::TcpStream::connect(addr).await.unwrap();
         let (f, _) = handshake_with(&trust, s, "good.test", Duration::from_secs(2)).await;
         assert_eq!(f.class, TlsClass::InterceptionTrusted);
-        assert_eq!(f.class.cause_id(), Some(CauseId::TlsInterceptionTrusted));
+        assert_eq!(
+            f.class.cause_id(),
+            Some(crate::vocab::CauseId::TlsInterceptionTrusted)
+        );
         assert!(f.class.ok());
     }
 

@@ -280,8 +280,10 @@ pub fn go_verdict(
 ) -> Result<(), super::x509::Rejection> {
     let ders: Vec<&[u8]> = chain.iter().map(|c| c.as_ref()).collect();
     super::x509::verify(&ders, roots, host, now).map_err(|mut r| {
-        if r.class == super::tls::TlsClass::Untrusted && missing_issuer(chain, anchors).is_some() {
-            r.class = super::tls::TlsClass::IncompleteChain;
+        if r.class == super::tls_class::TlsClass::Untrusted
+            && missing_issuer(chain, anchors).is_some()
+        {
+            r.class = super::tls_class::TlsClass::IncompleteChain;
         }
         r
     })

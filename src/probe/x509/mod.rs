@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 pub use cert::Cert;
 pub use names::go_quote;
 
-use super::tls::{rfc3339, TlsClass};
+use super::tls_class::{rfc3339, TlsClass};
 
 /// Why Go rejects a server's chain: the class and Go's whole text
 /// (`tls: failed to verify certificate: x509: ...`).
