@@ -7,6 +7,10 @@ use crate::commands::{self, Ctx};
 use crate::{exit, redact};
 
 pub fn main() -> ExitCode {
+    // A child started to evaluate a PAC script in its own capped address space.
+    if std::env::var_os(crate::probe::pac_child::CHILD_ENV).is_some() {
+        return crate::probe::pac_child::serve();
+    }
     // aws-lc's random generator is seeded (tens of ms of CPU) while the run starts.
     crate::probe::start_rng_seeding();
     // One crypto provider for every rustls user in the process (reqwest, hickory, our probes).

@@ -14,6 +14,7 @@ use crate::modfetch::direct::{probe_direct_with, DirectOptions, GitSetup};
 use crate::modfetch::fetch::{observe, Fetcher};
 use crate::modfetch::targets::{select_targets, RoutePatterns};
 use crate::plan::{route_module, ModuleRoute, ModuleTarget};
+use crate::platform::SystemFacts;
 use crate::probe::progress::Progress;
 use crate::probe::{chain, dns, ProbeOptions, Route};
 use crate::report::{self, Style};
@@ -99,21 +100,31 @@ async fn pipeline(
     let guess = GoConfig::load_system_guess();
     let _ = trust.await;
     spinner.finish();
-    let (config, seen) = match guess {
+    // The OS's settings, and the PAC's answers for Go's URLs, are gathered beside Go's walk.
+    let (config, seen, system) = match guess {
         Some(guess) => {
-            let seen = observe_all(ctx, args, &guess, &opts, &progress).await?;
+            let (seen, system) = tokio::join!(
+                observe_all(ctx, args, &guess, &opts, &progress),
+                system_facts(system, args, &guess, &opts)
+            );
             let full = full.await?;
             if full.same_inputs(&guess) {
-                (full, seen)
+                (full, seen?, system)
             } else {
-                let again = observe_all(ctx, args, &full, &opts, &progress).await?;
-                (full, again)
+                let (again, system) = tokio::join!(
+                    observe_all(ctx, args, &full, &opts, &progress),
+                    pac_again(system, args, &full, &opts)
+                );
+                (full, again?, system)
             }
         }
         None => {
             let full = full.await?;
-            let seen = observe_all(ctx, args, &full, &opts, &progress).await?;
-            (full, seen)
+            let (seen, system) = tokio::join!(
+                observe_all(ctx, args, &full, &opts, &progress),
+                system_facts(system, args, &full, &opts)
+            );
+            (full, seen?, system)
         }
     };
     let Observed {
@@ -127,7 +138,7 @@ async fn pipeline(
         clock,
         mirrors,
     } = seen;
-    let mut system = system.await.ok();
+    let mut system = system;
     // An NTLM/Kerberos-only proxy: is a local helper (px, cntlm, alpaca) already running?
     if let (Some(sys), Some((host, port))) = (system.as_mut(), auth_unsupported_target(&endpoints))
     {
@@ -137,14 +148,6 @@ async fn pipeline(
         .map_err(|e| anyhow::anyhow!(e))?;
         sys.local_helpers =
             crate::probe::local_helper::probe_local_helpers(&host, port, &ports, &opts).await;
-    }
-
-    // The PAC script: which proxy it picks for each URL on Go's path.
-    if let Some(sys) = system.as_mut() {
-        if let Some((url, origin)) = sys.pac_url(args.pac.as_deref()) {
-            let targets = crate::pac::go_path_urls(&plan);
-            sys.pac = Some(crate::probe::pac::pac_facts(&url, origin, targets, &opts).await);
-        }
     }
 
     let mut facts = Facts {
@@ -185,13 +188,11 @@ struct Observed {
 }
 
 /// Targets → plan → Go's walk beside the resolver comparison → the evidence along the path.
-async fn observe_all(
-    ctx: &Ctx,
-    args: &RunArgs,
+/// The modules to check and Go's route for each (pure, from the configuration and go.mod).
+fn plan_for(
     config: &GoConfig,
-    opts: &ProbeOptions,
-    progress: &Progress,
-) -> anyhow::Result<Observed> {
+    args: &RunArgs,
+) -> anyhow::Result<(crate::modfetch::targets::TargetSelection, Vec<ModuleRoute>)> {
     let cwd = std::env::current_dir()?;
     let patterns = RoutePatterns {
         gonoproxy: config.effective_gonoproxy().to_string(),
@@ -211,6 +212,44 @@ async fn observe_all(
             )
         })
         .collect();
+    Ok((selection, plan))
+}
+
+/// The OS's proxy and trust settings, with the PAC script's answers for Go's URLs.
+async fn system_facts(
+    system: tokio::task::JoinHandle<SystemFacts>,
+    args: &RunArgs,
+    config: &GoConfig,
+    opts: &ProbeOptions,
+) -> Option<SystemFacts> {
+    pac_again(system.await.ok(), args, config, opts).await
+}
+
+/// The PAC's answers (again) for the URLs on Go's path under `config`.
+async fn pac_again(
+    system: Option<SystemFacts>,
+    args: &RunArgs,
+    config: &GoConfig,
+    opts: &ProbeOptions,
+) -> Option<SystemFacts> {
+    let mut sys = system?;
+    if let (Some((url, origin)), Ok((_, plan))) =
+        (sys.pac_url(args.pac.as_deref()), plan_for(config, args))
+    {
+        let targets = crate::pac::go_path_urls(&plan);
+        sys.pac = Some(crate::probe::pac::pac_facts(&url, origin, targets, opts).await);
+    }
+    Some(sys)
+}
+
+async fn observe_all(
+    ctx: &Ctx,
+    args: &RunArgs,
+    config: &GoConfig,
+    opts: &ProbeOptions,
+    progress: &Progress,
+) -> anyhow::Result<Observed> {
+    let (selection, plan) = plan_for(config, args)?;
 
     // The resolvers are compared for the names Go asks first while Go's walk runs: their
     // answers are also the run's first measure of the network (probe::pace).

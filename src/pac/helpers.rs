@@ -7,7 +7,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 /// A calendar date and time of day (the PAC's `weekdayRange` / `dateRange` / `timeRange`
 /// read it in local time, or in GMT when their last argument is `"GMT"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CivilTime {
     pub year: i32,
     /// 1 = January.
@@ -21,7 +21,7 @@ pub struct CivilTime {
 }
 
 /// "Now" for a PAC evaluation, in both zones the helpers accept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PacClock {
     pub local: CivilTime,
     pub utc: CivilTime,

@@ -160,29 +160,56 @@ pub fn evaluate(
     let mut pac = Pac::load(name, source, env, limits)?;
     Ok(targets
         .iter()
-        .map(|(url, host)| {
-            let mut a = PacAnswer {
-                url: url.clone(),
-                host: host.clone(),
-                answer: None,
-                proxy: None,
-                error: None,
-                notes: Vec::new(),
-            };
-            match pac.find_proxy(url, host) {
-                Ok(text) => {
-                    match answer::go_choice(&text) {
-                        Ok(c) => {
-                            a.proxy = c.proxy;
-                            a.notes = c.notes;
-                        }
-                        Err(e) => a.error = Some(format!("PAC {name}: {e}")),
-                    }
-                    a.answer = Some(text);
-                }
-                Err(e) => a.error = Some(e.to_string()),
-            }
-            a
-        })
+        .map(|(url, host)| answer_for(&mut pac, name, url, host))
         .collect())
+}
+
+/// The loaded script's answer for one URL, as the facts record it.
+pub fn answer_for(pac: &mut Pac, name: &str, url: &str, host: &str) -> PacAnswer {
+    let mut a = PacAnswer {
+        url: url.to_string(),
+        host: host.to_string(),
+        answer: None,
+        proxy: None,
+        error: None,
+        notes: Vec::new(),
+    };
+    match pac.find_proxy(url, host) {
+        Ok(text) if text.len() > MAX_TEXT => {
+            a.error = Some(format!(
+                "PAC {name}: FindProxyForURL({url}) returned {} bytes; a proxy list is at most {MAX_TEXT}",
+                text.len()
+            ));
+            a.answer = Some(clip(text));
+        }
+        Ok(text) => {
+            match answer::go_choice(&text) {
+                Ok(c) => {
+                    a.proxy = c.proxy;
+                    a.notes = c.notes;
+                }
+                Err(e) => a.error = Some(clip(format!("PAC {name}: {e}"))),
+            }
+            a.answer = Some(clip(text));
+        }
+        Err(e) => a.error = Some(clip(e.to_string())),
+    }
+    a
+}
+
+/// The most of a script's answer or error text kept (a script can return a string of
+/// any length; a proxy list is a few dozen bytes).
+pub const MAX_TEXT: usize = 1024;
+
+/// `text`, cut to [`MAX_TEXT`] bytes at a character boundary, with "…" when cut.
+pub fn clip(mut text: String) -> String {
+    if text.len() > MAX_TEXT {
+        let mut end = MAX_TEXT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+    text
 }

@@ -17,6 +17,7 @@ pub mod hosts;
 pub mod http;
 pub mod local_helper;
 pub mod pac;
+pub mod pac_child;
 pub mod pace;
 pub mod progress;
 pub mod proxy;

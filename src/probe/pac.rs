@@ -3,10 +3,9 @@
 //! about Go's URLs ([`crate::pac`] does the asking).
 
 use std::net::IpAddr;
-use std::rc::Rc;
 use std::time::Duration;
 
-use crate::pac::{CivilTime, Limits, PacClock, PacEnv, PacFacts, PacOrigin};
+use crate::pac::{CivilTime, PacClock, PacFacts, PacOrigin};
 use crate::redact::mask_value;
 
 /// The largest PAC script read (corporate scripts are a few KiB to a few hundred).
@@ -142,30 +141,6 @@ pub fn my_addresses() -> Vec<IpAddr> {
     out
 }
 
-/// The environment a script sees at run time: the run's system resolver, bounded.
-struct EdgeEnv {
-    handle: tokio::runtime::Handle,
-    opts: super::ProbeOptions,
-    my: Vec<IpAddr>,
-    clock: PacClock,
-}
-
-impl PacEnv for EdgeEnv {
-    fn resolve(&self, host: &str) -> Vec<IpAddr> {
-        let lookup = super::dns::system::resolve_system(host, &self.opts);
-        self.handle
-            .block_on(tokio::time::timeout(LOOKUP_TIMEOUT, lookup))
-            .map(|(answer, _)| answer.addrs())
-            .unwrap_or_default()
-    }
-    fn my_addresses(&self) -> Vec<IpAddr> {
-        self.my.clone()
-    }
-    fn clock(&self) -> PacClock {
-        self.clock
-    }
-}
-
 /// Fetches the script at `url` and asks it about every `(url, host)` on Go's path.
 pub async fn pac_facts(
     url: &str,
@@ -191,29 +166,25 @@ pub async fn pac_facts(
             return facts;
         }
     };
-    let env = EdgeEnv {
-        handle: tokio::runtime::Handle::current(),
-        opts: opts.clone(),
-        my: my_addresses(),
+    let job = super::pac_child::Evaluation {
+        name: &mask_value(url),
+        source,
+        targets: &targets,
+        my_addresses: my_addresses(),
         clock: clock_now(),
+        wall: RUN_WALL,
     };
-    let name = mask_value(url);
-    let limits = Limits {
-        wall: Some(RUN_WALL),
-        ..Limits::default()
+    // The script's lookups: the run's system resolver, each bounded.
+    let resolve = |host: String| async move {
+        let lookup = super::dns::system::resolve_system(&host, opts);
+        tokio::time::timeout(LOOKUP_TIMEOUT, lookup)
+            .await
+            .map(|(answer, _)| answer.addrs())
+            .unwrap_or_default()
     };
-    let run = tokio::task::spawn_blocking(move || {
-        crate::pac::evaluate(&name, &source, Rc::new(env), limits, &targets)
-    });
-    match run.await {
-        Ok(Ok(answers)) => facts.answers = answers,
-        Ok(Err(e)) => facts.error = Some(e.to_string()),
-        Err(e) => {
-            facts.error = Some(format!(
-                "PAC {}: the evaluation failed: {e}",
-                mask_value(url)
-            ))
-        }
+    match super::pac_child::evaluate_in_child(job, resolve).await {
+        Ok(answers) => facts.answers = answers,
+        Err(e) => facts.error = Some(e),
     }
     facts
 }

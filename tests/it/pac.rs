@@ -403,3 +403,48 @@ fn a_pac_that_cannot_be_fetched_or_loops_is_named_and_the_run_goes_on() {
         "{out}"
     );
 }
+
+#[test]
+fn a_script_that_eats_memory_ends_in_its_own_process_and_the_run_goes_on() {
+    let lab = Lab::new();
+    // Each round doubles the string: 2^40 bytes long before a step check could stop it.
+    let bomb = lab.dir.path().join("bomb.pac");
+    std::fs::write(
+        &bomb,
+        "function FindProxyForURL(u, h) {\n  var s = 'xxxxxxxxxxxxxxxx';\n  \
+         for (var i = 0; i < 40; i++) { s = s + s; }\n  return 'PROXY p:' + s.length;\n}\n",
+    )
+    .unwrap();
+    let (code, out) = run_with_pac(&lab, &bomb.display().to_string(), true);
+    assert_eq!(code, Some(1), "the run's own verdict, not an abort: {out}");
+    let json: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let answers = json["facts"]["system"]["pac"]["answers"]
+        .as_array()
+        .expect("answers");
+    assert!(answers.len() >= 2, "every URL is answered: {answers:#?}");
+    for a in answers {
+        let err = a["error"].as_str().unwrap_or_default();
+        assert!(err.contains("bomb.pac"), "{a:#}");
+        assert!(err.contains("MiB of memory it may use"), "{a:#}");
+    }
+    assert!(!out.contains("HTTPS_PROXY=http"), "{out}");
+
+    // A script may return a string of any length: it is no proxy list, and is kept clipped.
+    let long = lab.dir.path().join("long.pac");
+    std::fs::write(
+        &long,
+        "function FindProxyForURL(u, h) { return 'PROXY ' + new Array(100000).join('p') + ':8080'; }",
+    )
+    .unwrap();
+    let (_, out) = run_with_pac(&lab, &long.display().to_string(), true);
+    let json: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let a = &json["facts"]["system"]["pac"]["answers"][0];
+    let answer = a["answer"].as_str().unwrap_or_default();
+    assert!(answer.len() <= 1024 + 3 && answer.ends_with('…'), "{a:#}");
+    let err = a["error"].as_str().unwrap_or_default();
+    assert!(
+        err.contains("returned 100010 bytes; a proxy list is at most 1024"),
+        "{a:#}"
+    );
+    assert!(a.get("proxy").is_none(), "{a:#}");
+}
