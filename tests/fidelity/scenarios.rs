@@ -1143,6 +1143,27 @@ pub fn all() -> Vec<Scenario> {
             GoOk,
             "ok",
         ),
+        // The PAC served over HTTP names Debian's squid (deliverable 5 of the corporate-network
+        // work): Go goes direct and is refused; the fix is the proxy the script returns.
+        s(
+            "config.system_proxy_ignored_pac_squid",
+            M,
+            &[("GOMOD_DIAG_PAC", super::lab::PAC_URL)],
+            &[Squid(SquidKind::Plain), Pac(LAB_PAC)],
+            Fails("tcp_refused", PGO),
+            "config.system_proxy_ignored",
+        ),
+        s(
+            "healthy.pac_proxy_applied_squid",
+            M,
+            &[
+                ("HTTPS_PROXY", LAB_PAC_PROXY),
+                ("GOMOD_DIAG_PAC", super::lab::PAC_URL),
+            ],
+            &[Squid(SquidKind::Plain), Pac(LAB_PAC)],
+            GoOk,
+            "ok",
+        ),
         // Debian's squid as the corporate proxy (peers.rs): the clients' own connections to
         // the public hosts are reset, only squid gets out.
         s(
