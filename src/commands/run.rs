@@ -225,6 +225,18 @@ async fn system_facts(
     pac_again(system.await.ok(), args, config, opts).await
 }
 
+/// This machine's DNS domains, where WPAD looks: resolv.conf's search list, and on a
+/// Windows domain member USERDNSDOMAIN.
+fn dns_domains() -> Vec<String> {
+    let mut domains = crate::probe::dns::system::read_resolv_conf().search;
+    domains.extend(
+        std::env::var("USERDNSDOMAIN")
+            .ok()
+            .filter(|d| !d.is_empty()),
+    );
+    domains
+}
+
 /// The PAC's answers (again) for the URLs on Go's path under `config`.
 async fn pac_again(
     system: Option<SystemFacts>,
@@ -233,11 +245,13 @@ async fn pac_again(
     opts: &ProbeOptions,
 ) -> Option<SystemFacts> {
     let mut sys = system?;
-    if let (Some((url, origin)), Ok((_, plan))) =
-        (sys.pac_url(args.pac.as_deref()), plan_for(config, args))
-    {
+    let domains = dns_domains();
+    if let (Some((urls, origin)), Ok((_, plan))) = (
+        sys.pac_source(args.pac.as_deref(), &domains),
+        plan_for(config, args),
+    ) {
         let targets = crate::pac::go_path_urls(&plan);
-        sys.pac = Some(crate::probe::pac::pac_facts(&url, origin, targets, opts).await);
+        sys.pac = Some(crate::probe::pac::pac_facts(&urls, origin, targets, opts).await);
     }
     Some(sys)
 }

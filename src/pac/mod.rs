@@ -6,6 +6,7 @@
 pub mod answer;
 pub mod engine;
 pub mod helpers;
+pub mod wpad;
 
 use std::rc::Rc;
 
@@ -23,6 +24,9 @@ pub enum PacOrigin {
     CommandLine,
     /// The OS proxy settings (WinINET AutoConfigURL, macOS, GNOME/KDE).
     Os,
+    /// Found by WPAD (`http://wpad.<domain>/wpad.dat`): the OS detects its proxy
+    /// automatically and names no script.
+    Wpad,
 }
 
 /// The script's answer for one URL on Go's path.

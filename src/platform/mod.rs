@@ -85,15 +85,25 @@ impl SystemFacts {
             .is_some_and(|p| system_proxy_ignored_candidate(p, env_has_https_proxy))
     }
 
-    /// The PAC URL to evaluate: `--pac` when given, else the active OS proxy's.
-    pub fn pac_url(&self, cli: Option<&str>) -> Option<(String, crate::pac::PacOrigin)> {
+    /// The PAC script to evaluate, as candidate URLs tried in order: `--pac` when given,
+    /// else the active OS proxy's, else (the OS detects its proxy automatically) WPAD's
+    /// URLs for `domains` (the machine's DNS domains).
+    pub fn pac_source(
+        &self,
+        cli: Option<&str>,
+        domains: &[String],
+    ) -> Option<(Vec<String>, crate::pac::PacOrigin)> {
         use crate::pac::PacOrigin;
-        cli.map(|u| (u.to_string(), PacOrigin::CommandLine))
-            .or_else(|| {
-                self.active_proxy()
-                    .and_then(|p| p.pac_url.clone())
-                    .map(|u| (u, PacOrigin::Os))
-            })
+        if let Some(u) = cli {
+            return Some((vec![u.to_string()], PacOrigin::CommandLine));
+        }
+        let active = self.active_proxy()?;
+        if let Some(u) = &active.pac_url {
+            return Some((vec![u.clone()], PacOrigin::Os));
+        }
+        let wpad = crate::pac::wpad::candidates(domains);
+        (active.auto_detect && active.servers.is_empty() && !wpad.is_empty())
+            .then_some((wpad, PacOrigin::Wpad))
     }
 
     /// What to set so Go uses the proxy the OS uses.
@@ -249,6 +259,72 @@ pub fn collect_for(shell: ShellDetection) -> SystemFacts {
 mod tests {
     use super::*;
     use crate::shell::set_env_session;
+
+    fn facts_with(proxy: SystemProxy) -> SystemFacts {
+        SystemFacts {
+            os: "linux".into(),
+            system_proxies: vec![proxy],
+            stale_env: Vec::new(),
+            skipped_profile_lines: Vec::new(),
+            hosts_path: "/etc/hosts".into(),
+            shell: ShellDetection {
+                shell: Shell::Bash,
+                reason: "test".into(),
+            },
+            go_dirs_not_in_path: Vec::new(),
+            persisted: Vec::new(),
+            wsl: None,
+            container: None,
+            local_helpers: Vec::new(),
+            pac: None,
+        }
+    }
+
+    #[test]
+    fn the_pac_comes_from_the_command_line_then_the_os_then_wpad() {
+        use crate::pac::PacOrigin;
+        let domains = vec!["eng.corp.example".to_string()];
+        let mut auto = SystemProxy::new(ProxySource::KdeKioslaverc);
+        auto.auto_detect = true;
+        let sys = facts_with(auto.clone());
+        assert_eq!(
+            sys.pac_source(None, &domains),
+            Some((
+                vec![
+                    "http://wpad.eng.corp.example/wpad.dat".to_string(),
+                    "http://wpad.corp.example/wpad.dat".to_string()
+                ],
+                PacOrigin::Wpad
+            ))
+        );
+        assert_eq!(
+            sys.pac_source(None, &[]),
+            None,
+            "no domain: nowhere to look"
+        );
+        assert_eq!(
+            sys.pac_source(Some("file:///p.pac"), &domains),
+            Some((vec!["file:///p.pac".to_string()], PacOrigin::CommandLine))
+        );
+        let mut with_url = auto.clone();
+        with_url.pac_url = Some("http://pac.corp.example/p.pac".into());
+        assert_eq!(
+            facts_with(with_url).pac_source(None, &domains),
+            Some((
+                vec!["http://pac.corp.example/p.pac".to_string()],
+                PacOrigin::Os
+            ))
+        );
+        // A manual server beside auto-detection (macOS allows both): no search.
+        let mut manual = auto;
+        manual.enabled = true;
+        manual
+            .servers
+            .insert("https".into(), "proxy.corp.example:8080".into());
+        assert_eq!(facts_with(manual).pac_source(None, &domains), None);
+        let off = SystemProxy::new(ProxySource::KdeKioslaverc);
+        assert_eq!(facts_with(off).pac_source(None, &domains), None);
+    }
 
     #[test]
     fn hosts_paths() {

@@ -141,31 +141,51 @@ pub fn my_addresses() -> Vec<IpAddr> {
     out
 }
 
-/// Fetches the script at `url` and asks it about every `(url, host)` on Go's path.
+/// Fetches the script (the first of `candidates` that answers: one URL, or WPAD's list)
+/// and asks it about every `(url, host)` on Go's path.
 pub async fn pac_facts(
-    url: &str,
+    candidates: &[String],
     origin: PacOrigin,
     targets: Vec<(String, String)>,
     opts: &super::ProbeOptions,
 ) -> PacFacts {
     let mut facts = PacFacts {
-        url: url.to_string(),
+        url: candidates.first().cloned().unwrap_or_default(),
         origin,
         error: None,
         answers: Vec::new(),
     };
-    let source = match fetch_pac(
-        url,
-        FETCH_TIMEOUT.min(opts.per_probe_timeout.max(FETCH_TIMEOUT / 5)),
-    )
-    .await
-    {
-        Ok(s) => s,
-        Err(e) => {
-            facts.error = Some(format!("PAC {}: {e}", mask_value(url)));
-            return facts;
+    // One budget for the whole search (WPAD's candidates are mostly names that do not exist).
+    let budget = FETCH_TIMEOUT.min(opts.per_probe_timeout.max(FETCH_TIMEOUT / 5));
+    let deadline = tokio::time::Instant::now() + budget;
+    let mut failures: Vec<String> = Vec::new();
+    let mut found: Option<(String, String)> = None;
+    for url in candidates {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        if left.is_zero() {
+            failures.push(format!(
+                "{}: not tried, the time for the search was used up",
+                mask_value(url)
+            ));
+            continue;
         }
+        match fetch_pac(url, left).await {
+            Ok(source) => {
+                found = Some((url.clone(), source));
+                break;
+            }
+            Err(e) => failures.push(format!("{}: {e}", mask_value(url))),
+        }
+    }
+    let Some((url, source)) = found else {
+        facts.error = Some(match origin {
+            PacOrigin::Wpad => format!("WPAD: no PAC script found ({})", failures.join("; ")),
+            _ => format!("PAC {}", failures.join("; ")),
+        });
+        return facts;
     };
+    facts.url = url.clone();
+    let url = url.as_str();
     let job = super::pac_child::Evaluation {
         name: &mask_value(url),
         source,

@@ -166,6 +166,10 @@ pub enum Fault {
     /// corp.example's `?go-get=1` page for paths starting with the first value has the
     /// go-import content given second (several may be given).
     GoImport(&'static str, &'static str),
+    /// The desktop detects its proxy automatically (KDE's `ProxyType=3` in
+    /// `$HOME/.config/kioslaverc`) and the machine's DNS domain is corp.example (resolv.conf
+    /// `search`): WPAD's script is `http://wpad.corp.example/wpad.dat` (served with Pac).
+    DesktopWpad,
     /// The host's backend also answers plain HTTP on port 80 (for GOINSECURE's fallback).
     PlainHttpPort(&'static str),
     /// Debian's `hg serve` on corp.example:8000 (othervcs.rs).
@@ -354,6 +358,7 @@ impl Lab {
         let (mut hg, mut svn) = (false, false);
         let mut port80: Vec<(SocketAddr, String)> = vec![];
         let mut pac: Option<&'static str> = None;
+        let mut wpad = false;
         for f in faults {
             match *f {
                 Fault::DnsNxdomain(n) => {
@@ -403,6 +408,7 @@ impl Lab {
                     port80.push((SocketAddr::from((client_ip(n), 80)), n.to_string()))
                 }
                 Fault::SvnServe => svn = true,
+                Fault::DesktopWpad => wpad = true,
                 Fault::Pac(text) => {
                     pac = Some(text);
                     system.insert(PAC_NAME.into(), ip(PAC_IP));
@@ -410,6 +416,12 @@ impl Lab {
             }
         }
         ns.write_hosts(&hosts_file).expect("hosts file");
+        if wpad {
+            ns.write_resolv_conf(
+                "nameserver 127.0.0.53\noptions timeout:2 attempts:1\nsearch corp.example\n",
+            )
+            .expect("resolv.conf");
+        }
         if !dropped.is_empty() {
             let rules: String = dropped
                 .iter()
@@ -776,6 +788,12 @@ impl Lab {
                 home.path().join(".netrc")
             };
             std::fs::write(path, text).expect("netrc");
+        }
+        if wpad {
+            let dir = home.path().join(".config");
+            std::fs::create_dir_all(&dir).expect("config dir");
+            std::fs::write(dir.join("kioslaverc"), "[Proxy Settings]\nProxyType=3\n")
+                .expect("kioslaverc");
         }
         if let Some(text) = git_config {
             std::fs::write(home.path().join(".gitconfig"), text).expect("gitconfig");

@@ -1153,6 +1153,16 @@ pub fn all() -> Vec<Scenario> {
             Fails("tcp_refused", PGO),
             "config.system_proxy_ignored",
         ),
+        // No URL in the OS, only "detect settings automatically": the script is found by WPAD
+        // (wpad.<search domain>/wpad.dat) and names squid; the fix is that proxy.
+        s(
+            "config.system_proxy_ignored_wpad",
+            M,
+            &[],
+            &[Squid(SquidKind::Plain), Pac(LAB_PAC), DesktopWpad],
+            Fails("tcp_refused", PGO),
+            "config.system_proxy_ignored",
+        ),
         s(
             "healthy.pac_proxy_applied_squid",
             M,
