@@ -24,8 +24,14 @@ pub struct Trust {
     pub go_anchors: Option<Vec<Vec<u8>>>,
 }
 
+/// aws-lc's provider, built once per process: the verifiers consult it for every
+/// handshake signature they check.
 pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+    static PROVIDER: std::sync::OnceLock<Arc<rustls::crypto::CryptoProvider>> =
+        std::sync::OnceLock::new();
+    PROVIDER
+        .get_or_init(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+        .clone()
 }
 
 /// The process-wide trust (read once: Go also reads its roots once per process).
