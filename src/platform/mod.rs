@@ -354,23 +354,11 @@ mod tests {
             "../../fixtures/platform/netsh-direct-en.txt"
         ))
         .unwrap();
-        let facts = SystemFacts {
-            os: "windows".into(),
-            system_proxies: vec![wininet, winhttp],
-            stale_env: Vec::new(),
-            skipped_profile_lines: Vec::new(),
-            hosts_path: r"C:\Windows\System32\drivers\etc\hosts".into(),
-            shell: ShellDetection {
-                shell: Shell::PowerShell,
-                reason: "test".into(),
-            },
-            go_dirs_not_in_path: Vec::new(),
-            persisted: Vec::new(),
-            wsl: None,
-            container: None,
-            local_helpers: Vec::new(),
-            pac: None,
-        };
+        let mut facts = facts_with(wininet);
+        facts.os = "windows".into();
+        facts.system_proxies.push(winhttp);
+        facts.hosts_path = r"C:\Windows\System32\drivers\etc\hosts".into();
+        facts.shell.shell = Shell::PowerShell;
         let json = serde_json::to_string(&facts).unwrap();
         let facts: SystemFacts = serde_json::from_str(&json).unwrap();
         assert!(facts.system_proxy_ignored_candidate(false));
