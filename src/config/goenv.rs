@@ -460,12 +460,13 @@ pub fn run_go_env_json(
         .map_err(|e| format!("cannot run {}: {e}", go.display()))?;
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
-    let out_reader = std::thread::spawn(move || {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
         let mut s = String::new();
         if let Some(o) = stdout.as_mut() {
             let _ = o.read_to_string(&mut s);
         }
-        s
+        let _ = tx.send(s);
     });
     let err_reader = std::thread::spawn(move || {
         let mut s = String::new();
@@ -475,22 +476,20 @@ pub fn run_go_env_json(
         s
     });
     let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "`go env -json` did not finish within {} s",
-                    timeout.as_secs()
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(format!("waiting for `go env -json`: {e}")),
-        }
+    let too_slow = || {
+        format!(
+            "`go env -json` did not finish within {} s",
+            timeout.as_secs()
+        )
     };
-    let out = out_reader.join().unwrap_or_default();
+    // Go closes its output as it exits: the answer is complete then, no polling needed.
+    let Ok(out) = rx.recv_timeout(timeout) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(too_slow());
+    };
+    let status =
+        crate::platform::run::wait_until(&mut child, start + timeout).ok_or_else(too_slow)?;
     let err = err_reader.join().unwrap_or_default();
     if !status.success() {
         return Err(format!("`go env -json` failed ({status}): {}", err.trim()));

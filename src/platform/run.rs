@@ -31,21 +31,32 @@ pub fn run_with_timeout(program: &str, args: &[&str], timeout: Duration) -> Opti
         let _ = tx.send(buf);
     });
     let deadline = Instant::now() + timeout;
+    // The pipe closes when the child exits (these tools start no grandchildren): waiting
+    // for it, not polling the child, returns the moment the answer is complete.
+    let Ok(out) = rx.recv_timeout(timeout) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return None;
+    };
+    let status = wait_until(&mut child, deadline)?;
+    status.success().then_some(out)
+}
+
+/// The exit status of a child that has closed its output (so is exiting), waiting at most
+/// until `deadline`; killed (None) past it.
+pub fn wait_until(
+    child: &mut std::process::Child,
+    deadline: Instant,
+) -> Option<std::process::ExitStatus> {
+    let mut nap = Duration::from_micros(200);
     loop {
         match child.try_wait() {
-            Ok(Some(status)) => {
-                // The pipe closes when the child exits (these tools start no grandchildren);
-                // still bound the wait in case one did and kept it open.
-                let out = rx.recv_timeout(Duration::from_millis(500)).ok()?;
-                return status.success().then_some(out);
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(nap);
+                nap = (nap * 2).min(Duration::from_millis(10));
             }
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(_) => {
+            _ => {
                 let _ = child.kill();
                 let _ = child.wait();
                 return None;
