@@ -99,6 +99,8 @@ fn gomod_diag(lab: &lab::Lab) -> Diag {
         cmd.env(k, v);
     }
     let started = Instant::now();
+    // Reaped by the wait4 below (which also gives the rusage), not by Child::wait.
+    #[allow(clippy::zombie_processes)]
     let mut child = cmd.spawn().expect("run gomod-diag");
     // Drained on a thread: a report larger than the pipe must not stall the child.
     let mut stdout = child.stdout.take().expect("piped stdout");
