@@ -293,13 +293,32 @@ async fn observe_all(
             .map(|h| compared.probe(h, opts))
             .collect(),
     );
-    let ((prediction, mut observations, deadline_expired, cache), _) =
-        tokio::join!(follow_go(ctx, args, config, &plan, opts, progress), early);
+    // The clock is read from Go's first https URL beside the walk; only when that one gives
+    // no answer is another URL the walk reached asked afterwards.
+    let first_https = first_urls
+        .iter()
+        .find_map(|u| url::Url::parse(u).ok().filter(|u| u.scheme() == "https"));
+    let ((prediction, mut observations, deadline_expired, cache), _, early_clock) = tokio::join!(
+        follow_go(ctx, args, config, &plan, opts, progress),
+        early,
+        async {
+            match &first_https {
+                Some(u) => clock_at(config, u, opts).await,
+                None => vec![],
+            }
+        }
+    );
     // The mirror race (only when the fix will need a mirror) runs beside the evidence.
     let mirror_race = super::mirrors::start(ctx, args, config, &prediction, opts, progress)?;
     let ((dns, endpoints), clock, mirrors) = tokio::join!(
         probe_path(config, &observations, opts, progress, &cache, &compared),
-        clock_check(config, &observations, opts),
+        async {
+            if early_clock.is_empty() {
+                clock_check(config, &observations, opts).await
+            } else {
+                early_clock
+            }
+        },
         mirror_race
     );
     // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
@@ -497,8 +516,17 @@ async fn clock_check(
         Fetch::NetError { .. } => None,
     });
     let Some(url) = answered else { return vec![] };
-    let route = Route::for_url(&config.proxy_env(), &url).unwrap_or(Route::Direct);
-    let facts = crate::probe::http::probe_http(&url, &route, 0, opts).await;
+    clock_at(config, &url, opts).await
+}
+
+/// The server's clock beside ours, from one request to `url` (on Go's route to it).
+async fn clock_at(
+    config: &GoConfig,
+    url: &url::Url,
+    opts: &ProbeOptions,
+) -> Vec<crate::probe::clock::ClockFacts> {
+    let route = Route::for_url(&config.proxy_env(), url).unwrap_or(Route::Direct);
+    let facts = crate::probe::http::probe_http(url, &route, 0, opts).await;
     facts.clock.into_iter().collect()
 }
 
