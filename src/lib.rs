@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod catalog;
+pub mod child;
 pub mod cli;
 pub mod commands;
 pub mod config;

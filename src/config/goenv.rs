@@ -488,8 +488,7 @@ pub fn run_go_env_json(
         let _ = child.wait();
         return Err(too_slow());
     };
-    let status =
-        crate::platform::run::wait_until(&mut child, start + timeout).ok_or_else(too_slow)?;
+    let status = crate::child::wait_until(&mut child, start + timeout).ok_or_else(too_slow)?;
     let err = err_reader.join().unwrap_or_default();
     if !status.success() {
         return Err(format!("`go env -json` failed ({status}): {}", err.trim()));

@@ -38,31 +38,8 @@ pub fn run_with_timeout(program: &str, args: &[&str], timeout: Duration) -> Opti
         let _ = child.wait();
         return None;
     };
-    let status = wait_until(&mut child, deadline)?;
+    let status = crate::child::wait_until(&mut child, deadline)?;
     status.success().then_some(out)
-}
-
-/// The exit status of a child that has closed its output (so is exiting), waiting at most
-/// until `deadline`; killed (None) past it.
-pub fn wait_until(
-    child: &mut std::process::Child,
-    deadline: Instant,
-) -> Option<std::process::ExitStatus> {
-    let mut nap = Duration::from_micros(200);
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) if Instant::now() < deadline => {
-                std::thread::sleep(nap);
-                nap = (nap * 2).min(Duration::from_millis(10));
-            }
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-        }
-    }
 }
 
 /// Decodes console output: UTF-8 when it is, UTF-16LE when it starts with a BOM (some Windows
