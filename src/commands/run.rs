@@ -196,7 +196,6 @@ struct Observed {
     mirrors: Option<crate::mirrors::MirrorRace>,
 }
 
-/// Targets → plan → Go's walk beside the resolver comparison → the evidence along the path.
 /// The modules to check and Go's route for each (pure, from the configuration and go.mod).
 fn plan_for(
     config: &GoConfig,
@@ -265,6 +264,8 @@ async fn pac_again(
     Some(sys)
 }
 
+/// Targets → plan → Go's walk beside the resolver comparison and the clock → the evidence
+/// along the path.
 async fn observe_all(
     ctx: &Ctx,
     args: &RunArgs,
