@@ -202,9 +202,17 @@ pub async fn pac_facts(
             .map(|(answer, _)| answer.addrs())
             .unwrap_or_default()
     };
-    match super::pac_child::evaluate_in_child(job, resolve).await {
-        Ok(answers) => facts.answers = answers,
-        Err(e) => facts.error = Some(e),
+    // The run's deadline holds here too (the child is killed when this is dropped).
+    let evaluation = super::pac_child::evaluate_in_child(job, resolve);
+    match tokio::time::timeout_at(opts.deadline, evaluation).await {
+        Ok(Ok(answers)) => facts.answers = answers,
+        Ok(Err(e)) => facts.error = Some(e),
+        Err(_) => {
+            facts.error = Some(format!(
+                "PAC {}: the evaluation was cut at the run's deadline",
+                mask_value(url)
+            ))
+        }
     }
     facts
 }

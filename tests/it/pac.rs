@@ -448,3 +448,44 @@ fn a_script_that_eats_memory_ends_in_its_own_process_and_the_run_goes_on() {
     );
     assert!(a.get("proxy").is_none(), "{a:#}");
 }
+
+#[test]
+fn a_script_whose_lookups_never_answer_is_cut_at_the_runs_deadline() {
+    let lab = Lab::new();
+    let dns = lab.dns(DnsMode::Silent);
+    let pac = lab.dir.path().join("lookups.pac");
+    std::fs::write(
+        &pac,
+        "function FindProxyForURL(u, h) {\n  for (var i = 0; i < 50; i++) dnsResolve('h' + i + '.corp.example');\n  return 'DIRECT';\n}\n",
+    )
+    .unwrap();
+    let mut c = lab.command();
+    c.env("GOMOD_DIAG_SYSTEM_DNS", dns.to_string())
+        .env("GOPROXY", "https://proxy.golang.org,direct")
+        .env("HOME", lab.dir.path())
+        .args([
+            "run",
+            "-m",
+            "example.com/hello@v1.0.0",
+            "--no-vcs",
+            "--json",
+        ])
+        .args(["--timeout", "3s", "--pac"])
+        .arg(&pac);
+    let start = std::time::Instant::now();
+    let o = c.output().expect("run gomod-diag");
+    let took = start.elapsed();
+    let out = String::from_utf8_lossy(&o.stdout);
+    // Each URL's run may take its 2 s wall limit plus a lookup: three URLs would be 6 s+.
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "the 3 s deadline holds: {took:?}"
+    );
+    let json: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let p = &json["facts"]["system"]["pac"];
+    let text = p.to_string();
+    assert!(
+        text.contains("cut at the run's deadline") || text.contains("did not finish"),
+        "{p:#}"
+    );
+}
