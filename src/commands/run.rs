@@ -253,9 +253,8 @@ async fn pac_again(
     opts: &ProbeOptions,
 ) -> Option<SystemFacts> {
     let mut sys = system?;
-    let domains = dns_domains();
     if let (Some((urls, origin)), Ok((_, plan))) = (
-        sys.pac_source(args.pac.as_deref(), &domains),
+        sys.pac_source(args.pac.as_deref(), dns_domains),
         plan_for(config, args),
     ) {
         let targets = crate::pac::go_path_urls(&plan);

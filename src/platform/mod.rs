@@ -87,11 +87,11 @@ impl SystemFacts {
 
     /// The PAC script to evaluate, as candidate URLs tried in order: `--pac` when given,
     /// else the active OS proxy's, else (the OS detects its proxy automatically) WPAD's
-    /// URLs for `domains` (the machine's DNS domains).
+    /// URLs for the machine's DNS domains (read only then: `domains`).
     pub fn pac_source(
         &self,
         cli: Option<&str>,
-        domains: &[String],
+        domains: impl FnOnce() -> Vec<String>,
     ) -> Option<(Vec<String>, crate::pac::PacOrigin)> {
         use crate::pac::PacOrigin;
         if let Some(u) = cli {
@@ -101,9 +101,11 @@ impl SystemFacts {
         if let Some(u) = &active.pac_url {
             return Some((vec![u.clone()], PacOrigin::Os));
         }
-        let wpad = crate::pac::wpad::candidates(domains);
-        (active.auto_detect && active.servers.is_empty() && !wpad.is_empty())
-            .then_some((wpad, PacOrigin::Wpad))
+        if !active.auto_detect || !active.servers.is_empty() {
+            return None;
+        }
+        let wpad = crate::pac::wpad::candidates(&domains());
+        (!wpad.is_empty()).then_some((wpad, PacOrigin::Wpad))
     }
 
     /// What to set so Go uses the proxy the OS uses.
@@ -288,7 +290,7 @@ mod tests {
         auto.auto_detect = true;
         let sys = facts_with(auto.clone());
         assert_eq!(
-            sys.pac_source(None, &domains),
+            sys.pac_source(None, || domains.clone()),
             Some((
                 vec![
                     "http://wpad.eng.corp.example/wpad.dat".to_string(),
@@ -298,18 +300,18 @@ mod tests {
             ))
         );
         assert_eq!(
-            sys.pac_source(None, &[]),
+            sys.pac_source(None, Vec::new),
             None,
             "no domain: nowhere to look"
         );
         assert_eq!(
-            sys.pac_source(Some("file:///p.pac"), &domains),
+            sys.pac_source(Some("file:///p.pac"), || domains.clone()),
             Some((vec!["file:///p.pac".to_string()], PacOrigin::CommandLine))
         );
         let mut with_url = auto.clone();
         with_url.pac_url = Some("http://pac.corp.example/p.pac".into());
         assert_eq!(
-            facts_with(with_url).pac_source(None, &domains),
+            facts_with(with_url).pac_source(None, || domains.clone()),
             Some((
                 vec!["http://pac.corp.example/p.pac".to_string()],
                 PacOrigin::Os
@@ -321,9 +323,12 @@ mod tests {
         manual
             .servers
             .insert("https".into(), "proxy.corp.example:8080".into());
-        assert_eq!(facts_with(manual).pac_source(None, &domains), None);
+        assert_eq!(
+            facts_with(manual).pac_source(None, || domains.clone()),
+            None
+        );
         let off = SystemProxy::new(ProxySource::KdeKioslaverc);
-        assert_eq!(facts_with(off).pac_source(None, &domains), None);
+        assert_eq!(facts_with(off).pac_source(None, || domains.clone()), None);
     }
 
     #[test]
