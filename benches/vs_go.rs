@@ -162,6 +162,28 @@ fn main() {
     }
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     netns::remove_stale();
+    // BENCH_HOLD=SECONDS keeps one healthy lab up that long and prints how to enter it (to
+    // time or trace the two clients by hand: `ip netns exec NAME env $(cat ENVFILE) ...`).
+    if let Some(secs) = std::env::var("BENCH_HOLD")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        let lab = lab::Lab::start("benchhold", &[], &[]);
+        lab.ns
+            .write_resolv_conf("nameserver 127.0.0.53\n")
+            .expect("resolv.conf");
+        let envfile = lab.work_dir().join("bench.env");
+        let lines: Vec<String> = lab.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        std::fs::write(&envfile, lines.join("\n") + "\n").expect("env file");
+        println!(
+            "vs_go: holding netns {} for {secs} s; cwd {}; env in {}",
+            lab.ns.name,
+            lab.work_dir().display(),
+            envfile.display()
+        );
+        std::thread::sleep(Duration::from_secs(secs));
+        return;
+    }
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let mut rows = vec![];
     for (i, c) in CASES.iter().enumerate() {

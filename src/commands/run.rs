@@ -293,32 +293,18 @@ async fn observe_all(
             .map(|h| compared.probe(h, opts))
             .collect(),
     );
-    // The clock is read from Go's first https URL beside the walk; only when that one gives
-    // no answer is another URL the walk reached asked afterwards.
-    let first_https = first_urls
-        .iter()
-        .find_map(|u| url::Url::parse(u).ok().filter(|u| u.scheme() == "https"));
-    let ((prediction, mut observations, deadline_expired, cache), _, early_clock) = tokio::join!(
-        follow_go(ctx, args, config, &plan, opts, progress),
-        early,
-        async {
-            match &first_https {
-                Some(u) => clock_at(config, u, opts).await,
-                None => vec![],
-            }
-        }
-    );
+    let (walk, _) = tokio::join!(follow_go(ctx, args, config, &plan, opts, progress), early);
+    let Walked {
+        prediction,
+        mut observations,
+        deadline_expired,
+        cache,
+        clock,
+    } = walk;
     // The mirror race (only when the fix will need a mirror) runs beside the evidence.
     let mirror_race = super::mirrors::start(ctx, args, config, &prediction, opts, progress)?;
-    let ((dns, endpoints), clock, mirrors) = tokio::join!(
+    let ((dns, endpoints), mirrors) = tokio::join!(
         probe_path(config, &observations, opts, progress, &cache, &compared),
-        async {
-            if early_clock.is_empty() {
-                clock_check(config, &observations, opts).await
-            } else {
-                early_clock
-            }
-        },
         mirror_race
     );
     // The chain probes know the exact error Go prints (` on <resolver>`, the address dialed):
@@ -342,7 +328,7 @@ async fn observe_all(
         deadline_expired,
         dns,
         endpoints,
-        clock,
+        clock: clock.into_iter().collect(),
         mirrors,
     })
 }
@@ -359,6 +345,18 @@ fn auth_unsupported_target(endpoints: &[chain::EndpointFacts]) -> Option<(String
         .map(|e| (e.host.clone(), e.port))
 }
 
+/// What following Go's requests gave.
+struct Walked {
+    prediction: Prediction,
+    observations: Observations,
+    /// The run's deadline cut the walk.
+    deadline_expired: bool,
+    /// The endpoint chains the walk's requests started.
+    cache: std::sync::Arc<chain::ChainCache>,
+    /// The local clock against the first https server that answered Go's requests.
+    clock: Option<crate::probe::clock::ClockFacts>,
+}
+
 /// Replays cmd/go: simulate, fetch what Go would fetch next, repeat — under the run deadline.
 /// Also asks the GOPROXY entries Go never reaches, as evidence for `config.comma_blocks_fallback`.
 async fn follow_go(
@@ -368,12 +366,7 @@ async fn follow_go(
     plan: &[ModuleRoute],
     opts: &ProbeOptions,
     progress: &Progress,
-) -> (
-    Prediction,
-    Observations,
-    bool,
-    std::sync::Arc<chain::ChainCache>,
-) {
+) -> Walked {
     let sim = SimOptions {
         check_zip: !args.no_zip,
     };
@@ -448,7 +441,13 @@ async fn follow_go(
         }
     }
     let _ = ctx;
-    (prediction, observations, expired, cache)
+    Walked {
+        prediction,
+        observations,
+        deadline_expired: expired,
+        cache,
+        clock: fetcher.clock(),
+    }
 }
 
 /// The same requests at the other GOPROXY URL entries: for a failed stage (did a later entry
@@ -499,35 +498,6 @@ fn alternative_requests(
         }
     }
     out.into_iter().collect()
-}
-
-/// Local clock versus the `Date` of one server on Go's path that answered (certificate
-/// validity depends on it). The request is the one Go made, credentials and HTTP proxy
-/// included: a request with anything else would be a failed login on the server.
-async fn clock_check(
-    config: &GoConfig,
-    obs: &Observations,
-    opts: &ProbeOptions,
-) -> Vec<crate::probe::clock::ClockFacts> {
-    // The observations are keyed by the real URLs: the same request again, never one with
-    // masked credentials (a failed login per run locks accounts).
-    let answered = obs.http.iter().find_map(|(u, f)| match f {
-        Fetch::Status { .. } => url::Url::parse(u).ok().filter(|u| u.scheme() == "https"),
-        Fetch::NetError { .. } => None,
-    });
-    let Some(url) = answered else { return vec![] };
-    clock_at(config, &url, opts).await
-}
-
-/// The server's clock beside ours, from one request to `url` (on Go's route to it).
-async fn clock_at(
-    config: &GoConfig,
-    url: &url::Url,
-    opts: &ProbeOptions,
-) -> Vec<crate::probe::clock::ClockFacts> {
-    let route = Route::for_url(&config.proxy_env(), url).unwrap_or(Route::Direct);
-    let facts = crate::probe::http::probe_http(url, &route, 0, opts).await;
-    facts.clock.into_iter().collect()
 }
 
 /// Replaces the HTTP client's view of a network failure with the chain probe's (Go's exact

@@ -36,6 +36,9 @@ struct ProbeBackend {
     opts: crate::probe::ProbeOptions,
     cache: std::sync::Arc<crate::probe::chain::ChainCache>,
     clients: tokio::sync::Mutex<HashMap<String, crate::probe::http::HttpClient>>,
+    /// The local clock against the `Date` of the first https answer Go's requests got: the
+    /// clock check costs no request of its own.
+    clock: std::sync::Mutex<Option<crate::probe::clock::ClockFacts>>,
 }
 
 impl Fetcher {
@@ -67,6 +70,7 @@ impl Fetcher {
                 opts: opts.clone(),
                 cache: std::sync::Arc::new(crate::probe::chain::ChainCache::new()),
                 clients: tokio::sync::Mutex::new(HashMap::new()),
+                clock: std::sync::Mutex::new(None),
             }),
             credentials: Credentials::default(),
         }
@@ -75,6 +79,13 @@ impl Fetcher {
     /// The chain cache the probe-backed GETs share (None for a plain fetcher).
     pub fn chain_cache(&self) -> Option<std::sync::Arc<crate::probe::chain::ChainCache>> {
         self.probe.as_ref().map(|b| b.cache.clone())
+    }
+
+    /// The local clock against the first https server that answered a probe-backed GET.
+    pub fn clock(&self) -> Option<crate::probe::clock::ClockFacts> {
+        let backend = self.probe.as_ref()?;
+        let clock = backend.clock.lock().unwrap_or_else(|p| p.into_inner());
+        clock.clone()
     }
 
     /// Whether the run deadline has passed: a failure seen now may be the deadline's doing.
@@ -140,7 +151,14 @@ impl Fetcher {
                 },
             }
         };
-        Fetch::from(&client.fetch_with_auth(url, keep, auth).await)
+        let facts = client.fetch_with_auth(url, keep, auth).await;
+        if url.scheme() == "https" {
+            if let Some(c) = &facts.clock {
+                let mut clock = backend.clock.lock().unwrap_or_else(|p| p.into_inner());
+                clock.get_or_insert_with(|| c.clone());
+            }
+        }
+        Fetch::from(&facts)
     }
 
     async fn client(&self, url: &url::Url, insecure: bool) -> Result<reqwest::Client, String> {

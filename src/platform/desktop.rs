@@ -210,17 +210,91 @@ pub fn parse_kioslaverc(text: &str) -> Option<SystemProxy> {
     Some(p)
 }
 
-/// GNOME (when gsettings is installed and the schema exists) and KDE (when the file says so).
+/// Where GSettings could find a value of its own for the proxy schema, as GLib and dconf
+/// look: a backend or dconf profile chosen by the environment, a dconf profile file (it may
+/// name system databases), the user's dconf database, and the schema directories whose
+/// `*.gschema.override` files may change the defaults. `env` reads a variable.
+#[derive(Debug, PartialEq)]
+pub struct GnomeSources {
+    /// GSETTINGS_BACKEND or DCONF_PROFILE is set: only gsettings knows what they lead to.
+    pub chosen_by_env: bool,
+    /// Files whose existence means settings (or databases) may be there.
+    pub files: Vec<std::path::PathBuf>,
+    /// Directories of `*.gschema.override` files.
+    pub schema_dirs: Vec<std::path::PathBuf>,
+}
+
+pub fn gnome_sources(env: impl Fn(&str) -> Option<String>) -> GnomeSources {
+    use std::path::PathBuf;
+    let var = |k: &str| env(k).filter(|v| !v.is_empty());
+    let home = var("HOME").map(PathBuf::from);
+    let config = var("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")));
+    let data_home = var("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".local/share")));
+    let data_dirs: Vec<PathBuf> = var("XDG_DATA_DIRS")
+        .unwrap_or_else(|| "/usr/local/share/:/usr/share/".into())
+        .split(':')
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .collect();
+    let mut files: Vec<PathBuf> = config.iter().map(|c| c.join("dconf/user")).collect();
+    files.push(PathBuf::from("/etc/dconf/profile/user"));
+    files.extend(data_dirs.iter().map(|d| d.join("dconf/profile/user")));
+    let mut schema_dirs: Vec<PathBuf> = var("GSETTINGS_SCHEMA_DIR")
+        .map(|v| v.split(':').map(PathBuf::from).collect())
+        .unwrap_or_default();
+    schema_dirs.extend(data_home.iter().map(|d| d.join("glib-2.0/schemas")));
+    schema_dirs.extend(data_dirs.iter().map(|d| d.join("glib-2.0/schemas")));
+    GnomeSources {
+        chosen_by_env: var("GSETTINGS_BACKEND").is_some() || var("DCONF_PROFILE").is_some(),
+        files,
+        schema_dirs,
+    }
+}
+
+/// Whether an override file's text touches the proxy schema.
+pub fn overrides_proxy_schema(text: &str) -> bool {
+    text.contains("org.gnome.system.proxy")
+}
+
+/// Whether gsettings could answer anything but the proxy schema's defaults (mode 'none',
+/// no proxy). Only then is it run: it is a GLib process of several ms of CPU, which on a
+/// server or CI runner without dconf settings would only confirm "no proxy".
+#[cfg(all(unix, not(target_os = "macos")))]
+fn gnome_may_have_settings() -> bool {
+    let sources = gnome_sources(|k| std::env::var(k).ok());
+    if sources.chosen_by_env || sources.files.iter().any(|f| f.exists()) {
+        return true;
+    }
+    sources.schema_dirs.iter().any(|dir| {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return false;
+        };
+        entries.flatten().any(|e| {
+            let name = e.file_name();
+            name.to_string_lossy().ends_with(".gschema.override")
+                && std::fs::read_to_string(e.path()).is_ok_and(|t| overrides_proxy_schema(&t))
+        })
+    })
+}
+
+/// GNOME (when gsettings is installed, the schema exists and something may set it) and KDE
+/// (when the file says so).
 #[cfg(all(unix, not(target_os = "macos")))]
 pub fn query_system_proxy() -> Vec<SystemProxy> {
     use super::run::{decode_console, run_with_timeout, QUERY_TIMEOUT};
     let mut out = Vec::new();
-    if let Some(b) = run_with_timeout(
-        "gsettings",
-        &["list-recursively", "org.gnome.system.proxy"],
-        QUERY_TIMEOUT,
-    ) {
-        out.extend(parse_gsettings(&decode_console(&b)));
+    if gnome_may_have_settings() {
+        if let Some(b) = run_with_timeout(
+            "gsettings",
+            &["list-recursively", "org.gnome.system.proxy"],
+            QUERY_TIMEOUT,
+        ) {
+            out.extend(parse_gsettings(&decode_console(&b)));
+        }
     }
     let config = std::env::var_os("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
@@ -238,6 +312,58 @@ pub fn query_system_proxy() -> Vec<SystemProxy> {
 mod tests {
     use super::super::proxy::{suggested_env, suggestion, ProxySuggestion};
     use super::*;
+
+    #[test]
+    fn gnome_sources_follow_glib_and_dconf() {
+        use std::path::PathBuf;
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let s = gnome_sources(env(&[("HOME", "/home/u")]));
+        assert!(!s.chosen_by_env);
+        assert_eq!(
+            s.files,
+            [
+                PathBuf::from("/home/u/.config/dconf/user"),
+                PathBuf::from("/etc/dconf/profile/user"),
+                PathBuf::from("/usr/local/share/dconf/profile/user"),
+                PathBuf::from("/usr/share/dconf/profile/user"),
+            ]
+        );
+        assert_eq!(
+            s.schema_dirs,
+            [
+                PathBuf::from("/home/u/.local/share/glib-2.0/schemas"),
+                PathBuf::from("/usr/local/share/glib-2.0/schemas"),
+                PathBuf::from("/usr/share/glib-2.0/schemas"),
+            ]
+        );
+        let s = gnome_sources(env(&[
+            ("HOME", "/home/u"),
+            ("XDG_CONFIG_HOME", "/cfg"),
+            ("XDG_DATA_DIRS", "/opt/share"),
+            ("GSETTINGS_SCHEMA_DIR", "/s1:/s2"),
+        ]));
+        assert_eq!(s.files[0], PathBuf::from("/cfg/dconf/user"));
+        assert_eq!(s.files[2], PathBuf::from("/opt/share/dconf/profile/user"));
+        assert_eq!(s.schema_dirs[0], PathBuf::from("/s1"));
+        assert_eq!(s.schema_dirs[1], PathBuf::from("/s2"));
+        assert!(gnome_sources(env(&[("GSETTINGS_BACKEND", "memory")])).chosen_by_env);
+        assert!(gnome_sources(env(&[("DCONF_PROFILE", "corp")])).chosen_by_env);
+        // An empty variable is unset, as GLib reads it.
+        assert!(!gnome_sources(env(&[("DCONF_PROFILE", "")])).chosen_by_env);
+        assert!(overrides_proxy_schema(
+            "[org.gnome.system.proxy]\nmode='manual'\n"
+        ));
+        assert!(!overrides_proxy_schema(
+            "[org.gnome.desktop.interface]\nclock-format='24h'\n"
+        ));
+    }
 
     #[test]
     fn gsettings_none_captured_here() {
