@@ -75,6 +75,7 @@ pub mod template;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 pub use crate::vocab::cause::ALL_IDS;
 use crate::vocab::cause::BUILTIN_FILES;
@@ -90,27 +91,77 @@ pub use template::{fill_summary, fill_text, placeholders_in, FixValues, PLACEHOL
 /// The catalog: built-in entries, possibly overlaid by a site's files ([`overlay`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Catalog {
-    entries: BTreeMap<String, CheckEntry>,
+    entries: BTreeMap<String, Slot>,
+}
+
+/// One entry: parsed on first use when it is built in (a run renders a few of its ~90
+/// entries, and the TOML of all of them is a few ms of CPU beside Go's walk), at once when
+/// a site's file made it.
+#[derive(Debug, Clone)]
+struct Slot {
+    builtin: Option<(CauseId, &'static str)>,
+    parsed: OnceLock<CheckEntry>,
+}
+
+impl Slot {
+    fn parsed(entry: CheckEntry) -> Slot {
+        Slot {
+            builtin: None,
+            parsed: OnceLock::from(entry),
+        }
+    }
+
+    fn entry(&self) -> &CheckEntry {
+        self.parsed.get_or_init(|| {
+            let (id, text) = self
+                .builtin
+                .expect("a slot is either built in or parsed when made");
+            parse_builtin(id, text)
+        })
+    }
+}
+
+impl PartialEq for Slot {
+    fn eq(&self, other: &Slot) -> bool {
+        self.entry() == other.entry()
+    }
+}
+
+/// A built-in file, parsed and completed. The files are validated by this module's tests,
+/// so a failure here is a build that skipped them: stop loudly.
+fn parse_builtin(id: CauseId, text: &str) -> CheckEntry {
+    let file = PathBuf::from(format!("checks/{id}.toml"));
+    let entry = parse_entry(&file, text)
+        .and_then(|raw| complete_entry(&file, raw))
+        .unwrap_or_else(|e| panic!("built-in catalog is broken: {e}"));
+    assert_eq!(
+        entry.id,
+        id.as_str(),
+        "{}: id differs from the file name",
+        file.display()
+    );
+    entry
 }
 
 impl Catalog {
     /// The entries compiled into the binary (validated by the tests of this module).
     pub fn builtin() -> Catalog {
-        let mut entries = BTreeMap::new();
-        for (id, text) in BUILTIN_FILES {
-            let file = PathBuf::from(format!("checks/{id}.toml"));
-            let entry = parse_entry(&file, text)
-                .and_then(|raw| complete_entry(&file, raw))
-                .unwrap_or_else(|e| panic!("built-in catalog is broken: {e}"));
-            assert_eq!(
-                entry.id,
-                id.as_str(),
-                "{}: id differs from the file name",
-                file.display()
-            );
-            entries.insert(entry.id.clone(), entry);
-        }
+        let entries = BUILTIN_FILES
+            .iter()
+            .map(|&(id, text)| {
+                let slot = Slot {
+                    builtin: Some((id, text)),
+                    parsed: OnceLock::new(),
+                };
+                (id.as_str().to_string(), slot)
+            })
+            .collect();
         Catalog { entries }
+    }
+
+    /// Sets (adds or replaces) one entry.
+    fn set(&mut self, entry: CheckEntry) {
+        self.entries.insert(entry.id.clone(), Slot::parsed(entry));
     }
 
     /// The identifiers in the catalog, sorted.
@@ -120,12 +171,12 @@ impl Catalog {
 
     /// The entry with both languages.
     pub fn entry(&self, id: impl AsRef<str>) -> Option<&CheckEntry> {
-        self.entries.get(id.as_ref())
+        self.entries.get(id.as_ref()).map(Slot::entry)
     }
 
     /// The entry seen in one language.
     pub fn get(&self, id: impl AsRef<str>, lang: Lang) -> Option<Entry> {
-        let e = self.entries.get(id.as_ref())?;
+        let e = self.entry(id)?;
         let texts = match lang {
             Lang::En => &e.en,
             Lang::Zh => &e.zh,

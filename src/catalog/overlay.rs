@@ -44,11 +44,11 @@ impl Catalog {
                     file,
                 });
             }
-            let merged = match self.entries.get(&raw.id) {
+            let merged = match self.entry(&raw.id) {
                 Some(base) => merge_entry(&file, base.clone(), raw)?,
                 None => complete_entry(&file, raw)?,
             };
-            self.entries.insert(merged.id.clone(), merged);
+            self.set(merged);
         }
         Ok(())
     }

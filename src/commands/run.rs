@@ -72,15 +72,9 @@ async fn pipeline(
     started: SystemTime,
     t0: Instant,
 ) -> anyhow::Result<report::Report> {
-    // The built-in catalog (a few ms of TOML) is parsed beside the walk; an overlay given
-    // with --checks is read first, so a bad file stops the run before any probe.
-    let overlay = match ctx.global.checks {
-        Some(_) => Some(super::catalog(ctx)?),
-        None => None,
-    };
-    let catalog = tokio::task::spawn_blocking(move || {
-        overlay.unwrap_or_else(crate::catalog::Catalog::builtin)
-    });
+    // An overlay given with --checks is read first, so a bad file stops the run before any
+    // probe (the built-in entries are parsed only when the report renders them).
+    let catalog = super::catalog(ctx)?;
     let progress = Progress::new(ctx.progress);
 
     // The shell the fixes are written for: `--shell` when given, else detected. The OS
@@ -174,7 +168,6 @@ async fn pipeline(
         mirrors: None,
     };
     super::mirrors::merge(&mut facts, mirrors);
-    let catalog = catalog.await?;
     let style = Style {
         catalog: &catalog,
         lang: ctx.lang,
