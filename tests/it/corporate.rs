@@ -230,3 +230,44 @@ fn an_ntlm_only_proxy_gets_a_ready_helper_setup_and_a_running_helper_is_found() 
         "never asks for a password: {out}"
     );
 }
+
+#[test]
+fn the_clock_is_read_from_gos_own_answer_and_no_url_is_asked_twice() {
+    use std::sync::{Arc, Mutex};
+    let lab = Lab::new();
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let log = seen.clone();
+    let srv = lab.tls(TlsMode::serve(
+        lab.ca.issue(&["goproxy.corp.test"]),
+        netlab::http::handler(move |r| {
+            log.lock().unwrap().push(r.target.clone());
+            // A server clock a day behind: the local clock is "ahead" by more than a day.
+            let date = httpdate::fmt_http_date(
+                std::time::SystemTime::now() - std::time::Duration::from_secs(86_400),
+            );
+            if r.target.ends_with(".info") {
+                netlab::http::Response::new(200, "OK", r#"{"Version":"v1.0.0"}"#)
+                    .header("Date", &date)
+            } else {
+                netlab::http::Response::new(404, "Not Found", "not here").header("Date", &date)
+            }
+        }),
+    ));
+    let (code, out) = run_against(&lab, "goproxy.corp.test", srv, &["--json"]);
+    assert_eq!(code, 1, "{out}");
+    let json: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let clock = &json["facts"]["clock"][0];
+    assert_eq!(clock["significant"], true, "{clock:#}");
+    assert!(clock["skew_secs"].as_f64().unwrap() > 80_000.0, "{clock:#}");
+    assert!(
+        clock["source"].as_str().unwrap().ends_with("/@v/v1.0.0.info"),
+        "the clock is Go's first answer's: {clock:#}"
+    );
+    let findings = json["verdict"]["findings"].to_string();
+    assert!(findings.contains("local.clock_skew"), "{findings}");
+    let mut asked = seen.lock().unwrap().clone();
+    let total = asked.len();
+    asked.sort();
+    asked.dedup();
+    assert_eq!(asked.len(), total, "a URL was asked twice: {:?}", seen.lock().unwrap());
+}
