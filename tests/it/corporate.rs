@@ -1,6 +1,7 @@
 //! Corporate networks end to end: a TLS-inspection CA named like a product (netlab, loopback
 //! only) is recognised and named in the verdict with the steps to trust it; WSL and container
-//! detection from captured fixtures; local NTLM helpers.
+//! detection from captured fixtures; local NTLM helpers; the desktop's proxy settings read only
+//! where they can exist, and the server clock read from Go's own answer.
 
 use std::net::SocketAddr;
 
@@ -260,7 +261,10 @@ fn the_clock_is_read_from_gos_own_answer_and_no_url_is_asked_twice() {
     assert_eq!(clock["significant"], true, "{clock:#}");
     assert!(clock["skew_secs"].as_f64().unwrap() > 80_000.0, "{clock:#}");
     assert!(
-        clock["source"].as_str().unwrap().ends_with("/@v/v1.0.0.info"),
+        clock["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("/@v/v1.0.0.info"),
         "the clock is Go's first answer's: {clock:#}"
     );
     let findings = json["verdict"]["findings"].to_string();
@@ -269,5 +273,81 @@ fn the_clock_is_read_from_gos_own_answer_and_no_url_is_asked_twice() {
     let total = asked.len();
     asked.sort();
     asked.dedup();
-    assert_eq!(asked.len(), total, "a URL was asked twice: {:?}", seen.lock().unwrap());
+    assert_eq!(
+        asked.len(),
+        total,
+        "a URL was asked twice: {:?}",
+        seen.lock().unwrap()
+    );
+}
+
+/// gsettings runs only where GSettings could hold a value of its own: with no dconf database
+/// it would only print the schema's default ("no proxy"), and is not started.
+#[cfg(target_os = "linux")]
+#[test]
+fn gsettings_is_asked_only_where_a_dconf_database_exists() {
+    use std::os::unix::fs::PermissionsExt;
+    if std::fs::read_dir("/usr/share/glib-2.0/schemas")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .ends_with(".gschema.override")
+                && std::fs::read_to_string(e.path())
+                    .is_ok_and(|t| t.contains("org.gnome.system.proxy"))
+        })
+        || std::path::Path::new("/etc/dconf/profile/user").exists()
+    {
+        eprintln!("skipped: this machine's GSettings has its own proxy defaults or dconf profile");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let fake = bin.join("gsettings");
+    let manual = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/platform/gsettings-manual.txt"
+    );
+    std::fs::write(&fake, format!("#!/bin/sh\ncat '{manual}'\n")).unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let run = || {
+        let o = assert_cmd::Command::cargo_bin("gomod-diag")
+            .unwrap()
+            .env_clear()
+            .env("HOME", home.path())
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("GOMOD_DIAG_PUBLIC_DNS", "127.0.0.1:9")
+            .env("GOPROXY", "off")
+            .env("GOTOOLCHAIN", "local")
+            .env("GOTELEMETRY", "off")
+            .current_dir(home.path())
+            .args([
+                "--json",
+                "-m",
+                "example.com/hello@v1.0.0",
+                "--timeout",
+                "5s",
+            ])
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)));
+        json["facts"]["system"]["system_proxies"].to_string()
+    };
+    let without = run();
+    assert!(!without.contains("proxy.corp.example"), "{without}");
+    std::fs::create_dir_all(home.path().join(".config/dconf")).unwrap();
+    std::fs::write(home.path().join(".config/dconf/user"), b"").unwrap();
+    let with = run();
+    assert!(with.contains("proxy.corp.example:3128"), "{with}");
 }
