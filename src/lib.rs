@@ -30,4 +30,6 @@ pub mod report;
 mod schema;
 pub mod shell;
 pub mod simulate;
+#[cfg(test)]
+mod test_support;
 pub mod vocab;

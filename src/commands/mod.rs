@@ -208,14 +208,7 @@ mod tests {
 
     #[test]
     fn locale_precedence() {
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
+        let env = crate::test_support::env_of;
         assert_eq!(lang_from_locale(&env(&[])), Lang::En);
         assert_eq!(lang_from_locale(&env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
         assert_eq!(

@@ -824,14 +824,7 @@ mod tests {
 
     #[test]
     fn gomodcache_like_cmd_go() {
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
+        let env = crate::test_support::env_of;
         let s = std::path::MAIN_SEPARATOR;
         assert_eq!(
             gomodcache_from_env(&env(&[("GOMODCACHE", "/c"), ("GOPATH", "/g")])),

@@ -316,14 +316,7 @@ mod tests {
     #[test]
     fn gnome_sources_follow_glib_and_dconf() {
         use std::path::PathBuf;
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
+        let env = crate::test_support::env_of;
         let s = gnome_sources(env(&[("HOME", "/home/u")]));
         assert!(!s.chosen_by_env);
         assert_eq!(
