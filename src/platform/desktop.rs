@@ -213,7 +213,8 @@ pub fn parse_kioslaverc(text: &str) -> Option<SystemProxy> {
 /// Where GSettings could find a value of its own for the proxy schema, as GLib and dconf
 /// look: a backend or dconf profile chosen by the environment, a dconf profile file (it may
 /// name system databases), the user's dconf database, and the schema directories whose
-/// `*.gschema.override` files may change the defaults. `env` reads a variable.
+/// `*.gschema.override` files may change the defaults. `env` reads a variable; `uid` is the
+/// user's (dconf's runtime profile is `/run/dconf/user/UID`).
 #[derive(Debug, PartialEq)]
 pub struct GnomeSources {
     /// GSETTINGS_BACKEND or DCONF_PROFILE is set: only gsettings knows what they lead to.
@@ -224,7 +225,7 @@ pub struct GnomeSources {
     pub schema_dirs: Vec<std::path::PathBuf>,
 }
 
-pub fn gnome_sources(env: impl Fn(&str) -> Option<String>) -> GnomeSources {
+pub fn gnome_sources(env: impl Fn(&str) -> Option<String>, uid: Option<u32>) -> GnomeSources {
     use std::path::PathBuf;
     let var = |k: &str| env(k).filter(|v| !v.is_empty());
     let home = var("HOME").map(PathBuf::from);
@@ -241,6 +242,7 @@ pub fn gnome_sources(env: impl Fn(&str) -> Option<String>) -> GnomeSources {
         .map(PathBuf::from)
         .collect();
     let mut files: Vec<PathBuf> = config.iter().map(|c| c.join("dconf/user")).collect();
+    files.extend(uid.map(|u| PathBuf::from(format!("/run/dconf/user/{u}"))));
     files.push(PathBuf::from("/etc/dconf/profile/user"));
     files.extend(data_dirs.iter().map(|d| d.join("dconf/profile/user")));
     let mut schema_dirs: Vec<PathBuf> = var("GSETTINGS_SCHEMA_DIR")
@@ -265,7 +267,9 @@ pub fn overrides_proxy_schema(text: &str) -> bool {
 /// server or CI runner without dconf settings would only confirm "no proxy".
 #[cfg(all(unix, not(target_os = "macos")))]
 fn gnome_may_have_settings() -> bool {
-    let sources = gnome_sources(|k| std::env::var(k).ok());
+    // SAFETY: getuid cannot fail and touches no memory.
+    let uid = unsafe { libc::getuid() };
+    let sources = gnome_sources(|k| std::env::var(k).ok(), Some(uid));
     if sources.chosen_by_env || sources.files.iter().any(|f| f.exists()) {
         return true;
     }
@@ -317,12 +321,13 @@ mod tests {
     fn gnome_sources_follow_glib_and_dconf() {
         use std::path::PathBuf;
         let env = crate::test_support::env_of;
-        let s = gnome_sources(env(&[("HOME", "/home/u")]));
+        let s = gnome_sources(env(&[("HOME", "/home/u")]), Some(1000));
         assert!(!s.chosen_by_env);
         assert_eq!(
             s.files,
             [
                 PathBuf::from("/home/u/.config/dconf/user"),
+                PathBuf::from("/run/dconf/user/1000"),
                 PathBuf::from("/etc/dconf/profile/user"),
                 PathBuf::from("/usr/local/share/dconf/profile/user"),
                 PathBuf::from("/usr/share/dconf/profile/user"),
@@ -336,20 +341,23 @@ mod tests {
                 PathBuf::from("/usr/share/glib-2.0/schemas"),
             ]
         );
-        let s = gnome_sources(env(&[
-            ("HOME", "/home/u"),
-            ("XDG_CONFIG_HOME", "/cfg"),
-            ("XDG_DATA_DIRS", "/opt/share"),
-            ("GSETTINGS_SCHEMA_DIR", "/s1:/s2"),
-        ]));
+        let s = gnome_sources(
+            env(&[
+                ("HOME", "/home/u"),
+                ("XDG_CONFIG_HOME", "/cfg"),
+                ("XDG_DATA_DIRS", "/opt/share"),
+                ("GSETTINGS_SCHEMA_DIR", "/s1:/s2"),
+            ]),
+            None,
+        );
         assert_eq!(s.files[0], PathBuf::from("/cfg/dconf/user"));
         assert_eq!(s.files[2], PathBuf::from("/opt/share/dconf/profile/user"));
         assert_eq!(s.schema_dirs[0], PathBuf::from("/s1"));
         assert_eq!(s.schema_dirs[1], PathBuf::from("/s2"));
-        assert!(gnome_sources(env(&[("GSETTINGS_BACKEND", "memory")])).chosen_by_env);
-        assert!(gnome_sources(env(&[("DCONF_PROFILE", "corp")])).chosen_by_env);
+        assert!(gnome_sources(env(&[("GSETTINGS_BACKEND", "memory")]), None).chosen_by_env);
+        assert!(gnome_sources(env(&[("DCONF_PROFILE", "corp")]), None).chosen_by_env);
         // An empty variable is unset, as GLib reads it.
-        assert!(!gnome_sources(env(&[("DCONF_PROFILE", "")])).chosen_by_env);
+        assert!(!gnome_sources(env(&[("DCONF_PROFILE", "")]), None).chosen_by_env);
         assert!(overrides_proxy_schema(
             "[org.gnome.system.proxy]\nmode='manual'\n"
         ));
