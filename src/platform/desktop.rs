@@ -213,8 +213,7 @@ pub fn parse_kioslaverc(text: &str) -> Option<SystemProxy> {
 /// Where GSettings could find a value of its own for the proxy schema, as GLib and dconf
 /// look: a backend or dconf profile chosen by the environment, a dconf profile file (it may
 /// name system databases), the user's dconf database, and the schema directories whose
-/// `*.gschema.override` files may change the defaults. `env` reads a variable; `uid` is the
-/// user's (dconf's runtime profile is `/run/dconf/user/UID`).
+/// `*.gschema.override` files may change the defaults.
 #[derive(Debug, PartialEq)]
 pub struct GnomeSources {
     /// GSETTINGS_BACKEND or DCONF_PROFILE is set: only gsettings knows what they lead to.
@@ -225,6 +224,8 @@ pub struct GnomeSources {
     pub schema_dirs: Vec<std::path::PathBuf>,
 }
 
+/// The [`GnomeSources`] of this user: `env` reads a variable, `uid` is the user's id (dconf's
+/// runtime profile is `/run/dconf/user/UID`).
 pub fn gnome_sources(env: impl Fn(&str) -> Option<String>, uid: Option<u32>) -> GnomeSources {
     use std::path::PathBuf;
     let var = |k: &str| env(k).filter(|v| !v.is_empty());
