@@ -221,10 +221,14 @@ pub fn tcp(f: &TcpFacts, lang: Lang) -> String {
             &mut o,
             lang,
             "finding",
-            pick(
-                lang,
-                "tcp.ipv6_broken: IPv6 fails while IPv4 works",
-                "tcp.ipv6_broken：IPv6 连不上，而 IPv4 正常",
+            format!(
+                "{}{}",
+                CauseId::TcpIpv6Broken,
+                pick(
+                    lang,
+                    ": IPv6 fails while IPv4 works",
+                    "：IPv6 连不上，而 IPv4 正常"
+                ),
             ),
         );
     }
@@ -502,24 +506,17 @@ pub fn http(f: &HttpFacts, lang: Lang) -> String {
         line(&mut o, lang, "body", body);
     }
     if let Some(c) = &f.clock {
+        let cause = crate::probe::clock::cause(c);
         let skew = match lang {
             Lang::En => format!(
                 "local is {:+.0} s off the server's Date{}",
                 c.skew_secs,
-                if c.significant {
-                    " (local.clock_skew)"
-                } else {
-                    ""
-                }
+                cause.map(|id| format!(" ({id})")).unwrap_or_default()
             ),
             Lang::Zh => format!(
                 "本机时间与服务器的 Date 相差 {:+.0} 秒{}",
                 c.skew_secs,
-                if c.significant {
-                    "（local.clock_skew）"
-                } else {
-                    ""
-                }
+                cause.map(|id| format!("（{id}）")).unwrap_or_default()
             ),
         };
         line(&mut o, lang, "clock", skew);
