@@ -1,8 +1,31 @@
-//! Waiting for a child process with a deadline (std only): the OS queries (platform) and
-//! `go env -json` (config) share it.
+//! Reading and waiting for a child process with a deadline (std only): the OS queries
+//! (platform) and `go env -json` (config) share it.
 
+use std::io::Read;
 use std::process::{Child, ExitStatus};
 use std::time::{Duration, Instant};
+
+/// The child's whole stdout (piped) and exit status, within `timeout`; killed (None) past
+/// it. Read on a thread, so a child that fills the pipe still exits; the pipe closes as the
+/// child exits (these commands start no grandchildren), so the answer is complete the
+/// moment it does, with no polling.
+pub fn stdout_within(child: &mut Child, timeout: Duration) -> Option<(Vec<u8>, ExitStatus)> {
+    let deadline = Instant::now() + timeout;
+    let mut stdout = child.stdout.take()?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        let _ = tx.send(buf);
+    });
+    let Ok(out) = rx.recv_timeout(timeout) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return None;
+    };
+    let status = wait_until(child, deadline)?;
+    Some((out, status))
+}
 
 /// The exit status of a child that has closed its output (so is exiting), waiting at most
 /// until `deadline`; killed (None) past it.

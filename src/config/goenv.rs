@@ -3,7 +3,7 @@
 //! cross-check with the real `go env -json`.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -458,16 +458,7 @@ pub fn run_go_env_json(
         .stderr(std::process::Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run {}: {e}", go.display()))?;
-    let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(o) = stdout.as_mut() {
-            let _ = o.read_to_string(&mut s);
-        }
-        let _ = tx.send(s);
-    });
     let err_reader = std::thread::spawn(move || {
         let mut s = String::new();
         if let Some(e) = stderr.as_mut() {
@@ -475,20 +466,14 @@ pub fn run_go_env_json(
         }
         s
     });
-    let start = Instant::now();
-    let too_slow = || {
+    let (out, status) = crate::child::stdout_within(&mut child, timeout).ok_or_else(|| {
         format!(
             "`go env -json` did not finish within {} s",
             timeout.as_secs()
         )
-    };
-    // Go closes its output as it exits: the answer is complete then, no polling needed.
-    let Ok(out) = rx.recv_timeout(timeout) else {
-        let _ = child.kill();
-        let _ = child.wait();
-        return Err(too_slow());
-    };
-    let status = crate::child::wait_until(&mut child, start + timeout).ok_or_else(too_slow)?;
+    })?;
+    // Not UTF-8 is not Go's JSON: refused below, as an empty answer.
+    let out = String::from_utf8(out).unwrap_or_default();
     let err = err_reader.join().unwrap_or_default();
     if !status.success() {
         return Err(format!("`go env -json` failed ({status}): {}", err.trim()));
@@ -889,5 +874,32 @@ mod tests {
             let _ = compute(&inputs(&[("HOME", "/h")], Some(&t)));
             let _ = compute(&inputs(&[("GOPROXY", &s), ("GOPRIVATE", &t)], Some(&s)));
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn go_env_json_answers_failures_and_hangs_are_told_apart() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fake = |name: &str, script: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, format!("#!/bin/sh\n{script}\n")).unwrap();
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+            p
+        };
+        let ok = fake("ok", r#"echo '{"GOPROXY": "https://p.example"}'"#);
+        let got = run_go_env_json(&ok, Duration::from_secs(5)).unwrap();
+        assert_eq!(got["GOPROXY"], "https://p.example");
+        let failing = fake("failing", "echo 'go: bad GOENV' >&2; exit 1");
+        let e = run_go_env_json(&failing, Duration::from_secs(5)).unwrap_err();
+        assert!(e.contains("failed") && e.contains("go: bad GOENV"), "{e}");
+        let hung = fake("hung", "exec sleep 10");
+        let start = std::time::Instant::now();
+        let e = run_go_env_json(&hung, Duration::from_millis(200)).unwrap_err();
+        assert!(e.contains("did not finish"), "{e}");
+        assert!(start.elapsed() < Duration::from_secs(5));
+        let junk = fake("junk", "printf 'not json'");
+        let e = run_go_env_json(&junk, Duration::from_secs(5)).unwrap_err();
+        assert!(e.contains("unexpected"), "{e}");
     }
 }

@@ -1,10 +1,8 @@
 //! Running an OS command (reg, netsh, scutil, gsettings) with a deadline: the only I/O helper
 //! the per-OS runners share. Std only, so it compiles on every OS.
 
-use std::io::Read;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long one OS query may take. These commands answer in milliseconds; a hung one (a
 /// policy-locked registry, a stuck D-Bus for gsettings) must not hold the diagnosis.
@@ -22,23 +20,7 @@ pub fn run_with_timeout(program: &str, args: &[&str], timeout: Duration) -> Opti
         .stderr(Stdio::null())
         .spawn()
         .ok()?;
-    let mut stdout = child.stdout.take()?;
-    // Read on a thread: a child that fills the pipe would otherwise never exit.
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.read_to_end(&mut buf);
-        let _ = tx.send(buf);
-    });
-    let deadline = Instant::now() + timeout;
-    // The pipe closes when the child exits (these tools start no grandchildren): waiting
-    // for it, not polling the child, returns the moment the answer is complete.
-    let Ok(out) = rx.recv_timeout(timeout) else {
-        let _ = child.kill();
-        let _ = child.wait();
-        return None;
-    };
-    let status = crate::child::wait_until(&mut child, deadline)?;
+    let (out, status) = crate::child::stdout_within(&mut child, timeout)?;
     status.success().then_some(out)
 }
 
@@ -90,7 +72,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_hung_command_is_killed_at_the_deadline() {
-        let start = Instant::now();
+        let start = std::time::Instant::now();
         let out = run_with_timeout("sleep", &["10"], Duration::from_millis(200));
         assert_eq!(out, None);
         assert!(
